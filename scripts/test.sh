@@ -1,0 +1,196 @@
+#!/usr/bin/env bash
+# The test command: builds the solution, starts a throwaway PostgreSQL, runs every test project
+# and prints, as its very last line, "N passed, N failed". Exits non-zero if anything failed,
+# if a test project could not be built or run, or if no test ran at all.
+#
+#   ./scripts/test.sh                 everything
+#   ./scripts/test.sh --filter EXPR   passed on to dotnet test (e.g. --filter 'FullyQualifiedName~Yank')
+#
+# Environment:
+#   CHEESESHOP_TEST_PG     use this PostgreSQL (an Npgsql connection string) instead of starting one
+#   CHEESESHOP_TEST_KEEP=1 keep the work folder (TRX files, PostgreSQL log) and say where it is
+#
+# Works as root on a fresh Debian 12 machine (installs what is missing with apt-get), from any folder,
+# without a terminal or standard input (CI=true).
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CONFIGURATION=Release
+TEST_PROJECTS=(tests/Cheeseshop.Core.Tests tests/Cheeseshop.Tests)
+EXTRA_TEST_ARGS=("$@")
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+export DOTNET_CLI_UI_LANGUAGE=en MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0
+
+START=$(date +%s)
+say() { printf '==> %s\n' "$*"; }
+
+# The final line, and the exit code that goes with it.
+finish() {
+    local passed=$1 failed=$2 code=$3
+    cleanup
+    say "took $(( $(date +%s) - START )) s"
+    printf '%s passed, %s failed\n' "$passed" "$failed"
+    exit "$code"
+}
+
+# ---------------------------------------------------------------- work folder and clean-up
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/cheeseshop-test.XXXXXX")"
+RESULTS="$WORK/results"
+mkdir -p "$RESULTS" "$WORK/tmp"
+PGROOT=""
+PGBIN=""
+CLEANED=""
+cleanup() {
+    [ -n "$CLEANED" ] && return
+    CLEANED=1
+    if [ -n "$PGROOT" ] && [ -f "$PGROOT/data/postmaster.pid" ]; then
+        as_postgres "$PGBIN/pg_ctl" -D "$PGROOT/data" -m immediate -w -t 20 stop >/dev/null 2>&1 || true
+    fi
+    [ -n "$PGROOT" ] && rm -rf "$PGROOT"
+    if [ "${CHEESESHOP_TEST_KEEP:-}" = 1 ]; then
+        say "kept $WORK"
+    else
+        rm -rf "$WORK"
+    fi
+}
+trap cleanup EXIT
+trap 'echo "interrupted" >&2; finish 0 0 130' INT TERM
+
+# ---------------------------------------------------------------- system packages
+# postgresql: the database tests; twine, python3-build/-setuptools/-wheel/-venv: the real Python clients.
+PACKAGES=(postgresql twine python3-build python3-setuptools python3-wheel python3-venv)
+missing=()
+for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    say "installing ${missing[*]}"
+    SUDO=""
+    [ "$(id -u)" -ne 0 ] && SUDO="sudo -n"
+    export DEBIAN_FRONTEND=noninteractive
+    if ! { $SUDO apt-get update -qq >"$WORK/apt.log" 2>&1 &&
+           $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >>"$WORK/apt.log" 2>&1; }; then
+        tail -n 30 "$WORK/apt.log" >&2
+        echo "error: could not install ${missing[*]}" >&2
+        finish 0 0 1
+    fi
+fi
+
+# ---------------------------------------------------------------- build
+say "dotnet build -c $CONFIGURATION"
+if ! dotnet build "$ROOT/Cheeseshop.slnx" -c "$CONFIGURATION" -nologo -v quiet --disable-build-servers \
+        -p:UseSharedCompilation=false >"$WORK/build.log" 2>&1; then
+    grep -E 'error|Error' "$WORK/build.log" | sort -u | head -n 60 >&2
+    tail -n 5 "$WORK/build.log" >&2
+    echo "error: the build failed, so no test ran" >&2
+    finish 0 0 1
+fi
+
+# ---------------------------------------------------------------- PostgreSQL
+as_postgres() {
+    if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+free_port() {
+    /usr/bin/python3 - "$1" <<'EOF'
+import socket, sys
+for port in (int(sys.argv[1]), 0):
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+        print(s.getsockname()[1])
+        break
+    except OSError:
+        pass
+    finally:
+        s.close()
+EOF
+}
+if [ -n "${CHEESESHOP_TEST_PG:-}" ]; then
+    say "PostgreSQL: using CHEESESHOP_TEST_PG from the environment"
+else
+    PGBIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+    if [ -z "$PGBIN" ] || [ ! -x "$PGBIN/initdb" ]; then
+        echo "error: no PostgreSQL server binaries under /usr/lib/postgresql" >&2
+        finish 0 0 1
+    fi
+    PGROOT="$(mktemp -d "${TMPDIR:-/tmp}/cheeseshop-pg.XXXXXX")"
+    PGPORT="$(free_port 54329)"
+    mkdir -p "$PGROOT/sock"
+    if [ "$(id -u)" -eq 0 ]; then chown -R postgres:postgres "$PGROOT"; fi
+    chmod 700 "$PGROOT"
+    say "PostgreSQL $(basename "$(dirname "$PGBIN")") on 127.0.0.1:$PGPORT"
+    if ! as_postgres "$PGBIN/initdb" -D "$PGROOT/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 \
+            >"$WORK/initdb.log" 2>&1 ||
+       ! as_postgres "$PGBIN/pg_ctl" -D "$PGROOT/data" -l "$PGROOT/server.log" -w -t 30 \
+            -o "-p $PGPORT -c listen_addresses=127.0.0.1 -k $PGROOT/sock -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+            start >"$WORK/pg_ctl.log" 2>&1; then
+        cat "$WORK/initdb.log" "$WORK/pg_ctl.log" "$PGROOT/server.log" 2>/dev/null | tail -n 30 >&2
+        echo "error: could not start PostgreSQL" >&2
+        finish 0 0 1
+    fi
+    export CHEESESHOP_TEST_PG="Host=127.0.0.1;Port=$PGPORT;Username=postgres"
+fi
+
+# ---------------------------------------------------------------- tests
+# Temporary files of the tests (venvs, builds, data folders) live in the work folder.
+export TMPDIR="$WORK/tmp"
+run_failed=0
+for project in "${TEST_PROJECTS[@]}"; do
+    name="$(basename "$project")"
+    say "dotnet test $project"
+    # The hang timeout turns a stuck test into a failure (with a dump) instead of a stuck CI.
+    timeout -k 30 1500 dotnet test "$ROOT/$project" --no-build -c "$CONFIGURATION" --nologo \
+        --results-directory "$RESULTS/$name" \
+        --logger "trx;LogFileName=$name.trx" \
+        --logger "console;verbosity=normal" \
+        --blame-hang-timeout 10m \
+        ${EXTRA_TEST_ARGS[@]+"${EXTRA_TEST_ARGS[@]}"} </dev/null
+    rc=$?
+    if [ $rc -ne 0 ]; then
+        echo "dotnet test $project exited with $rc" >&2
+        run_failed=1
+    fi
+    if ! ls "$RESULTS/$name"/*.trx >/dev/null 2>&1; then
+        echo "error: dotnet test $project wrote no TRX file (it did not run)" >&2
+        run_failed=1
+    fi
+done
+
+# ---------------------------------------------------------------- count
+# Passed counts as passed; every other outcome (Failed, NotExecuted, Timeout, Aborted, ...) as failed,
+# and so does a test the TRX counted but has no result for (a crashed test host).
+counts="$(/usr/bin/python3 - "$RESULTS" <<'EOF'
+import glob, os, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+passed = failed = 0
+for path in sorted(glob.glob(os.path.join(sys.argv[1], "**", "*.trx"), recursive=True)):
+    root = ET.parse(path).getroot()
+    results = root.findall(".//t:Results/t:UnitTestResult", ns)
+    p = sum(1 for r in results if r.get("outcome") == "Passed")
+    f = len(results) - p
+    counters = root.find(".//t:ResultSummary/t:Counters", ns)
+    if counters is not None:
+        f += max(0, int(counters.get("total", "0")) - len(results))
+    failed_names = [r.get("testName") for r in results if r.get("outcome") != "Passed"]
+    for n in failed_names:
+        print("  not passed: " + n, file=sys.stderr)
+    print(f"  {os.path.basename(path)}: {p} passed, {f} failed", file=sys.stderr)
+    passed += p
+    failed += f
+print(passed, failed)
+EOF
+)"
+if [ -z "$counts" ]; then
+    echo "error: could not read the TRX files" >&2
+    finish 0 0 1
+fi
+read -r passed failed <<<"$counts"
+
+code=0
+if [ "$failed" -gt 0 ] || [ "$run_failed" -ne 0 ]; then code=1; fi
+if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then
+    echo "error: no test ran" >&2
+    code=1
+fi
+finish "$passed" "$failed" "$code"

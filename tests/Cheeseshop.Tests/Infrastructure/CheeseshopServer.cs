@@ -1,0 +1,365 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+using System.Text;
+
+namespace Cheeseshop.Tests.Infrastructure;
+
+/// <summary>Which database a test server keeps its data in.</summary>
+public enum Database
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>
+/// The real Cheeseshop server, started as a child process (<c>dotnet cheeseshop.dll serve</c>) on a free
+/// loopback port with its own temporary data folder and, for <see cref="Database.Postgres"/>, its own
+/// freshly created database. Disposing kills the process, drops the database and deletes the folder.
+/// </summary>
+public sealed class CheeseshopServer : IAsyncDisposable
+{
+    public const string PostgresVariable = "CHEESESHOP_Database__PostgreSQL";
+    private const int MaxOutputChars = 4_000_000;
+
+    private readonly Process _process;
+    private readonly StringBuilder _output;
+    private readonly IReadOnlyDictionary<string, string?> _environment;
+    private bool _disposed;
+
+    private CheeseshopServer(Database database, string baseUrl, string dataDir, string? postgresDatabase,
+        Process process, StringBuilder output, IReadOnlyDictionary<string, string?> environment)
+    {
+        Database = database;
+        BaseUrl = baseUrl;
+        DataDir = dataDir;
+        PostgresDatabase = postgresDatabase;
+        _process = process;
+        _output = output;
+        _environment = environment;
+        Http = new HttpClient { BaseAddress = new Uri(baseUrl + "/"), Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    public Database Database { get; }
+
+    /// <summary>e.g. <c>http://127.0.0.1:41234</c>, without a trailing slash.</summary>
+    public string BaseUrl { get; }
+
+    public string DataDir { get; }
+
+    /// <summary>The cs_&lt;random&gt; database of a PostgreSQL server; null for SQLite.</summary>
+    public string? PostgresDatabase { get; }
+
+    /// <summary>A client whose BaseAddress is the server's root.</summary>
+    public HttpClient Http { get; }
+
+    public string UploadUrl => BaseUrl + "/legacy/";
+    public string SimpleIndexUrl => BaseUrl + "/simple/";
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Everything the server printed so far (stdout and stderr, each line tagged).</summary>
+    public string Output
+    {
+        get { lock (_output) return _output.ToString(); }
+    }
+
+    /// <summary>A position in <see cref="Output"/>, for <see cref="OutputSince"/>.</summary>
+    public int OutputMark
+    {
+        get { lock (_output) return _output.Length; }
+    }
+
+    public string OutputSince(int mark)
+    {
+        lock (_output) return mark >= _output.Length ? "" : _output.ToString(mark, _output.Length - mark);
+    }
+
+    public static async Task<CheeseshopServer> StartAsync(Database database, TimeSpan? startTimeout = null)
+    {
+        var dll = ServerBinary.Path;
+        var dataDir = TempPaths.NewDirectory($"server-{database.ToString().ToLowerInvariant()}");
+        string? pgName = null;
+        var environment = BaseEnvironment();
+        if (database == Database.Postgres)
+        {
+            var (name, connectionString) = await TestPostgres.CreateDatabaseAsync();
+            pgName = name;
+            environment[PostgresVariable] = connectionString;
+        }
+
+        var timeout = startTimeout ?? TimeSpan.FromSeconds(90);
+        var attempts = new List<string>();
+        try
+        {
+            for (var attempt = 1; attempt <= 3; attempt++)
+            {
+                var port = FreePort();
+                var baseUrl = $"http://127.0.0.1:{port}";
+                var output = new StringBuilder();
+                var process = Launch(dll, ["serve", "--data-dir", dataDir, "--urls", baseUrl], environment, output);
+                var server = new CheeseshopServer(database, baseUrl, dataDir, pgName, process, output, environment);
+                var failure = await server.WaitUntilHealthyAsync(timeout);
+                if (failure == null) return server;
+
+                attempts.Add($"attempt {attempt} ({baseUrl}): {failure}\n--- server output ---\n{server.Output.TrimEnd()}");
+                await server.StopProcessAsync();
+                server.Http.Dispose();
+                // Only a lost race for the port is worth another try.
+                if (!server.Output.Contains("address already in use", StringComparison.OrdinalIgnoreCase)) break;
+            }
+        }
+        catch
+        {
+            await CleanUpAsync(dataDir, pgName);
+            throw;
+        }
+        await CleanUpAsync(dataDir, pgName);
+        throw new InvalidOperationException(
+            $"The Cheeseshop server ({database}) did not become healthy.\n$ dotnet {dll} serve ...\n" + string.Join("\n", attempts));
+    }
+
+    /// <summary>Runs <c>dotnet cheeseshop.dll ARGS --data-dir DATA_DIR</c> with this server's environment.</summary>
+    public Task<ProcessResult> RunCliAsync(params string[] args) => RunCliCoreAsync(args, stdin: null);
+
+    /// <summary>As <see cref="RunCliAsync"/>, writing <paramref name="stdin"/> to the command's standard input.</summary>
+    public Task<ProcessResult> RunCliWithInputAsync(string stdin, params string[] args) => RunCliCoreAsync(args, stdin);
+
+    private Task<ProcessResult> RunCliCoreAsync(string[] args, string? stdin) =>
+        ProcessRunner.RunAsync(
+            ServerBinary.DotnetHost,
+            new[] { ServerBinary.Path }.Concat(args).Concat(["--data-dir", DataDir]),
+            _environment,
+            stdin,
+            workingDirectory: System.IO.Path.GetDirectoryName(ServerBinary.Path),
+            timeout: TimeSpan.FromMinutes(2));
+
+    /// <summary><c>users create</c>; throws with the command's output unless it succeeds.</summary>
+    public async Task CreateUserAsync(string username, string password, bool admin = false)
+    {
+        var args = new List<string> { "users", "create", username, "--email", $"{username}@example.invalid", "--password-stdin" };
+        if (admin) args.Add("--admin");
+        var result = await RunCliWithInputAsync(password + "\n", args.ToArray());
+        if (!result.Succeeded)
+            throw new InvalidOperationException($"`users create {username}` failed.\n{result}\n{ServerLogTail()}");
+    }
+
+    /// <summary><c>tokens create</c>; returns the token (stdout, trimmed); throws unless it succeeds.</summary>
+    public async Task<string> CreateTokenAsync(string username, string? project = null, string? description = null)
+    {
+        var args = new List<string> { "tokens", "create", username };
+        if (project != null) args.AddRange(["--project", project]);
+        if (description != null) args.AddRange(["--description", description]);
+        var result = await RunCliAsync(args.ToArray());
+        var token = result.Stdout.Trim();
+        if (!result.Succeeded || token.Length == 0 || token.Contains('\n'))
+            throw new InvalidOperationException(
+                $"`tokens create {username}` should print the token alone on stdout.\n{result}\n{ServerLogTail()}");
+        return token;
+    }
+
+    /// <summary>The last lines of the server's output, for failure messages.</summary>
+    public string ServerLogTail(int maxChars = 6000)
+    {
+        var all = Output;
+        var tail = all.Length <= maxChars ? all : "...\n" + all[^maxChars..];
+        return $"--- server output ({Database}, {BaseUrl}{(HasExited ? $", EXITED with code {_process.ExitCode}" : "")}) ---\n{tail.TrimEnd()}";
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        Http.Dispose();
+        await StopProcessAsync();
+        await CleanUpAsync(DataDir, PostgresDatabase);
+    }
+
+    private async Task<string?> WaitUntilHealthyAsync(TimeSpan timeout)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        using var probe = new HttpClient { BaseAddress = new Uri(BaseUrl + "/"), Timeout = TimeSpan.FromSeconds(5) };
+        string last = "no answer yet";
+        while (stopwatch.Elapsed < timeout)
+        {
+            if (_process.HasExited)
+            {
+                _process.WaitForExit(); // let the output readers finish
+                return $"the process exited with code {_process.ExitCode} before /health answered 200";
+            }
+            try
+            {
+                using var response = await probe.GetAsync("health");
+                if (response.StatusCode == HttpStatusCode.OK) return null;
+                last = $"GET /health -> {(int)response.StatusCode} {response.ReasonPhrase}";
+            }
+            catch (HttpRequestException ex)
+            {
+                last = ex.Message;
+            }
+            catch (TaskCanceledException)
+            {
+                last = "GET /health timed out";
+            }
+            await Task.Delay(100);
+        }
+        return $"no 200 from /health within {timeout.TotalSeconds:0} s (last: {last})";
+    }
+
+    private async Task StopProcessAsync()
+    {
+        try
+        {
+            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException or System.ComponentModel.Win32Exception)
+        {
+        }
+        _process.Dispose();
+    }
+
+    private static async Task CleanUpAsync(string dataDir, string? pgName)
+    {
+        if (pgName != null)
+        {
+            try { await TestPostgres.DropDatabaseAsync(pgName); }
+            catch (Exception ex) { Console.Error.WriteLine($"warning: could not drop test database {pgName}: {ex.Message}"); }
+        }
+        TempPaths.TryDelete(dataDir);
+    }
+
+    private static Process Launch(string dll, string[] args, IReadOnlyDictionary<string, string?> environment, StringBuilder output)
+    {
+        var psi = new ProcessStartInfo(ServerBinary.DotnetHost)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = System.IO.Path.GetDirectoryName(dll)!,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        psi.ArgumentList.Add(dll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        ProcessRunner.ApplyEnvironment(psi, environment);
+
+        var process = new Process { StartInfo = psi };
+        void Append(string tag, string? line)
+        {
+            if (line == null) return;
+            lock (output)
+            {
+                if (output.Length < MaxOutputChars) output.Append(tag).AppendLine(line);
+            }
+        }
+        process.OutputDataReceived += (_, e) => Append("[out] ", e.Data);
+        process.ErrorDataReceived += (_, e) => Append("[err] ", e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        process.StandardInput.Close();
+        return process;
+    }
+
+    /// <summary>The inherited environment minus anything that would point the server elsewhere.</summary>
+    private static Dictionary<string, string?> BaseEnvironment()
+    {
+        var env = new Dictionary<string, string?>();
+        foreach (var key in Environment.GetEnvironmentVariables().Keys.Cast<string>())
+        {
+            if (key.StartsWith("CHEESESHOP_", StringComparison.OrdinalIgnoreCase)
+                || key.StartsWith("ASPNETCORE_", StringComparison.OrdinalIgnoreCase)
+                || key is "DOTNET_URLS" or "DOTNET_ENVIRONMENT" or "DOTNET_HTTP_PORTS" or "DOTNET_HTTPS_PORTS")
+                env[key] = null;
+        }
+        env["ASPNETCORE_ENVIRONMENT"] = "Production";
+        // One inotify watcher fewer per process; nothing here edits appsettings while a test runs.
+        env["DOTNET_hostBuilder__reloadConfigOnChange"] = "false";
+        env["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        env["DOTNET_NOLOGO"] = "1";
+        return env;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>Finds the built server (cheeseshop.dll) and the dotnet host that runs it.</summary>
+public static class ServerBinary
+{
+    private static readonly Lazy<string> LazyPath = new(Locate);
+
+    /// <summary>Full path of cheeseshop.dll; override with CHEESESHOP_TEST_DLL.</summary>
+    public static string Path => LazyPath.Value;
+
+    /// <summary>The dotnet executable: the one the SDK names in DOTNET_HOST_PATH, else the one running the tests, else PATH's.</summary>
+    public static string DotnetHost
+    {
+        get
+        {
+            var fromSdk = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+            if (!string.IsNullOrEmpty(fromSdk) && File.Exists(fromSdk)) return fromSdk;
+            var self = Environment.ProcessPath;
+            if (self != null && System.IO.Path.GetFileNameWithoutExtension(self) == "dotnet") return self;
+            return "dotnet";
+        }
+    }
+
+    private static string Locate()
+    {
+        var explicitPath = Environment.GetEnvironmentVariable("CHEESESHOP_TEST_DLL");
+        if (!string.IsNullOrEmpty(explicitPath))
+            return File.Exists(explicitPath)
+                ? System.IO.Path.GetFullPath(explicitPath)
+                : throw new FileNotFoundException($"CHEESESHOP_TEST_DLL names {explicitPath}, which does not exist.");
+
+        var candidates = new List<string>();
+        var configuration = typeof(ServerBinary).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
+        var baseDir = AppContext.BaseDirectory.TrimEnd(System.IO.Path.DirectorySeparatorChar);
+        var tfm = System.IO.Path.GetFileName(baseDir); // e.g. net10.0
+        var root = RepositoryRoot.TryFind();
+        if (root != null)
+        {
+            // The server project's own output: its deps.json and runtimeconfig.json describe exactly its dependencies.
+            candidates.Add(System.IO.Path.Combine(root, "src", "Cheeseshop", "bin", configuration, tfm, "cheeseshop.dll"));
+            candidates.Add(System.IO.Path.Combine(root, "src", "Cheeseshop", "bin", configuration, "net10.0", "cheeseshop.dll"));
+        }
+        // The copy the ProjectReference puts next to the tests.
+        candidates.Add(System.IO.Path.Combine(baseDir, "cheeseshop.dll"));
+
+        foreach (var candidate in candidates)
+        {
+            var runtimeConfig = System.IO.Path.ChangeExtension(candidate, ".runtimeconfig.json");
+            if (File.Exists(candidate) && File.Exists(runtimeConfig)) return candidate;
+        }
+        throw new FileNotFoundException(
+            "cheeseshop.dll (with its runtimeconfig.json) was not found; build the solution first (dotnet build -c Release). Looked in:\n  "
+            + string.Join("\n  ", candidates));
+    }
+}
+
+/// <summary>The folder holding Cheeseshop.slnx, found by walking up from the test binaries.</summary>
+public static class RepositoryRoot
+{
+    private static readonly Lazy<string?> Root = new(() =>
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+        {
+            if (File.Exists(System.IO.Path.Combine(dir.FullName, "Cheeseshop.slnx"))) return dir.FullName;
+        }
+        return null;
+    });
+
+    public static string? TryFind() => Root.Value;
+
+    public static string Path => Root.Value
+        ?? throw new DirectoryNotFoundException($"No folder above {AppContext.BaseDirectory} holds Cheeseshop.slnx.");
+}
