@@ -20,6 +20,9 @@ public abstract class CheeseshopDb(DbContextOptions options) : DbContext(options
     public DbSet<ReleaseFile> Files => Set<ReleaseFile>();
     public DbSet<FilenameRegistration> FilenameRegistry => Set<FilenameRegistration>();
     public DbSet<JournalEntry> Journals => Set<JournalEntry>();
+    public DbSet<IpAddressRecord> IpAddresses => Set<IpAddressRecord>();
+    public DbSet<UserEvent> UserEvents => Set<UserEvent>();
+    public DbSet<ProjectEvent> ProjectEvents => Set<ProjectEvent>();
 
     public abstract bool IsPostgres { get; }
 
@@ -86,6 +89,35 @@ public abstract class CheeseshopDb(DbContextOptions options) : DbContext(options
             e.HasIndex(j => j.SubmittedById);
             e.HasIndex(j => j.SubmittedDate);
             e.HasOne<User>().WithMany().HasForeignKey(j => j.SubmittedById).OnDelete(DeleteBehavior.Restrict);
+        });
+        MapEvents(b);
+    }
+
+    private static void MapEvents(ModelBuilder b)
+    {
+        b.Entity<IpAddressRecord>(e =>
+        {
+            e.ToTable("ip_addresses");
+            e.HasIndex(i => i.HashedIp).IsUnique();
+            e.HasIndex(i => i.LastSeen);
+        });
+        b.Entity<UserEvent>(e =>
+        {
+            e.HasIndex(x => new { x.UserId, x.Time });
+            e.HasIndex(x => x.Time);
+            e.HasIndex(x => x.IpAddressId);
+            e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne(x => x.IpAddress).WithMany().HasForeignKey(x => x.IpAddressId).OnDelete(DeleteBehavior.SetNull);
+        });
+        b.Entity<ProjectEvent>(e =>
+        {
+            e.HasIndex(x => new { x.ProjectId, x.Time });
+            e.HasIndex(x => x.UserId);
+            e.HasIndex(x => x.Time);
+            e.HasIndex(x => x.IpAddressId);
+            e.HasOne<Project>().WithMany().HasForeignKey(x => x.ProjectId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.SetNull);
+            e.HasOne(x => x.IpAddress).WithMany().HasForeignKey(x => x.IpAddressId).OnDelete(DeleteBehavior.SetNull);
         });
     }
 

@@ -1,4 +1,5 @@
 using Cheeseshop.Api;
+using Cheeseshop.Audit;
 using Cheeseshop.Auth;
 using Cheeseshop.Configuration;
 using Cheeseshop.Data;
@@ -17,6 +18,11 @@ public static class CheeseshopServices
         services.AddSingleton(dataDir);
         services.AddSingleton(TimeProvider.System);
         services.AddCheeseshopDatabase(options, dataDir);
+        services.AddSingleton(IpHashKey.Load(options, dataDir));
+        // The client of the current request; the CLI has none, so its actions record no address.
+        services.AddHttpContextAccessor();
+        services.AddScoped(sp => sp.GetRequiredService<IHttpContextAccessor>().HttpContext is { } ctx ? ClientInfo.From(ctx) : new ClientInfo());
+        services.AddScoped<EventRecorder>();
         services.AddSingleton<IFileStore, LocalFileStore>();
         services.AddSingleton<IndexChangeFeed>();
         services.AddSingleton<PageCache>();

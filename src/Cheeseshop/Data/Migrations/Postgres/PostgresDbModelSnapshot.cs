@@ -83,6 +83,53 @@ namespace Cheeseshop.Data.Migrations.Postgres
                     b.ToTable("filename_registry", (string)null);
                 });
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.IpAddressRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Address")
+                        .HasColumnType("text")
+                        .HasColumnName("address");
+
+                    b.Property<DateTime?>("AddressErasedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("address_erased_at");
+
+                    b.Property<string>("CountryCode")
+                        .HasColumnType("text")
+                        .HasColumnName("country_code");
+
+                    b.Property<DateTime>("FirstSeen")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_seen");
+
+                    b.Property<string>("HashedIp")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("hashed_ip");
+
+                    b.Property<DateTime>("LastSeen")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen");
+
+                    b.HasKey("Id")
+                        .HasName("pk_ip_addresses");
+
+                    b.HasIndex("HashedIp")
+                        .IsUnique()
+                        .HasDatabaseName("ix_ip_addresses_hashed_ip");
+
+                    b.HasIndex("LastSeen")
+                        .HasDatabaseName("ix_ip_addresses_last_seen");
+
+                    b.ToTable("ip_addresses", (string)null);
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.JournalEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -166,6 +213,59 @@ namespace Cheeseshop.Data.Migrations.Postgres
                         .HasDatabaseName("ix_projects_normalized_name");
 
                     b.ToTable("projects", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.ProjectEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AdditionalJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("additional_json");
+
+                    b.Property<long?>("IpAddressId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("ip_address_id");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("Tag")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("tag");
+
+                    b.Property<DateTime>("Time")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("time");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_project_events");
+
+                    b.HasIndex("IpAddressId")
+                        .HasDatabaseName("ix_project_events_ip_address_id");
+
+                    b.HasIndex("Time")
+                        .HasDatabaseName("ix_project_events_time");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_project_events_user_id");
+
+                    b.HasIndex("ProjectId", "Time")
+                        .HasDatabaseName("ix_project_events_project_id_time");
+
+                    b.ToTable("project_events", (string)null);
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.Release", b =>
@@ -515,6 +615,52 @@ namespace Cheeseshop.Data.Migrations.Postgres
                     b.ToTable("user_emails", (string)null);
                 });
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.UserEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AdditionalJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("additional_json");
+
+                    b.Property<long?>("IpAddressId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("ip_address_id");
+
+                    b.Property<string>("Tag")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("tag");
+
+                    b.Property<DateTime>("Time")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("time");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_user_events");
+
+                    b.HasIndex("IpAddressId")
+                        .HasDatabaseName("ix_user_events_ip_address_id");
+
+                    b.HasIndex("Time")
+                        .HasDatabaseName("ix_user_events_time");
+
+                    b.HasIndex("UserId", "Time")
+                        .HasDatabaseName("ix_user_events_user_id_time");
+
+                    b.ToTable("user_events", (string)null);
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.ApiToken", b =>
                 {
                     b.HasOne("Cheeseshop.Data.Entities.Project", null)
@@ -540,6 +686,30 @@ namespace Cheeseshop.Data.Migrations.Postgres
                         .HasForeignKey("SubmittedById")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_journals_users_submitted_by_id");
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.ProjectEvent", b =>
+                {
+                    b.HasOne("Cheeseshop.Data.Entities.IpAddressRecord", "IpAddress")
+                        .WithMany()
+                        .HasForeignKey("IpAddressId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_project_events_ip_addresses_ip_address_id");
+
+                    b.HasOne("Cheeseshop.Data.Entities.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_project_events_projects_project_id");
+
+                    b.HasOne("Cheeseshop.Data.Entities.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_project_events_users_user_id");
+
+                    b.Navigation("IpAddress");
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.Release", b =>
@@ -609,6 +779,24 @@ namespace Cheeseshop.Data.Migrations.Postgres
                         .HasConstraintName("fk_user_emails_users_user_id");
 
                     b.Navigation("User");
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.UserEvent", b =>
+                {
+                    b.HasOne("Cheeseshop.Data.Entities.IpAddressRecord", "IpAddress")
+                        .WithMany()
+                        .HasForeignKey("IpAddressId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_user_events_ip_addresses_ip_address_id");
+
+                    b.HasOne("Cheeseshop.Data.Entities.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_user_events_users_user_id");
+
+                    b.Navigation("IpAddress");
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.Project", b =>

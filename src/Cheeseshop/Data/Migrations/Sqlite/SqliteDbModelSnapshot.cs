@@ -78,6 +78,51 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                     b.ToTable("filename_registry", (string)null);
                 });
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.IpAddressRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Address")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("address");
+
+                    b.Property<DateTime?>("AddressErasedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("address_erased_at");
+
+                    b.Property<string>("CountryCode")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("country_code");
+
+                    b.Property<DateTime>("FirstSeen")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("first_seen");
+
+                    b.Property<string>("HashedIp")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("hashed_ip");
+
+                    b.Property<DateTime>("LastSeen")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_seen");
+
+                    b.HasKey("Id")
+                        .HasName("pk_ip_addresses");
+
+                    b.HasIndex("HashedIp")
+                        .IsUnique()
+                        .HasDatabaseName("ix_ip_addresses_hashed_ip");
+
+                    b.HasIndex("LastSeen")
+                        .HasDatabaseName("ix_ip_addresses_last_seen");
+
+                    b.ToTable("ip_addresses", (string)null);
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.JournalEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -159,6 +204,57 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_projects_normalized_name");
 
                     b.ToTable("projects", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.ProjectEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AdditionalJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("additional_json");
+
+                    b.Property<long?>("IpAddressId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ip_address_id");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("Tag")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tag");
+
+                    b.Property<DateTime>("Time")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("time");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_project_events");
+
+                    b.HasIndex("IpAddressId")
+                        .HasDatabaseName("ix_project_events_ip_address_id");
+
+                    b.HasIndex("Time")
+                        .HasDatabaseName("ix_project_events_time");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_project_events_user_id");
+
+                    b.HasIndex("ProjectId", "Time")
+                        .HasDatabaseName("ix_project_events_project_id_time");
+
+                    b.ToTable("project_events", (string)null);
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.Release", b =>
@@ -504,6 +600,50 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                     b.ToTable("user_emails", (string)null);
                 });
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.UserEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AdditionalJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("additional_json");
+
+                    b.Property<long?>("IpAddressId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ip_address_id");
+
+                    b.Property<string>("Tag")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tag");
+
+                    b.Property<DateTime>("Time")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("time");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_user_events");
+
+                    b.HasIndex("IpAddressId")
+                        .HasDatabaseName("ix_user_events_ip_address_id");
+
+                    b.HasIndex("Time")
+                        .HasDatabaseName("ix_user_events_time");
+
+                    b.HasIndex("UserId", "Time")
+                        .HasDatabaseName("ix_user_events_user_id_time");
+
+                    b.ToTable("user_events", (string)null);
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.ApiToken", b =>
                 {
                     b.HasOne("Cheeseshop.Data.Entities.Project", null)
@@ -529,6 +669,30 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                         .HasForeignKey("SubmittedById")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_journals_users_submitted_by_id");
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.ProjectEvent", b =>
+                {
+                    b.HasOne("Cheeseshop.Data.Entities.IpAddressRecord", "IpAddress")
+                        .WithMany()
+                        .HasForeignKey("IpAddressId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_project_events_ip_addresses_ip_address_id");
+
+                    b.HasOne("Cheeseshop.Data.Entities.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_project_events_projects_project_id");
+
+                    b.HasOne("Cheeseshop.Data.Entities.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_project_events_users_user_id");
+
+                    b.Navigation("IpAddress");
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.Release", b =>
@@ -598,6 +762,24 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                         .HasConstraintName("fk_user_emails_users_user_id");
 
                     b.Navigation("User");
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.UserEvent", b =>
+                {
+                    b.HasOne("Cheeseshop.Data.Entities.IpAddressRecord", "IpAddress")
+                        .WithMany()
+                        .HasForeignKey("IpAddressId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_user_events_ip_addresses_ip_address_id");
+
+                    b.HasOne("Cheeseshop.Data.Entities.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_user_events_users_user_id");
+
+                    b.Navigation("IpAddress");
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.Project", b =>
