@@ -1,4 +1,5 @@
 using Cheeseshop.Data.Entities;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -9,7 +10,7 @@ namespace Cheeseshop.Data;
 /// each has its own migrations (see SqliteDb / PostgresDb), because SQL types differ.
 /// Tables and columns are snake_case so that an operator's own SQL reads naturally.
 /// </summary>
-public abstract class CheeseshopDb(DbContextOptions options) : DbContext(options)
+public abstract class CheeseshopDb(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<User> Users => Set<User>();
     public DbSet<UserEmail> UserEmails => Set<UserEmail>();
@@ -23,6 +24,11 @@ public abstract class CheeseshopDb(DbContextOptions options) : DbContext(options
     public DbSet<IpAddressRecord> IpAddresses => Set<IpAddressRecord>();
     public DbSet<UserEvent> UserEvents => Set<UserEvent>();
     public DbSet<ProjectEvent> ProjectEvents => Set<ProjectEvent>();
+    public DbSet<RecoveryCode> RecoveryCodes => Set<RecoveryCode>();
+    public DbSet<RoleInvitation> RoleInvitations => Set<RoleInvitation>();
+    public DbSet<UsernameChange> UsernameChanges => Set<UsernameChange>();
+    public DbSet<SentEmail> SentEmails => Set<SentEmail>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public abstract bool IsPostgres { get; }
 
@@ -91,6 +97,31 @@ public abstract class CheeseshopDb(DbContextOptions options) : DbContext(options
             e.HasOne<User>().WithMany().HasForeignKey(j => j.SubmittedById).OnDelete(DeleteBehavior.Restrict);
         });
         MapEvents(b);
+        MapAccountRecords(b);
+    }
+
+    private static void MapAccountRecords(ModelBuilder b)
+    {
+        b.Entity<RecoveryCode>(e => e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade));
+        b.Entity<RoleInvitation>(e =>
+        {
+            e.HasIndex(x => new { x.ProjectId, x.UserId }).IsUnique();
+            e.HasOne(x => x.Project).WithMany().HasForeignKey(x => x.ProjectId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne(x => x.User).WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<User>().WithMany().HasForeignKey(x => x.InvitedById).OnDelete(DeleteBehavior.SetNull);
+        });
+        b.Entity<UsernameChange>(e =>
+        {
+            e.HasIndex(x => x.UserId);
+            e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<User>().WithMany().HasForeignKey(x => x.ChangedById).OnDelete(DeleteBehavior.SetNull);
+        });
+        b.Entity<SentEmail>(e =>
+        {
+            e.HasIndex(x => x.UserId);
+            e.HasIndex(x => x.Time);
+            e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
     }
 
     private static void MapEvents(ModelBuilder b)
