@@ -1,4 +1,5 @@
 using Cheeseshop.Api;
+using Cheeseshop.Api.Xmlrpc;
 using Cheeseshop.Audit;
 using Cheeseshop.Auth;
 using Cheeseshop.Configuration;
@@ -30,6 +31,7 @@ public static class CheeseshopServices
         services.AddScoped<UploadService>();
         services.AddScoped<ReleaseAdmin>();
         services.AddScoped<AccountAdmin>();
+        services.AddScoped<XmlRpcMethods>();
         return services;
     }
 }

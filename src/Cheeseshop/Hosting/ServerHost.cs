@@ -4,6 +4,7 @@ using Cheeseshop.Audit;
 using Cheeseshop.Api.Json;
 using Cheeseshop.Api.Simple;
 using Cheeseshop.Api.Upload;
+using Cheeseshop.Api.Xmlrpc;
 using Cheeseshop.Configuration;
 using Cheeseshop.Data;
 using Cheeseshop.Jobs;
@@ -44,6 +45,7 @@ public static class ServerHost
         app.MapJsonApi();
         app.MapUpload();
         app.MapFiles();
+        app.MapXmlRpc();
         app.MapGet("/", () => Results.Text("Cheeseshop: a Python package index. Simple API at /simple/, uploads at /legacy/.\n"));
         return app;
     }
