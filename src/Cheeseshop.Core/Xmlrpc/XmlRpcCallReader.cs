@@ -120,6 +120,8 @@ internal sealed class XmlRpcCallReader(XmlReader reader)
                     if (NextChild()) throw Invalid("<value> must contain one typed element");
                     reader.Read();
                     return value;
+                case XmlNodeType.None:
+                    throw Invalid("unexpected end of document");
                 default:
                     reader.Read();
                     continue;
@@ -257,6 +259,9 @@ internal sealed class XmlRpcCallReader(XmlReader reader)
                     break;
                 case XmlNodeType.Element:
                     throw Invalid($"<{element}> may not contain elements");
+                case XmlNodeType.None:
+                    // XmlReader reports a truncated document itself; never loop on it regardless.
+                    throw Invalid("unexpected end of document");
             }
             reader.Read();
         }
