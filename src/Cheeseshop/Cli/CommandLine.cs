@@ -27,6 +27,7 @@ public static class CommandLine
         root.Subcommands.Add(TokensCommands.Build());
         root.Subcommands.Add(ReleasesCommands.BuildReleases());
         root.Subcommands.Add(ReleasesCommands.BuildFiles());
+        root.Subcommands.Add(GeoIpCommands.Build());
         return await root.Parse(args).InvokeAsync();
     }
 

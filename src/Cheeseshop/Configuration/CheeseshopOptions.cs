@@ -19,6 +19,9 @@ public sealed class CheeseshopOptions
     /// <summary>The file holding the secret key of the keyed IP hashes (default DATA_DIR/secrets/ip-hash.key).</summary>
     public string? IpHashKeyFile { get; set; }
 
+    /// <summary>A MaxMind-format country database (.mmdb); default DATA_DIR/geoip/country.mmdb when present.</summary>
+    public string? GeoIpDatabase { get; set; }
+
     /// <summary>Proxies whose X-Forwarded-For is believed, besides loopback (addresses or CIDR networks).</summary>
     public List<string> TrustedProxies { get; set; } = [];
 

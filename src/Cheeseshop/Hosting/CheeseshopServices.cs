@@ -20,6 +20,8 @@ public static class CheeseshopServices
         services.AddSingleton(TimeProvider.System);
         services.AddCheeseshopDatabase(options, dataDir);
         services.AddSingleton(IpHashKey.Load(options, dataDir));
+        services.AddSingleton(sp => Privacy.MaxMindCountryLookup.Open(options.GeoIpDatabase, dataDir.Root,
+            sp.GetService<ILoggerFactory>()?.CreateLogger("Cheeseshop.Privacy")));
         // The client of the current request; the CLI has none, so its actions record no address.
         services.AddHttpContextAccessor();
         services.AddScoped(sp => sp.GetRequiredService<IHttpContextAccessor>().HttpContext is { } ctx ? ClientInfo.From(ctx) : new ClientInfo());
