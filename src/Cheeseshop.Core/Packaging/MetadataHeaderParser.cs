@@ -12,12 +12,12 @@ internal static class MetadataHeaderParser
 {
     public sealed record Result(List<KeyValuePair<string, string>> Fields, string Body);
 
+    private static readonly char[] LineEnds = ['\r', '\n'];
+
     public static Result Parse(string text)
     {
         // A byte order mark is not part of the first field name.
         if (text.Length > 0 && text[0] == '\uFEFF') text = text[1..];
-        // email.parser treats \r\n, \r and \n alike as line ends.
-        text = text.Replace("\r\n", "\n").Replace('\r', '\n');
 
         var fields = new List<KeyValuePair<string, string>>();
         string? name = null;
@@ -37,9 +37,10 @@ internal static class MetadataHeaderParser
         var body = "";
         while (position < text.Length)
         {
-            var end = text.IndexOf('\n', position);
+            // email.parser treats \r\n, \r and \n alike as line ends; the body is kept as written.
+            var end = text.IndexOfAny(LineEnds, position);
             var line = end < 0 ? text[position..] : text[position..end];
-            var next = end < 0 ? text.Length : end + 1;
+            var next = end < 0 ? text.Length : end + (text[end] == '\r' && end + 1 < text.Length && text[end + 1] == '\n' ? 2 : 1);
 
             if (line.Length == 0)
             {

@@ -107,7 +107,17 @@ public class CoreMetadataTests
         Assert.Equal("2.1", m.MetadataVersion);
         Assert.Equal("foo", m.Name);
         Assert.Equal("a folded summary", m.Summary);
-        Assert.Equal("Body line 1\nBody line 2\n", m.Description);
+        // Like email.parser, the body is kept exactly as written (pip's own METADATA has CRLF in its body).
+        Assert.Equal("Body line 1\r\nBody line 2\r\n", m.Description);
+    }
+
+    [Fact]
+    public void LoneCarriageReturnsEndHeaderLinesToo()
+    {
+        var m = CoreMetadata.Parse("Name: foo\rVersion: 1.0\r\rbody");
+        Assert.Equal("foo", m.Name);
+        Assert.Equal("1.0", m.Version);
+        Assert.Equal("body", m.Description);
     }
 
     [Fact]
