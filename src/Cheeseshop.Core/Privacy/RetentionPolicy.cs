@@ -24,6 +24,7 @@ public static class RetentionPolicy
     public const string ExpiredInvitations = "expired_invitations";
     public const string DownloadEvents = "download_events";
     public const string RetentionRuns = "retention_runs";
+    public const string AdminAudit = "admin_audit";
 
     public static IReadOnlyList<RetentionRule> Defaults { get; } =
     [
@@ -37,6 +38,7 @@ public static class RetentionPolicy
         new(ExpiredInvitations, "Role invitations nobody answered", "after they expired", 30),
         new(DownloadEvents, "Download events (no IP address; country and installer only)", "after the download", 180),
         new(RetentionRuns, "Records of retention runs (counts only)", "after the run", 730),
+        new(AdminAudit, "The admin audit log (holds, legal requests, disclosures)", "after the entry", 2555),
     ];
 
     /// <summary>The defaults with configured overrides applied; unknown keys and negative values are errors.</summary>

@@ -28,6 +28,8 @@ public static class CommandLine
         root.Subcommands.Add(ReleasesCommands.BuildReleases());
         root.Subcommands.Add(ReleasesCommands.BuildFiles());
         root.Subcommands.Add(GeoIpCommands.Build());
+        root.Subcommands.Add(PrivacyCommands.Retention());
+        root.Subcommands.Add(PrivacyCommands.Holds());
         return await root.Parse(args).InvokeAsync();
     }
 

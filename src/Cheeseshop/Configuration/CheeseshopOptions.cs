@@ -28,6 +28,9 @@ public sealed class CheeseshopOptions
     /// <summary>Log one line per request (method, path, status, time, keyed client hash; never the address).</summary>
     public bool RequestLog { get; set; } = true;
 
+    /// <summary>Retention overrides: data class key → days (see Core.Privacy.RetentionPolicy and docs/privacy.md).</summary>
+    public Dictionary<string, int> Retention { get; set; } = [];
+
     /// <summary>How often a node reads the journal for changes made by other nodes (milliseconds).</summary>
     [Range(50, 60_000)] public int JournalPollMilliseconds { get; set; } = 1000;
 }

@@ -5,12 +5,31 @@ using Cheeseshop.Auth;
 using Cheeseshop.Configuration;
 using Cheeseshop.Data;
 using Cheeseshop.Index;
+using Cheeseshop.Privacy;
 using Cheeseshop.Storage;
 
 namespace Cheeseshop.Hosting;
 
 public static class CheeseshopServices
 {
+    /// <summary>The retention policy's tasks, one per data class, and the services that use them.</summary>
+    public static IServiceCollection AddRetention(this IServiceCollection services)
+    {
+        services.AddScoped<IRetentionTask, RawIpAddressRetention>();
+        services.AddScoped<IRetentionTask, UnreferencedIpAddressRetention>();
+        services.AddScoped<IRetentionTask, LoginFailureRetention>();
+        services.AddScoped<IRetentionTask, UserEventRetention>();
+        services.AddScoped<IRetentionTask, ProjectEventRetention>();
+        services.AddScoped<IRetentionTask, SentEmailRetention>();
+        services.AddScoped<IRetentionTask, UnverifiedAccountRetention>();
+        services.AddScoped<IRetentionTask, ExpiredInvitationRetention>();
+        services.AddScoped<IRetentionTask, RetentionRunRetention>();
+        services.AddScoped<IRetentionTask, AdminAuditRetention>();
+        services.AddScoped<RetentionService>();
+        services.AddScoped<LegalHoldService>();
+        return services;
+    }
+
     /// <summary>Everything the server and the admin verbs share: configuration, database, storage, rules.</summary>
     public static IServiceCollection AddCheeseshop(this IServiceCollection services, CheeseshopOptions options)
     {
@@ -34,6 +53,7 @@ public static class CheeseshopServices
         services.AddScoped<ReleaseAdmin>();
         services.AddScoped<AccountAdmin>();
         services.AddScoped<XmlRpcMethods>();
+        services.AddRetention();
         return services;
     }
 }

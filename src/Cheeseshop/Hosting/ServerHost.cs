@@ -32,6 +32,7 @@ public static class ServerHost
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Services.AddCheeseshop(options);
         builder.Services.AddHostedService<JournalWatcher>();
+        builder.Services.AddHostedService<RetentionJob>();
 
         builder.Services.Configure<ForwardedHeadersOptions>(o => ConfigureProxies(o, options));
         // Keep ASP.NET's own logs free of addresses too: only our request log line describes a request.

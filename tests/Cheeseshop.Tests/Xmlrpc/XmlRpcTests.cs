@@ -30,6 +30,7 @@ public sealed class XmlRpcTests(ServerFixture servers, ITestOutputHelper output)
     private async Task<JsonElement> PythonAsync(CheeseshopServer server, string code)
     {
         var script = "import json, sys, xmlrpc.client as x\n" +
+                     "_dumps = json.dumps\njson.dumps = lambda o: _dumps(o, separators=(',', ':'))\n" +
                      $"s = x.ServerProxy('{server.BaseUrl}/pypi', allow_none=True)\n" + code;
         var python = await PythonTools.PathPythonAsync();
         var result = await ProcessRunner.RunAsync(python, ["-c", script], PythonTools.IsolatedEnvironment());
