@@ -19,7 +19,7 @@ public sealed class CoreMetadata
 
     /// <summary>Every field in order of appearance; keys in their canonical spelling (e.g. "Requires-Dist").
     /// A description given as the message body appears last, as "Description".</summary>
-    public IReadOnlyList<KeyValuePair<string, string>> Fields => _fields;
+    public IReadOnlyList<KeyValuePair<string, string>> Fields => _fields.AsReadOnly();
 
     /// <summary>First value of a field, or null.</summary>
     public string? Get(string field)

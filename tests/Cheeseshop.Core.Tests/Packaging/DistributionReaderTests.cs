@@ -120,6 +120,15 @@ public class DistributionReaderTests
     }
 
     [Fact]
+    public void HostileEntryNamesAreQuotedSafely()
+    {
+        using var whl = Zip(("foo-1.0.dist-info/METADATA", Metadata), ("foo-1.0.dist-info/WHEEL", Wheel), ("x\r\nSet-Cookie: a=b/../../\u00e9", "x"));
+        var error = Invalid(whl, "foo-1.0-py3-none-any.whl");
+        Assert.Contains("'x\\r\\nSet-Cookie: a=b/../../\\u00e9' contains a '..' path segment", error);
+        Assert.All(error, c => Assert.InRange(c, ' ', '~'));
+    }
+
+    [Fact]
     public void AZipBombIsRefusedBeforeDecompression()
     {
         // 3 MB of one repeated line compresses about a thousand times.
