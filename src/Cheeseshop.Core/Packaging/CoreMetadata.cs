@@ -48,7 +48,9 @@ public sealed class CoreMetadata
     public string? Description => Get("Description");
 
     /// <summary>Parses METADATA / PKG-INFO text (UTF-8 decoded). Tolerant of CRLF; folded continuation lines
-    /// ("\n        |" style of Description in 1.x) are joined as the packaging library does.</summary>
+    /// ("\n        |" style of Description in 1.x) are joined: Description and License keep their line
+    /// breaks without the folding indent (8 spaces, or spaces and '|'), other fields become one line
+    /// (as twine sends them). The body is kept exactly as written.</summary>
     public static CoreMetadata Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
