@@ -19,7 +19,7 @@ public sealed class CoreMetadata
 
     /// <summary>Every field in order of appearance; keys in their canonical spelling (e.g. "Requires-Dist").
     /// A description given as the message body appears last, as "Description".</summary>
-    public IReadOnlyList<KeyValuePair<string, string>> Fields => _fields;
+    public IReadOnlyList<KeyValuePair<string, string>> Fields => _fields.AsReadOnly();
 
     /// <summary>First value of a field, or null.</summary>
     public string? Get(string field)
@@ -48,7 +48,9 @@ public sealed class CoreMetadata
     public string? Description => Get("Description");
 
     /// <summary>Parses METADATA / PKG-INFO text (UTF-8 decoded). Tolerant of CRLF; folded continuation lines
-    /// ("\n        |" style of Description in 1.x) are joined as the packaging library does.</summary>
+    /// ("\n        |" style of Description in 1.x) are joined: Description and License keep their line
+    /// breaks without the folding indent (8 spaces, or spaces and '|'), other fields become one line
+    /// (as twine sends them). The body is kept exactly as written.</summary>
     public static CoreMetadata Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);

@@ -131,7 +131,7 @@ public sealed record DistributionFilename(
         {
             if (tag.Length == 0 || !tag.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')) return null;
         }
-        return tags;
+        return Array.AsReadOnly(tags);
     }
 
     // {name}-{version}.tar.gz (PEP 625: name normalized with '_'), or a legacy name that may itself

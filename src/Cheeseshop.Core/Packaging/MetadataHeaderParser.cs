@@ -26,7 +26,13 @@ internal static class MetadataHeaderParser
 
         void Flush()
         {
-            if (name is null) return;
+            // email.parser accepts a header with an empty name (":value"); it names no field, so it is dropped.
+            if (name is null || name.Length == 0)
+            {
+                name = null;
+                continuations.Clear();
+                return;
+            }
             var canonical = CoreMetadataFields.Canonical(name);
             fields.Add(new(canonical, Unfold(canonical, first, continuations)));
             name = null;
@@ -56,7 +62,7 @@ internal static class MetadataHeaderParser
                 continue;
             }
             var colon = line.IndexOf(':');
-            if (colon <= 0 || !IsFieldName(line.AsSpan(0, colon)))
+            if (colon < 0 || !IsFieldName(line.AsSpan(0, colon)))
             {
                 // Not a header: the headers end here and this line starts the body.
                 body = text[position..];

@@ -7,7 +7,7 @@ public sealed partial class PackageVersion : IComparable<PackageVersion>, IEquat
 {
     public int Epoch { get; }
     /// <summary>The release segment, e.g. [1, 0, 2]; never empty.</summary>
-    public IReadOnlyList<long> Release => _release;
+    public IReadOnlyList<long> Release { get; }
     /// <summary>Pre-release: label "a", "b" or "rc" (normalized) and number; null when absent.</summary>
     public (string Label, long Number)? Pre { get; }
     public long? Post { get; }
@@ -29,6 +29,8 @@ public sealed partial class PackageVersion : IComparable<PackageVersion>, IEquat
     {
         Epoch = epoch;
         _release = release;
+        // A read-only view, so that callers cannot change the version through a cast to long[].
+        Release = Array.AsReadOnly(release);
         Pre = pre;
         Post = post;
         Dev = dev;

@@ -10,7 +10,8 @@ public sealed class SpecifierSet
     /// <summary>The individual specifiers, in the order written (e.g. ["&gt;=3.8", "!=3.9.*"]).</summary>
     public IReadOnlyList<string> Specifiers => _specifiers.Select(s => s.ToString()).ToList();
 
-    /// <summary>Empty text is the empty set, which contains every version.</summary>
+    /// <summary>Empty text is the empty set, which contains every version (pre-releases, as for any set,
+    /// only when allowed). Invalid text gives false.</summary>
     public static bool TryParse(string text, out SpecifierSet? set)
     {
         set = null;

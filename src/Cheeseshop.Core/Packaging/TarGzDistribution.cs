@@ -50,10 +50,10 @@ internal static class TarGzDistribution
                 {
                     // Another top-level directory's PKG-INFO is left to the layout check below.
                     if (string.Join('/', segments) != pkgInfoPath) continue;
-                    throw new InvalidDistributionException($"Invalid sdist {archive}: it contains '{pkgInfoPath}' more than once.");
+                    throw new InvalidDistributionException($"Invalid sdist {archive}: it contains {MessageText.Quote(pkgInfoPath)} more than once.");
                 }
                 if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile))
-                    throw new InvalidDistributionException($"Invalid sdist {archive}: '{string.Join('/', segments)}' is not a regular file.");
+                    throw new InvalidDistributionException($"Invalid sdist {archive}: {MessageText.Quote(string.Join('/', segments))} is not a regular file.");
                 pkgInfoPath = string.Join('/', segments);
                 if (entry.Length > limits.MaxMetadataBytes)
                     throw DistributionReader.TooLarge(pkgInfoPath, archive, limits.MaxMetadataBytes);
@@ -71,7 +71,7 @@ internal static class TarGzDistribution
 
         var top = layout.SingleDirectory(archive);
         if (pkgInfo is null || pkgInfoPath != $"{top}/PKG-INFO")
-            throw new InvalidDistributionException($"Invalid sdist {archive}: '{top}/PKG-INFO' is missing.");
+            throw new InvalidDistributionException($"Invalid sdist {archive}: {MessageText.Quote($"{top}/PKG-INFO")} is missing.");
         return DistributionReader.Contents(pkgInfo, pkgInfoPath, archive);
     }
 

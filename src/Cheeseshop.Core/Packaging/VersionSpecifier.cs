@@ -17,14 +17,14 @@ internal sealed class VersionSpecifier
         VersionText = versionText;
         _version = version;
         _wildcard = wildcard;
+        // "===" text may still be a PEP 440 version ("===1.0a1"), which counts too.
+        var named = version ?? (PackageVersion.TryParse(versionText, out var v) ? v : null);
+        NamesPrerelease = op != "!=" && !wildcard && named?.IsPrerelease == true;
     }
 
     /// <summary>Whether this specifier lets pre-releases in by naming one ("&gt;=1.0a1"). As in the
     /// packaging library, "!=" and prefix matches never do.</summary>
-    public bool NamesPrerelease => Operator != "!=" && !_wildcard && ArbitraryOrParsed()?.IsPrerelease == true;
-
-    private PackageVersion? ArbitraryOrParsed() =>
-        _version ?? (PackageVersion.TryParse(VersionText, out var v) ? v : null);
+    public bool NamesPrerelease { get; }
 
     public override string ToString() => Operator + VersionText;
 

@@ -26,9 +26,9 @@ internal static class ZipDistribution
                 + $"and version in the filename; expected '{filename.Name}-{filename.Version}.dist-info'.");
 
         var metadata = Single(entries, $"{distInfo}/METADATA", archive, "wheel")
-            ?? throw new InvalidDistributionException($"Invalid wheel {archive}: '{distInfo}/METADATA' is missing.");
+            ?? throw new InvalidDistributionException($"Invalid wheel {archive}: {MessageText.Quote($"{distInfo}/METADATA")} is missing.");
         _ = Single(entries, $"{distInfo}/WHEEL", archive, "wheel")
-            ?? throw new InvalidDistributionException($"Invalid wheel {archive}: '{distInfo}/WHEEL' is missing.");
+            ?? throw new InvalidDistributionException($"Invalid wheel {archive}: {MessageText.Quote($"{distInfo}/WHEEL")} is missing.");
 
         return DistributionReader.Contents(ReadEntry(metadata, limits, archive), metadata.FullName, archive);
     }
@@ -43,7 +43,7 @@ internal static class ZipDistribution
         var top = layout.SingleDirectory(archive);
 
         var pkgInfo = Single(entries, $"{top}/PKG-INFO", archive, "sdist")
-            ?? throw new InvalidDistributionException($"Invalid sdist {archive}: '{top}/PKG-INFO' is missing.");
+            ?? throw new InvalidDistributionException($"Invalid sdist {archive}: {MessageText.Quote($"{top}/PKG-INFO")} is missing.");
         return DistributionReader.Contents(ReadEntry(pkgInfo, limits, archive), pkgInfo.FullName, archive);
     }
 
@@ -82,7 +82,7 @@ internal static class ZipDistribution
     {
         var matches = entries.Where(e => e.Entry.FullName == path).Select(e => e.Entry).ToList();
         if (matches.Count > 1)
-            throw new InvalidDistributionException($"Invalid {kind} {archive}: it contains '{path}' more than once.");
+            throw new InvalidDistributionException($"Invalid {kind} {archive}: it contains {MessageText.Quote(path)} more than once.");
         return matches.FirstOrDefault();
     }
 

@@ -140,6 +140,16 @@ public class CoreMetadataTests
     }
 
     [Fact]
+    public void HeaderLinesFollowEmailParser()
+    {
+        // ":value" is a header with an empty name (dropped); "Na me:" and "Name :" are not headers, so
+        // they start the body; a continuation before the first header continues nothing.
+        var m = CoreMetadata.Parse("  stray continuation\n:nameless\n  its continuation\nName: foo\nKey: a:b:c\nName :bad\nVersion: 1\n");
+        Assert.Equal([("Name", "foo"), ("Key", "a:b:c"), ("Description", "Name :bad\nVersion: 1\n")], m.Fields.Select(f => (f.Key, f.Value)));
+        Assert.Equal("Na me: x\n", CoreMetadata.Parse("Name: foo\nNa me: x\n").Description);
+    }
+
+    [Fact]
     public void AnEmptyBodyIsNoDescription()
     {
         Assert.Null(CoreMetadata.Parse("Name: foo\n\n").Description);

@@ -76,8 +76,17 @@ public class DistributionFilenameTests
     public void InvalidWheels(string filename, string why)
     {
         var error = Reject(filename);
-        Assert.StartsWith($"Invalid wheel filename '{filename}': ", error);
+        Assert.StartsWith($"Invalid wheel filename '{filename.Replace("\u00e1", "\\u00e1")}': ", error);
         Assert.Contains(why, error);
+    }
+
+    [Fact]
+    public void MessagesArePrintableAscii()
+    {
+        // They may end up in an HTTP status line, as PyPI puts them there.
+        var error = Reject("f\u00f6\u00f6-1.0-py3-none-any.whl");
+        Assert.Equal("Invalid wheel filename 'f\\u00f6\\u00f6-1.0-py3-none-any.whl': 'f\\u00f6\\u00f6' is not a valid project name.", error);
+        Assert.All(error, c => Assert.InRange(c, ' ', '~'));
     }
 
     [Theory]
@@ -176,5 +185,6 @@ public class DistributionFilenameTests
         var error = Reject(new string('a', 300) + "-1.0.tar.gz");
         Assert.Contains("longer than 255", error);
         Assert.True(error.Length < 400, "the quoted name is shortened");
+        Assert.Contains("aaa...'", error);
     }
 }

@@ -120,6 +120,15 @@ public class DistributionReaderTests
     }
 
     [Fact]
+    public void HostileEntryNamesAreQuotedSafely()
+    {
+        using var whl = Zip(("foo-1.0.dist-info/METADATA", Metadata), ("foo-1.0.dist-info/WHEEL", Wheel), ("x\r\nSet-Cookie: a=b/../../\u00e9", "x"));
+        var error = Invalid(whl, "foo-1.0-py3-none-any.whl");
+        Assert.Contains("'x\\r\\nSet-Cookie: a=b/../../\\u00e9' contains a '..' path segment", error);
+        Assert.All(error, c => Assert.InRange(c, ' ', '~'));
+    }
+
+    [Fact]
     public void AZipBombIsRefusedBeforeDecompression()
     {
         // 3 MB of one repeated line compresses about a thousand times.
@@ -358,21 +367,47 @@ public class DistributionReaderTests
         Assert.Contains("not a valid gzip-compressed tar archive (it is damaged or truncated)", error);
     }
 
-    [Fact]
-    public void AHugeExtendedHeaderIsRefusedBeforeTarReaderAllocatesIt()
+    [Theory]
+    [InlineData('x')] // pax extended header
+    [InlineData('g')] // pax global header
+    [InlineData('L')] // GNU long name
+    [InlineData('K')] // GNU long link name
+    public void AHugeExtendedHeaderIsRefusedBeforeTarReaderAllocatesIt(char type)
     {
-        // A pax header claiming 2 GB of records: TarReader would rent a buffer of that size.
-        var header = new byte[512];
-        Encoding.ASCII.GetBytes("././@PaxHeader").CopyTo(header, 0);
-        Encoding.ASCII.GetBytes("0000644\0").CopyTo(header, 100);
-        Encoding.ASCII.GetBytes("17777777777\0").CopyTo(header, 124);
-        header[156] = (byte)'x';
-        Encoding.ASCII.GetBytes("ustar\000").CopyTo(header, 257);
-        Encoding.ASCII.GetBytes("        ").CopyTo(header, 148);
-        var checksum = header.Sum(b => b);
-        Encoding.ASCII.GetBytes(Convert.ToString(checksum, 8).PadLeft(6, '0') + "\0 ").CopyTo(header, 148);
-        using var tgz = Gzip([.. header, .. new byte[4096]]);
+        // A header claiming 2 GB of records: TarReader would rent a buffer of that size.
+        using var tgz = Gzip([.. RawHeader("././@LongLink", type, int.MaxValue), .. new byte[4096]]);
         Assert.Contains("extended tar header of 2147483647 bytes", Invalid(tgz, "foo-1.0.tar.gz"));
+    }
+
+    [Fact]
+    public void APaxSizeRecordIsFollowed()
+    {
+        // The pax "size" record overrides the size field (0) of the entry after it; that entry's data
+        // looks like a hostile header, which must be passed over as data, not taken for a header.
+        var data = Blocks([.. RawHeader("evil", 'x', int.MaxValue), .. Encoding.ASCII.GetBytes("more data")]);
+        var record = $"size={data.Length}\n";
+        record = $"{record.Length + 3} {record}";
+        var tar = new List<byte>();
+        tar.AddRange(RawHeader("foo-1.0/PaxHeaders/data", 'x', record.Length));
+        tar.AddRange(Blocks(Encoding.ASCII.GetBytes(record)));
+        tar.AddRange(RawHeader("foo-1.0/data", '0', 0));
+        tar.AddRange(data);
+        tar.AddRange(RawHeader("foo-1.0/PKG-INFO", '0', Encoding.UTF8.GetByteCount(PkgInfo)));
+        tar.AddRange(Blocks(Encoding.UTF8.GetBytes(PkgInfo)));
+        tar.AddRange(new byte[1024]);
+        using var tgz = Gzip([.. tar]);
+        Assert.Equal("foo", Read(tgz, "foo-1.0.tar.gz").Metadata.Name);
+    }
+
+    [Theory]
+    [InlineData(TarEntryFormat.Gnu)]
+    [InlineData(TarEntryFormat.Ustar)]
+    [InlineData(TarEntryFormat.Pax)]
+    public void EveryTarFormatIsRead(TarEntryFormat format)
+    {
+        var longDir = "foo-1.0/" + string.Join('/', Enumerable.Repeat("a-directory", 8));
+        using var tgz = Gzip(Tar(format, Dir("foo-1.0/"), File($"{longDir}/module.py", "x = 1\n"), File("foo-1.0/PKG-INFO", PkgInfo)));
+        Assert.Equal("foo", Read(tgz, "foo-1.0.tar.gz").Metadata.Name);
     }
 
     [Fact]

@@ -442,6 +442,50 @@ public class SpecifierSetTests
     public void PrereleasePolicy(string specifiers, string version, bool prereleases, bool expected) =>
         Assert.Equal(expected, Contains(specifiers, version, prereleases));
 
+    // The examples in PEP 440's "Version specifiers" section.
+    [Theory]
+    [InlineData("1.1.post1", "== 1.1.post1", true)]
+    [InlineData("1.1.post1", "== 1.1", false)]
+    [InlineData("1.1.post1", "== 1.1.*", true)]
+    [InlineData("1.1.post1", "!= 1.1.post1", false)]
+    [InlineData("1.1.post1", "!= 1.1", true)]
+    [InlineData("1.1.post1", "!= 1.1.*", false)]
+    [InlineData("1.7.1", ">1.7", true)]
+    [InlineData("1.7.0.post1", ">1.7", false)]
+    [InlineData("1.7.1", ">1.7.post2", true)]
+    [InlineData("1.7.0.post3", ">1.7.post2", true)]
+    [InlineData("1.7.0", ">1.7.post2", false)]
+    [InlineData("3.1.dev0", "<3.1", false)]
+    [InlineData("3.0.dev0", "<3.1", true)]
+    [InlineData("1.1+local", "== 1.1", true)]
+    [InlineData("1.1", "== 1.1.0", true)]
+    public void Pep440Examples(string version, string specifiers, bool expected) =>
+        Assert.Equal(expected, Contains(specifiers, version, prereleases: true));
+
+    // PEP 440: a compatible release clause is equivalent to a pair of comparison clauses.
+    [Theory]
+    [InlineData("~= 2.2", ">= 2.2, == 2.*")]
+    [InlineData("~= 1.4.5", ">= 1.4.5, == 1.4.*")]
+    [InlineData("~= 2.2.post3", ">= 2.2.post3, == 2.*")]
+    [InlineData("~= 1.4.5a4", ">= 1.4.5a4, == 1.4.*")]
+    [InlineData("~= 2.2.0", ">= 2.2.0, == 2.2.*")]
+    [InlineData("~= 1.4.5.0", ">= 1.4.5.0, == 1.4.5.*")]
+    [InlineData("~= 1!1.0", ">= 1!1.0, == 1!1.*")]
+    [InlineData("~= 1.0.dev1", ">= 1.0.dev1, == 1.*")]
+    public void CompatibleReleaseEqualsItsExpansion(string compatible, string expansion)
+    {
+        var a = SpecifierSet.Parse(compatible);
+        var b = SpecifierSet.Parse(expansion);
+        var candidates = PackageVersionTests.SortedVersions.Concat(PackageVersionTests.Pep440SummaryOrder)
+            .Concat(["2.2", "2.2.1", "2.3", "3.0", "2.2.post3", "2.2.post4", "1.4.5", "1.4.6", "1.5", "1.4.5a4", "1.4.5b1", "1.4.5.1", "1!1.5", "1!2.0"]);
+        foreach (var text in candidates)
+        {
+            var v = PackageVersion.Parse(text);
+            foreach (var pre in new[] { true, false })
+                Assert.True(a.Contains(v, pre) == b.Contains(v, pre), $"{text} (prereleases: {pre}) in '{compatible}' vs '{expansion}'");
+        }
+    }
+
     [Fact]
     public void EveryVersionIsInTheEmptySetWhenPrereleasesAreAllowed()
     {
