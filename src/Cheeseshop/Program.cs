@@ -1,1 +1,3 @@
-Console.WriteLine("hi");
+using Cheeseshop.Cli;
+
+return await CommandLine.RunAsync(args);

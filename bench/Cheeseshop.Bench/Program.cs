@@ -1,0 +1,28 @@
+using BenchmarkDotNet.Running;
+using Cheeseshop.Bench;
+
+// bench generate --data-dir DIR [--projects N] [--files-per-project K]
+// bench baseline [URLS] [PAGE_BYTES]   (a bare endpoint: the yardstick)
+// bench micro [BenchmarkDotNet arguments]
+if (args.Length > 0 && args[0] == "generate")
+{
+    string Arg(string name, string fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+    }
+    await IndexGenerator.RunAsync(Arg("--data-dir", "bench-data"), int.Parse(Arg("--projects", "100000")), int.Parse(Arg("--files-per-project", "5")));
+    return 0;
+}
+if (args.Length > 0 && args[0] == "baseline")
+{
+    await BaselineServer.RunAsync(args.Length > 1 ? args[1] : "http://127.0.0.1:8001", args.Length > 2 ? int.Parse(args[2]) : 1500);
+    return 0;
+}
+if (args.Length > 0 && args[0] == "micro")
+{
+    BenchmarkSwitcher.FromAssembly(typeof(IndexGenerator).Assembly).Run(args[1..]);
+    return 0;
+}
+Console.Error.WriteLine("usage: bench generate --data-dir DIR [--projects N] [--files-per-project K] | bench micro [--filter *]");
+return 2;

@@ -1,0 +1,31 @@
+using Cheeseshop.Storage;
+using Microsoft.Net.Http.Headers;
+
+namespace Cheeseshop.Api.Files;
+
+/// <summary>
+/// /packages/{b2[0:2]}/{b2[2:4]}/{b2[4:]}/{filename} and its PEP 658 ".metadata" sibling.
+/// Content-addressed, so a path never changes meaning: served with Range, an ETag and a long cache life.
+/// </summary>
+public static class FileEndpoints
+{
+    public static void MapFiles(this IEndpointRouteBuilder app)
+    {
+        app.MapMethods("/packages/{a}/{b}/{rest}/{filename}", ["GET", "HEAD"], Serve);
+    }
+
+    private static IResult Serve(HttpContext ctx, string a, string b, string rest, string filename, IFileStore store)
+    {
+        if (a.Length != 2 || b.Length != 2 || rest.Length != 60 || !(a + b + rest).All(Uri.IsHexDigit) ||
+            filename.Contains('/') || filename.Contains('\\') || filename.StartsWith('.'))
+            return PageResults.NotFoundText();
+        var file = store.Open($"{a}/{b}/{rest}/{filename}");
+        if (file is null) return PageResults.NotFoundText();
+        ctx.Response.Headers.CacheControl = "max-age=31536000, immutable, public";
+        var isMetadata = filename.EndsWith(".metadata", StringComparison.Ordinal);
+        var etag = new EntityTagHeaderValue($"\"{a}{b}{rest[..12]}{(isMetadata ? "m" : "")}\"");
+        return Results.File(file.FullName,
+            contentType: isMetadata ? "text/plain; charset=utf-8" : "application/octet-stream",
+            lastModified: file.LastWriteTimeUtc, entityTag: etag, enableRangeProcessing: true);
+    }
+}

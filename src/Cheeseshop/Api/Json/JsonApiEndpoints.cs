@@ -1,0 +1,52 @@
+using Cheeseshop.Configuration;
+using Cheeseshop.Core.Packaging;
+using Cheeseshop.Data;
+using Cheeseshop.Index;
+
+namespace Cheeseshop.Api.Json;
+
+public static class JsonApiEndpoints
+{
+    private const string CacheControl = "max-age=0, must-revalidate, public";
+    private const string ContentType = "application/json";
+
+    public static void MapJsonApi(this IEndpointRouteBuilder app)
+    {
+        app.MapMethods("/pypi/{project}/json", ["GET", "HEAD"], (HttpContext ctx, string project, PageCache cache, CheeseshopDb db, CheeseshopOptions o) =>
+            ServeAsync(ctx, project, null, cache, db, o));
+        app.MapMethods("/pypi/{project}/{version}/json", ["GET", "HEAD"], (HttpContext ctx, string project, string version, PageCache cache, CheeseshopDb db, CheeseshopOptions o) =>
+            ServeAsync(ctx, project, version, cache, db, o));
+    }
+
+    private static async Task ServeAsync(HttpContext ctx, string project, string? version, PageCache cache, CheeseshopDb db, CheeseshopOptions options)
+    {
+        var normalized = ProjectName.Normalize(project);
+        if (normalized != project)
+        {
+            var target = version is null ? $"/pypi/{normalized}/json" : $"/pypi/{normalized}/{Uri.EscapeDataString(version)}/json";
+            await PageResults.RedirectWithCors(ctx, target).ExecuteAsync(ctx);
+            return;
+        }
+        var origin = Origin(ctx, options);
+        var variant = $"json|{origin}|{version}";
+        if (!cache.TryGet(normalized, variant, out var page))
+        {
+            var token = cache.Watch(normalized);
+            var snapshot = await ProjectSnapshot.LoadAsync(db, normalized, ctx.RequestAborted);
+            var shown = version is null ? snapshot?.Latest : snapshot?.Find(version);
+            if (snapshot is null || shown is null)
+            {
+                PageResults.Cors(ctx);
+                await Results.Json(new { message = "Not Found" }, statusCode: 404).ExecuteAsync(ctx);
+                return;
+            }
+            var body = JsonApiRenderer.Render(snapshot, shown, origin, includeReleases: version is null);
+            page = new RenderedPage(body, ContentType, snapshot.Project.LastSerial);
+            cache.Set(normalized, variant, page, token);
+        }
+        await PageResults.WriteAsync(ctx, page, CacheControl);
+    }
+
+    public static string Origin(HttpContext ctx, CheeseshopOptions options) =>
+        options.PublicUrl?.TrimEnd('/') ?? $"{ctx.Request.Scheme}://{ctx.Request.Host}";
+}

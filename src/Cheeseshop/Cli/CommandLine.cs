@@ -1,0 +1,93 @@
+using System.CommandLine;
+using Cheeseshop.Configuration;
+using Cheeseshop.Data;
+using Cheeseshop.Hosting;
+using Cheeseshop.Index;
+using Microsoft.Extensions.Options;
+
+namespace Cheeseshop.Cli;
+
+/// <summary>`cheeseshop VERB ...`: the server and the operator's admin verbs, one executable.</summary>
+public static class CommandLine
+{
+    public static readonly Option<string> DataDir = new("--data-dir")
+    {
+        Description = "The data directory (SQLite database, files, secrets)",
+        DefaultValueFactory = _ => "data",
+        Recursive = true,
+    };
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var root = new RootCommand("Cheeseshop: a Python package index that keeps the least personal data it can.");
+        root.Options.Add(DataDir);
+        root.Subcommands.Add(ServeCommand());
+        root.Subcommands.Add(MigrateCommand());
+        root.Subcommands.Add(UsersCommands.Build());
+        root.Subcommands.Add(TokensCommands.Build());
+        root.Subcommands.Add(ReleasesCommands.BuildReleases());
+        root.Subcommands.Add(ReleasesCommands.BuildFiles());
+        return await root.Parse(args).InvokeAsync();
+    }
+
+    private static Command ServeCommand()
+    {
+        var serve = new Command("serve", $"Run the index server (default {ServerHost.DefaultUrls}; ASP.NET's --urls sets another)");
+        serve.TreatUnmatchedTokensAsErrors = false;
+        serve.SetAction(async (parse, ct) =>
+        {
+            var options = LoadOptions(parse);
+            if (options is null) return 1;
+            return await ServerHost.RunAsync(options, parse.UnmatchedTokens.ToArray());
+        });
+        return serve;
+    }
+
+    private static Command MigrateCommand()
+    {
+        var migrate = new Command("migrate", "Create or upgrade the database schema");
+        migrate.SetAction((parse, ct) => WithServicesAsync(parse, async (sp, ct2) =>
+        {
+            await DatabaseMigrator.MigrateAsync(sp, ct2);
+            Console.Error.WriteLine("Database is up to date.");
+            return 0;
+        }, ct));
+        return migrate;
+    }
+
+    internal static CheeseshopOptions? LoadOptions(ParseResult parse)
+    {
+        try
+        {
+            return AppConfiguration.Load(parse.GetValue(DataDir)).Options;
+        }
+        catch (Exception e) when (e is System.ComponentModel.DataAnnotations.ValidationException or OptionsValidationException or InvalidOperationException or FormatException)
+        {
+            Console.Error.WriteLine($"error: invalid configuration: {e.Message}");
+            return null;
+        }
+    }
+
+    /// <summary>Runs an admin action with the same services the server uses, on a migrated database.
+    /// AdminException becomes "error: ..." on stderr and exit code 1.</summary>
+    internal static async Task<int> WithServicesAsync(ParseResult parse, Func<IServiceProvider, CancellationToken, Task<int>> action, CancellationToken ct)
+    {
+        var options = LoadOptions(parse);
+        if (options is null) return 1;
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddCheeseshop(options);
+        await using var provider = services.BuildServiceProvider();
+        try
+        {
+            await DatabaseMigrator.MigrateAsync(provider, ct);
+            await using var scope = provider.CreateAsyncScope();
+            return await action(scope.ServiceProvider, ct);
+        }
+        catch (AdminException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,105 @@
+using Cheeseshop.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Cheeseshop.Data;
+
+/// <summary>
+/// The one database. Two providers share this model: SQLite (the embedded default) and PostgreSQL;
+/// each has its own migrations (see SqliteDb / PostgresDb), because SQL types differ.
+/// Tables and columns are snake_case so that an operator's own SQL reads naturally.
+/// </summary>
+public abstract class CheeseshopDb(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<User> Users => Set<User>();
+    public DbSet<UserEmail> UserEmails => Set<UserEmail>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<Project> Projects => Set<Project>();
+    public DbSet<Role> Roles => Set<Role>();
+    public DbSet<Release> Releases => Set<Release>();
+    public DbSet<ReleaseFile> Files => Set<ReleaseFile>();
+    public DbSet<FilenameRegistration> FilenameRegistry => Set<FilenameRegistration>();
+    public DbSet<JournalEntry> Journals => Set<JournalEntry>();
+
+    public abstract bool IsPostgres { get; }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder builder)
+    {
+        // Every time is UTC. SQLite hands DateTime back as Unspecified; say what it is.
+        builder.Properties<DateTime>().HaveConversion<UtcConverter>();
+        builder.Properties<DateTime?>().HaveConversion<UtcConverter>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder b)
+    {
+        b.Entity<User>(e =>
+        {
+            e.HasIndex(u => u.NormalizedUsername).IsUnique();
+            e.Property(u => u.Username).HasMaxLength(50);
+            e.Property(u => u.NormalizedUsername).HasMaxLength(50);
+        });
+        b.Entity<UserEmail>(e =>
+        {
+            e.HasIndex(x => x.Email);
+            e.HasOne(x => x.User).WithMany(u => u.Emails).HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<ApiToken>(e =>
+        {
+            e.HasOne(x => x.User).WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Project>().WithMany().HasForeignKey(x => x.ProjectId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<Project>(e =>
+        {
+            e.HasIndex(p => p.NormalizedName).IsUnique();
+        });
+        b.Entity<Role>(e =>
+        {
+            e.HasIndex(r => new { r.ProjectId, r.UserId }).IsUnique();
+            e.HasIndex(r => r.UserId);
+            e.HasOne(r => r.Project).WithMany(p => p.Roles).HasForeignKey(r => r.ProjectId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne(r => r.User).WithMany().HasForeignKey(r => r.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<Release>(e =>
+        {
+            e.HasIndex(r => new { r.ProjectId, r.CanonicalVersion }).IsUnique();
+            e.HasOne(r => r.Project).WithMany(p => p.Releases).HasForeignKey(r => r.ProjectId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<User>().WithMany().HasForeignKey(r => r.UploaderId).OnDelete(DeleteBehavior.SetNull);
+        });
+        b.Entity<ReleaseFile>(e =>
+        {
+            e.ToTable("release_files");
+            e.HasIndex(f => f.Filename).IsUnique();
+            e.HasIndex(f => f.Blake2b256);
+            e.HasIndex(f => f.ProjectId);
+            e.HasOne(f => f.Release).WithMany(r => r.Files).HasForeignKey(f => f.ReleaseId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<User>().WithMany().HasForeignKey(f => f.UploaderId).OnDelete(DeleteBehavior.SetNull);
+        });
+        b.Entity<FilenameRegistration>(e =>
+        {
+            e.ToTable("filename_registry");
+            e.HasKey(f => f.Filename);
+        });
+        b.Entity<JournalEntry>(e =>
+        {
+            e.ToTable("journals");
+            e.HasIndex(j => j.Name);
+            e.HasIndex(j => j.SubmittedById);
+            e.HasIndex(j => j.SubmittedDate);
+            e.HasOne<User>().WithMany().HasForeignKey(j => j.SubmittedById).OnDelete(DeleteBehavior.Restrict);
+        });
+    }
+
+    private sealed class UtcConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+}
+
+public sealed class SqliteDb(DbContextOptions<SqliteDb> options) : CheeseshopDb(options)
+{
+    public override bool IsPostgres => false;
+}
+
+public sealed class PostgresDb(DbContextOptions<PostgresDb> options) : CheeseshopDb(options)
+{
+    public override bool IsPostgres => true;
+}

@@ -1,0 +1,20 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Cheeseshop.Data;
+
+public static class DatabaseMigrator
+{
+    /// <summary>Creates or upgrades the schema. Safe to run on every start and from several nodes
+    /// (EF takes a migration lock).</summary>
+    public static async Task MigrateAsync(IServiceProvider services, CancellationToken ct = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CheeseshopDb>();
+        await db.Database.MigrateAsync(ct);
+        if (!db.IsPostgres)
+        {
+            // WAL lets readers run while one writer writes. The setting is stored in the file.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+        }
+    }
+}

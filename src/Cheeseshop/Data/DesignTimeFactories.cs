@@ -1,0 +1,25 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+
+namespace Cheeseshop.Data;
+
+// Used only by `dotnet ef migrations add`; each provider keeps its own migrations.
+internal sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqliteDb>
+{
+    public SqliteDb CreateDbContext(string[] args)
+    {
+        var o = new DbContextOptionsBuilder<SqliteDb>();
+        DatabaseRegistration.ConfigureSqlite(o, "Data Source=design.db");
+        return new SqliteDb(o.Options);
+    }
+}
+
+internal sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresDb>
+{
+    public PostgresDb CreateDbContext(string[] args)
+    {
+        var o = new DbContextOptionsBuilder<PostgresDb>();
+        DatabaseRegistration.ConfigurePostgres(o, "Host=localhost;Database=design");
+        return new PostgresDb(o.Options);
+    }
+}

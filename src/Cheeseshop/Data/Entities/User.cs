@@ -1,0 +1,44 @@
+namespace Cheeseshop.Data.Entities;
+
+/// <summary>An account. Only what running an index needs: no postal address, no display-name history.</summary>
+public sealed class User
+{
+    public Guid Id { get; set; }
+    public required string Username { get; set; }
+    /// <summary>Lower-cased username: uniqueness is case-insensitive on every database.</summary>
+    public required string NormalizedUsername { get; set; }
+    public string DisplayName { get; set; } = "";
+    /// <summary>Argon2id PHC string; null for the tombstone account, which cannot log in.</summary>
+    public string? PasswordHash { get; set; }
+    public DateTime DateJoined { get; set; }
+    public DateTime? LastLogin { get; set; }
+    public bool IsActive { get; set; } = true;
+    public bool IsFrozen { get; set; }
+    public bool IsAdmin { get; set; }
+
+    public List<UserEmail> Emails { get; set; } = [];
+}
+
+public sealed class UserEmail
+{
+    public long Id { get; set; }
+    public Guid UserId { get; set; }
+    public User? User { get; set; }
+    public required string Email { get; set; }
+    public bool IsPrimary { get; set; }
+    public bool IsVerified { get; set; }
+}
+
+/// <summary>An API token: only the SHA-256 of its secret is kept.</summary>
+public sealed class ApiToken
+{
+    public Guid Id { get; set; }
+    public Guid UserId { get; set; }
+    public User? User { get; set; }
+    /// <summary>When set, the token may only upload to this project.</summary>
+    public Guid? ProjectId { get; set; }
+    public string Description { get; set; } = "";
+    public required byte[] SecretHash { get; set; }
+    public DateTime Created { get; set; }
+    public DateTime? LastUsed { get; set; }
+}

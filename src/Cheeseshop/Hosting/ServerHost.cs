@@ -1,0 +1,57 @@
+using Cheeseshop.Api.Files;
+using Cheeseshop.Api.Json;
+using Cheeseshop.Api.Simple;
+using Cheeseshop.Api.Upload;
+using Cheeseshop.Configuration;
+using Cheeseshop.Data;
+using Cheeseshop.Jobs;
+
+namespace Cheeseshop.Hosting;
+
+/// <summary>Builds the web server: `cheeseshop serve`.</summary>
+public static class ServerHost
+{
+    public const string DefaultUrls = "http://127.0.0.1:8000";
+
+    public static WebApplication Build(CheeseshopOptions options, string[] aspNetArgs)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = aspNetArgs });
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && Environment.GetEnvironmentVariable("ASPNETCORE_URLS") is null)
+            builder.WebHost.UseUrls(DefaultUrls);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            // Upload limits are enforced by the upload endpoint itself, with messages that name them.
+            k.Limits.MaxRequestBodySize = 64 * 1024 * 1024;
+        });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+        builder.Services.AddCheeseshop(options);
+        builder.Services.AddHostedService<JournalWatcher>();
+
+        var app = builder.Build();
+        app.MapGet("/health", () => Results.Text("ok"));
+        app.MapSimple();
+        app.MapJsonApi();
+        app.MapUpload();
+        app.MapFiles();
+        app.MapGet("/", () => Results.Text("Cheeseshop: a Python package index. Simple API at /simple/, uploads at /legacy/.\n"));
+        return app;
+    }
+
+    public static async Task<int> RunAsync(CheeseshopOptions options, string[] aspNetArgs)
+    {
+        var app = Build(options, aspNetArgs);
+        await DatabaseMigrator.MigrateAsync(app.Services);
+        CleanTemp(app.Services.GetRequiredService<DataDirectory>());
+        app.Logger.LogInformation("Data directory: {DataDir}", options.DataDir);
+        await app.RunAsync();
+        return 0;
+    }
+
+    /// <summary>Uploads interrupted by a crash leave temporary files; nothing refers to them.</summary>
+    private static void CleanTemp(DataDirectory dataDir)
+    {
+        foreach (var f in Directory.EnumerateFiles(dataDir.TempRoot)) File.Delete(f);
+    }
+}

@@ -1,0 +1,49 @@
+using Cheeseshop.Configuration;
+
+namespace Cheeseshop.Storage;
+
+/// <summary>The embedded default: files under DATA_DIR/files.</summary>
+public sealed class LocalFileStore(DataDirectory dataDir) : IFileStore
+{
+    private readonly string _root = dataDir.FilesRoot;
+
+    public Task PutAsync(string path, string tempFile, CancellationToken ct)
+    {
+        var target = Resolve(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        // Same file system as the temp folder (both under the data directory): rename(2) is atomic.
+        File.Move(tempFile, target, overwrite: true);
+        return Task.CompletedTask;
+    }
+
+    public async Task PutBytesAsync(string path, ReadOnlyMemory<byte> content, CancellationToken ct)
+    {
+        var target = Resolve(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var temp = Path.Combine(dataDir.TempRoot, Guid.NewGuid().ToString("N"));
+        await File.WriteAllBytesAsync(temp, content.ToArray(), ct);
+        File.Move(temp, target, overwrite: true);
+    }
+
+    public FileInfo? Open(string path)
+    {
+        var file = new FileInfo(Resolve(path));
+        return file.Exists ? file : null;
+    }
+
+    public Task DeleteAsync(string path, CancellationToken ct)
+    {
+        File.Delete(Resolve(path));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Refuses any path that would leave the files folder; paths come from our own database,
+    /// but a URL is matched against them, so check anyway.</summary>
+    private string Resolve(string path)
+    {
+        var full = Path.GetFullPath(Path.Combine(_root, path));
+        if (!full.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            throw new ArgumentException($"Path '{path}' is outside the file store.");
+        return full;
+    }
+}
