@@ -172,7 +172,7 @@ for path in sorted(glob.glob(os.path.join(sys.argv[1], "**", "*.trx"), recursive
     counters = root.find(".//t:ResultSummary/t:Counters", ns)
     if counters is not None:
         f += max(0, int(counters.get("total", "0")) - len(results))
-    failed_names = [r.get("testName") for r in results if r.get("outcome") != "Passed"]
+    failed_names = sorted(r.get("testName") for r in results if r.get("outcome") != "Passed")
     for n in failed_names:
         print("  not passed: " + n, file=sys.stderr)
     print(f"  {os.path.basename(path)}: {p} passed, {f} failed", file=sys.stderr)

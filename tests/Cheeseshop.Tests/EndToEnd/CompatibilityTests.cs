@@ -51,6 +51,39 @@ public sealed class CompatibilityTests(ServerFixture servers, ITestOutputHelper 
     [Theory]
     [InlineData(Database.Sqlite)]
     [InlineData(Database.Postgres)]
+    public async Task A_newer_pip_uses_the_JSON_index_and_core_metadata_files(Database database)
+    {
+        var server = await ServerAsync(database);
+        var token = await UploaderAsync(server, "nora-meta");
+        var alpha = await BuildAsync("cheese-alpha", "1.0", "-meta");
+        var beta = await BuildAsync("cheese-beta", "1.0", "-meta");
+        await UploadAsync(server, token, alpha, beta);
+
+        // pip 23.2's own Accept header prefers PEP 691 JSON.
+        using (var request = new HttpRequestMessage(HttpMethod.Get, "simple/cheese-beta-meta/"))
+        {
+            request.Headers.TryAddWithoutValidation("Accept",
+                "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html; q=0.1, text/html; q=0.01");
+            using var response = await server.Http.SendAsync(request);
+            var body = await response.Content.ReadAsStringAsync();
+            Log($"GET /simple/cheese-beta-meta/ with pip's Accept -> {(int)response.StatusCode} {response.Content.Headers.ContentType}\n{body}");
+            AssertEqual("application/vnd.pypi.simple.v1+json", response.Content.Headers.ContentType?.MediaType,
+                "Content-Type of /simple/cheese-beta-meta/ for pip's Accept header");
+        }
+
+        // pip 23.2 (PATH's python3) reads dependencies from the PEP 658 .metadata files before downloading wheels.
+        using var venv = await NewVenvAsync(PythonFlavor.PathPython);
+        var install = await PipInstallAsync(venv, server, "cheese-beta-meta");
+        AssertSucceeded(install, "pip 23.2 install cheese-beta-meta");
+        AssertOutputContains(install, Path.GetFileName(beta.Wheel) + ".metadata", "pip should fetch cheese-beta-meta's core metadata file");
+        AssertOutputContains(install, Path.GetFileName(alpha.Wheel) + ".metadata", "pip should fetch cheese-alpha-meta's core metadata file");
+        AssertEqual("1.0", await InstalledVersionAsync(venv, "cheese-alpha-meta"), "cheese-alpha-meta (dependency)");
+        AssertEqual("beta+alpha", await ImportAsync(venv, "cheese_beta", "name()"), "cheese_beta.name()");
+    }
+
+    [Theory]
+    [InlineData(Database.Sqlite)]
+    [InlineData(Database.Postgres)]
     public async Task The_real_pip_wheel_uploads_and_installs(Database database)
     {
         var server = await ServerAsync(database);
