@@ -1,4 +1,5 @@
 using Cheeseshop.Data.Entities;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -9,7 +10,7 @@ namespace Cheeseshop.Data;
 /// each has its own migrations (see SqliteDb / PostgresDb), because SQL types differ.
 /// Tables and columns are snake_case so that an operator's own SQL reads naturally.
 /// </summary>
-public abstract class CheeseshopDb(DbContextOptions options) : DbContext(options)
+public abstract class CheeseshopDb(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<User> Users => Set<User>();
     public DbSet<UserEmail> UserEmails => Set<UserEmail>();
@@ -20,6 +21,17 @@ public abstract class CheeseshopDb(DbContextOptions options) : DbContext(options
     public DbSet<ReleaseFile> Files => Set<ReleaseFile>();
     public DbSet<FilenameRegistration> FilenameRegistry => Set<FilenameRegistration>();
     public DbSet<JournalEntry> Journals => Set<JournalEntry>();
+    public DbSet<IpAddressRecord> IpAddresses => Set<IpAddressRecord>();
+    public DbSet<UserEvent> UserEvents => Set<UserEvent>();
+    public DbSet<ProjectEvent> ProjectEvents => Set<ProjectEvent>();
+    public DbSet<RecoveryCode> RecoveryCodes => Set<RecoveryCode>();
+    public DbSet<RoleInvitation> RoleInvitations => Set<RoleInvitation>();
+    public DbSet<UsernameChange> UsernameChanges => Set<UsernameChange>();
+    public DbSet<SentEmail> SentEmails => Set<SentEmail>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<LegalHold> LegalHolds => Set<LegalHold>();
+    public DbSet<AdminAuditEntry> AdminAudit => Set<AdminAuditEntry>();
+    public DbSet<RetentionRun> RetentionRuns => Set<RetentionRun>();
 
     public abstract bool IsPostgres { get; }
 
@@ -86,6 +98,72 @@ public abstract class CheeseshopDb(DbContextOptions options) : DbContext(options
             e.HasIndex(j => j.SubmittedById);
             e.HasIndex(j => j.SubmittedDate);
             e.HasOne<User>().WithMany().HasForeignKey(j => j.SubmittedById).OnDelete(DeleteBehavior.Restrict);
+        });
+        MapEvents(b);
+        MapAccountRecords(b);
+        b.Entity<LegalHold>(e =>
+        {
+            e.HasIndex(x => x.UserId);
+            e.HasIndex(x => x.ProjectId);
+            // No cascade: a hold outlives the deletion of what it holds.
+        });
+        b.Entity<AdminAuditEntry>(e =>
+        {
+            e.ToTable("admin_audit");
+            e.HasIndex(x => x.Time);
+        });
+        b.Entity<RetentionRun>(e => e.HasIndex(x => x.StartedAt));
+    }
+
+    private static void MapAccountRecords(ModelBuilder b)
+    {
+        b.Entity<RecoveryCode>(e => e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade));
+        b.Entity<RoleInvitation>(e =>
+        {
+            e.HasIndex(x => new { x.ProjectId, x.UserId }).IsUnique();
+            e.HasOne(x => x.Project).WithMany().HasForeignKey(x => x.ProjectId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne(x => x.User).WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<User>().WithMany().HasForeignKey(x => x.InvitedById).OnDelete(DeleteBehavior.SetNull);
+        });
+        b.Entity<UsernameChange>(e =>
+        {
+            e.HasIndex(x => x.UserId);
+            e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<User>().WithMany().HasForeignKey(x => x.ChangedById).OnDelete(DeleteBehavior.SetNull);
+        });
+        b.Entity<SentEmail>(e =>
+        {
+            e.HasIndex(x => x.UserId);
+            e.HasIndex(x => x.Time);
+            e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+    }
+
+    private static void MapEvents(ModelBuilder b)
+    {
+        b.Entity<IpAddressRecord>(e =>
+        {
+            e.ToTable("ip_addresses");
+            e.HasIndex(i => i.HashedIp).IsUnique();
+            e.HasIndex(i => i.LastSeen);
+        });
+        b.Entity<UserEvent>(e =>
+        {
+            e.HasIndex(x => new { x.UserId, x.Time });
+            e.HasIndex(x => x.Time);
+            e.HasIndex(x => x.IpAddressId);
+            e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne(x => x.IpAddress).WithMany().HasForeignKey(x => x.IpAddressId).OnDelete(DeleteBehavior.SetNull);
+        });
+        b.Entity<ProjectEvent>(e =>
+        {
+            e.HasIndex(x => new { x.ProjectId, x.Time });
+            e.HasIndex(x => x.UserId);
+            e.HasIndex(x => x.Time);
+            e.HasIndex(x => x.IpAddressId);
+            e.HasOne<Project>().WithMany().HasForeignKey(x => x.ProjectId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.SetNull);
+            e.HasOne(x => x.IpAddress).WithMany().HasForeignKey(x => x.IpAddressId).OnDelete(DeleteBehavior.SetNull);
         });
     }
 

@@ -1,10 +1,14 @@
+using System.Net;
 using Cheeseshop.Api.Files;
+using Cheeseshop.Audit;
 using Cheeseshop.Api.Json;
 using Cheeseshop.Api.Simple;
 using Cheeseshop.Api.Upload;
+using Cheeseshop.Api.Xmlrpc;
 using Cheeseshop.Configuration;
 using Cheeseshop.Data;
 using Cheeseshop.Jobs;
+using Microsoft.AspNetCore.HttpOverrides;
 
 namespace Cheeseshop.Hosting;
 
@@ -28,15 +32,35 @@ public static class ServerHost
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Services.AddCheeseshop(options);
         builder.Services.AddHostedService<JournalWatcher>();
+        builder.Services.AddHostedService<RetentionJob>();
+
+        builder.Services.Configure<ForwardedHeadersOptions>(o => ConfigureProxies(o, options));
+        // Keep ASP.NET's own logs free of addresses too: only our request log line describes a request.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
 
         var app = builder.Build();
+        app.UseForwardedHeaders();
+        if (options.RequestLog) app.UseMiddleware<RequestLogMiddleware>();
         app.MapGet("/health", () => Results.Text("ok"));
         app.MapSimple();
         app.MapJsonApi();
         app.MapUpload();
         app.MapFiles();
+        app.MapXmlRpc();
         app.MapGet("/", () => Results.Text("Cheeseshop: a Python package index. Simple API at /simple/, uploads at /legacy/.\n"));
         return app;
+    }
+
+    /// <summary>X-Forwarded-For is believed only from loopback (ASP.NET's default) and the configured proxies.</summary>
+    private static void ConfigureProxies(ForwardedHeadersOptions o, CheeseshopOptions options)
+    {
+        o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+        o.ForwardLimit = null;
+        foreach (var entry in options.TrustedProxies)
+        {
+            if (entry.Contains('/')) o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(entry));
+            else o.KnownProxies.Add(IPAddress.Parse(entry));
+        }
     }
 
     public static async Task<int> RunAsync(CheeseshopOptions options, string[] aspNetArgs)

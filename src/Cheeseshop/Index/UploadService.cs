@@ -1,4 +1,6 @@
 using Cheeseshop.Api.Upload;
+using Cheeseshop.Audit;
+using Cheeseshop.Core.Audit;
 using Cheeseshop.Auth;
 using Cheeseshop.Configuration;
 using Cheeseshop.Core.Packaging;
@@ -19,7 +21,7 @@ public enum UploadOutcome { Stored, AlreadyPresent }
 /// </summary>
 public sealed class UploadService(
     CheeseshopDb db, IFileStore store, CheeseshopOptions options, TimeProvider clock,
-    IndexChangeFeed changes, ILogger<UploadService> log)
+    IndexChangeFeed changes, EventRecorder events, ILogger<UploadService> log)
 {
     private const string HelpSuffix = " See the packaging user guide for how to build a distribution.";
 
@@ -189,6 +191,11 @@ public sealed class UploadService(
                 db.Roles.Add(new Role { ProjectId = project.Id, UserId = user.Id, RoleName = RoleNames.Owner });
                 journal.Record(project, null, "create", user.Id);
                 journal.Record(project, null, $"add {RoleNames.Owner} {user.Username}", user.Id);
+                await events.ProjectEventAsync(project.Id, EventTags.Project.Created, user.Id, new { created_by = user.Username }, ct);
+                await events.ProjectEventAsync(project.Id, EventTags.Project.RoleAdded, user.Id,
+                    new { submitted_by = user.Username, role_name = RoleNames.Owner, target_user = user.Username }, ct);
+                await events.UserEventAsync(user.Id, EventTags.Account.RoleAdded,
+                    new { submitted_by = user.Username, project_name = project.Name, role_name = RoleNames.Owner }, ct);
             }
             else
             {
@@ -228,6 +235,8 @@ public sealed class UploadService(
                 ReleaseMetadata.Apply(release, metadata);
                 db.Releases.Add(release);
                 journal.Record(project, release.Version, "new release", user.Id);
+                await events.ProjectEventAsync(project.Id, EventTags.Project.ReleaseAdded, user.Id,
+                    new { submitted_by = user.Username, canonical_version = canonical }, ct);
             }
             else if (packageType == "sdist" &&
                      await db.Files.AnyAsync(f => f.ReleaseId == release.Id && f.PackageType == "sdist", ct))
@@ -257,6 +266,17 @@ public sealed class UploadService(
             db.FilenameRegistry.Add(new FilenameRegistration { Filename = filename.Filename, Registered = now });
             project.TotalSize += form.Size;
             journal.Record(project, release.Version, $"add {pythonVersion} file {filename.Filename}", user.Id);
+            await events.ProjectEventAsync(project.Id, EventTags.File.Added, user.Id, new
+            {
+                filename = filename.Filename, submitted_by = user.Username, canonical_version = canonical,
+                project_id = project.Id.ToString(), authenticated_by = who.How,
+            }, ct);
+            if (who.Token is not null)
+                await events.UserEventAsync(user.Id, EventTags.Account.ApiTokenUsed, new
+                {
+                    token_id = who.Token.Id.ToString(), description = who.Token.Description,
+                    project_name = project.Name, filename = filename.Filename,
+                }, ct);
 
             user.LastLogin = now;
             if (who.Token is not null)

@@ -15,6 +15,16 @@ public sealed class User
     public bool IsActive { get; set; } = true;
     public bool IsFrozen { get; set; }
     public bool IsAdmin { get; set; }
+    /// <summary>Set when the user deleted the account while a legal hold kept its records: the account
+    /// no longer works or shows, and retention erases it once no hold remains.</summary>
+    public DateTime? DeletedAt { get; set; }
+    /// <summary>Changes whenever sign-ins must end (password change, deletion, sign out everywhere):
+    /// session cookies carry it and stop working when it differs. Sessions themselves are not stored.</summary>
+    public string SecurityStamp { get; set; } = Guid.NewGuid().ToString("N");
+    /// <summary>TOTP secret, encrypted with the server's data-protection keys; null without two-factor.</summary>
+    public string? TotpSecretProtected { get; set; }
+    /// <summary>The last TOTP time step accepted: a code is never accepted twice.</summary>
+    public long? TotpLastStep { get; set; }
 
     public List<UserEmail> Emails { get; set; } = [];
 }

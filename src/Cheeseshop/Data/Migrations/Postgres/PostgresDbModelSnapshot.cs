@@ -22,6 +22,47 @@ namespace Cheeseshop.Data.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.AdminAuditEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("action");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("actor");
+
+                    b.Property<string>("DetailsJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("details_json");
+
+                    b.Property<string>("Subject")
+                        .HasColumnType("text")
+                        .HasColumnName("subject");
+
+                    b.Property<DateTime>("Time")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("time");
+
+                    b.HasKey("Id")
+                        .HasName("pk_admin_audit");
+
+                    b.HasIndex("Time")
+                        .HasDatabaseName("ix_admin_audit_time");
+
+                    b.ToTable("admin_audit", (string)null);
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.ApiToken", b =>
                 {
                     b.Property<Guid>("Id")
@@ -83,6 +124,53 @@ namespace Cheeseshop.Data.Migrations.Postgres
                     b.ToTable("filename_registry", (string)null);
                 });
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.IpAddressRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Address")
+                        .HasColumnType("text")
+                        .HasColumnName("address");
+
+                    b.Property<DateTime?>("AddressErasedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("address_erased_at");
+
+                    b.Property<string>("CountryCode")
+                        .HasColumnType("text")
+                        .HasColumnName("country_code");
+
+                    b.Property<DateTime>("FirstSeen")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_seen");
+
+                    b.Property<string>("HashedIp")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("hashed_ip");
+
+                    b.Property<DateTime>("LastSeen")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen");
+
+                    b.HasKey("Id")
+                        .HasName("pk_ip_addresses");
+
+                    b.HasIndex("HashedIp")
+                        .IsUnique()
+                        .HasDatabaseName("ix_ip_addresses_hashed_ip");
+
+                    b.HasIndex("LastSeen")
+                        .HasDatabaseName("ix_ip_addresses_last_seen");
+
+                    b.ToTable("ip_addresses", (string)null);
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.JournalEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -129,6 +217,70 @@ namespace Cheeseshop.Data.Migrations.Postgres
                     b.ToTable("journals", (string)null);
                 });
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.LegalHold", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("Created")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("created_by");
+
+                    b.Property<long?>("LegalRequestId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("legal_request_id");
+
+                    b.Property<Guid?>("ProjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTime?>("ReleasedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("released_at");
+
+                    b.Property<string>("ReleasedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("released_by");
+
+                    b.Property<string>("SubjectName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("subject_name");
+
+                    b.Property<DateTime>("Until")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("until");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_legal_holds");
+
+                    b.HasIndex("ProjectId")
+                        .HasDatabaseName("ix_legal_holds_project_id");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_legal_holds_user_id");
+
+                    b.ToTable("legal_holds", (string)null);
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.Project", b =>
                 {
                     b.Property<Guid>("Id")
@@ -166,6 +318,94 @@ namespace Cheeseshop.Data.Migrations.Postgres
                         .HasDatabaseName("ix_projects_normalized_name");
 
                     b.ToTable("projects", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.ProjectEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AdditionalJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("additional_json");
+
+                    b.Property<long?>("IpAddressId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("ip_address_id");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("Tag")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("tag");
+
+                    b.Property<DateTime>("Time")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("time");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_project_events");
+
+                    b.HasIndex("IpAddressId")
+                        .HasDatabaseName("ix_project_events_ip_address_id");
+
+                    b.HasIndex("Time")
+                        .HasDatabaseName("ix_project_events_time");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_project_events_user_id");
+
+                    b.HasIndex("ProjectId", "Time")
+                        .HasDatabaseName("ix_project_events_project_id_time");
+
+                    b.ToTable("project_events", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.RecoveryCode", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<byte[]>("CodeHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("code_hash");
+
+                    b.Property<DateTime>("Created")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created");
+
+                    b.Property<DateTime?>("UsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("used_at");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_recovery_codes");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_recovery_codes_user_id");
+
+                    b.ToTable("recovery_codes", (string)null);
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.Release", b =>
@@ -384,6 +624,46 @@ namespace Cheeseshop.Data.Migrations.Postgres
                     b.ToTable("release_files", (string)null);
                 });
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.RetentionRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("actor");
+
+                    b.Property<DateTime>("AsOf")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("as_of");
+
+                    b.Property<string>("CountsJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("counts_json");
+
+                    b.Property<bool>("DryRun")
+                        .HasColumnType("boolean")
+                        .HasColumnName("dry_run");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_retention_runs");
+
+                    b.HasIndex("StartedAt")
+                        .HasDatabaseName("ix_retention_runs_started_at");
+
+                    b.ToTable("retention_runs", (string)null);
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.Role", b =>
                 {
                     b.Property<long>("Id")
@@ -419,6 +699,100 @@ namespace Cheeseshop.Data.Migrations.Postgres
                     b.ToTable("roles", (string)null);
                 });
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.RoleInvitation", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("Created")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<Guid?>("InvitedById")
+                        .HasColumnType("uuid")
+                        .HasColumnName("invited_by_id");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("RoleName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("role_name");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_role_invitations");
+
+                    b.HasIndex("InvitedById")
+                        .HasDatabaseName("ix_role_invitations_invited_by_id");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_role_invitations_user_id");
+
+                    b.HasIndex("ProjectId", "UserId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_role_invitations_project_id_user_id");
+
+                    b.ToTable("role_invitations", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.SentEmail", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("subject");
+
+                    b.Property<DateTime>("Time")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("time");
+
+                    b.Property<string>("ToAddress")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("to_address");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_sent_emails");
+
+                    b.HasIndex("Time")
+                        .HasDatabaseName("ix_sent_emails_time");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_sent_emails_user_id");
+
+                    b.ToTable("sent_emails", (string)null);
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.User", b =>
                 {
                     b.Property<Guid>("Id")
@@ -429,6 +803,10 @@ namespace Cheeseshop.Data.Migrations.Postgres
                     b.Property<DateTime>("DateJoined")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("date_joined");
+
+                    b.Property<DateTime?>("DeletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deleted_at");
 
                     b.Property<string>("DisplayName")
                         .IsRequired()
@@ -460,6 +838,19 @@ namespace Cheeseshop.Data.Migrations.Postgres
                     b.Property<string>("PasswordHash")
                         .HasColumnType("text")
                         .HasColumnName("password_hash");
+
+                    b.Property<string>("SecurityStamp")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("security_stamp");
+
+                    b.Property<long?>("TotpLastStep")
+                        .HasColumnType("bigint")
+                        .HasColumnName("totp_last_step");
+
+                    b.Property<string>("TotpSecretProtected")
+                        .HasColumnType("text")
+                        .HasColumnName("totp_secret_protected");
 
                     b.Property<string>("Username")
                         .IsRequired()
@@ -515,6 +906,123 @@ namespace Cheeseshop.Data.Migrations.Postgres
                     b.ToTable("user_emails", (string)null);
                 });
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.UserEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AdditionalJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("additional_json");
+
+                    b.Property<long?>("IpAddressId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("ip_address_id");
+
+                    b.Property<string>("Tag")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("tag");
+
+                    b.Property<DateTime>("Time")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("time");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_user_events");
+
+                    b.HasIndex("IpAddressId")
+                        .HasDatabaseName("ix_user_events_ip_address_id");
+
+                    b.HasIndex("Time")
+                        .HasDatabaseName("ix_user_events_time");
+
+                    b.HasIndex("UserId", "Time")
+                        .HasDatabaseName("ix_user_events_user_id_time");
+
+                    b.ToTable("user_events", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.UsernameChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("ChangedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("changed_by");
+
+                    b.Property<Guid?>("ChangedById")
+                        .HasColumnType("uuid")
+                        .HasColumnName("changed_by_id");
+
+                    b.Property<string>("NewUsername")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("new_username");
+
+                    b.Property<string>("OldUsername")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("old_username");
+
+                    b.Property<DateTime>("Time")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("time");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_username_changes");
+
+                    b.HasIndex("ChangedById")
+                        .HasDatabaseName("ix_username_changes_changed_by_id");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_username_changes_user_id");
+
+                    b.ToTable("username_changes", (string)null);
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("text")
+                        .HasColumnName("friendly_name");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("text")
+                        .HasColumnName("xml");
+
+                    b.HasKey("Id")
+                        .HasName("pk_data_protection_keys");
+
+                    b.ToTable("data_protection_keys", (string)null);
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.ApiToken", b =>
                 {
                     b.HasOne("Cheeseshop.Data.Entities.Project", null)
@@ -540,6 +1048,40 @@ namespace Cheeseshop.Data.Migrations.Postgres
                         .HasForeignKey("SubmittedById")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_journals_users_submitted_by_id");
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.ProjectEvent", b =>
+                {
+                    b.HasOne("Cheeseshop.Data.Entities.IpAddressRecord", "IpAddress")
+                        .WithMany()
+                        .HasForeignKey("IpAddressId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_project_events_ip_addresses_ip_address_id");
+
+                    b.HasOne("Cheeseshop.Data.Entities.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_project_events_projects_project_id");
+
+                    b.HasOne("Cheeseshop.Data.Entities.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_project_events_users_user_id");
+
+                    b.Navigation("IpAddress");
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.RecoveryCode", b =>
+                {
+                    b.HasOne("Cheeseshop.Data.Entities.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_recovery_codes_users_user_id");
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.Release", b =>
@@ -599,6 +1141,42 @@ namespace Cheeseshop.Data.Migrations.Postgres
                     b.Navigation("User");
                 });
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.RoleInvitation", b =>
+                {
+                    b.HasOne("Cheeseshop.Data.Entities.User", null)
+                        .WithMany()
+                        .HasForeignKey("InvitedById")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_role_invitations_users_invited_by_id");
+
+                    b.HasOne("Cheeseshop.Data.Entities.Project", "Project")
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_role_invitations_projects_project_id");
+
+                    b.HasOne("Cheeseshop.Data.Entities.User", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_role_invitations_users_user_id");
+
+                    b.Navigation("Project");
+
+                    b.Navigation("User");
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.SentEmail", b =>
+                {
+                    b.HasOne("Cheeseshop.Data.Entities.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_sent_emails_users_user_id");
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.UserEmail", b =>
                 {
                     b.HasOne("Cheeseshop.Data.Entities.User", "User")
@@ -609,6 +1187,40 @@ namespace Cheeseshop.Data.Migrations.Postgres
                         .HasConstraintName("fk_user_emails_users_user_id");
 
                     b.Navigation("User");
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.UserEvent", b =>
+                {
+                    b.HasOne("Cheeseshop.Data.Entities.IpAddressRecord", "IpAddress")
+                        .WithMany()
+                        .HasForeignKey("IpAddressId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_user_events_ip_addresses_ip_address_id");
+
+                    b.HasOne("Cheeseshop.Data.Entities.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_user_events_users_user_id");
+
+                    b.Navigation("IpAddress");
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.UsernameChange", b =>
+                {
+                    b.HasOne("Cheeseshop.Data.Entities.User", null)
+                        .WithMany()
+                        .HasForeignKey("ChangedById")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_username_changes_users_changed_by_id");
+
+                    b.HasOne("Cheeseshop.Data.Entities.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_username_changes_users_user_id");
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.Project", b =>

@@ -17,6 +17,45 @@ namespace Cheeseshop.Data.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.AdminAuditEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("action");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("actor");
+
+                    b.Property<string>("DetailsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("details_json");
+
+                    b.Property<string>("Subject")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject");
+
+                    b.Property<DateTime>("Time")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("time");
+
+                    b.HasKey("Id")
+                        .HasName("pk_admin_audit");
+
+                    b.HasIndex("Time")
+                        .HasDatabaseName("ix_admin_audit_time");
+
+                    b.ToTable("admin_audit", (string)null);
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.ApiToken", b =>
                 {
                     b.Property<Guid>("Id")
@@ -78,6 +117,51 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                     b.ToTable("filename_registry", (string)null);
                 });
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.IpAddressRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Address")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("address");
+
+                    b.Property<DateTime?>("AddressErasedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("address_erased_at");
+
+                    b.Property<string>("CountryCode")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("country_code");
+
+                    b.Property<DateTime>("FirstSeen")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("first_seen");
+
+                    b.Property<string>("HashedIp")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("hashed_ip");
+
+                    b.Property<DateTime>("LastSeen")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_seen");
+
+                    b.HasKey("Id")
+                        .HasName("pk_ip_addresses");
+
+                    b.HasIndex("HashedIp")
+                        .IsUnique()
+                        .HasDatabaseName("ix_ip_addresses_hashed_ip");
+
+                    b.HasIndex("LastSeen")
+                        .HasDatabaseName("ix_ip_addresses_last_seen");
+
+                    b.ToTable("ip_addresses", (string)null);
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.JournalEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -122,6 +206,68 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                     b.ToTable("journals", (string)null);
                 });
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.LegalHold", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("Created")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<long?>("LegalRequestId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("legal_request_id");
+
+                    b.Property<Guid?>("ProjectId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTime?>("ReleasedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("released_at");
+
+                    b.Property<string>("ReleasedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("released_by");
+
+                    b.Property<string>("SubjectName")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject_name");
+
+                    b.Property<DateTime>("Until")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("until");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_legal_holds");
+
+                    b.HasIndex("ProjectId")
+                        .HasDatabaseName("ix_legal_holds_project_id");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_legal_holds_user_id");
+
+                    b.ToTable("legal_holds", (string)null);
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.Project", b =>
                 {
                     b.Property<Guid>("Id")
@@ -159,6 +305,90 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_projects_normalized_name");
 
                     b.ToTable("projects", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.ProjectEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AdditionalJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("additional_json");
+
+                    b.Property<long?>("IpAddressId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ip_address_id");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("Tag")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tag");
+
+                    b.Property<DateTime>("Time")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("time");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_project_events");
+
+                    b.HasIndex("IpAddressId")
+                        .HasDatabaseName("ix_project_events_ip_address_id");
+
+                    b.HasIndex("Time")
+                        .HasDatabaseName("ix_project_events_time");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_project_events_user_id");
+
+                    b.HasIndex("ProjectId", "Time")
+                        .HasDatabaseName("ix_project_events_project_id_time");
+
+                    b.ToTable("project_events", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.RecoveryCode", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<byte[]>("CodeHash")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("code_hash");
+
+                    b.Property<DateTime>("Created")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created");
+
+                    b.Property<DateTime?>("UsedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("used_at");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_recovery_codes");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_recovery_codes_user_id");
+
+                    b.ToTable("recovery_codes", (string)null);
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.Release", b =>
@@ -377,6 +607,44 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                     b.ToTable("release_files", (string)null);
                 });
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.RetentionRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("actor");
+
+                    b.Property<DateTime>("AsOf")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("as_of");
+
+                    b.Property<string>("CountsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("counts_json");
+
+                    b.Property<bool>("DryRun")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("dry_run");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("started_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_retention_runs");
+
+                    b.HasIndex("StartedAt")
+                        .HasDatabaseName("ix_retention_runs_started_at");
+
+                    b.ToTable("retention_runs", (string)null);
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.Role", b =>
                 {
                     b.Property<long>("Id")
@@ -410,6 +678,96 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                     b.ToTable("roles", (string)null);
                 });
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.RoleInvitation", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("Created")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expires_at");
+
+                    b.Property<Guid?>("InvitedById")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("invited_by_id");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("RoleName")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("role_name");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_role_invitations");
+
+                    b.HasIndex("InvitedById")
+                        .HasDatabaseName("ix_role_invitations_invited_by_id");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_role_invitations_user_id");
+
+                    b.HasIndex("ProjectId", "UserId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_role_invitations_project_id_user_id");
+
+                    b.ToTable("role_invitations", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.SentEmail", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject");
+
+                    b.Property<DateTime>("Time")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("time");
+
+                    b.Property<string>("ToAddress")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("to_address");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_sent_emails");
+
+                    b.HasIndex("Time")
+                        .HasDatabaseName("ix_sent_emails_time");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_sent_emails_user_id");
+
+                    b.ToTable("sent_emails", (string)null);
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.User", b =>
                 {
                     b.Property<Guid>("Id")
@@ -420,6 +778,10 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                     b.Property<DateTime>("DateJoined")
                         .HasColumnType("TEXT")
                         .HasColumnName("date_joined");
+
+                    b.Property<DateTime?>("DeletedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deleted_at");
 
                     b.Property<string>("DisplayName")
                         .IsRequired()
@@ -451,6 +813,19 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                     b.Property<string>("PasswordHash")
                         .HasColumnType("TEXT")
                         .HasColumnName("password_hash");
+
+                    b.Property<string>("SecurityStamp")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("security_stamp");
+
+                    b.Property<long?>("TotpLastStep")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("totp_last_step");
+
+                    b.Property<string>("TotpSecretProtected")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("totp_secret_protected");
 
                     b.Property<string>("Username")
                         .IsRequired()
@@ -504,6 +879,117 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                     b.ToTable("user_emails", (string)null);
                 });
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.UserEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AdditionalJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("additional_json");
+
+                    b.Property<long?>("IpAddressId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ip_address_id");
+
+                    b.Property<string>("Tag")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tag");
+
+                    b.Property<DateTime>("Time")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("time");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_user_events");
+
+                    b.HasIndex("IpAddressId")
+                        .HasDatabaseName("ix_user_events_ip_address_id");
+
+                    b.HasIndex("Time")
+                        .HasDatabaseName("ix_user_events_time");
+
+                    b.HasIndex("UserId", "Time")
+                        .HasDatabaseName("ix_user_events_user_id_time");
+
+                    b.ToTable("user_events", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.UsernameChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ChangedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("changed_by");
+
+                    b.Property<Guid?>("ChangedById")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("changed_by_id");
+
+                    b.Property<string>("NewUsername")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("new_username");
+
+                    b.Property<string>("OldUsername")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("old_username");
+
+                    b.Property<DateTime>("Time")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("time");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_username_changes");
+
+                    b.HasIndex("ChangedById")
+                        .HasDatabaseName("ix_username_changes_changed_by_id");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_username_changes_user_id");
+
+                    b.ToTable("username_changes", (string)null);
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("friendly_name");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("xml");
+
+                    b.HasKey("Id")
+                        .HasName("pk_data_protection_keys");
+
+                    b.ToTable("data_protection_keys", (string)null);
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.ApiToken", b =>
                 {
                     b.HasOne("Cheeseshop.Data.Entities.Project", null)
@@ -529,6 +1015,40 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                         .HasForeignKey("SubmittedById")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_journals_users_submitted_by_id");
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.ProjectEvent", b =>
+                {
+                    b.HasOne("Cheeseshop.Data.Entities.IpAddressRecord", "IpAddress")
+                        .WithMany()
+                        .HasForeignKey("IpAddressId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_project_events_ip_addresses_ip_address_id");
+
+                    b.HasOne("Cheeseshop.Data.Entities.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_project_events_projects_project_id");
+
+                    b.HasOne("Cheeseshop.Data.Entities.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_project_events_users_user_id");
+
+                    b.Navigation("IpAddress");
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.RecoveryCode", b =>
+                {
+                    b.HasOne("Cheeseshop.Data.Entities.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_recovery_codes_users_user_id");
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.Release", b =>
@@ -588,6 +1108,42 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                     b.Navigation("User");
                 });
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.RoleInvitation", b =>
+                {
+                    b.HasOne("Cheeseshop.Data.Entities.User", null)
+                        .WithMany()
+                        .HasForeignKey("InvitedById")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_role_invitations_users_invited_by_id");
+
+                    b.HasOne("Cheeseshop.Data.Entities.Project", "Project")
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_role_invitations_projects_project_id");
+
+                    b.HasOne("Cheeseshop.Data.Entities.User", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_role_invitations_users_user_id");
+
+                    b.Navigation("Project");
+
+                    b.Navigation("User");
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.SentEmail", b =>
+                {
+                    b.HasOne("Cheeseshop.Data.Entities.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_sent_emails_users_user_id");
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.UserEmail", b =>
                 {
                     b.HasOne("Cheeseshop.Data.Entities.User", "User")
@@ -598,6 +1154,40 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                         .HasConstraintName("fk_user_emails_users_user_id");
 
                     b.Navigation("User");
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.UserEvent", b =>
+                {
+                    b.HasOne("Cheeseshop.Data.Entities.IpAddressRecord", "IpAddress")
+                        .WithMany()
+                        .HasForeignKey("IpAddressId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_user_events_ip_addresses_ip_address_id");
+
+                    b.HasOne("Cheeseshop.Data.Entities.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_user_events_users_user_id");
+
+                    b.Navigation("IpAddress");
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.UsernameChange", b =>
+                {
+                    b.HasOne("Cheeseshop.Data.Entities.User", null)
+                        .WithMany()
+                        .HasForeignKey("ChangedById")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_username_changes_users_changed_by_id");
+
+                    b.HasOne("Cheeseshop.Data.Entities.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_username_changes_users_user_id");
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.Project", b =>
