@@ -1,3 +1,4 @@
+using Cheeseshop.Accounts;
 using Cheeseshop.Api;
 using Cheeseshop.Audit;
 using Cheeseshop.Auth;
@@ -30,6 +31,7 @@ public static class CheeseshopServices
         services.AddScoped<UploadService>();
         services.AddScoped<ReleaseAdmin>();
         services.AddScoped<AccountAdmin>();
+        services.AddAccounts(options, dataDir);
         return services;
     }
 }
