@@ -24,6 +24,16 @@ public sealed class TwoFactorService(
             totp.EnrolmentToken(user.Id, secret));
     }
 
+    /// <summary>The same setup again after a wrong code (so the key already typed into the app stays
+    /// good); null when the setup form has expired.</summary>
+    public async Task<TotpEnrolment?> ResumeEnrolmentAsync(Guid userId, string? enrolmentToken, CancellationToken ct)
+    {
+        var secret = totp.ReadEnrolment(userId, enrolmentToken);
+        if (secret is null) return null;
+        var username = await db.Users.Where(u => u.Id == userId).Select(u => u.Username).FirstAsync(ct);
+        return new TotpEnrolment(TotpSecrets.Base32(secret), TotpSecrets.OtpAuthUri(username, secret), enrolmentToken!);
+    }
+
     /// <summary>Finishes setup once the app shows a correct code; returns the recovery codes, shown once.</summary>
     public async Task<IReadOnlyList<string>> ConfirmAsync(Guid userId, string? enrolmentToken, string? code, CancellationToken ct)
     {

@@ -7,6 +7,7 @@ using Cheeseshop.Api.Upload;
 using Cheeseshop.Configuration;
 using Cheeseshop.Data;
 using Cheeseshop.Jobs;
+using Cheeseshop.Web;
 using Microsoft.AspNetCore.HttpOverrides;
 
 namespace Cheeseshop.Hosting;
@@ -31,6 +32,7 @@ public static class ServerHost
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Services.AddCheeseshop(options);
         builder.Services.AddHostedService<JournalWatcher>();
+        builder.Services.AddAccountPages();
 
         builder.Services.Configure<ForwardedHeadersOptions>(o => ConfigureProxies(o, options));
         // Keep ASP.NET's own logs free of addresses too: only our request log line describes a request.
@@ -44,6 +46,7 @@ public static class ServerHost
         app.MapJsonApi();
         app.MapUpload();
         app.MapFiles();
+        app.MapAccountPages();
         app.MapGet("/", () => Results.Text("Cheeseshop: a Python package index. Simple API at /simple/, uploads at /legacy/.\n"));
         return app;
     }

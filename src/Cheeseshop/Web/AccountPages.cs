@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http;
+
+namespace Cheeseshop.Web;
+
+/// <summary>The server-rendered account pages (Razor Pages under Web/Pages), their cookies and CSRF protection.</summary>
+public static class AccountPages
+{
+    public static IServiceCollection AddAccountPages(this IServiceCollection services)
+    {
+        services.AddRazorPages(o =>
+            {
+                o.RootDirectory = "/Web/Pages";
+                o.Conventions.AuthorizeFolder("/Manage");
+            })
+            .AddMvcOptions(o => o.Filters.Add<AntiforgeryMessageFilter>());
+        services.AddRouting(o => o.LowercaseUrls = true);
+        services.AddAuthentication(SessionCookie.Scheme)
+            .AddCookie(SessionCookie.Scheme, SessionCookie.Configure)
+            .AddCookie(SessionCookie.TwoFactorScheme, SessionCookie.ConfigureTwoFactor);
+        services.AddAuthorization();
+        // Razor Pages check the token on every POST; these settings only name and harden the cookie.
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "cheeseshop_csrf";
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.FormFieldName = "csrf_token";
+        });
+        // The one-time notice after a redirect travels in this (encrypted) cookie.
+        services.Configure<Microsoft.AspNetCore.Mvc.ViewFeatures.CookieTempDataProviderOptions>(o =>
+        {
+            o.Cookie.Name = "cheeseshop_notice";
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
+        return services;
+    }
+
+    /// <summary>
+    /// Sessions are looked at only under /account and /manage: the package APIs (simple, JSON, files,
+    /// upload) never read a cookie, so a browser session cannot act on them and they pay nothing for it.
+    /// </summary>
+    public static WebApplication MapAccountPages(this WebApplication app)
+    {
+        app.UseWhen(ctx => IsPagePath(ctx.Request.Path), branch =>
+        {
+            branch.UseAuthentication();
+            branch.UseAuthorization();
+        });
+        app.MapRazorPages();
+        return app;
+    }
+
+    private static bool IsPagePath(PathString path) =>
+        path.StartsWithSegments("/account", StringComparison.OrdinalIgnoreCase) ||
+        path.StartsWithSegments("/manage", StringComparison.OrdinalIgnoreCase);
+}
