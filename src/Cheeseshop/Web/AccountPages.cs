@@ -27,7 +27,7 @@ public static class AccountPages
             o.FormFieldName = "csrf_token";
         });
         // The one-time notice after a redirect travels in this (encrypted) cookie.
-        services.Configure<Microsoft.AspNetCore.Mvc.ViewFeatures.CookieTempDataProviderOptions>(o =>
+        services.Configure<Microsoft.AspNetCore.Mvc.CookieTempDataProviderOptions>(o =>
         {
             o.Cookie.Name = "cheeseshop_notice";
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
