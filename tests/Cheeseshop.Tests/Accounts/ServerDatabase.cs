@@ -56,8 +56,8 @@ public static class ServerDatabase
         await using var db = Open(server);
         return (await (from j in db.Journals.AsNoTracking()
                        where j.Name == projectName
-                       join u in db.Users on j.SubmittedById equals (Guid?)u.Id into by
-                       from u in by.DefaultIfEmpty()
+                       join u in db.Users on j.SubmittedById equals (Guid?)u.Id into submitters
+                       from u in submitters.DefaultIfEmpty()
                        orderby j.Id
                        select new { j.Action, Username = u == null ? null : u.Username }).ToListAsync())
             .Select(x => (x.Action, x.Username)).ToList();
