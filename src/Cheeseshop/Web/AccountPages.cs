@@ -36,21 +36,16 @@ public static class AccountPages
     }
 
     /// <summary>
-    /// Sessions are looked at only under /account and /manage: the package APIs (simple, JSON, files,
-    /// upload) never read a cookie, so a browser session cannot act on them and they pay nothing for it.
+    /// Authentication runs after the forwarded headers (so a session cookie is marked Secure when a
+    /// trusted proxy says the client used HTTPS). The package APIs never read HttpContext.User: uploads
+    /// authenticate with their own Basic header, so a browser session cannot act on them, and a request
+    /// without a session cookie costs the cookie handler one header look-up.
     /// </summary>
     public static WebApplication MapAccountPages(this WebApplication app)
     {
-        app.UseWhen(ctx => IsPagePath(ctx.Request.Path), branch =>
-        {
-            branch.UseAuthentication();
-            branch.UseAuthorization();
-        });
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapRazorPages();
         return app;
     }
-
-    private static bool IsPagePath(PathString path) =>
-        path.StartsWithSegments("/account", StringComparison.OrdinalIgnoreCase) ||
-        path.StartsWithSegments("/manage", StringComparison.OrdinalIgnoreCase);
 }
