@@ -1,11 +1,43 @@
+using System.Text;
+
 namespace Cheeseshop.Core.Packaging;
 
 /// <summary>Project names: PEP 508 validity and PEP 503 normalization.</summary>
 public static class ProjectName
 {
     /// <summary>PEP 503: lower-case, runs of '-', '_' and '.' become one '-'.</summary>
-    public static string Normalize(string name) => throw new NotImplementedException();
+    public static string Normalize(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var sb = new StringBuilder(name.Length);
+        var inSeparatorRun = false;
+        foreach (var c in name)
+        {
+            if (c is '-' or '_' or '.')
+            {
+                if (!inSeparatorRun) sb.Append('-');
+                inSeparatorRun = true;
+            }
+            else
+            {
+                sb.Append(char.ToLowerInvariant(c));
+                inSeparatorRun = false;
+            }
+        }
+        return sb.ToString();
+    }
 
     /// <summary>PEP 508 name: ASCII letters/digits, '.', '_', '-' inside; starts and ends alphanumeric.</summary>
-    public static bool IsValid(string name) => throw new NotImplementedException();
+    public static bool IsValid(string name)
+    {
+        // Written out by hand rather than as a case-insensitive regex: .NET's case-insensitive
+        // matching would let non-ASCII look-alikes (e.g. the Kelvin sign for 'k') through.
+        if (string.IsNullOrEmpty(name)) return false;
+        if (!char.IsAsciiLetterOrDigit(name[0]) || !char.IsAsciiLetterOrDigit(name[^1])) return false;
+        foreach (var c in name)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('.' or '_' or '-')) return false;
+        }
+        return true;
+    }
 }

@@ -23,7 +23,8 @@ public static class SimpleNegotiation
 
     public static SimpleFormat Choose(string? accept, string? formatParameter = null)
     {
-        if (!string.IsNullOrEmpty(formatParameter) && Match(formatParameter.Trim()) is { } forced) return forced;
+        // An unescaped '+' in a query string arrives as a space; take it back.
+        if (!string.IsNullOrEmpty(formatParameter) && Match(formatParameter.Trim().Replace(' ', '+')) is { } forced) return forced;
         if (string.IsNullOrWhiteSpace(accept)) return SimpleFormat.Html;
 
         SimpleFormat? best = null;

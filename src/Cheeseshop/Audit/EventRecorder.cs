@@ -12,7 +12,7 @@ namespace Cheeseshop.Audit;
 /// touched here), never at a raw address of its own. Events are added to the caller's unit of work:
 /// they commit, or roll back, with the change they describe.
 /// </summary>
-public sealed class EventRecorder(CheeseshopDb db, ClientInfo client, IpAddressHasher hasher, TimeProvider clock)
+public sealed class EventRecorder(CheeseshopDb db, ClientInfo client, IpAddressHasher hasher, ICountryLookup countries, TimeProvider clock)
 {
     public async Task UserEventAsync(Guid userId, string tag, object? additional = null, CancellationToken ct = default)
     {
@@ -35,20 +35,23 @@ public sealed class EventRecorder(CheeseshopDb db, ClientInfo client, IpAddressH
         long? ipId = null;
         if (client.Address is { } address)
         {
-            ipId = await UpsertAddressAsync(IpAddressHasher.Canonical(address), hasher.Hash(address), ct);
+            var country = countries.CountryOf(address);
+            if (country is not null) json["country_code"] = country;
+            ipId = await UpsertAddressAsync(IpAddressHasher.Canonical(address), hasher.Hash(address), country, ct);
         }
         return (ipId, json.ToJsonString());
     }
 
-    private async Task<long> UpsertAddressAsync(string address, string hash, CancellationToken ct)
+    private async Task<long> UpsertAddressAsync(string address, string hash, string? country, CancellationToken ct)
     {
         // One statement on both databases, safe under concurrency: a returning client refreshes
         // last_seen and, if its address had been erased, the address is held again from now.
         var now = Now;
         var ids = await db.Database.SqlQueryRaw<long>(
-            "INSERT INTO ip_addresses (hashed_ip, address, first_seen, last_seen, address_erased_at) VALUES ({0}, {1}, {2}, {2}, NULL) " +
-            "ON CONFLICT (hashed_ip) DO UPDATE SET last_seen = excluded.last_seen, address = excluded.address, address_erased_at = NULL " +
-            "RETURNING id AS \"Value\"", hash, address, now).ToListAsync(ct);
+            "INSERT INTO ip_addresses (hashed_ip, address, country_code, first_seen, last_seen, address_erased_at) VALUES ({0}, {1}, {2}, {3}, {3}, NULL) " +
+            "ON CONFLICT (hashed_ip) DO UPDATE SET last_seen = excluded.last_seen, address = excluded.address, " +
+            "country_code = COALESCE(excluded.country_code, ip_addresses.country_code), address_erased_at = NULL " +
+            "RETURNING id AS \"Value\"", hash, address, (object?)country ?? DBNull.Value, now).ToListAsync(ct);
         return ids[0];
     }
 }

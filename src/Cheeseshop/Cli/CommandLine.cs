@@ -27,6 +27,9 @@ public static class CommandLine
         root.Subcommands.Add(TokensCommands.Build());
         root.Subcommands.Add(ReleasesCommands.BuildReleases());
         root.Subcommands.Add(ReleasesCommands.BuildFiles());
+        root.Subcommands.Add(GeoIpCommands.Build());
+        root.Subcommands.Add(PrivacyCommands.Retention());
+        root.Subcommands.Add(PrivacyCommands.Holds());
         return await root.Parse(args).InvokeAsync();
     }
 

@@ -19,11 +19,17 @@ public sealed class CheeseshopOptions
     /// <summary>The file holding the secret key of the keyed IP hashes (default DATA_DIR/secrets/ip-hash.key).</summary>
     public string? IpHashKeyFile { get; set; }
 
+    /// <summary>A MaxMind-format country database (.mmdb); default DATA_DIR/geoip/country.mmdb when present.</summary>
+    public string? GeoIpDatabase { get; set; }
+
     /// <summary>Proxies whose X-Forwarded-For is believed, besides loopback (addresses or CIDR networks).</summary>
     public List<string> TrustedProxies { get; set; } = [];
 
     /// <summary>Log one line per request (method, path, status, time, keyed client hash; never the address).</summary>
     public bool RequestLog { get; set; } = true;
+
+    /// <summary>Retention overrides: data class key → days (see Core.Privacy.RetentionPolicy and docs/privacy.md).</summary>
+    public Dictionary<string, int> Retention { get; set; } = [];
 
     /// <summary>How often a node reads the journal for changes made by other nodes (milliseconds).</summary>
     [Range(50, 60_000)] public int JournalPollMilliseconds { get; set; } = 1000;

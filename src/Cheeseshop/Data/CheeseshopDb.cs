@@ -29,6 +29,9 @@ public abstract class CheeseshopDb(DbContextOptions options) : DbContext(options
     public DbSet<UsernameChange> UsernameChanges => Set<UsernameChange>();
     public DbSet<SentEmail> SentEmails => Set<SentEmail>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<LegalHold> LegalHolds => Set<LegalHold>();
+    public DbSet<AdminAuditEntry> AdminAudit => Set<AdminAuditEntry>();
+    public DbSet<RetentionRun> RetentionRuns => Set<RetentionRun>();
 
     public abstract bool IsPostgres { get; }
 
@@ -98,6 +101,18 @@ public abstract class CheeseshopDb(DbContextOptions options) : DbContext(options
         });
         MapEvents(b);
         MapAccountRecords(b);
+        b.Entity<LegalHold>(e =>
+        {
+            e.HasIndex(x => x.UserId);
+            e.HasIndex(x => x.ProjectId);
+            // No cascade: a hold outlives the deletion of what it holds.
+        });
+        b.Entity<AdminAuditEntry>(e =>
+        {
+            e.ToTable("admin_audit");
+            e.HasIndex(x => x.Time);
+        });
+        b.Entity<RetentionRun>(e => e.HasIndex(x => x.StartedAt));
     }
 
     private static void MapAccountRecords(ModelBuilder b)

@@ -32,9 +32,12 @@ public static class DatabaseRegistration
         Pooling = true,
     }.ToString();
 
+    private static readonly SqliteSecureDelete SecureDelete = new();
+
     internal static void ConfigureSqlite(DbContextOptionsBuilder o, string connectionString) =>
         o.UseSqlite(connectionString, s => s.MigrationsHistoryTable("ef_migrations"))
-         .UseSnakeCaseNamingConvention();
+         .UseSnakeCaseNamingConvention()
+         .AddInterceptors(SecureDelete);
 
     internal static void ConfigurePostgres(DbContextOptionsBuilder o, string connectionString) =>
         o.UseNpgsql(connectionString, s => s.MigrationsHistoryTable("ef_migrations"))

@@ -4,6 +4,7 @@ using Cheeseshop.Audit;
 using Cheeseshop.Api.Json;
 using Cheeseshop.Api.Simple;
 using Cheeseshop.Api.Upload;
+using Cheeseshop.Api.Xmlrpc;
 using Cheeseshop.Configuration;
 using Cheeseshop.Data;
 using Cheeseshop.Jobs;
@@ -32,6 +33,7 @@ public static class ServerHost
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Services.AddCheeseshop(options);
         builder.Services.AddHostedService<JournalWatcher>();
+        builder.Services.AddHostedService<RetentionJob>();
         builder.Services.AddAccountPages();
 
         builder.Services.Configure<ForwardedHeadersOptions>(o => ConfigureProxies(o, options));
@@ -46,6 +48,7 @@ public static class ServerHost
         app.MapJsonApi();
         app.MapUpload();
         app.MapFiles();
+        app.MapXmlRpc();
         app.MapAccountPages();
         app.MapGet("/", () => Results.Text("Cheeseshop: a Python package index. Simple API at /simple/, uploads at /legacy/.\n"));
         return app;

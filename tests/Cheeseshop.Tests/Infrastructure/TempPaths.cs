@@ -8,7 +8,7 @@ public static class TempPaths
 {
     private static readonly Lazy<string> LazyRoot = new(() =>
     {
-        var root = Path.Combine(Path.GetTempPath(), $"cheeseshop-tests-{Environment.ProcessId}-{Guid.NewGuid():N}"[..48]);
+        var root = Path.Combine(Path.GetTempPath(), $"cs-tests-{Environment.ProcessId}-{Guid.NewGuid():N}"[..24]);
         Directory.CreateDirectory(root);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(root);
         return root;
@@ -18,7 +18,7 @@ public static class TempPaths
 
     public static string NewDirectory(string prefix)
     {
-        var path = Path.Combine(Root, $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)]);
+        var path = Path.Combine(Root, $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 9)]);
         Directory.CreateDirectory(path);
         return path;
     }

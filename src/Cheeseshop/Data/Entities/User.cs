@@ -15,6 +15,9 @@ public sealed class User
     public bool IsActive { get; set; } = true;
     public bool IsFrozen { get; set; }
     public bool IsAdmin { get; set; }
+    /// <summary>Set when the user deleted the account while a legal hold kept its records: the account
+    /// no longer works or shows, and retention erases it once no hold remains.</summary>
+    public DateTime? DeletedAt { get; set; }
     /// <summary>Changes whenever sign-ins must end (password change, deletion, sign out everywhere):
     /// session cookies carry it and stop working when it differs. Sessions themselves are not stored.</summary>
     public string SecurityStamp { get; set; } = Guid.NewGuid().ToString("N");

@@ -22,6 +22,47 @@ namespace Cheeseshop.Data.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.AdminAuditEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("action");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("actor");
+
+                    b.Property<string>("DetailsJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("details_json");
+
+                    b.Property<string>("Subject")
+                        .HasColumnType("text")
+                        .HasColumnName("subject");
+
+                    b.Property<DateTime>("Time")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("time");
+
+                    b.HasKey("Id")
+                        .HasName("pk_admin_audit");
+
+                    b.HasIndex("Time")
+                        .HasDatabaseName("ix_admin_audit_time");
+
+                    b.ToTable("admin_audit", (string)null);
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.ApiToken", b =>
                 {
                     b.Property<Guid>("Id")
@@ -174,6 +215,70 @@ namespace Cheeseshop.Data.Migrations.Postgres
                         .HasDatabaseName("ix_journals_submitted_date");
 
                     b.ToTable("journals", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.LegalHold", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("Created")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("created_by");
+
+                    b.Property<long?>("LegalRequestId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("legal_request_id");
+
+                    b.Property<Guid?>("ProjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTime?>("ReleasedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("released_at");
+
+                    b.Property<string>("ReleasedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("released_by");
+
+                    b.Property<string>("SubjectName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("subject_name");
+
+                    b.Property<DateTime>("Until")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("until");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_legal_holds");
+
+                    b.HasIndex("ProjectId")
+                        .HasDatabaseName("ix_legal_holds_project_id");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_legal_holds_user_id");
+
+                    b.ToTable("legal_holds", (string)null);
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.Project", b =>
@@ -519,6 +624,46 @@ namespace Cheeseshop.Data.Migrations.Postgres
                     b.ToTable("release_files", (string)null);
                 });
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.RetentionRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("actor");
+
+                    b.Property<DateTime>("AsOf")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("as_of");
+
+                    b.Property<string>("CountsJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("counts_json");
+
+                    b.Property<bool>("DryRun")
+                        .HasColumnType("boolean")
+                        .HasColumnName("dry_run");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_retention_runs");
+
+                    b.HasIndex("StartedAt")
+                        .HasDatabaseName("ix_retention_runs_started_at");
+
+                    b.ToTable("retention_runs", (string)null);
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.Role", b =>
                 {
                     b.Property<long>("Id")
@@ -658,6 +803,10 @@ namespace Cheeseshop.Data.Migrations.Postgres
                     b.Property<DateTime>("DateJoined")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("date_joined");
+
+                    b.Property<DateTime?>("DeletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deleted_at");
 
                     b.Property<string>("DisplayName")
                         .IsRequired()

@@ -1,0 +1,81 @@
+using System.Text.Json;
+using Cheeseshop.Configuration;
+using Cheeseshop.Core.Privacy;
+using Cheeseshop.Data;
+using Cheeseshop.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cheeseshop.Privacy;
+
+/// <summary>What a run did, per data class, in policy order.</summary>
+public sealed record RetentionReport(DateTime AsOf, bool DryRun, IReadOnlyList<(string Key, long Rows)> Counts);
+
+/// <summary>
+/// Enforces the retention policy: every task in one transaction, then a record of the counts (never
+/// the data), then, on SQLite, a WAL checkpoint so erased values leave the write-ahead log too
+/// (secure_delete already zeroes freed space in the database file; see docs/privacy.md).
+/// </summary>
+public sealed class RetentionService(CheeseshopDb db, IEnumerable<IRetentionTask> tasks, CheeseshopOptions options, ILogger<RetentionService> log)
+{
+    /// <summary>Events go before the addresses they point at, so an address freed by them goes in the same run.</summary>
+    private static readonly string[] Order =
+    [
+        RetentionPolicy.LoginFailureEvents, RetentionPolicy.UserEvents, RetentionPolicy.ProjectEvents,
+        RetentionPolicy.SentEmail, RetentionPolicy.UnverifiedAccounts, RetentionPolicy.ExpiredInvitations,
+        RetentionPolicy.DownloadEvents, RetentionPolicy.RawIpAddress, RetentionPolicy.UnreferencedIpAddress,
+        RetentionPolicy.RetentionRuns, RetentionPolicy.AdminAudit,
+    ];
+
+    public IReadOnlyList<RetentionRule> Rules => RetentionPolicy.Configure(options.Retention);
+
+    public async Task<RetentionReport> RunAsync(DateTime asOf, bool dryRun, string actor, CancellationToken ct)
+    {
+        var rules = Rules;
+        var byKey = tasks.ToDictionary(t => t.Key);
+        var counts = new List<(string, long)>();
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            var context = new RetentionContext(db, asOf, dryRun, await HeldSubjects.LoadAsync(db, asOf, ct), rules);
+            foreach (var key in Order)
+            {
+                if (!byKey.TryGetValue(key, out var task) || context.Cutoff(key) is null) continue;
+                counts.Add((key, await task.ApplyAsync(context, ct)));
+            }
+            var countsJson = JsonSerializer.Serialize(counts.ToDictionary(c => c.Item1, c => c.Item2));
+            db.RetentionRuns.Add(new RetentionRun { StartedAt = DateTime.UtcNow, AsOf = asOf, DryRun = dryRun, Actor = actor, CountsJson = countsJson });
+            db.AdminAudit.Add(new AdminAuditEntry { Time = DateTime.UtcNow, Actor = actor, Action = dryRun ? "retention.dry-run" : "retention.run", DetailsJson = countsJson });
+            await db.SaveChangesAsync(ct);
+            if (dryRun) await tx.RollbackAsync(ct); // a dry run changes nothing, not even its own record
+            else await tx.CommitAsync(ct);
+        }
+        if (!dryRun && !db.IsPostgres) await CheckpointAsync(ct);
+        log.LogInformation("Retention {Mode} as of {AsOf:O}: {Counts}", dryRun ? "dry run" : "run", asOf,
+            string.Join(", ", counts.Select(c => $"{c.Item1}={c.Item2}")));
+        return new RetentionReport(asOf, dryRun, counts);
+    }
+
+    /// <summary>Moves the WAL into the database and truncates it. It fails while a reader holds an old
+    /// snapshot, so retry briefly; the next run tries again if readers never let go.</summary>
+    private async Task CheckpointAsync(CancellationToken ct)
+    {
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            for (var attempt = 0; attempt < 20; attempt++)
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                // Columns: busy (0 when the checkpoint completed), log frames, checkpointed frames.
+                if (await reader.ReadAsync(ct) && reader.GetInt32(0) == 0) return;
+                await Task.Delay(100, ct);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+        log.LogWarning("The SQLite write-ahead log could not be truncated: readers kept it busy; erased values may remain in the -wal file until the next run");
+    }
+}
