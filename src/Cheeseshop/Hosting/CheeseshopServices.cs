@@ -5,6 +5,7 @@ using Cheeseshop.Audit;
 using Cheeseshop.Auth;
 using Cheeseshop.Configuration;
 using Cheeseshop.Data;
+using Cheeseshop.Disclosure;
 using Cheeseshop.Index;
 using Cheeseshop.Privacy;
 using Cheeseshop.Storage;
@@ -26,6 +27,8 @@ public static class CheeseshopServices
         services.AddScoped<IRetentionTask, ExpiredInvitationRetention>();
         services.AddScoped<IRetentionTask, RetentionRunRetention>();
         services.AddScoped<IRetentionTask, AdminAuditRetention>();
+        services.AddScoped<IRetentionTask, SealedAccountRetention>();
+        services.AddScoped<IRetentionTask, LegalRequestRetention>();
         services.AddScoped<RetentionService>();
         services.AddScoped<LegalHoldService>();
         return services;
@@ -56,6 +59,7 @@ public static class CheeseshopServices
         services.AddScoped<XmlRpcMethods>();
         services.AddRetention();
         services.AddAccounts(options, dataDir);
+        services.AddDisclosure(options);
         return services;
     }
 }
