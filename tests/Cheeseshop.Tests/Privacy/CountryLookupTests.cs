@@ -12,7 +12,7 @@ namespace Cheeseshop.Tests.Privacy;
 /// </summary>
 public sealed class CountryLookupTests(ServerFixture servers, ITestOutputHelper output) : EndToEndTest(servers, output)
 {
-    private static string GeoIpDatabase =>
+    public static string GeoIpDatabase =>
         Environment.GetEnvironmentVariable("CHEESESHOP_TEST_GEOIP") is { Length: > 0 } path && File.Exists(path) ? path
         : throw new InvalidOperationException("CHEESESHOP_TEST_GEOIP does not name a country database; run ./scripts/test.sh, which fetches one.");
 
