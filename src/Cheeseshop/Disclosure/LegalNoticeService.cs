@@ -73,12 +73,20 @@ public sealed class LegalNoticeService(
         return new NoticeRun(sent, undeliverable, failed);
     }
 
-    /// <summary>The categories of the last package produced, when the request ended with something sent.</summary>
+    /// <summary>The categories in which the last package produced held records, when the request ended with something sent.</summary>
     public async Task<IReadOnlyList<string>> CategoriesDisclosedAsync(long requestId, string? outcome, CancellationToken ct)
     {
         if (outcome is null || !RequestOutcomes.DisclosedSomething(outcome)) return [];
         var last = await db.Disclosures.AsNoTracking().Where(d => d.LegalRequestId == requestId).OrderByDescending(d => d.Id)
-            .Select(d => d.Categories).FirstOrDefaultAsync(ct);
-        return last is null ? [] : Categories.Split(last);
+            .Select(d => d.CountsJson).FirstOrDefaultAsync(ct);
+        return last is null ? [] : CategoriesWithRows(last);
+    }
+
+    /// <summary>From a disclosure's counts (username → category → rows): the categories with any row, in package order.
+    /// A category that only made a statement (payment, or nothing held) disclosed no records.</summary>
+    public static IReadOnlyList<string> CategoriesWithRows(string countsJson)
+    {
+        var counts = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, Dictionary<string, long>>>(countsJson) ?? [];
+        return Categories.Keys.Where(k => counts.Values.Any(c => c.GetValueOrDefault(k) > 0)).ToList();
     }
 }

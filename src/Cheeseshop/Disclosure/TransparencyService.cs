@@ -18,14 +18,14 @@ public sealed class TransparencyService(CheeseshopDb db, DisclosureOptions optio
                 .Select(s => new { s.LegalRequestId, s.Id, s.UserId, s.NoticeStatus, s.NoticeDelayed }).ToListAsync(ct))
             .ToLookup(s => s.LegalRequestId);
         var lastCategories = (await db.Disclosures.AsNoTracking().Where(d => ids.Contains(d.LegalRequestId))
-                .OrderBy(d => d.Id).Select(d => new { d.LegalRequestId, d.Categories }).ToListAsync(ct))
-            .GroupBy(d => d.LegalRequestId).ToDictionary(g => g.Key, g => g.Last().Categories);
+                .OrderBy(d => d.Id).Select(d => new { d.LegalRequestId, d.CountsJson }).ToListAsync(ct))
+            .GroupBy(d => d.LegalRequestId).ToDictionary(g => g.Key, g => g.Last().CountsJson);
 
         var rows = requests.Select(r =>
         {
             var s = subjects[r.Id].ToList();
             var disclosed = r.Outcome is { } o && RequestOutcomes.DisclosedSomething(o) && lastCategories.TryGetValue(r.Id, out var c)
-                ? Core.Disclosure.Categories.Split(c) : [];
+                ? LegalNoticeService.CategoriesWithRows(c) : [];
             return new TransparencyRequest(r.Id, r.Kind, r.Authority, r.Received, r.ClosedAt, r.Outcome, r.NondisclosureUntil,
                 // An account erased since still counts once, by its subject row.
                 s.Select(x => x.UserId?.ToString() ?? $"subject:{x.Id}").ToList(),
