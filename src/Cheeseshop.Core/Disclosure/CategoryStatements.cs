@@ -47,7 +47,7 @@ public static class CategoryStatements
         "the client IP address if it is still held (otherwise when it was erased, with its keyed hash), the country and the user agent. " +
         $"Account events are kept for {RetentionWindows.For(windows.UserEventDays)}, failed sign-ins for {RetentionWindows.For(windows.LoginFailureDays)}, " +
         $"project events for {RetentionWindows.For(windows.ProjectEventDays)}, and a raw IP address for {RetentionWindows.For(windows.RawIpDays)} after it was last seen, unless a legal hold suspends that; the change log is kept for as long as the service runs." +
-        (withheld == 0 ? "" : $" {Count(withheld, "account event was", "account events were")} caused by another user (for example an invitation to a project): the IP address, country and user agent of such an event are that user's and are withheld.");
+        (withheld == 0 ? "" : $" For {Count(withheld, "account event")} the recorded client is withheld: another user caused it (for example an invitation to a project), or may have (an email sent to the account, a password reset asked for) from an address the subject's own events never used; that client is not the subject's to disclose.");
 
     public static string Sessions(long logins, long uploads) =>
         NoSessionDurations + $" Held in the scope: {Count(logins, "sign-in attempt")} (successful and failed) and {Count(uploads, "upload")}, " +

@@ -68,6 +68,16 @@ public static class EventDetails
     }
 
     /// <summary>
+    /// Account events that someone else may have caused without the event saying who: an email sent to
+    /// the account (an Owner's invitation sends one) and a password-reset request (anyone can ask for one).
+    /// Their recorded client is shown only when the same address is also in the subject's own events.
+    /// </summary>
+    public static IReadOnlySet<string> IndirectTags { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        Audit.EventTags.Account.EmailSent, Audit.EventTags.Account.PasswordResetRequested,
+    };
+
+    /// <summary>
     /// True when the event names someone other than the subject as its cause: the recorded client (IP
     /// address, user agent, country) is then that person's, and is withheld. An event on the subject's
     /// own account normally has no actor, or the subject as actor.

@@ -15,6 +15,7 @@ public sealed record SubjectRoles(IReadOnlyList<RoleInterval> Intervals, IReadOn
 public sealed class SubjectScope
 {
     private Task<SubjectRoles>? _roles;
+    private Task<IReadOnlySet<long>>? _own;
 
     public required CheeseshopDb Db { get; init; }
     public required User User { get; init; }
@@ -54,6 +55,25 @@ public sealed class SubjectScope
             Db = db, User = user, Names = names, Start = start, End = end is { } e && e < cap ? e : cap,
             ProducedAt = producedAt, Windows = windows,
         };
+    }
+
+    /// <summary>
+    /// The IP records the subject's own events point at (account events they caused, project events by
+    /// them), over their whole history up to the scope's end: an event someone else may have caused
+    /// shows its client only if it is one of these. Memory grows with distinct addresses, not events.
+    /// </summary>
+    public Task<IReadOnlySet<long>> OwnAddressesAsync(CancellationToken ct) => _own ??= LoadOwnAddressesAsync(ct);
+
+    private async Task<IReadOnlySet<long>> LoadOwnAddressesAsync(CancellationToken ct)
+    {
+        var own = new HashSet<long>();
+        await foreach (var page in EventRows.UserEventsAsync(this, null, ct, wholeHistory: true))
+            foreach (var e in page)
+                if (e.Ip is { } ip && EventRows.Direct(this, e)) own.Add(ip.Id);
+        await foreach (var page in EventRows.ProjectEventsAsync(this, null, ct, wholeHistory: true))
+            foreach (var e in page)
+                if (e.Ip is { } ip) own.Add(ip.Id);
+        return own;
     }
 
     /// <summary>Computed once per subject: the packages and download-logs categories both need it.</summary>

@@ -47,22 +47,23 @@ public sealed class ConnectionRecordsGenerator : ICategoryGenerator
                 foreach (var j in page) w.Add(j.Id, j.Name, j.Version, j.Action, j.SubmittedDate);
         });
         long withheld = 0;
+        var own = await s.OwnAddressesAsync(ct);
         var accountEvents = await tables.WriteAsync(UserEvents, async w =>
         {
             await foreach (var page in EventRows.UserEventsAsync(s, null, ct))
             {
                 foreach (var e in page)
                 {
-                    var other = EventRows.Withheld(s, e);
-                    if (other) withheld++;
-                    w.Add([e.Id, e.Tag, e.Time, .. EventColumns.Values(e, other), e.Details.Details]);
+                    var why = EventRows.Withheld(s, e, own);
+                    if (why is not null && e.Ip is not null) withheld++;
+                    w.Add([e.Id, e.Tag, e.Time, .. EventColumns.Values(e, why), e.Details.Details]);
                 }
             }
         });
         var projectEvents = await tables.WriteAsync(ProjectEvents, async w =>
         {
             await foreach (var page in EventRows.ProjectEventsAsync(s, null, ct))
-                foreach (var e in page) w.Add([e.Id, e.Project, e.Tag, e.Time, .. EventColumns.Values(e, false), e.Details.Details]);
+                foreach (var e in page) w.Add([e.Id, e.Project, e.Tag, e.Time, .. EventColumns.Values(e, null), e.Details.Details]);
         });
         var held = journal.Rows + accountEvents.Rows + projectEvents.Rows > 0;
         return new CategoryOutcome(held, CategoryStatements.ConnectionRecords(journal.Rows, accountEvents.Rows, projectEvents.Rows, withheld, s.Windows));

@@ -9,7 +9,7 @@ internal static class EventColumns
     public static readonly Column[] Client =
     [
         Text("ip_address", "The client's IP address if still held"),
-        Text("ip_status", "held; erased on DATE under the retention policy; withheld (another user's); or none recorded"),
+        Text("ip_status", "held; erased on DATE under the retention policy; withheld (caused, or possibly caused, by another user); or none recorded"),
         Text("ip_keyed_hash", "HMAC-SHA256 of the address under the server's secret: the same value means the same client, even after the address is erased"),
         Text("country", "Country of the address (ISO 3166 code), when known"),
         Text("user_agent", "The client's User-Agent as recorded"),
@@ -18,10 +18,11 @@ internal static class EventColumns
         Text("user_agent_system", "The operating system it names"),
     ];
 
-    public static object?[] Values(EventRow e, bool withheld)
+    /// <param name="withheld">Why the client is withheld, or null to show it.</param>
+    public static object?[] Values(EventRow e, string? withheld)
     {
         var ip = IpView.Of(e.Ip, e.Details.CountryCode, withheld);
-        var ua = withheld ? null : e.Details.UserAgent;
+        var ua = withheld is not null ? null : e.Details.UserAgent;
         var (name, version, system) = EventDetails.ParseUserAgent(ua);
         return [ip.Address, ip.Status, ip.KeyedHash, ip.Country, ua, name, version, system];
     }

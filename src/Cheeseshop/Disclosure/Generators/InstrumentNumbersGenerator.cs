@@ -6,8 +6,8 @@ using static Cheeseshop.Core.Disclosure.TableSpec;
 namespace Cheeseshop.Disclosure.Generators;
 
 /// <summary>
-/// 6. instrument-numbers: every IP address the subject's own events point at (account events not caused
-/// by someone else, and project events the subject caused), with first and last time seen for this
+/// 6. instrument-numbers: every IP address the subject's own events point at (account events not caused,
+/// or possibly caused, by someone else, and project events the subject caused), with first and last time seen for this
 /// subject, how many events, and the address the account was registered from flagged. An erased address
 /// is stated as erased, with its keyed hash. Memory grows with the number of distinct addresses, not of events.
 /// </summary>
@@ -49,11 +49,12 @@ public sealed class InstrumentNumbersGenerator : ICategoryGenerator
             x.Registration |= registration;
         }
         var registrationKnown = false;
+        var own = await s.OwnAddressesAsync(ct);
         await foreach (var page in EventRows.UserEventsAsync(s, null, ct))
         {
             foreach (var e in page)
             {
-                if (EventRows.Withheld(s, e)) continue;
+                if (EventRows.Withheld(s, e, own) is not null) continue;
                 var registration = e.Tag == EventTags.Account.Created;
                 registrationKnown |= registration && e.Ip is not null;
                 Count(e, registration);
@@ -67,7 +68,7 @@ public sealed class InstrumentNumbersGenerator : ICategoryGenerator
         {
             foreach (var x in seen.Values.OrderBy(x => x.First).ThenBy(x => x.Ip.Id))
             {
-                var view = IpView.Of(x.Ip, null, false);
+                var view = IpView.Of(x.Ip, null, null);
                 if (view.Address is null) erased++;
                 else held++;
                 w.Add(view.Address, view.Status, view.KeyedHash, view.Country, x.First, x.Last, x.Events, x.Registration);

@@ -47,7 +47,7 @@ public sealed class SessionsGenerator : ICategoryGenerator
                 {
                     var success = e.Tag == EventTags.Account.LoginSuccess;
                     var detail = Field(e.Details.Details, success ? "two_factor_method" : "reason");
-                    w.Add([e.Time, success ? "success" : "failure", detail, .. EventColumns.Values(e, false)]);
+                    w.Add([e.Time, success ? "success" : "failure", detail, .. EventColumns.Values(e, null)]);
                 }
             }
         });
@@ -61,7 +61,7 @@ public sealed class SessionsGenerator : ICategoryGenerator
                     var filename = Field(e.Details.Details, "filename");
                     var how = Field(e.Details.Details, "authenticated_by");
                     var token = how == "api-token" && filename is not null ? tokens.GetValueOrDefault(filename) : null;
-                    w.Add([e.Time, e.Project, Field(e.Details.Details, "canonical_version"), filename, how, token, .. EventColumns.Values(e, false)]);
+                    w.Add([e.Time, e.Project, Field(e.Details.Details, "canonical_version"), filename, how, token, .. EventColumns.Values(e, null)]);
                 }
             }
         });
