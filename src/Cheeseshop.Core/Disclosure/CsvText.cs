@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Cheeseshop.Core.Disclosure;
 
 /// <summary>
@@ -13,28 +11,27 @@ public static class CsvText
 {
     public const string LineEnd = "\r\n";
 
-    public static void AppendField(StringBuilder line, string? value, bool isText)
+    public static void WriteField(TextWriter w, string? value, bool isText)
     {
         if (value is null) return;
         if (isText && value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r') value = "'" + value;
         if (value.AsSpan().IndexOfAny(",\"\r\n") < 0)
         {
-            line.Append(value);
+            w.Write(value);
             return;
         }
-        line.Append('"').Append(value.Replace("\"", "\"\"")).Append('"');
+        w.Write('"');
+        w.Write(value.Replace("\"", "\"\""));
+        w.Write('"');
     }
 
-    public static string Line(IEnumerable<(string? Value, bool IsText)> fields)
+    public static void WriteLine(TextWriter w, IReadOnlyList<string?> values, IReadOnlyList<bool> isText)
     {
-        var line = new StringBuilder();
-        var first = true;
-        foreach (var (value, isText) in fields)
+        for (var i = 0; i < values.Count; i++)
         {
-            if (!first) line.Append(',');
-            first = false;
-            AppendField(line, value, isText);
+            if (i > 0) w.Write(',');
+            WriteField(w, values[i], isText[i]);
         }
-        return line.Append(LineEnd).ToString();
+        w.Write(LineEnd);
     }
 }

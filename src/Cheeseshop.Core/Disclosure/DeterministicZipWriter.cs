@@ -147,27 +147,41 @@ public sealed class DeterministicZipWriter : IDisposable
         return (date, time);
     }
 
-    /// <summary>Incremental zip CRC-32 (IEEE, reflected 0xEDB88320).</summary>
+    /// <summary>Incremental zip CRC-32 (IEEE, reflected 0xEDB88320), eight bytes a step ("slicing by 8"):
+    /// a package is tens of megabytes, and the byte-at-a-time loop was a fifth of the time spent zipping.</summary>
     private static class Crc32
     {
         public const uint Initial = 0xFFFFFFFFu;
-        private static readonly uint[] Table = Build();
+        private static readonly uint[][] Tables = Build();
 
-        private static uint[] Build()
+        private static uint[][] Build()
         {
-            var table = new uint[256];
+            var t = new uint[8][];
+            for (var k = 0; k < 8; k++) t[k] = new uint[256];
             for (uint i = 0; i < 256; i++)
             {
                 var c = i;
-                for (var k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-                table[i] = c;
+                for (var b = 0; b < 8; b++) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+                t[0][i] = c;
             }
-            return table;
+            for (var i = 0; i < 256; i++)
+                for (var k = 1; k < 8; k++)
+                    t[k][i] = (t[k - 1][i] >> 8) ^ t[0][t[k - 1][i] & 0xFF];
+            return t;
         }
 
         public static uint Append(uint crc, ReadOnlySpan<byte> data)
         {
-            foreach (var b in data) crc = Table[(crc ^ b) & 0xFF] ^ (crc >> 8);
+            var t = Tables;
+            while (data.Length >= 8)
+            {
+                var lo = crc ^ BinaryPrimitives.ReadUInt32LittleEndian(data);
+                var hi = BinaryPrimitives.ReadUInt32LittleEndian(data[4..]);
+                crc = t[7][lo & 0xFF] ^ t[6][(lo >> 8) & 0xFF] ^ t[5][(lo >> 16) & 0xFF] ^ t[4][lo >> 24]
+                    ^ t[3][hi & 0xFF] ^ t[2][(hi >> 8) & 0xFF] ^ t[1][(hi >> 16) & 0xFF] ^ t[0][hi >> 24];
+                data = data[8..];
+            }
+            foreach (var b in data) crc = t[0][(crc ^ b) & 0xFF] ^ (crc >> 8);
             return crc;
         }
 

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Cheeseshop.Core.Downloads;
 
@@ -25,46 +24,58 @@ public static class EventDetails
         "reason", "two_factor_method", "two_factor_label", "created_by", "canonical_version", "authenticated_by",
     };
 
-    private static readonly JsonWriterOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public static EventDetailsView Read(string? additionalJson)
     {
-        string? ua = null, country = null, actor = null;
-        var kept = new SortedDictionary<string, JsonElement>(StringComparer.Ordinal);
-        if (!string.IsNullOrWhiteSpace(additionalJson))
+        if (string.IsNullOrWhiteSpace(additionalJson)) return new EventDetailsView(null, null, "{}", null);
+        // One pass with a reader over the UTF-8 text: the allowlisted top-level scalars are copied as they
+        // are written (their JSON text, escapes included), sorted by key, into a compact object.
+        var bytes = System.Buffers.ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(additionalJson.Length));
+        try
         {
-            try
+            var length = Encoding.UTF8.GetBytes(additionalJson, bytes);
+            var reader = new Utf8JsonReader(bytes.AsSpan(0, length));
+            string? ua = null, country = null, actor = null;
+            List<(string Key, string Json)>? kept = null;
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return new EventDetailsView(null, null, "{}", null);
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                using var doc = JsonDocument.Parse(additionalJson);
-                if (doc.RootElement.ValueKind == JsonValueKind.Object)
+                var key = reader.GetString()!;
+                if (!reader.Read()) break;
+                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
                 {
-                    foreach (var p in doc.RootElement.EnumerateObject())
-                    {
-                        if (p.Name == "user_agent" && p.Value.ValueKind == JsonValueKind.String) ua = p.Value.GetString();
-                        else if (p.Name == "country_code" && p.Value.ValueKind == JsonValueKind.String) country = p.Value.GetString();
-                        else if (AllowedKeys.Contains(p.Name) && p.Value.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array))
-                            kept[p.Name] = p.Value.Clone();
-                        if (p.Name is "submitted_by" or "changed_by" && p.Value.ValueKind == JsonValueKind.String) actor ??= p.Value.GetString();
-                    }
+                    reader.Skip();
+                    continue;
                 }
+                var isString = reader.TokenType == JsonTokenType.String;
+                if (key == "user_agent" && isString) ua = reader.GetString();
+                else if (key == "country_code" && isString) country = reader.GetString();
+                else if (AllowedKeys.Contains(key))
+                {
+                    var raw = Encoding.UTF8.GetString(reader.ValueSpan);
+                    (kept ??= []).Add((key, isString ? "\"" + raw + "\"" : raw));
+                }
+                if (isString && key is "submitted_by" or "changed_by") actor ??= reader.GetString();
             }
-            catch (JsonException)
+            if (kept is null) return new EventDetailsView(ua, country, "{}", actor);
+            kept.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
+            var text = new StringBuilder("{");
+            for (var i = 0; i < kept.Count; i++)
             {
-                // A malformed row discloses nothing rather than failing the whole package.
+                if (i > 0) text.Append(',');
+                // Allowlisted keys are plain ASCII identifiers: no escaping needed.
+                text.Append('"').Append(kept[i].Key).Append("\":").Append(kept[i].Json);
             }
+            return new EventDetailsView(ua, country, text.Append('}').ToString(), actor);
         }
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, Compact))
+        catch (JsonException)
         {
-            w.WriteStartObject();
-            foreach (var (key, value) in kept)
-            {
-                w.WritePropertyName(key);
-                value.WriteTo(w);
-            }
-            w.WriteEndObject();
+            // A malformed row discloses nothing rather than failing the whole package.
+            return new EventDetailsView(null, null, "{}", null);
         }
-        return new EventDetailsView(ua, country, Encoding.UTF8.GetString(buffer.ToArray()), actor);
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(bytes);
+        }
     }
 
     /// <summary>
@@ -85,12 +96,18 @@ public static class EventDetails
     public static bool CausedByAnother(EventDetailsView view, IEnumerable<string> subjectNames) =>
         view.Actor is { } actor && !subjectNames.Any(n => string.Equals(n, actor, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>The user agent as the download statistics parse it: installer or browser, version, operating system.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string?, string?, string?)> ParsedAgents = new(StringComparer.Ordinal);
+
+    /// <summary>The user agent as the download statistics parse it: installer or browser, version, operating system.
+    /// A subject's events repeat a handful of agents, so results are remembered (up to 10,000 agents).</summary>
     public static (string? Name, string? Version, string? System) ParseUserAgent(string? userAgent)
     {
         if (string.IsNullOrEmpty(userAgent)) return (null, null, null);
+        if (ParsedAgents.TryGetValue(userAgent, out var known)) return known;
         var details = UserAgentParser.Parse(userAgent).Details;
-        if (details is null) return (null, null, null);
-        return (details.Installer?.Name, details.Installer?.Version, details.System?.Name ?? details.Distro?.Name);
+        var parsed = details is null ? (null, null, null) : (details.Installer?.Name, details.Installer?.Version, details.System?.Name ?? details.Distro?.Name);
+        if (ParsedAgents.Count >= 10_000) ParsedAgents.Clear();
+        ParsedAgents[userAgent] = parsed;
+        return parsed;
     }
 }

@@ -7,20 +7,31 @@ namespace Cheeseshop.Core.Disclosure;
 
 /// <summary>
 /// Writes one table as CSV (for people and spreadsheets; UTF-8 with a byte-order mark so spreadsheet
-/// programs read accents right) and JSON (for programs: {"table", "columns", "rows": [{column: value}]})
-/// at the same time, row by row, so memory does not grow with the table. Values are checked against
-/// the declared column types. Both files are hashed as they are written.
+/// programs read accents right) and JSON (for programs: {"table", "description", "columns", "rows":
+/// [{column: value}], "row_count"}, one row per line) at the same time, row by row, so memory does not
+/// grow with the table. Values are checked against the declared column types. Both files are hashed as
+/// they are written.
 /// </summary>
 public sealed class TableWriter : IDisposable
 {
-    private static readonly JsonWriterOptions JsonOptions = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = false };
+    private static readonly byte[] FirstRow = "\n"u8.ToArray();
+    private static readonly byte[] NextRow = ",\n"u8.ToArray();
 
     private readonly TableSpec _spec;
     private readonly string _csvPath;
     private readonly string _jsonPath;
     private readonly HashingStream _csv;
     private readonly HashingStream _json;
+    /// <summary>Big writes only reach the hash: hashing a few hundred bytes at a time costs more than the hash itself.</summary>
+    private readonly BufferedStream _jsonOut;
+    private readonly StreamWriter _csvText;
+    /// <summary>Each row is written into this buffer, then copied out: no flush of the writer per row.</summary>
+    private readonly System.Buffers.ArrayBufferWriter<byte> _row = new(1024);
     private readonly Utf8JsonWriter _writer;
+    private readonly bool[] _isText;
+    private readonly JsonEncodedText[] _names;
+    private readonly string?[] _texts;
     private readonly int _previewRows;
     private readonly List<string[]> _preview = [];
     private long _rows;
@@ -34,10 +45,16 @@ public sealed class TableWriter : IDisposable
         _jsonPath = jsonPath;
         _csv = new HashingStream(csv);
         _json = new HashingStream(json);
+        _jsonOut = new BufferedStream(_json, 65536);
         _previewRows = previewRows;
+        _isText = spec.Columns.Select(c => c.Type == ColumnType.Text).ToArray();
+        _names = spec.Columns.Select(c => JsonEncodedText.Encode(c.Name, JavaScriptEncoder.UnsafeRelaxedJsonEscaping)).ToArray();
+        _texts = new string?[spec.Columns.Count];
         _csv.Write(Encoding.UTF8.Preamble);
-        WriteCsv(CsvText.Line(spec.Columns.Select(c => ((string?)c.Name, true))));
-        _writer = new Utf8JsonWriter(_json, JsonOptions);
+        _csvText = new StreamWriter(_csv, new UTF8Encoding(false), 65536, leaveOpen: true) { NewLine = CsvText.LineEnd };
+        CsvText.WriteLine(_csvText, spec.Columns.Select(c => c.Name).ToArray(), spec.Columns.Select(_ => true).ToArray());
+
+        _writer = new Utf8JsonWriter(_row, JsonOptions);
         _writer.WriteStartObject();
         _writer.WriteString("table", spec.Name);
         _writer.WriteString("description", spec.Description);
@@ -51,7 +68,11 @@ public sealed class TableWriter : IDisposable
             _writer.WriteEndObject();
         }
         _writer.WriteEndArray();
-        _writer.WriteStartArray("rows");
+        _writer.WritePropertyName("rows");
+        _writer.Flush();
+        _jsonOut.Write(_row.WrittenSpan);
+        // Rows go one per line, each written as its own JSON value, so the file greps and diffs by row.
+        _jsonOut.Write("["u8);
     }
 
     public long Rows => _rows;
@@ -62,43 +83,47 @@ public sealed class TableWriter : IDisposable
         if (_completed) throw new InvalidOperationException($"Table {_spec.Name} is already complete.");
         if (values.Length != _spec.Columns.Count)
             throw new ArgumentException($"Table {_spec.Name} has {_spec.Columns.Count} columns; a row gave {values.Length} values.");
-        var texts = new string?[values.Length];
+        _jsonOut.Write(_rows == 0 ? FirstRow : NextRow);
+        _row.ResetWrittenCount();
+        _writer.Reset(_row);
         _writer.WriteStartObject();
         for (var i = 0; i < values.Length; i++)
         {
             var column = _spec.Columns[i];
             var value = values[i];
-            _writer.WritePropertyName(column.Name);
+            _writer.WritePropertyName(_names[i]);
             switch (value)
             {
                 case null:
                     _writer.WriteNullValue();
+                    _texts[i] = null;
                     break;
                 case string s when column.Type == ColumnType.Text:
                     _writer.WriteStringValue(s);
-                    texts[i] = s;
+                    _texts[i] = s;
                     break;
                 case long or int when column.Type == ColumnType.Integer:
                     var n = Convert.ToInt64(value, CultureInfo.InvariantCulture);
                     _writer.WriteNumberValue(n);
-                    texts[i] = n.ToString(CultureInfo.InvariantCulture);
+                    _texts[i] = n.ToString(CultureInfo.InvariantCulture);
                     break;
                 case bool b when column.Type == ColumnType.Boolean:
                     _writer.WriteBooleanValue(b);
-                    texts[i] = b ? "true" : "false";
+                    _texts[i] = b ? "true" : "false";
                     break;
                 case DateTime t when column.Type == ColumnType.Time:
-                    texts[i] = LegalDates.Instant(t);
-                    _writer.WriteStringValue(texts[i]);
+                    _texts[i] = LegalDates.Instant(t);
+                    _writer.WriteStringValue(_texts[i]);
                     break;
                 default:
                     throw new ArgumentException($"Table {_spec.Name}, column {column.Name} is {column.Type}, not {value.GetType().Name}.");
             }
         }
         _writer.WriteEndObject();
-        if (_writer.BytesPending > 32 * 1024) _writer.Flush();
-        WriteCsv(CsvText.Line(texts.Select((t, i) => (t, _spec.Columns[i].Type == ColumnType.Text))));
-        if (_preview.Count < _previewRows) _preview.Add(texts.Select(t => t ?? "").ToArray());
+        _writer.Flush();
+        _jsonOut.Write(_row.WrittenSpan);
+        CsvText.WriteLine(_csvText, _texts, _isText);
+        if (_preview.Count < _previewRows) _preview.Add(_texts.Select(t => t ?? "").ToArray());
         _rows++;
     }
 
@@ -106,11 +131,10 @@ public sealed class TableWriter : IDisposable
     {
         if (_completed) throw new InvalidOperationException($"Table {_spec.Name} is already complete.");
         _completed = true;
-        _writer.WriteEndArray();
-        _writer.WriteNumber("row_count", _rows);
-        _writer.WriteEndObject();
-        _writer.Flush();
-        _json.Write("\n"u8);
+        _jsonOut.Write(_rows == 0 ? "],"u8 : "\n],"u8);
+        _jsonOut.Write(Encoding.UTF8.GetBytes($"\"row_count\":{_rows.ToString(CultureInfo.InvariantCulture)}}}\n"));
+        _jsonOut.Flush();
+        _csvText.Flush();
         _csv.Flush();
         _json.Flush();
         return new WrittenTable(_spec, _rows,
@@ -119,11 +143,11 @@ public sealed class TableWriter : IDisposable
             _preview);
     }
 
-    private void WriteCsv(string line) => _csv.Write(Encoding.UTF8.GetBytes(line));
-
     public void Dispose()
     {
         _writer.Dispose();
+        _jsonOut.Dispose();
+        _csvText.Dispose();
         _csv.Dispose();
         _json.Dispose();
     }

@@ -24,4 +24,23 @@ internal static class Paging
             last = idOf(page[^1]);
         }
     }
+
+    /// <summary>
+    /// Pages in (time, id) order, for tables whose index is (owner, time): such an index already holds
+    /// the rows in that order (SQLite appends the rowid to every index), so no page needs a sort, where
+    /// ordering by id alone would sort the owner's whole history once per page.
+    /// </summary>
+    /// <param name="pageAfter">The query for rows after the given (time, id) (null: from the first), ordered by time then id.</param>
+    public static async IAsyncEnumerable<IReadOnlyList<T>> PagesByTimeAsync<T>(Func<(DateTime Time, long Id)?, IQueryable<T>> pageAfter,
+        Func<T, (DateTime Time, long Id)> keyOf, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        (DateTime, long)? last = null;
+        while (true)
+        {
+            var page = await pageAfter(last).Take(PageSize).ToListAsync(ct);
+            if (page.Count > 0) yield return page;
+            if (page.Count < PageSize) yield break;
+            last = keyOf(page[^1]);
+        }
+    }
 }

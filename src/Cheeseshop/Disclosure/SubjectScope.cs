@@ -32,7 +32,9 @@ public sealed class SubjectScope
     /// <summary>The earliest time a query needs to consider (a lower bound that is always true when there is no start).</summary>
     public DateTime From => Start ?? DateTime.MinValue.AddYears(1);
 
-    public IReadOnlyList<string> Usernames => Names.Select(n => n.Username).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+    public IReadOnlyList<string> Usernames => _usernames ??= Names.Select(n => n.Username).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+
+    private IReadOnlyList<string>? _usernames;
 
     public bool InScope(DateTime t) => t >= From && t < End;
 
@@ -66,13 +68,12 @@ public sealed class SubjectScope
 
     private async Task<IReadOnlySet<long>> LoadOwnAddressesAsync(CancellationToken ct)
     {
-        var own = new HashSet<long>();
-        await foreach (var page in EventRows.UserEventsAsync(this, null, ct, wholeHistory: true))
-            foreach (var e in page)
-                if (e.Ip is { } ip && EventRows.Direct(this, e)) own.Add(ip.Id);
-        await foreach (var page in EventRows.ProjectEventsAsync(this, null, ct, wholeHistory: true))
-            foreach (var e in page)
-                if (e.Ip is { } ip) own.Add(ip.Id);
+        var own = new HashSet<long>(await EventRows.InScope(this, wholeHistory: true).Where(EventRows.CertainlyDirect)
+            .Where(e => e.IpAddressId != null).Select(e => e.IpAddressId!.Value).Distinct().ToListAsync(ct));
+        await foreach (var e in EventRows.UserEvents(this, null, wholeHistory: true, filter: EventRows.MayNotBeDirect).WithCancellation(ct))
+            if (e.Ip is { } ip && EventRows.Direct(this, e)) own.Add(ip.Id);
+        own.UnionWith(await Db.ProjectEvents.AsNoTracking().Where(e => e.UserId == Id && e.Time < End && e.IpAddressId != null)
+            .Select(e => e.IpAddressId!.Value).Distinct().ToListAsync(ct));
         return own;
     }
 

@@ -42,14 +42,11 @@ public sealed class AddressesGenerator : ICategoryGenerator
         });
         var history = await tables.WriteAsync(History, async w =>
         {
-            await foreach (var page in EventRows.UserEventsAsync(s, Tags, ct))
+            await foreach (var e in EventRows.UserEvents(s, Tags).WithCancellation(ct))
             {
-                foreach (var e in page)
-                {
-                    using var doc = System.Text.Json.JsonDocument.Parse(e.Details.Details);
-                    string? Str(string key) => doc.RootElement.TryGetProperty(key, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString() : null;
-                    w.Add(e.Time, e.Tag, Str("email") ?? Str("new_primary"), Str("old_primary"));
-                }
+                using var doc = System.Text.Json.JsonDocument.Parse(e.Details.Details);
+                string? Str(string key) => doc.RootElement.TryGetProperty(key, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString() : null;
+                w.Add(e.Time, e.Tag, Str("email") ?? Str("new_primary"), Str("old_primary"));
             }
         });
         return new CategoryOutcome(current.Rows + history.Rows > 0, CategoryStatements.Addresses(current.Rows, history.Rows, s.Windows));

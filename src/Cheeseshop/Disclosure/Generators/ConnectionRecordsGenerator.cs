@@ -39,31 +39,38 @@ public sealed class ConnectionRecordsGenerator : ICategoryGenerator
 
     public async Task<CategoryOutcome> GenerateAsync(SubjectScope s, CategoryTables tables, CancellationToken ct)
     {
+        var own = await s.OwnAddressesAsync(ct);
         var journal = await tables.WriteAsync(Journal, async w =>
         {
-            await foreach (var page in Paging.PagesAsync(after => s.Db.Journals.AsNoTracking()
-                               .Where(j => j.SubmittedById == s.Id && j.Id > after && j.SubmittedDate >= s.From && j.SubmittedDate < s.End)
-                               .OrderBy(j => j.Id).Select(j => new { j.Id, j.Name, j.Version, j.Action, j.SubmittedDate }), r => r.Id, ct))
-                foreach (var j in page) w.Add(j.Id, j.Name, j.Version, j.Action, j.SubmittedDate);
+            var rows = s.Db.Journals.AsNoTracking()
+                .Where(j => j.SubmittedById == s.Id && j.SubmittedDate >= s.From && j.SubmittedDate < s.End)
+                .OrderBy(j => j.Id).Select(j => new { j.Id, j.Name, j.Version, j.Action, j.SubmittedDate }).AsAsyncEnumerable();
+            await foreach (var j in rows.WithCancellation(ct)) w.Add(j.Id, j.Name, j.Version, j.Action, j.SubmittedDate);
         });
         long withheld = 0;
-        var own = await s.OwnAddressesAsync(ct);
         var accountEvents = await tables.WriteAsync(UserEvents, async w =>
         {
-            await foreach (var page in EventRows.UserEventsAsync(s, null, ct))
+            var row = new object?[UserEvents.Columns.Count];
+            await foreach (var e in EventRows.UserEvents(s, null).WithCancellation(ct))
             {
-                foreach (var e in page)
-                {
-                    var why = EventRows.Withheld(s, e, own);
-                    if (why is not null && e.Ip is not null) withheld++;
-                    w.Add([e.Id, e.Tag, e.Time, .. EventColumns.Values(e, why), e.Details.Details]);
-                }
+                var why = EventRows.Withheld(s, e, own);
+                if (why is not null && e.Ip is not null) withheld++;
+                (row[0], row[1], row[2]) = (e.Id, e.Tag, e.Time);
+                EventColumns.Fill(row, 3, e, why);
+                row[11] = e.Details.Details;
+                w.Add(row);
             }
         });
         var projectEvents = await tables.WriteAsync(ProjectEvents, async w =>
         {
-            await foreach (var page in EventRows.ProjectEventsAsync(s, null, ct))
-                foreach (var e in page) w.Add([e.Id, e.Project, e.Tag, e.Time, .. EventColumns.Values(e, null), e.Details.Details]);
+            var row = new object?[ProjectEvents.Columns.Count];
+            await foreach (var e in EventRows.ProjectEvents(s, null).WithCancellation(ct))
+            {
+                (row[0], row[1], row[2], row[3]) = (e.Id, e.Project, e.Tag, e.Time);
+                EventColumns.Fill(row, 4, e, null);
+                row[12] = e.Details.Details;
+                w.Add(row);
+            }
         });
         var held = journal.Rows + accountEvents.Rows + projectEvents.Rows > 0;
         return new CategoryOutcome(held, CategoryStatements.ConnectionRecords(journal.Rows, accountEvents.Rows, projectEvents.Rows, withheld, s.Windows));

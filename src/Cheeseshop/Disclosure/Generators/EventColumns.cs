@@ -18,12 +18,14 @@ internal static class EventColumns
         Text("user_agent_system", "The operating system it names"),
     ];
 
+    /// <summary>Puts the client columns of <paramref name="e"/> into <paramref name="row"/> from <paramref name="at"/> on.</summary>
     /// <param name="withheld">Why the client is withheld, or null to show it.</param>
-    public static object?[] Values(EventRow e, string? withheld)
+    public static void Fill(object?[] row, int at, EventRow e, string? withheld)
     {
         var ip = IpView.Of(e.Ip, e.Details.CountryCode, withheld);
         var ua = withheld is not null ? null : e.Details.UserAgent;
         var (name, version, system) = EventDetails.ParseUserAgent(ua);
-        return [ip.Address, ip.Status, ip.KeyedHash, ip.Country, ua, name, version, system];
+        (row[at], row[at + 1], row[at + 2], row[at + 3]) = (ip.Address, ip.Status, ip.KeyedHash, ip.Country);
+        (row[at + 4], row[at + 5], row[at + 6], row[at + 7]) = (ua, name, version, system);
     }
 }

@@ -1,15 +1,17 @@
 using Cheeseshop.Core.Audit;
 using Cheeseshop.Core.Disclosure;
-using Cheeseshop.Data.Entities;
+using Microsoft.EntityFrameworkCore;
 using static Cheeseshop.Core.Disclosure.TableSpec;
 
 namespace Cheeseshop.Disclosure.Generators;
 
 /// <summary>
 /// 6. instrument-numbers: every IP address the subject's own events point at (account events not caused,
-/// or possibly caused, by someone else, and project events the subject caused), with first and last time seen for this
-/// subject, how many events, and the address the account was registered from flagged. An erased address
-/// is stated as erased, with its keyed hash. Memory grows with the number of distinct addresses, not of events.
+/// or possibly caused, by someone else, and project events the subject caused), with first and last time
+/// seen for this subject, how many events, and the address the account was registered from flagged. An
+/// erased address is stated as erased, with its keyed hash. The database aggregates the events that are
+/// certainly the subject's; only the few that may name someone else are read one by one, so the cost
+/// follows the number of distinct addresses, not of events.
 /// </summary>
 public sealed class InstrumentNumbersGenerator : ICategoryGenerator
 {
@@ -27,53 +29,66 @@ public sealed class InstrumentNumbersGenerator : ICategoryGenerator
 
     public string Key => Core.Disclosure.Categories.InstrumentNumbers;
 
-    private sealed class Seen(IpAddressRecord ip, DateTime first)
+    private sealed class Seen(DateTime first, DateTime last, long events, bool registration)
     {
-        public IpAddressRecord Ip { get; } = ip;
         public DateTime First { get; set; } = first;
-        public DateTime Last { get; set; } = first;
-        public long Events { get; set; }
-        public bool Registration { get; set; }
+        public DateTime Last { get; set; } = last;
+        public long Events { get; set; } = events;
+        public bool Registration { get; set; } = registration;
+
+        public void Add(DateTime first, DateTime last, long events, bool registration)
+        {
+            if (first < First) First = first;
+            if (last > Last) Last = last;
+            Events += events;
+            Registration |= registration;
+        }
     }
 
     public async Task<CategoryOutcome> GenerateAsync(SubjectScope s, CategoryTables tables, CancellationToken ct)
     {
         var seen = new Dictionary<long, Seen>();
-        void Count(EventRow e, bool registration)
+        void Count(long ip, DateTime first, DateTime last, long events, bool registration)
         {
-            if (e.Ip is null) return;
-            if (!seen.TryGetValue(e.Ip.Id, out var x)) seen[e.Ip.Id] = x = new Seen(e.Ip, e.Time);
-            if (e.Time < x.First) x.First = e.Time;
-            if (e.Time > x.Last) x.Last = e.Time;
-            x.Events++;
-            x.Registration |= registration;
+            if (seen.TryGetValue(ip, out var x)) x.Add(first, last, events, registration);
+            else seen[ip] = new Seen(first, last, events, registration);
         }
-        var registrationKnown = false;
+
+        const string created = EventTags.Account.Created;
+        var direct = await EventRows.InScope(s).Where(EventRows.CertainlyDirect).Where(e => e.IpAddressId != null)
+            .GroupBy(e => e.IpAddressId!.Value)
+            .Select(g => new { Ip = g.Key, First = g.Min(e => e.Time), Last = g.Max(e => e.Time), Events = g.LongCount(), Registration = g.Max(e => e.Tag == created ? 1 : 0) })
+            .ToListAsync(ct);
+        foreach (var d in direct) Count(d.Ip, d.First, d.Last, d.Events, d.Registration == 1);
+
         var own = await s.OwnAddressesAsync(ct);
-        await foreach (var page in EventRows.UserEventsAsync(s, null, ct))
-        {
-            foreach (var e in page)
-            {
-                if (EventRows.Withheld(s, e, own) is not null) continue;
-                var registration = e.Tag == EventTags.Account.Created;
-                registrationKnown |= registration && e.Ip is not null;
-                Count(e, registration);
-            }
-        }
-        await foreach (var page in EventRows.ProjectEventsAsync(s, null, ct))
-            foreach (var e in page) Count(e, false);
+        await foreach (var e in EventRows.UserEvents(s, null, filter: EventRows.MayNotBeDirect).WithCancellation(ct))
+            if (e.Ip is not null && EventRows.Withheld(s, e, own) is null) Count(e.Ip.Id, e.Time, e.Time, 1, e.Tag == created);
+
+        var byProject = await s.Db.ProjectEvents.AsNoTracking().Where(e => e.UserId == s.Id && e.Time >= s.From && e.Time < s.End && e.IpAddressId != null)
+            .GroupBy(e => e.IpAddressId!.Value)
+            .Select(g => new { Ip = g.Key, First = g.Min(e => e.Time), Last = g.Max(e => e.Time), Events = g.LongCount() })
+            .ToListAsync(ct);
+        foreach (var p in byProject) Count(p.Ip, p.First, p.Last, p.Events, false);
+
+        var records = new Dictionary<long, IpFacts>();
+        foreach (var chunk in seen.Keys.Chunk(1000))
+            foreach (var r in await s.Db.IpAddresses.AsNoTracking().Where(i => chunk.Contains(i.Id))
+                         .Select(i => new IpFacts(i.Id, i.Address, i.HashedIp, i.CountryCode, i.AddressErasedAt)).ToListAsync(ct))
+                records[r.Id] = r;
 
         long held = 0, erased = 0;
         await tables.WriteAsync(Addresses, w =>
         {
-            foreach (var x in seen.Values.OrderBy(x => x.First).ThenBy(x => x.Ip.Id))
+            foreach (var (id, x) in seen.OrderBy(x => x.Value.First).ThenBy(x => x.Key))
             {
-                var view = IpView.Of(x.Ip, null, null);
+                var view = IpView.Of(records.GetValueOrDefault(id), null, null);
                 if (view.Address is null) erased++;
                 else held++;
                 w.Add(view.Address, view.Status, view.KeyedHash, view.Country, x.First, x.Last, x.Events, x.Registration);
             }
         });
+        var registrationKnown = seen.Values.Any(x => x.Registration);
         return new CategoryOutcome(seen.Count > 0, CategoryStatements.InstrumentNumbers(held, erased, registrationKnown, s.Windows));
     }
 }

@@ -41,19 +41,20 @@ public sealed class SessionsGenerator : ICategoryGenerator
     {
         var logins = await tables.WriteAsync(Logins, async w =>
         {
-            await foreach (var page in EventRows.UserEventsAsync(s, LoginTags, ct))
+            var row = new object?[Logins.Columns.Count];
+            await foreach (var e in EventRows.UserEvents(s, LoginTags).WithCancellation(ct))
             {
-                foreach (var e in page)
-                {
-                    var success = e.Tag == EventTags.Account.LoginSuccess;
-                    var detail = Field(e.Details.Details, success ? "two_factor_method" : "reason");
-                    w.Add([e.Time, success ? "success" : "failure", detail, .. EventColumns.Values(e, null)]);
-                }
+                var success = e.Tag == EventTags.Account.LoginSuccess;
+                row[0] = e.Time;
+                row[1] = success ? "success" : "failure";
+                row[2] = Field(e.Details.Details, success ? "two_factor_method" : "reason");
+                EventColumns.Fill(row, 3, e, null);
+                w.Add(row);
             }
         });
         var uploads = await tables.WriteAsync(Uploads, async w =>
         {
-            await foreach (var page in EventRows.ProjectEventsAsync(s, UploadTags, ct))
+            await foreach (var page in EventRows.ProjectEventPagesAsync(s, UploadTags, ct))
             {
                 var tokens = await TokenDescriptionsAsync(s, page[0].Time, page[^1].Time, ct);
                 foreach (var e in page)
@@ -61,7 +62,10 @@ public sealed class SessionsGenerator : ICategoryGenerator
                     var filename = Field(e.Details.Details, "filename");
                     var how = Field(e.Details.Details, "authenticated_by");
                     var token = how == "api-token" && filename is not null ? tokens.GetValueOrDefault(filename) : null;
-                    w.Add([e.Time, e.Project, Field(e.Details.Details, "canonical_version"), filename, how, token, .. EventColumns.Values(e, null)]);
+                    var row = new object?[Uploads.Columns.Count];
+                    (row[0], row[1], row[2], row[3], row[4], row[5]) = (e.Time, e.Project, Field(e.Details.Details, "canonical_version"), filename, how, token);
+                    EventColumns.Fill(row, 6, e, null);
+                    w.Add(row);
                 }
             }
         });
