@@ -15,7 +15,7 @@ public sealed class ReadApiTests(ServerFixture servers, ITestOutputHelper output
     private async Task<(CheeseshopServer Server, string Project, byte[] Wheel)> PublishAsync(Database db, string project)
     {
         var server = await ServerAsync(db);
-        var token = await UploaderAsync(server, "u-" + project);
+        var token = await SharedUploaderAsync(server);
         byte[] wheel = [];
         foreach (var (version, requiresPython) in new[] { ("1.0", ">=3.8"), ("2.0b1", ">=3.8"), ("1.5", "<3,>=2.7") })
         {
