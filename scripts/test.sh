@@ -89,6 +89,22 @@ if ! dotnet build "$ROOT/Cheeseshop.slnx" -c "$CONFIGURATION" -nologo -v quiet -
     finish 0 0 1
 fi
 
+# ---------------------------------------------------------------- country database
+# The CC0 country database the server's `geoip fetch` installs, fetched once per machine through npm
+# (the same package) into a cache folder, for the country-lookup tests.
+GEOIP_CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/cheeseshop-tests/geoip"
+if [ ! -s "$GEOIP_CACHE/country.mmdb" ]; then
+    say "fetching the country database for the tests"
+    if ! dotnet "$ROOT/src/Cheeseshop/bin/$CONFIGURATION/net10.0/cheeseshop.dll" geoip fetch --data-dir "$WORK/geoip-fetch" >"$WORK/geoip.log" 2>&1; then
+        cat "$WORK/geoip.log" >&2
+        echo "error: could not fetch the country database (npm pack @ip-location-db/geo-whois-asn-country-mmdb)" >&2
+        finish 0 0 1
+    fi
+    mkdir -p "$GEOIP_CACHE"
+    mv "$WORK/geoip-fetch/geoip/country.mmdb" "$GEOIP_CACHE/country.mmdb"
+fi
+export CHEESESHOP_TEST_GEOIP="$GEOIP_CACHE/country.mmdb"
+
 # ---------------------------------------------------------------- PostgreSQL
 as_postgres() {
     if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi

@@ -1,3 +1,4 @@
+using Cheeseshop.Accounts;
 using Cheeseshop.Api;
 using Cheeseshop.Api.Xmlrpc;
 using Cheeseshop.Audit;
@@ -54,6 +55,7 @@ public static class CheeseshopServices
         services.AddScoped<AccountAdmin>();
         services.AddScoped<XmlRpcMethods>();
         services.AddRetention();
+        services.AddAccounts(options, dataDir);
         return services;
     }
 }

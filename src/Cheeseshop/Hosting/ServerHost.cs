@@ -8,6 +8,7 @@ using Cheeseshop.Api.Xmlrpc;
 using Cheeseshop.Configuration;
 using Cheeseshop.Data;
 using Cheeseshop.Jobs;
+using Cheeseshop.Web;
 using Microsoft.AspNetCore.HttpOverrides;
 
 namespace Cheeseshop.Hosting;
@@ -33,6 +34,7 @@ public static class ServerHost
         builder.Services.AddCheeseshop(options);
         builder.Services.AddHostedService<JournalWatcher>();
         builder.Services.AddHostedService<RetentionJob>();
+        builder.Services.AddAccountPages();
 
         builder.Services.Configure<ForwardedHeadersOptions>(o => ConfigureProxies(o, options));
         // Keep ASP.NET's own logs free of addresses too: only our request log line describes a request.
@@ -47,6 +49,7 @@ public static class ServerHost
         app.MapUpload();
         app.MapFiles();
         app.MapXmlRpc();
+        app.MapAccountPages();
         app.MapGet("/", () => Results.Text("Cheeseshop: a Python package index. Simple API at /simple/, uploads at /legacy/.\n"));
         return app;
     }

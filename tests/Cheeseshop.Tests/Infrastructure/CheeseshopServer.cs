@@ -76,12 +76,16 @@ public sealed class CheeseshopServer : IAsyncDisposable
         lock (_output) return mark >= _output.Length ? "" : _output.ToString(mark, _output.Length - mark);
     }
 
-    public static async Task<CheeseshopServer> StartAsync(Database database, TimeSpan? startTimeout = null)
+    /// <param name="settings">Extra server settings as CHEESESHOP_* environment variables, e.g.
+    /// ["CHEESESHOP_Limits__MaxFileBytes"] = "4096".</param>
+    public static async Task<CheeseshopServer> StartAsync(Database database, TimeSpan? startTimeout = null,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         var dll = ServerBinary.Path;
         var dataDir = TempPaths.NewDirectory($"server-{database.ToString().ToLowerInvariant()}");
         string? pgName = null;
         var environment = BaseEnvironment();
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) environment[key] = value;
         if (database == Database.Postgres)
         {
             var (name, connectionString) = await TestPostgres.CreateDatabaseAsync();
