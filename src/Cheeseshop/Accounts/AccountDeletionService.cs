@@ -11,7 +11,8 @@ namespace Cheeseshop.Accounts;
 /// recovery codes, invitations, roles and the account's own events are deleted; the public journal is
 /// reattributed to "deleted-user"; project events keep what happened but no longer point at the
 /// account. The farewell email leaves before the address is deleted. Sessions end because the user
-/// row (and so the security stamp every cookie is checked against) is gone.
+/// row (and so the security stamp every cookie is checked against) is gone. Under a legal hold the
+/// account is closed instead, and erased when the hold ends.
 /// </summary>
 public sealed class AccountDeletionService(
     CheeseshopDb db, SignInService signIn, AccountMail mail, IndexChangeFeed changes, TimeProvider clock,
@@ -28,8 +29,45 @@ public sealed class AccountDeletionService(
         var user = await db.RequireUserAsync(userId, ct);
         await signIn.ConfirmPasswordAsync(user, password, ct);
         await EnsureNotSoleOwnerAsync(user.Id, ct);
-        var tombstone = await Tombstone.GetOrCreateAsync(db, clock, ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (await db.LegalHolds.AnyAsync(h => h.UserId == user.Id && h.ReleasedAt == null && h.Until > now, ct))
+            await CloseUnderHoldAsync(user, now, ct);
+        else
+            await EraseAsync(user, sendFarewell: true, ct);
+    }
 
+    /// <summary>
+    /// A legal hold keeps every record of the account, so deletion only closes it: it stops working
+    /// (inactive, every session ended) and is marked DeletedAt for retention to erase once no hold
+    /// remains (EraseAsync). The person is told the same as for a deletion: a hold may be under a
+    /// non-disclosure order, so nothing here may reveal it.
+    /// </summary>
+    private async Task CloseUnderHoldAsync(User user, DateTime now, CancellationToken ct)
+    {
+        user.IsActive = false;
+        user.DeletedAt = now;
+        user.SecurityStamp = Guid.NewGuid().ToString("N");
+        if (user.PrimaryEmail() is { } primary)
+        {
+            try
+            {
+                await mail.SendAccountDeletedAsync(user, primary.Email, ct);
+            }
+            catch (Mail.MailDeliveryException)
+            {
+            }
+        }
+        await db.SaveChangesAsync(ct);
+        log.LogInformation("An account was closed at its owner's request; a legal hold keeps its records until released");
+    }
+
+    /// <summary>
+    /// Erases an account now. Also for retention, once an account closed under a hold is free to go
+    /// (then without the farewell email, which was sent at closing).
+    /// </summary>
+    public async Task EraseAsync(User user, bool sendFarewell, CancellationToken ct)
+    {
+        var tombstone = await Tombstone.GetOrCreateAsync(db, clock, ct);
         IReadOnlyList<string> projects;
         await using (var tx = await db.BeginWriteAsync(ct))
         {
@@ -37,7 +75,7 @@ public sealed class AccountDeletionService(
             await EnsureNotSoleOwnerAsync(user.Id, ct);
             projects = await db.Roles.Where(r => r.UserId == user.Id).Select(r => r.Project!.NormalizedName).ToListAsync(ct);
 
-            if (user.PrimaryEmail() is { } primary)
+            if (sendFarewell && user.PrimaryEmail() is { } primary)
             {
                 try
                 {

@@ -1,4 +1,5 @@
 using System.Net;
+using Cheeseshop.Tests.Accounts;
 using Cheeseshop.Tests.Infrastructure;
 using static Cheeseshop.Tests.Api.TestDistributions;
 
@@ -10,19 +11,13 @@ namespace Cheeseshop.Tests.Privacy;
 /// one of those addresses. None may remain, except a held user's, which go once the hold is released.
 /// The keyed hashes and the events stay.
 /// </summary>
-public sealed class RetentionProofTests(ServerFixture servers, ITestOutputHelper output) : EndToEndTest(servers, output)
+public sealed class RetentionProofTests(ServerFixture servers, ITestOutputHelper output) : AccountTest(servers, output)
 {
-    public static TheoryData<Database> Databases => [Database.Sqlite, Database.Postgres];
+    private const string CountriesSql = "SELECT COUNT(*) FROM ip_addresses WHERE country_code IS NOT NULL";
 
     private async Task UploadFromAsync(CheeseshopServer server, string token, string project, string version, string clientAddress)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "legacy/")
-        {
-            Content = UploadForm(project, version, WheelName(project, version), Wheel(project, version)),
-        };
-        request.Headers.Authorization = Token(token);
-        request.Headers.Add("X-Forwarded-For", clientAddress);
-        using var response = await server.Http.SendAsync(request);
+        using var response = await UploadWheelAsync(server, token, project, version, clientAddress);
         AssertEqual(HttpStatusCode.OK, response.StatusCode, $"upload from {clientAddress}: {response.ReasonPhrase}");
     }
 
@@ -31,7 +26,10 @@ public sealed class RetentionProofTests(ServerFixture servers, ITestOutputHelper
     public async Task Retention_erases_every_raw_address_except_held_ones_until_the_hold_ends(Database db)
     {
         // A fresh server: the scan must see only this test's history.
-        await using var server = await CheeseshopServer.StartAsync(db);
+        await using var server = await CheeseshopServer.StartAsync(db, settings: new Dictionary<string, string>
+        {
+            ["CHEESESHOP_GeoIpDatabase"] = CountryLookupTests.GeoIpDatabase,
+        });
         var free = $"free-user-{db}".ToLowerInvariant();
         var held = $"held-user-{db}".ToLowerInvariant();
         await server.CreateUserAsync(free, Password);
@@ -46,13 +44,35 @@ public sealed class RetentionProofTests(ServerFixture servers, ITestOutputHelper
         for (var i = 0; i < heldAddresses.Length; i++)
             await UploadFromAsync(server, heldToken, $"held-project-{db}".ToLowerInvariant(), $"1.{i}", heldAddresses[i]);
 
+        // Through the pages, from other addresses: a registration, a failed and a good sign-in, an email change.
+        var visitor = $"web-user-{db}".ToLowerInvariant();
+        string[] webAddresses = ["203.0.113.30", "203.0.113.31", "2001:db8::30", "2001:db8::31"];
+        using (var registering = new Browser(server, webAddresses[0]))
+        {
+            await RegisterAsync(registering, visitor, $"{visitor}@example.com");
+            await VerifyEmailAsync(server, registering, $"{visitor}@example.com");
+        }
+        using (var failing = new Browser(server, webAddresses[1]))
+            AssertStatus(401, await LoginAsync(failing, visitor, "not the password at all"), "a failed sign-in");
+        using (var signingIn = new Browser(server, webAddresses[2]))
+            await SignedInAsync(signingIn, visitor);
+        using (var changing = new Browser(server, webAddresses[3]))
+        {
+            await SignedInAsync(changing, visitor);
+            AssertRedirect(await SubmitHandlerAsync(changing, "/manage/account", "AddEmail", Form(("email", $"{visitor}-2@example.com"))),
+                "/manage/account", "adding an email");
+        }
+        freeAddresses = [.. freeAddresses, .. webAddresses];
+
         var before = await ServerDatabase.RawAsync(server);
         foreach (var a in freeAddresses.Concat(heldAddresses))
             Assert.True(ServerDatabase.Contains(before, a), $"{a} should be held in ip_addresses before retention runs");
         var events = await ServerDatabase.CountAsync(server, "SELECT COUNT(*) FROM project_events") +
                      await ServerDatabase.CountAsync(server, "SELECT COUNT(*) FROM user_events");
         var hashes = await ServerDatabase.CountAsync(server, "SELECT COUNT(*) FROM ip_addresses");
-        AssertEqual(5L, hashes, "one ip_addresses row per client address");
+        var countries = await ServerDatabase.CountAsync(server, CountriesSql);
+        Assert.True(countries > 0, "the country database resolved some of the addresses");
+        AssertEqual(9L, hashes, "one ip_addresses row per client address");
 
         var hold = await CliAsync(server, "holds", "create", "--user", held, "--until", DateTime.UtcNow.AddDays(365).ToString("yyyy-MM-dd"), "--reason", "test preservation order");
         AssertSucceeded(hold, "holds create");
@@ -61,12 +81,12 @@ public sealed class RetentionProofTests(ServerFixture servers, ITestOutputHelper
         var asOf = DateTime.UtcNow.AddDays(31).ToString("yyyy-MM-ddTHH:mm:ssZ");
         var dry = await CliAsync(server, "retention", "run", "--dry-run", "--as-of", asOf);
         AssertSucceeded(dry, "retention dry run");
-        Assert.Matches(@"raw_ip_address\s+3 would be erased", dry.Stdout);
+        Assert.Matches(@"raw_ip_address\s+7 would be erased", dry.Stdout);
         Assert.True(ServerDatabase.Contains(await ServerDatabase.RawAsync(server), freeAddresses[0]), "a dry run changes nothing");
 
         var run = await CliAsync(server, "retention", "run", "--as-of", asOf);
         AssertSucceeded(run, "retention run");
-        Assert.Matches(@"raw_ip_address\s+3 erased", run.Stdout);
+        Assert.Matches(@"raw_ip_address\s+7 erased", run.Stdout);
 
         var after = await ServerDatabase.RawAsync(server);
         foreach (var a in freeAddresses)
@@ -74,7 +94,8 @@ public sealed class RetentionProofTests(ServerFixture servers, ITestOutputHelper
         foreach (var a in heldAddresses)
             Assert.True(ServerDatabase.Contains(after, a), $"{a} belongs to a held user and must stay");
         AssertEqual(hashes, await ServerDatabase.CountAsync(server, "SELECT COUNT(*) FROM ip_addresses"), "keyed hashes stay");
-        AssertEqual(3L, await ServerDatabase.CountAsync(server, "SELECT COUNT(*) FROM ip_addresses WHERE address IS NULL AND address_erased_at IS NOT NULL"), "erasure is recorded");
+        AssertEqual(7L, await ServerDatabase.CountAsync(server, "SELECT COUNT(*) FROM ip_addresses WHERE address IS NULL AND address_erased_at IS NOT NULL"), "erasure is recorded");
+        AssertEqual(countries, await ServerDatabase.CountAsync(server, CountriesSql), "countries stay");
         AssertEqual(events, await ServerDatabase.CountAsync(server, "SELECT COUNT(*) FROM project_events") +
                             await ServerDatabase.CountAsync(server, "SELECT COUNT(*) FROM user_events"), "events stay");
 
