@@ -52,6 +52,14 @@ public abstract class EndToEndTest : IClassFixture<ServerFixture>, IAsyncLifetim
         return token;
     }
 
+    /// <summary>The server's shared uploader token (see <see cref="CheeseshopServer.SharedUploadTokenAsync"/>).</summary>
+    protected async Task<string> SharedTokenAsync(CheeseshopServer server)
+    {
+        var token = await server.SharedUploadTokenAsync();
+        Log($"shared uploader token {token[..Math.Min(12, token.Length)]}...");
+        return token;
+    }
+
     protected async Task<BuiltProject> BuildAsync(string fixture, string version, string suffix,
         IReadOnlyDictionary<string, string>? tokens = null)
     {
