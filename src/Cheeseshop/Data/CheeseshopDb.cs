@@ -33,6 +33,13 @@ public abstract class CheeseshopDb(DbContextOptions options) : DbContext(options
     public DbSet<AdminAuditEntry> AdminAudit => Set<AdminAuditEntry>();
     public DbSet<RetentionRun> RetentionRuns => Set<RetentionRun>();
 
+    // ---- Download statistics (Downloads/) ----
+    public DbSet<DownloadEventRecord> DownloadEvents => Set<DownloadEventRecord>();
+    public DbSet<SimpleRequestRecord> SimpleRequests => Set<SimpleRequestRecord>();
+    public DbSet<DailyDownloadCount> DailyDownloads => Set<DailyDownloadCount>();
+    public DbSet<DownloadRollupState> DownloadRollupState => Set<DownloadRollupState>();
+    // ---- end download statistics ----
+
     public abstract bool IsPostgres { get; }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
@@ -113,7 +120,39 @@ public abstract class CheeseshopDb(DbContextOptions options) : DbContext(options
             e.HasIndex(x => x.Time);
         });
         b.Entity<RetentionRun>(e => e.HasIndex(x => x.StartedAt));
+        MapDownloads(b);
     }
+
+    // ---- Download statistics (Downloads/) ----
+    private static void MapDownloads(ModelBuilder b)
+    {
+        // Raw events: read by time (rollup, retention, export) and by project and time (disclosures).
+        b.Entity<DownloadEventRecord>(e =>
+        {
+            e.ToTable("download_events");
+            e.HasIndex(x => x.Timestamp);
+            e.HasIndex(x => new { x.ProjectId, x.Timestamp });
+        });
+        b.Entity<SimpleRequestRecord>(e =>
+        {
+            e.ToTable("simple_requests");
+            e.HasIndex(x => x.Timestamp);
+            e.HasIndex(x => new { x.ProjectId, x.Timestamp });
+        });
+        // Aggregates: the API reads one project's days; a rollup replaces whole days.
+        b.Entity<DailyDownloadCount>(e =>
+        {
+            e.ToTable("download_daily_counts");
+            e.HasIndex(x => new { x.ProjectId, x.Date });
+            e.HasIndex(x => x.Date);
+        });
+        b.Entity<DownloadRollupState>(e =>
+        {
+            e.ToTable("download_rollup_state");
+            e.Property(x => x.Id).ValueGeneratedNever();
+        });
+    }
+    // ---- end download statistics ----
 
     private static void MapAccountRecords(ModelBuilder b)
     {
