@@ -10,7 +10,9 @@ namespace Cheeseshop.Core.Downloads;
 /// </summary>
 public static class PypistatsJson
 {
-    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.Default };
+    // Relaxed escaping keeps apostrophes and non-ASCII readable, as Flask writes them; the API sends
+    // X-Content-Type-Options: nosniff, so no browser reads this JSON as HTML.
+    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static byte[] Series(string package, StatsBreakdown breakdown, IReadOnlyList<CategoryCount> data) => Write(w =>
     {

@@ -65,6 +65,7 @@ public static class DownloadStatsEndpoints
     {
         ctx.Response.StatusCode = status;
         ctx.Response.ContentType = "application/json";
+        ctx.Response.Headers.XContentTypeOptions = "nosniff";
         ctx.Response.ContentLength = body.Length;
         await ctx.Response.Body.WriteAsync(body, ctx.RequestAborted);
     }

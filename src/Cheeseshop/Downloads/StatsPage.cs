@@ -16,7 +16,6 @@ public static class StatsPage
     public static void MapStatsPage(this IEndpointRouteBuilder app)
     {
         app.MapGet("/stats/{project}", ServeAsync);
-        app.MapGet("/stats/{project}/", (string project) => Results.Redirect($"/stats/{Uri.EscapeDataString(project)}", permanent: true));
     }
 
     private static async Task<IResult> ServeAsync(HttpContext ctx, string project, DownloadStatsQuery stats, TimeProvider clock)
