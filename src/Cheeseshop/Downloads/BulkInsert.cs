@@ -80,7 +80,9 @@ public static class BulkInsert
                 var (parameter, mapping) = parameters[i];
                 parameter.Value = value is null ? DBNull.Value : mapping.Converter?.ConvertToProvider(value) ?? value;
             }
-            await command.ExecuteNonQueryAsync(ct);
+            // Microsoft.Data.Sqlite is synchronous underneath; the async call only adds a Task per row.
+            ct.ThrowIfCancellationRequested();
+            command.ExecuteNonQuery();
         }
         if (tx is not null) await tx.CommitAsync(ct);
     }

@@ -18,15 +18,10 @@ public sealed class DownloadDataSource(CheeseshopDb db)
         "daily counts by project, version, package type, country, installer, Python version, system and CI flag are kept indefinitely.";
 
     /// <summary>Raw download events of these projects in [from, to), oldest first.</summary>
-    public async IAsyncEnumerable<DownloadEvent> EventsAsync(IReadOnlyCollection<Guid> projectIds, DateTime from, DateTime to,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    public IAsyncEnumerable<DownloadEvent> EventsAsync(IReadOnlyCollection<Guid> projectIds, DateTime from, DateTime to)
     {
         var ids = projectIds.ToList();
-        var rows = db.DownloadEvents.AsNoTracking()
-            .Where(e => e.ProjectId != null && ids.Contains(e.ProjectId.Value) && e.Timestamp >= from && e.Timestamp < to)
-            .OrderBy(e => e.Timestamp).ThenBy(e => e.Id)
-            .AsAsyncEnumerable();
-        await foreach (var row in rows.WithCancellation(ct)) yield return DownloadEventMapping.ToEvent(row);
+        return DownloadEventMapping.Events(db, from, to, db.DownloadFiles.Where(f => f.ProjectId != null && ids.Contains(f.ProjectId.Value)));
     }
 
     /// <summary>Daily aggregates of these projects for the days in [from, to].</summary>
@@ -40,46 +35,49 @@ public sealed class DownloadDataSource(CheeseshopDb db)
     }
 }
 
-/// <summary>Between the flat stored row and the nested file_downloads shape.</summary>
+/// <summary>Between the stored rows (event, file, agent) and the nested file_downloads shape.</summary>
 public static class DownloadEventMapping
 {
-    public static DownloadEvent ToEvent(DownloadEventRecord r) => new(
-        r.Timestamp,
-        r.CountryCode,
-        r.Url,
-        r.Project,
-        new DownloadedFile(r.FileFilename, r.FileProject, r.FileVersion, r.FileType),
-        Details(r.HasDetails, r.InstallerName, r.InstallerVersion, r.Python, r.ImplementationName, r.ImplementationVersion,
-            r.DistroName, r.DistroVersion, r.DistroId, r.DistroLibcLib, r.DistroLibcVersion, r.SystemName, r.SystemRelease,
-            r.Cpu, r.OpensslVersion, r.SetuptoolsVersion, r.RustcVersion, r.Ci),
-        r.TlsProtocol,
-        r.TlsCipher);
+    /// <summary>Events in [from, to) of the given files (all files when null), oldest first, streamed.</summary>
+    public static async IAsyncEnumerable<DownloadEvent> Events(CheeseshopDb db, DateTime since, DateTime until, IQueryable<DownloadFile>? files = null,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var rows =
+            from e in db.DownloadEvents.AsNoTracking()
+            join f in files ?? db.DownloadFiles on e.FileId equals f.Id
+            from a in db.DownloadAgents.Where(a => a.Id == e.AgentId).DefaultIfEmpty()
+            where e.Timestamp >= since && e.Timestamp < until
+            orderby e.Timestamp, e.Id
+            select new { e, f, a };
+        await foreach (var r in rows.AsAsyncEnumerable().WithCancellation(ct))
+            yield return new DownloadEvent(r.e.Timestamp, r.e.CountryCode, r.f.Url, r.f.Project,
+                new DownloadedFile(r.f.Filename, r.f.Project, r.f.Version, r.f.Type), Details(r.a), r.e.TlsProtocol, r.e.TlsCipher);
+    }
 
-    public static SimpleRequestEvent ToEvent(SimpleRequestRecord r) => new(
-        r.Timestamp,
-        r.CountryCode,
-        r.Url,
-        r.Project,
-        Details(r.HasDetails, r.InstallerName, r.InstallerVersion, r.Python, r.ImplementationName, r.ImplementationVersion,
-            r.DistroName, r.DistroVersion, r.DistroId, r.DistroLibcLib, r.DistroLibcVersion, r.SystemName, r.SystemRelease,
-            r.Cpu, r.OpensslVersion, r.SetuptoolsVersion, r.RustcVersion, r.Ci),
-        r.TlsProtocol,
-        r.TlsCipher);
+    public static async IAsyncEnumerable<SimpleRequestEvent> SimpleRequests(CheeseshopDb db, DateTime since, DateTime until,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var rows =
+            from e in db.SimpleRequests.AsNoTracking()
+            from a in db.DownloadAgents.Where(a => a.Id == e.AgentId).DefaultIfEmpty()
+            where e.Timestamp >= since && e.Timestamp < until
+            orderby e.Timestamp, e.Id
+            select new { e, a };
+        await foreach (var r in rows.AsAsyncEnumerable().WithCancellation(ct))
+            yield return new SimpleRequestEvent(r.e.Timestamp, r.e.CountryCode, r.e.Url, r.e.Project, Details(r.a), r.e.TlsProtocol, r.e.TlsCipher);
+    }
 
     // A sub-record with every field null is written as null, as linehaul leaves such parts out.
-    private static InstallerDetails? Details(bool has, string? installerName, string? installerVersion, string? python,
-        string? implName, string? implVersion, string? distroName, string? distroVersion, string? distroId, string? libcLib,
-        string? libcVersion, string? systemName, string? systemRelease, string? cpu, string? openssl, string? setuptools,
-        string? rustc, bool? ci)
+    public static InstallerDetails? Details(DownloadAgent? a)
     {
-        if (!has) return null;
-        var libc = libcLib is null && libcVersion is null ? null : new Libc(libcLib, libcVersion);
+        if (a is null) return null;
+        var libc = a.DistroLibcLib is null && a.DistroLibcVersion is null ? null : new Libc(a.DistroLibcLib, a.DistroLibcVersion);
         return new InstallerDetails(
-            installerName is null && installerVersion is null ? null : new Installer(installerName, installerVersion),
-            python,
-            implName is null && implVersion is null ? null : new Implementation(implName, implVersion),
-            distroName is null && distroVersion is null && distroId is null && libc is null ? null : new Distro(distroName, distroVersion, distroId, libc),
-            systemName is null && systemRelease is null ? null : new SystemInfo(systemName, systemRelease),
-            cpu, openssl, setuptools, rustc, ci);
+            a.InstallerName is null && a.InstallerVersion is null ? null : new Installer(a.InstallerName, a.InstallerVersion),
+            a.Python,
+            a.ImplementationName is null && a.ImplementationVersion is null ? null : new Implementation(a.ImplementationName, a.ImplementationVersion),
+            a.DistroName is null && a.DistroVersion is null && a.DistroId is null && libc is null ? null : new Distro(a.DistroName, a.DistroVersion, a.DistroId, libc),
+            a.SystemName is null && a.SystemRelease is null ? null : new SystemInfo(a.SystemName, a.SystemRelease),
+            a.Cpu, a.OpensslVersion, a.SetuptoolsVersion, a.RustcVersion, a.Ci);
     }
 }

@@ -8,6 +8,8 @@ namespace Cheeseshop.Downloads;
 /// download_events: raw download events and simple-page requests older than the window go. Two
 /// exceptions: a project under a legal hold keeps its events, and a download is kept until its day
 /// is final in the daily aggregates (so retention never takes a download out of the counts).
+/// download_files and download_agents stay: they hold public file facts and installer descriptions
+/// that, once their events are gone, say nothing about any download or anyone.
 /// </summary>
 public sealed class DownloadEventRetention : IRetentionTask
 {
@@ -21,7 +23,8 @@ public sealed class DownloadEventRetention : IRetentionTask
         var aggregatedBefore = final is { } day ? day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) : DateTime.MinValue;
         var before = cutoff < aggregatedBefore ? cutoff : aggregatedBefore;
 
-        var events = c.Db.DownloadEvents.Where(e => e.Timestamp < before && (e.ProjectId == null || !held.Contains(e.ProjectId.Value)));
+        var events = c.Db.DownloadEvents.Where(e => e.Timestamp < before
+            && !c.Db.DownloadFiles.Any(f => f.Id == e.FileId && f.ProjectId != null && held.Contains(f.ProjectId.Value)));
         var simple = c.Db.SimpleRequests.Where(e => e.Timestamp < cutoff && (e.ProjectId == null || !held.Contains(e.ProjectId.Value)));
         return c.DryRun
             ? await events.CountAsync(ct) + await simple.CountAsync(ct)

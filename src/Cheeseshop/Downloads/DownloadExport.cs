@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Cheeseshop.Data;
-using Microsoft.EntityFrameworkCore;
 using Parquet;
 using Parquet.Serialization;
 
@@ -56,16 +55,12 @@ public sealed class DownloadExport(CheeseshopDb db)
 
     private async IAsyncEnumerable<FileDownloadRow> FileRows(DateTime from, DateTime to, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        var query = db.DownloadEvents.AsNoTracking().Where(e => e.Timestamp >= from && e.Timestamp < to)
-            .OrderBy(e => e.Timestamp).ThenBy(e => e.Id).AsAsyncEnumerable();
-        await foreach (var r in query.WithCancellation(ct)) yield return FileDownloadRow.From(DownloadEventMapping.ToEvent(r));
+        await foreach (var e in DownloadEventMapping.Events(db, from, to, ct: ct)) yield return FileDownloadRow.From(e);
     }
 
     private async IAsyncEnumerable<SimpleRequestRow> SimpleRows(DateTime from, DateTime to, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        var query = db.SimpleRequests.AsNoTracking().Where(e => e.Timestamp >= from && e.Timestamp < to)
-            .OrderBy(e => e.Timestamp).ThenBy(e => e.Id).AsAsyncEnumerable();
-        await foreach (var r in query.WithCancellation(ct)) yield return SimpleRequestRow.From(DownloadEventMapping.ToEvent(r));
+        await foreach (var e in DownloadEventMapping.SimpleRequests(db, from, to, ct)) yield return SimpleRequestRow.From(e);
     }
 
     private static async Task<long> WriteAsync<T>(IAsyncEnumerable<T> rows, string path, ExportFormat format, CancellationToken ct)

@@ -71,13 +71,32 @@ public sealed class DownloadRollup(CheeseshopDb db, CheeseshopOptions options, I
         if (db.IsPostgres) await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({AdvisoryLock})", ct);
         await db.DailyDownloads.Where(d => d.Date == day).ExecuteDeleteAsync(ct);
 
-        var counts = new DailyAggregator();
+        // Count by (file, agent, country) first: a day's millions of events come down to a few
+        // thousand combinations, which are then expanded with the file's and the agent's facts.
+        var byIds = new Dictionary<(long File, long? Agent, string? Country), long>();
         var events = db.DownloadEvents.AsNoTracking()
             .Where(e => e.Timestamp >= start && e.Timestamp < end)
-            .Select(e => new { e.ProjectId, e.Project, e.FileVersion, e.FileType, e.CountryCode, e.InstallerName, e.Python, e.SystemName, e.Ci })
+            .Select(e => new { e.FileId, e.AgentId, e.CountryCode })
             .AsAsyncEnumerable();
         await foreach (var e in events.WithCancellation(ct))
-            counts.Add(DailyKey.Of(day, e.ProjectId, e.Project, e.FileVersion, e.FileType, e.CountryCode, e.InstallerName, e.Python, e.SystemName, e.Ci));
+            System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(byIds, (e.FileId, e.AgentId, e.CountryCode), out _)++;
+
+        var fileIds = byIds.Keys.Select(k => k.File).Distinct().ToList();
+        var agentIds = byIds.Keys.Where(k => k.Agent is not null).Select(k => k.Agent!.Value).Distinct().ToList();
+        var files = new Dictionary<long, DownloadFile>();
+        foreach (var chunk in fileIds.Chunk(1000))
+            foreach (var f in await db.DownloadFiles.AsNoTracking().Where(f => chunk.Contains(f.Id)).ToListAsync(ct)) files[f.Id] = f;
+        var agents = new Dictionary<long, DownloadAgent>();
+        foreach (var chunk in agentIds.Chunk(1000))
+            foreach (var a in await db.DownloadAgents.AsNoTracking().Where(a => chunk.Contains(a.Id)).ToListAsync(ct)) agents[a.Id] = a;
+
+        var counts = new DailyAggregator();
+        foreach (var ((fileId, agentId, country), n) in byIds)
+        {
+            var f = files[fileId];
+            var a = agentId is { } id ? agents[id] : null;
+            counts.Add(DailyKey.Of(day, f.ProjectId, f.Project, f.Version, f.Type, country, a?.InstallerName, a?.Python, a?.SystemName, a?.Ci), n);
+        }
 
         var rows = counts.Counts.Select(kv => new DailyDownloadCount
         {

@@ -173,9 +173,9 @@ public sealed class DownloadStatsTests(DownloadsServerFixture servers, ITestOutp
         {
             var cutoff = DateTime.UtcNow.AddDays(-180);
             return (
-                await db.DownloadEvents.CountAsync(e => e.Project == held.Project && e.Timestamp < cutoff),
-                await db.DownloadEvents.CountAsync(e => e.Project == free.Project && e.Timestamp < cutoff),
-                await db.DownloadEvents.CountAsync(e => e.Project == free.Project && e.Timestamp >= cutoff));
+                await db.DownloadEvents.CountAsync(e => e.Timestamp < cutoff && db.DownloadFiles.Any(f => f.Id == e.FileId && f.Project == held.Project)),
+                await db.DownloadEvents.CountAsync(e => e.Timestamp < cutoff && db.DownloadFiles.Any(f => f.Id == e.FileId && f.Project == free.Project)),
+                await db.DownloadEvents.CountAsync(e => e.Timestamp >= cutoff && db.DownloadFiles.Any(f => f.Id == e.FileId && f.Project == free.Project)));
         });
         Assert.Equal(2, heldOld);
         Assert.Equal(0, freeOld);
@@ -210,19 +210,27 @@ public sealed class DownloadStatsTests(DownloadsServerFixture servers, ITestOutp
         Assert.Equal(status, body.GetProperty("status").GetInt32());
     }
 
+    /// <summary>Downloads on a past day, through the writer's own code (agent parsing, file lookup, bulk insert).</summary>
     private static async Task SeedAsync(DownloadsTestServer server, Published p, DateOnly day, params (string? Installer, int Count)[] downloads)
     {
         await server.WithDbAsync(async db =>
         {
-            var project = await db.Projects.SingleAsync(x => x.NormalizedName == p.Project);
-            var facts = new FileFacts(project.Id, project.NormalizedName, "1.0", "bdist_wheel");
-            var rows = new List<Cheeseshop.Data.Entities.DownloadEventRecord>();
             var time = day.ToDateTime(new TimeOnly(12, 0), DateTimeKind.Utc);
+            var requests = new List<PendingRequest>();
             foreach (var (installer, count) in downloads)
+            {
+                var agent = installer switch
+                {
+                    null => UnknownAgent,
+                    "bandersnatch" => BandersnatchAgent,
+                    _ => $"{installer}/24.0 {{\"installer\":{{\"name\":\"{installer}\",\"version\":\"24.0\"}},\"python\":\"3.12.1\"}}",
+                };
                 for (var i = 0; i < count; i++)
-                    rows.Add(EventBuilder.FileRecord(new PendingRequest(RequestKind.File, time.AddSeconds(i), p.Wheel.AbsolutePath, p.WheelName, null, null, null, null),
-                        facts, installer is null ? null : new InstallerDetails(Installer: new Installer(installer, "1"))));
-            await BulkInsert.InsertAsync(db, rows, CancellationToken.None);
+                    requests.Add(new PendingRequest(RequestKind.File, time.AddSeconds(requests.Count), p.Wheel.AbsolutePath, p.WheelName, agent, null, null, null));
+            }
+            var batch = await new EventBuilder().BuildAsync(db, requests, CancellationToken.None);
+            Assert.Equal(requests.Count, batch.Files.Count);
+            await new DatabaseDownloadSink().WriteAsync(db, batch, CancellationToken.None);
             return 0;
         });
     }

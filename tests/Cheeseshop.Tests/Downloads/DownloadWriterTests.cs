@@ -108,16 +108,21 @@ public sealed class DownloadWriterTests
         queue.TryEnqueue(WriterDatabase.Download("cheese-fetcher/1.0"));
         queue.TryEnqueue(WriterDatabase.Download());
         await writer.StoppedAsync(CancellationToken.None);
-        var rows = await db.Services.CreateAsyncScope().ServiceProvider.GetRequiredService<Cheeseshop.Data.CheeseshopDb>()
-            .DownloadEvents.OrderBy(e => e.Id).ToListAsync();
+        await using var scope = db.Services.CreateAsyncScope();
+        var context = scope.ServiceProvider.GetRequiredService<Cheeseshop.Data.CheeseshopDb>();
+        var rows = await (from e in context.DownloadEvents
+                          join f in context.DownloadFiles on e.FileId equals f.Id
+                          from a in context.DownloadAgents.Where(a => a.Id == e.AgentId).DefaultIfEmpty()
+                          orderby e.Id
+                          select new { e.CountryCode, f.Project, f.Version, f.Type, Installer = a == null ? null : a.InstallerName, Python = a == null ? null : a.Python })
+                         .ToListAsync();
         Assert.Equal(2, rows.Count);
-        Assert.False(rows[0].HasDetails);
-        Assert.Null(rows[0].InstallerName);
-        Assert.Equal("pip", rows[1].InstallerName);
+        Assert.Null(rows[0].Installer);
+        Assert.Equal("pip", rows[1].Installer);
         Assert.Equal("3.11.2", rows[1].Python);
         Assert.Equal("writer-test", rows[1].Project);
-        Assert.Equal("1.0", rows[1].FileVersion);
-        Assert.Equal("bdist_wheel", rows[1].FileType);
+        Assert.Equal("1.0", rows[1].Version);
+        Assert.Equal("bdist_wheel", rows[1].Type);
         Assert.Equal("NL", rows[1].CountryCode);
     }
 }

@@ -36,10 +36,10 @@ public sealed class ServerStopTests(ITestOutputHelper output)
         var code = await server.StopGracefullyAsync();
         output.WriteLine(server.Output);
         Assert.Equal(0, code);
-        Assert.Equal(3, await server.WithDbAsync(db => db.DownloadEvents.CountAsync(e => e.Project == p.Project)));
+        Assert.Equal(3, await server.WithDbAsync(db => db.DownloadEvents.CountAsync(e => db.DownloadFiles.Any(f => f.Id == e.FileId && f.Project == p.Project))));
         var simpleRows = await server.WithDbAsync(db => db.SimpleRequests.Where(e => e.Project == p.Project).ToListAsync());
         var request = Assert.Single(simpleRows);
-        Assert.Equal("uv", request.InstallerName);
+        Assert.Equal("uv", await server.WithDbAsync(db => db.DownloadAgents.Where(a => a.Id == request.AgentId).Select(a => a.InstallerName).SingleAsync()));
         Assert.Equal($"/simple/{p.Project}/", request.Url);
         Assert.NotNull(request.ProjectId);
 

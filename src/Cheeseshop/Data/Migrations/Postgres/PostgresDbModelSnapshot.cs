@@ -178,7 +178,7 @@ namespace Cheeseshop.Data.Migrations.Postgres
                     b.ToTable("download_daily_counts", (string)null);
                 });
 
-            modelBuilder.Entity("Cheeseshop.Data.Entities.DownloadEventRecord", b =>
+            modelBuilder.Entity("Cheeseshop.Data.Entities.DownloadAgent", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -191,13 +191,14 @@ namespace Cheeseshop.Data.Migrations.Postgres
                         .HasColumnType("boolean")
                         .HasColumnName("ci");
 
-                    b.Property<string>("CountryCode")
-                        .HasColumnType("text")
-                        .HasColumnName("country_code");
-
                     b.Property<string>("Cpu")
                         .HasColumnType("text")
                         .HasColumnName("cpu");
+
+                    b.Property<string>("DetailsHash")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("details_hash");
 
                     b.Property<string>("DistroId")
                         .HasColumnType("text")
@@ -219,30 +220,6 @@ namespace Cheeseshop.Data.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("distro_version");
 
-                    b.Property<string>("FileFilename")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("file_filename");
-
-                    b.Property<string>("FileProject")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("file_project");
-
-                    b.Property<string>("FileType")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("file_type");
-
-                    b.Property<string>("FileVersion")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("file_version");
-
-                    b.Property<bool>("HasDetails")
-                        .HasColumnType("boolean")
-                        .HasColumnName("has_details");
-
                     b.Property<string>("ImplementationName")
                         .HasColumnType("text")
                         .HasColumnName("implementation_name");
@@ -262,15 +239,6 @@ namespace Cheeseshop.Data.Migrations.Postgres
                     b.Property<string>("OpensslVersion")
                         .HasColumnType("text")
                         .HasColumnName("openssl_version");
-
-                    b.Property<string>("Project")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("project");
-
-                    b.Property<Guid?>("ProjectId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("project_id");
 
                     b.Property<string>("Python")
                         .HasColumnType("text")
@@ -292,6 +260,37 @@ namespace Cheeseshop.Data.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("system_release");
 
+                    b.HasKey("Id")
+                        .HasName("pk_download_agents");
+
+                    b.HasIndex("DetailsHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_download_agents_details_hash");
+
+                    b.ToTable("download_agents", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.DownloadEventRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long?>("AgentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("agent_id");
+
+                    b.Property<string>("CountryCode")
+                        .HasColumnType("text")
+                        .HasColumnName("country_code");
+
+                    b.Property<long>("FileId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("file_id");
+
                     b.Property<DateTime>("Timestamp")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("timestamp");
@@ -304,21 +303,64 @@ namespace Cheeseshop.Data.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("tls_protocol");
 
-                    b.Property<string>("Url")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("url");
-
                     b.HasKey("Id")
                         .HasName("pk_download_events");
 
                     b.HasIndex("Timestamp")
                         .HasDatabaseName("ix_download_events_timestamp");
 
-                    b.HasIndex("ProjectId", "Timestamp")
-                        .HasDatabaseName("ix_download_events_project_id_timestamp");
-
                     b.ToTable("download_events", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.DownloadFile", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Filename")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("filename");
+
+                    b.Property<string>("Project")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("project");
+
+                    b.Property<Guid?>("ProjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("type");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("url");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_download_files");
+
+                    b.HasIndex("Filename")
+                        .IsUnique()
+                        .HasDatabaseName("ix_download_files_filename");
+
+                    b.HasIndex("ProjectId")
+                        .HasDatabaseName("ix_download_files_project_id");
+
+                    b.ToTable("download_files", (string)null);
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.DownloadRollupState", b =>
@@ -1035,61 +1077,13 @@ namespace Cheeseshop.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
-                    b.Property<bool?>("Ci")
-                        .HasColumnType("boolean")
-                        .HasColumnName("ci");
+                    b.Property<long?>("AgentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("agent_id");
 
                     b.Property<string>("CountryCode")
                         .HasColumnType("text")
                         .HasColumnName("country_code");
-
-                    b.Property<string>("Cpu")
-                        .HasColumnType("text")
-                        .HasColumnName("cpu");
-
-                    b.Property<string>("DistroId")
-                        .HasColumnType("text")
-                        .HasColumnName("distro_id");
-
-                    b.Property<string>("DistroLibcLib")
-                        .HasColumnType("text")
-                        .HasColumnName("distro_libc_lib");
-
-                    b.Property<string>("DistroLibcVersion")
-                        .HasColumnType("text")
-                        .HasColumnName("distro_libc_version");
-
-                    b.Property<string>("DistroName")
-                        .HasColumnType("text")
-                        .HasColumnName("distro_name");
-
-                    b.Property<string>("DistroVersion")
-                        .HasColumnType("text")
-                        .HasColumnName("distro_version");
-
-                    b.Property<bool>("HasDetails")
-                        .HasColumnType("boolean")
-                        .HasColumnName("has_details");
-
-                    b.Property<string>("ImplementationName")
-                        .HasColumnType("text")
-                        .HasColumnName("implementation_name");
-
-                    b.Property<string>("ImplementationVersion")
-                        .HasColumnType("text")
-                        .HasColumnName("implementation_version");
-
-                    b.Property<string>("InstallerName")
-                        .HasColumnType("text")
-                        .HasColumnName("installer_name");
-
-                    b.Property<string>("InstallerVersion")
-                        .HasColumnType("text")
-                        .HasColumnName("installer_version");
-
-                    b.Property<string>("OpensslVersion")
-                        .HasColumnType("text")
-                        .HasColumnName("openssl_version");
 
                     b.Property<string>("Project")
                         .IsRequired()
@@ -1099,26 +1093,6 @@ namespace Cheeseshop.Data.Migrations.Postgres
                     b.Property<Guid?>("ProjectId")
                         .HasColumnType("uuid")
                         .HasColumnName("project_id");
-
-                    b.Property<string>("Python")
-                        .HasColumnType("text")
-                        .HasColumnName("python");
-
-                    b.Property<string>("RustcVersion")
-                        .HasColumnType("text")
-                        .HasColumnName("rustc_version");
-
-                    b.Property<string>("SetuptoolsVersion")
-                        .HasColumnType("text")
-                        .HasColumnName("setuptools_version");
-
-                    b.Property<string>("SystemName")
-                        .HasColumnType("text")
-                        .HasColumnName("system_name");
-
-                    b.Property<string>("SystemRelease")
-                        .HasColumnType("text")
-                        .HasColumnName("system_release");
 
                     b.Property<DateTime>("Timestamp")
                         .HasColumnType("timestamp with time zone")

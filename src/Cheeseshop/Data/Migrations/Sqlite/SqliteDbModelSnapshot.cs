@@ -169,7 +169,7 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                     b.ToTable("download_daily_counts", (string)null);
                 });
 
-            modelBuilder.Entity("Cheeseshop.Data.Entities.DownloadEventRecord", b =>
+            modelBuilder.Entity("Cheeseshop.Data.Entities.DownloadAgent", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -180,13 +180,14 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("ci");
 
-                    b.Property<string>("CountryCode")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("country_code");
-
                     b.Property<string>("Cpu")
                         .HasColumnType("TEXT")
                         .HasColumnName("cpu");
+
+                    b.Property<string>("DetailsHash")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("details_hash");
 
                     b.Property<string>("DistroId")
                         .HasColumnType("TEXT")
@@ -208,30 +209,6 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("distro_version");
 
-                    b.Property<string>("FileFilename")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("file_filename");
-
-                    b.Property<string>("FileProject")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("file_project");
-
-                    b.Property<string>("FileType")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("file_type");
-
-                    b.Property<string>("FileVersion")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("file_version");
-
-                    b.Property<bool>("HasDetails")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("has_details");
-
                     b.Property<string>("ImplementationName")
                         .HasColumnType("TEXT")
                         .HasColumnName("implementation_name");
@@ -251,15 +228,6 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                     b.Property<string>("OpensslVersion")
                         .HasColumnType("TEXT")
                         .HasColumnName("openssl_version");
-
-                    b.Property<string>("Project")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("project");
-
-                    b.Property<Guid?>("ProjectId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("project_id");
 
                     b.Property<string>("Python")
                         .HasColumnType("TEXT")
@@ -281,6 +249,35 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("system_release");
 
+                    b.HasKey("Id")
+                        .HasName("pk_download_agents");
+
+                    b.HasIndex("DetailsHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_download_agents_details_hash");
+
+                    b.ToTable("download_agents", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.DownloadEventRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("AgentId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("agent_id");
+
+                    b.Property<string>("CountryCode")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("country_code");
+
+                    b.Property<long>("FileId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("file_id");
+
                     b.Property<DateTime>("Timestamp")
                         .HasColumnType("TEXT")
                         .HasColumnName("timestamp");
@@ -293,21 +290,62 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("tls_protocol");
 
-                    b.Property<string>("Url")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("url");
-
                     b.HasKey("Id")
                         .HasName("pk_download_events");
 
                     b.HasIndex("Timestamp")
                         .HasDatabaseName("ix_download_events_timestamp");
 
-                    b.HasIndex("ProjectId", "Timestamp")
-                        .HasDatabaseName("ix_download_events_project_id_timestamp");
-
                     b.ToTable("download_events", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.DownloadFile", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Filename")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("filename");
+
+                    b.Property<string>("Project")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("project");
+
+                    b.Property<Guid?>("ProjectId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("type");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("url");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_download_files");
+
+                    b.HasIndex("Filename")
+                        .IsUnique()
+                        .HasDatabaseName("ix_download_files_filename");
+
+                    b.HasIndex("ProjectId")
+                        .HasDatabaseName("ix_download_files_project_id");
+
+                    b.ToTable("download_files", (string)null);
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.DownloadRollupState", b =>
@@ -1004,61 +1042,13 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
-                    b.Property<bool?>("Ci")
+                    b.Property<long?>("AgentId")
                         .HasColumnType("INTEGER")
-                        .HasColumnName("ci");
+                        .HasColumnName("agent_id");
 
                     b.Property<string>("CountryCode")
                         .HasColumnType("TEXT")
                         .HasColumnName("country_code");
-
-                    b.Property<string>("Cpu")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("cpu");
-
-                    b.Property<string>("DistroId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("distro_id");
-
-                    b.Property<string>("DistroLibcLib")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("distro_libc_lib");
-
-                    b.Property<string>("DistroLibcVersion")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("distro_libc_version");
-
-                    b.Property<string>("DistroName")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("distro_name");
-
-                    b.Property<string>("DistroVersion")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("distro_version");
-
-                    b.Property<bool>("HasDetails")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("has_details");
-
-                    b.Property<string>("ImplementationName")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("implementation_name");
-
-                    b.Property<string>("ImplementationVersion")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("implementation_version");
-
-                    b.Property<string>("InstallerName")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("installer_name");
-
-                    b.Property<string>("InstallerVersion")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("installer_version");
-
-                    b.Property<string>("OpensslVersion")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("openssl_version");
 
                     b.Property<string>("Project")
                         .IsRequired()
@@ -1068,26 +1058,6 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                     b.Property<Guid?>("ProjectId")
                         .HasColumnType("TEXT")
                         .HasColumnName("project_id");
-
-                    b.Property<string>("Python")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("python");
-
-                    b.Property<string>("RustcVersion")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("rustc_version");
-
-                    b.Property<string>("SetuptoolsVersion")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("setuptools_version");
-
-                    b.Property<string>("SystemName")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("system_name");
-
-                    b.Property<string>("SystemRelease")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("system_release");
 
                     b.Property<DateTime>("Timestamp")
                         .HasColumnType("TEXT")

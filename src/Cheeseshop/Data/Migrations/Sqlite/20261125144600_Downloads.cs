@@ -12,6 +12,36 @@ namespace Cheeseshop.Data.Migrations.Sqlite
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "download_agents",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    details_hash = table.Column<string>(type: "TEXT", nullable: false),
+                    installer_name = table.Column<string>(type: "TEXT", nullable: true),
+                    installer_version = table.Column<string>(type: "TEXT", nullable: true),
+                    python = table.Column<string>(type: "TEXT", nullable: true),
+                    implementation_name = table.Column<string>(type: "TEXT", nullable: true),
+                    implementation_version = table.Column<string>(type: "TEXT", nullable: true),
+                    distro_name = table.Column<string>(type: "TEXT", nullable: true),
+                    distro_version = table.Column<string>(type: "TEXT", nullable: true),
+                    distro_id = table.Column<string>(type: "TEXT", nullable: true),
+                    distro_libc_lib = table.Column<string>(type: "TEXT", nullable: true),
+                    distro_libc_version = table.Column<string>(type: "TEXT", nullable: true),
+                    system_name = table.Column<string>(type: "TEXT", nullable: true),
+                    system_release = table.Column<string>(type: "TEXT", nullable: true),
+                    cpu = table.Column<string>(type: "TEXT", nullable: true),
+                    openssl_version = table.Column<string>(type: "TEXT", nullable: true),
+                    setuptools_version = table.Column<string>(type: "TEXT", nullable: true),
+                    rustc_version = table.Column<string>(type: "TEXT", nullable: true),
+                    ci = table.Column<bool>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_download_agents", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "download_daily_counts",
                 columns: table => new
                 {
@@ -43,37 +73,32 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                         .Annotation("Sqlite:Autoincrement", true),
                     timestamp = table.Column<DateTime>(type: "TEXT", nullable: false),
                     country_code = table.Column<string>(type: "TEXT", nullable: true),
-                    url = table.Column<string>(type: "TEXT", nullable: false),
-                    project = table.Column<string>(type: "TEXT", nullable: false),
-                    project_id = table.Column<Guid>(type: "TEXT", nullable: true),
-                    file_filename = table.Column<string>(type: "TEXT", nullable: false),
-                    file_project = table.Column<string>(type: "TEXT", nullable: false),
-                    file_version = table.Column<string>(type: "TEXT", nullable: false),
-                    file_type = table.Column<string>(type: "TEXT", nullable: false),
-                    installer_name = table.Column<string>(type: "TEXT", nullable: true),
-                    installer_version = table.Column<string>(type: "TEXT", nullable: true),
-                    python = table.Column<string>(type: "TEXT", nullable: true),
-                    implementation_name = table.Column<string>(type: "TEXT", nullable: true),
-                    implementation_version = table.Column<string>(type: "TEXT", nullable: true),
-                    distro_name = table.Column<string>(type: "TEXT", nullable: true),
-                    distro_version = table.Column<string>(type: "TEXT", nullable: true),
-                    distro_id = table.Column<string>(type: "TEXT", nullable: true),
-                    distro_libc_lib = table.Column<string>(type: "TEXT", nullable: true),
-                    distro_libc_version = table.Column<string>(type: "TEXT", nullable: true),
-                    system_name = table.Column<string>(type: "TEXT", nullable: true),
-                    system_release = table.Column<string>(type: "TEXT", nullable: true),
-                    cpu = table.Column<string>(type: "TEXT", nullable: true),
-                    openssl_version = table.Column<string>(type: "TEXT", nullable: true),
-                    setuptools_version = table.Column<string>(type: "TEXT", nullable: true),
-                    rustc_version = table.Column<string>(type: "TEXT", nullable: true),
-                    ci = table.Column<bool>(type: "INTEGER", nullable: true),
-                    has_details = table.Column<bool>(type: "INTEGER", nullable: false),
+                    file_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    agent_id = table.Column<long>(type: "INTEGER", nullable: true),
                     tls_protocol = table.Column<string>(type: "TEXT", nullable: true),
                     tls_cipher = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_download_events", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "download_files",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    filename = table.Column<string>(type: "TEXT", nullable: false),
+                    url = table.Column<string>(type: "TEXT", nullable: false),
+                    project = table.Column<string>(type: "TEXT", nullable: false),
+                    project_id = table.Column<Guid>(type: "TEXT", nullable: true),
+                    version = table.Column<string>(type: "TEXT", nullable: false),
+                    type = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_download_files", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -100,24 +125,7 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                     url = table.Column<string>(type: "TEXT", nullable: false),
                     project = table.Column<string>(type: "TEXT", nullable: false),
                     project_id = table.Column<Guid>(type: "TEXT", nullable: true),
-                    installer_name = table.Column<string>(type: "TEXT", nullable: true),
-                    installer_version = table.Column<string>(type: "TEXT", nullable: true),
-                    python = table.Column<string>(type: "TEXT", nullable: true),
-                    implementation_name = table.Column<string>(type: "TEXT", nullable: true),
-                    implementation_version = table.Column<string>(type: "TEXT", nullable: true),
-                    distro_name = table.Column<string>(type: "TEXT", nullable: true),
-                    distro_version = table.Column<string>(type: "TEXT", nullable: true),
-                    distro_id = table.Column<string>(type: "TEXT", nullable: true),
-                    distro_libc_lib = table.Column<string>(type: "TEXT", nullable: true),
-                    distro_libc_version = table.Column<string>(type: "TEXT", nullable: true),
-                    system_name = table.Column<string>(type: "TEXT", nullable: true),
-                    system_release = table.Column<string>(type: "TEXT", nullable: true),
-                    cpu = table.Column<string>(type: "TEXT", nullable: true),
-                    openssl_version = table.Column<string>(type: "TEXT", nullable: true),
-                    setuptools_version = table.Column<string>(type: "TEXT", nullable: true),
-                    rustc_version = table.Column<string>(type: "TEXT", nullable: true),
-                    ci = table.Column<bool>(type: "INTEGER", nullable: true),
-                    has_details = table.Column<bool>(type: "INTEGER", nullable: false),
+                    agent_id = table.Column<long>(type: "INTEGER", nullable: true),
                     tls_protocol = table.Column<string>(type: "TEXT", nullable: true),
                     tls_cipher = table.Column<string>(type: "TEXT", nullable: true)
                 },
@@ -125,6 +133,12 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                 {
                     table.PrimaryKey("pk_simple_requests", x => x.id);
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_download_agents_details_hash",
+                table: "download_agents",
+                column: "details_hash",
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "ix_download_daily_counts_date",
@@ -137,14 +151,20 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                 columns: new[] { "project_id", "date" });
 
             migrationBuilder.CreateIndex(
-                name: "ix_download_events_project_id_timestamp",
-                table: "download_events",
-                columns: new[] { "project_id", "timestamp" });
-
-            migrationBuilder.CreateIndex(
                 name: "ix_download_events_timestamp",
                 table: "download_events",
                 column: "timestamp");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_download_files_filename",
+                table: "download_files",
+                column: "filename",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_download_files_project_id",
+                table: "download_files",
+                column: "project_id");
 
             migrationBuilder.CreateIndex(
                 name: "ix_simple_requests_project_id_timestamp",
@@ -161,10 +181,16 @@ namespace Cheeseshop.Data.Migrations.Sqlite
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "download_agents");
+
+            migrationBuilder.DropTable(
                 name: "download_daily_counts");
 
             migrationBuilder.DropTable(
                 name: "download_events");
+
+            migrationBuilder.DropTable(
+                name: "download_files");
 
             migrationBuilder.DropTable(
                 name: "download_rollup_state");

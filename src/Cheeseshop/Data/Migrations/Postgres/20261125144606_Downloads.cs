@@ -13,6 +13,36 @@ namespace Cheeseshop.Data.Migrations.Postgres
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "download_agents",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    details_hash = table.Column<string>(type: "text", nullable: false),
+                    installer_name = table.Column<string>(type: "text", nullable: true),
+                    installer_version = table.Column<string>(type: "text", nullable: true),
+                    python = table.Column<string>(type: "text", nullable: true),
+                    implementation_name = table.Column<string>(type: "text", nullable: true),
+                    implementation_version = table.Column<string>(type: "text", nullable: true),
+                    distro_name = table.Column<string>(type: "text", nullable: true),
+                    distro_version = table.Column<string>(type: "text", nullable: true),
+                    distro_id = table.Column<string>(type: "text", nullable: true),
+                    distro_libc_lib = table.Column<string>(type: "text", nullable: true),
+                    distro_libc_version = table.Column<string>(type: "text", nullable: true),
+                    system_name = table.Column<string>(type: "text", nullable: true),
+                    system_release = table.Column<string>(type: "text", nullable: true),
+                    cpu = table.Column<string>(type: "text", nullable: true),
+                    openssl_version = table.Column<string>(type: "text", nullable: true),
+                    setuptools_version = table.Column<string>(type: "text", nullable: true),
+                    rustc_version = table.Column<string>(type: "text", nullable: true),
+                    ci = table.Column<bool>(type: "boolean", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_download_agents", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "download_daily_counts",
                 columns: table => new
                 {
@@ -44,37 +74,32 @@ namespace Cheeseshop.Data.Migrations.Postgres
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                     timestamp = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     country_code = table.Column<string>(type: "text", nullable: true),
-                    url = table.Column<string>(type: "text", nullable: false),
-                    project = table.Column<string>(type: "text", nullable: false),
-                    project_id = table.Column<Guid>(type: "uuid", nullable: true),
-                    file_filename = table.Column<string>(type: "text", nullable: false),
-                    file_project = table.Column<string>(type: "text", nullable: false),
-                    file_version = table.Column<string>(type: "text", nullable: false),
-                    file_type = table.Column<string>(type: "text", nullable: false),
-                    installer_name = table.Column<string>(type: "text", nullable: true),
-                    installer_version = table.Column<string>(type: "text", nullable: true),
-                    python = table.Column<string>(type: "text", nullable: true),
-                    implementation_name = table.Column<string>(type: "text", nullable: true),
-                    implementation_version = table.Column<string>(type: "text", nullable: true),
-                    distro_name = table.Column<string>(type: "text", nullable: true),
-                    distro_version = table.Column<string>(type: "text", nullable: true),
-                    distro_id = table.Column<string>(type: "text", nullable: true),
-                    distro_libc_lib = table.Column<string>(type: "text", nullable: true),
-                    distro_libc_version = table.Column<string>(type: "text", nullable: true),
-                    system_name = table.Column<string>(type: "text", nullable: true),
-                    system_release = table.Column<string>(type: "text", nullable: true),
-                    cpu = table.Column<string>(type: "text", nullable: true),
-                    openssl_version = table.Column<string>(type: "text", nullable: true),
-                    setuptools_version = table.Column<string>(type: "text", nullable: true),
-                    rustc_version = table.Column<string>(type: "text", nullable: true),
-                    ci = table.Column<bool>(type: "boolean", nullable: true),
-                    has_details = table.Column<bool>(type: "boolean", nullable: false),
+                    file_id = table.Column<long>(type: "bigint", nullable: false),
+                    agent_id = table.Column<long>(type: "bigint", nullable: true),
                     tls_protocol = table.Column<string>(type: "text", nullable: true),
                     tls_cipher = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_download_events", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "download_files",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    filename = table.Column<string>(type: "text", nullable: false),
+                    url = table.Column<string>(type: "text", nullable: false),
+                    project = table.Column<string>(type: "text", nullable: false),
+                    project_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    version = table.Column<string>(type: "text", nullable: false),
+                    type = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_download_files", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -101,24 +126,7 @@ namespace Cheeseshop.Data.Migrations.Postgres
                     url = table.Column<string>(type: "text", nullable: false),
                     project = table.Column<string>(type: "text", nullable: false),
                     project_id = table.Column<Guid>(type: "uuid", nullable: true),
-                    installer_name = table.Column<string>(type: "text", nullable: true),
-                    installer_version = table.Column<string>(type: "text", nullable: true),
-                    python = table.Column<string>(type: "text", nullable: true),
-                    implementation_name = table.Column<string>(type: "text", nullable: true),
-                    implementation_version = table.Column<string>(type: "text", nullable: true),
-                    distro_name = table.Column<string>(type: "text", nullable: true),
-                    distro_version = table.Column<string>(type: "text", nullable: true),
-                    distro_id = table.Column<string>(type: "text", nullable: true),
-                    distro_libc_lib = table.Column<string>(type: "text", nullable: true),
-                    distro_libc_version = table.Column<string>(type: "text", nullable: true),
-                    system_name = table.Column<string>(type: "text", nullable: true),
-                    system_release = table.Column<string>(type: "text", nullable: true),
-                    cpu = table.Column<string>(type: "text", nullable: true),
-                    openssl_version = table.Column<string>(type: "text", nullable: true),
-                    setuptools_version = table.Column<string>(type: "text", nullable: true),
-                    rustc_version = table.Column<string>(type: "text", nullable: true),
-                    ci = table.Column<bool>(type: "boolean", nullable: true),
-                    has_details = table.Column<bool>(type: "boolean", nullable: false),
+                    agent_id = table.Column<long>(type: "bigint", nullable: true),
                     tls_protocol = table.Column<string>(type: "text", nullable: true),
                     tls_cipher = table.Column<string>(type: "text", nullable: true)
                 },
@@ -126,6 +134,12 @@ namespace Cheeseshop.Data.Migrations.Postgres
                 {
                     table.PrimaryKey("pk_simple_requests", x => x.id);
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_download_agents_details_hash",
+                table: "download_agents",
+                column: "details_hash",
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "ix_download_daily_counts_date",
@@ -138,14 +152,20 @@ namespace Cheeseshop.Data.Migrations.Postgres
                 columns: new[] { "project_id", "date" });
 
             migrationBuilder.CreateIndex(
-                name: "ix_download_events_project_id_timestamp",
-                table: "download_events",
-                columns: new[] { "project_id", "timestamp" });
-
-            migrationBuilder.CreateIndex(
                 name: "ix_download_events_timestamp",
                 table: "download_events",
                 column: "timestamp");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_download_files_filename",
+                table: "download_files",
+                column: "filename",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_download_files_project_id",
+                table: "download_files",
+                column: "project_id");
 
             migrationBuilder.CreateIndex(
                 name: "ix_simple_requests_project_id_timestamp",
@@ -162,10 +182,16 @@ namespace Cheeseshop.Data.Migrations.Postgres
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "download_agents");
+
+            migrationBuilder.DropTable(
                 name: "download_daily_counts");
 
             migrationBuilder.DropTable(
                 name: "download_events");
+
+            migrationBuilder.DropTable(
+                name: "download_files");
 
             migrationBuilder.DropTable(
                 name: "download_rollup_state");
