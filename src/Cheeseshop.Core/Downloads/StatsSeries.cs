@@ -1,10 +1,11 @@
 namespace Cheeseshop.Core.Downloads;
 
 /// <summary>
-/// A grouped count read from the daily aggregates: one day, one installer, one value of the
-/// breakdown's dimension (the Python version, the system, the country, ...; unused for overall).
+/// A count read from a daily series: one day, one value of the breakdown's dimension (the installer
+/// for overall and installer; the Python version, system, country or version otherwise), and whether
+/// the downloads came from mirrors.
 /// </summary>
-public readonly record struct StatsRow(DateOnly Date, string? Installer, string? Value, long Downloads);
+public readonly record struct StatsRow(DateOnly Date, string? Value, bool Mirror, long Downloads);
 
 /// <summary>One point of a pypistats time series.</summary>
 public readonly record struct CategoryCount(string Category, DateOnly Date, long Downloads);
@@ -27,21 +28,20 @@ public static class StatsSeries
         foreach (var row in rows)
         {
             if (row.Downloads <= 0) continue;
-            var mirror = Mirrors.IsMirror(row.Installer);
             switch (breakdown)
             {
                 case StatsBreakdown.Overall:
                     Add(StatsBreakdowns.WithMirrors, row.Date, row.Downloads);
-                    if (!mirror) Add(StatsBreakdowns.WithoutMirrors, row.Date, row.Downloads);
+                    if (!row.Mirror) Add(StatsBreakdowns.WithoutMirrors, row.Date, row.Downloads);
                     break;
                 case StatsBreakdown.Installer:
-                    Add(row.Installer ?? StatsBreakdowns.Null, row.Date, row.Downloads);
+                    Add(row.Value ?? StatsBreakdowns.Null, row.Date, row.Downloads);
                     break;
                 case StatsBreakdown.System:
-                    if (!mirror) Add(StatsBreakdowns.SystemCategory(row.Value), row.Date, row.Downloads);
+                    if (!row.Mirror) Add(StatsBreakdowns.SystemCategory(row.Value), row.Date, row.Downloads);
                     break;
                 default:
-                    if (!mirror) Add(row.Value ?? StatsBreakdowns.Null, row.Date, row.Downloads);
+                    if (!row.Mirror) Add(row.Value ?? StatsBreakdowns.Null, row.Date, row.Downloads);
                     break;
             }
         }
@@ -59,7 +59,7 @@ public static class StatsSeries
         long day = 0, week = 0, month = 0;
         foreach (var row in rows)
         {
-            if (Mirrors.IsMirror(row.Installer)) continue;
+            if (row.Mirror) continue;
             if (windows.Day.Contains(row.Date)) day += row.Downloads;
             if (windows.Week.Contains(row.Date)) week += row.Downloads;
             if (windows.Month.Contains(row.Date)) month += row.Downloads;

@@ -39,6 +39,7 @@ public abstract class CheeseshopDb(DbContextOptions options) : DbContext(options
     public DbSet<DownloadAgent> DownloadAgents => Set<DownloadAgent>();
     public DbSet<SimpleRequestRecord> SimpleRequests => Set<SimpleRequestRecord>();
     public DbSet<DailyDownloadCount> DailyDownloads => Set<DailyDownloadCount>();
+    public DbSet<DailyDownloadSeries> DailySeries => Set<DailyDownloadSeries>();
     public DbSet<DownloadRollupState> DownloadRollupState => Set<DownloadRollupState>();
     // ---- end download statistics ----
 
@@ -153,12 +154,19 @@ public abstract class CheeseshopDb(DbContextOptions options) : DbContext(options
             e.HasIndex(x => x.Timestamp);
             e.HasIndex(x => new { x.ProjectId, x.Timestamp });
         });
-        // Aggregates: the API reads one project's days; a rollup replaces whole days.
+        // Aggregates: a rollup replaces whole days; disclosures read one project's days; the API reads
+        // one project's series.
         b.Entity<DailyDownloadCount>(e =>
         {
             e.ToTable("download_daily_counts");
             e.HasIndex(x => new { x.ProjectId, x.Date });
             e.HasIndex(x => x.Date);
+        });
+        b.Entity<DailyDownloadSeries>(e =>
+        {
+            e.ToTable("download_daily_series");
+            e.HasIndex(x => new { x.ProjectId, x.Breakdown, x.Date });
+            e.HasIndex(x => new { x.Date, x.Breakdown });
         });
         b.Entity<DownloadRollupState>(e =>
         {

@@ -33,11 +33,29 @@ public sealed class DownloadRollup(CheeseshopDb db, CheeseshopOptions options, I
         long events = 0, rows = 0;
         if (plan.Days is { } days)
         {
-            foreach (var day in days.Each())
+            // SQLite's default page cache (2 MB) thrashes on the aggregate indexes of a large database;
+            // a larger one for this connection, while it rebuilds, and the default again after.
+            if (!db.IsPostgres)
             {
-                var (e, r) = await RebuildDayAsync(day, ct);
-                events += e;
-                rows += r;
+                await db.Database.OpenConnectionAsync(ct);
+                await db.Database.ExecuteSqlRawAsync("PRAGMA cache_size = -131072", ct);
+            }
+            try
+            {
+                foreach (var day in days.Each())
+                {
+                    var (e, r) = await RebuildDayAsync(day, ct);
+                    events += e;
+                    rows += r;
+                }
+            }
+            finally
+            {
+                if (!db.IsPostgres)
+                {
+                    await db.Database.ExecuteSqlRawAsync("PRAGMA cache_size = -2000", CancellationToken.None);
+                    await db.Database.CloseConnectionAsync();
+                }
             }
         }
 
@@ -70,6 +88,7 @@ public sealed class DownloadRollup(CheeseshopDb db, CheeseshopOptions options, I
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         if (db.IsPostgres) await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({AdvisoryLock})", ct);
         await db.DailyDownloads.Where(d => d.Date == day).ExecuteDeleteAsync(ct);
+        await db.DailySeries.Where(d => d.Date == day).ExecuteDeleteAsync(ct);
 
         // Count by (file, agent, country) first: a day's millions of events come down to a few
         // thousand combinations, which are then expanded with the file's and the agent's facts.
@@ -98,7 +117,8 @@ public sealed class DownloadRollup(CheeseshopDb db, CheeseshopOptions options, I
             counts.Add(DailyKey.Of(day, f.ProjectId, f.Project, f.Version, f.Type, country, a?.InstallerName, a?.Python, a?.SystemName, a?.Ci), n);
         }
 
-        var rows = counts.Counts.Select(kv => new DailyDownloadCount
+        // Rows go in the order of the (project, date) index, so its pages fill one after another.
+        var rows = counts.Counts.OrderBy(kv => kv.Key.ProjectId?.ToString("D").ToUpperInvariant(), StringComparer.Ordinal).Select(kv => new DailyDownloadCount
         {
             Date = kv.Key.Date,
             ProjectId = kv.Key.ProjectId,
@@ -114,6 +134,12 @@ public sealed class DownloadRollup(CheeseshopDb db, CheeseshopOptions options, I
             Downloads = kv.Value,
         }).ToList();
         await BulkInsert.InsertAsync(db, rows, ct);
+        var series = DailySeries.From(counts.Counts).OrderBy(kv => kv.Key.ProjectId?.ToString("D").ToUpperInvariant(), StringComparer.Ordinal)
+            .ThenBy(kv => kv.Key.Breakdown, StringComparer.Ordinal).Select(kv => new DailyDownloadSeries
+        {
+            Date = kv.Key.Date, ProjectId = kv.Key.ProjectId, Breakdown = kv.Key.Breakdown, Value = kv.Key.Value, Mirror = kv.Key.Mirror, Downloads = kv.Value,
+        }).ToList();
+        await BulkInsert.InsertAsync(db, series, ct);
         await tx.CommitAsync(ct);
         return (counts.Events, rows.Count);
     }

@@ -1,7 +1,6 @@
 using Cheeseshop.Core.Downloads;
 using Cheeseshop.Core.Packaging;
 using Cheeseshop.Data;
-using Cheeseshop.Data.Entities;
 using Microsoft.EntityFrameworkCore;
 
 namespace Cheeseshop.Downloads;
@@ -14,8 +13,8 @@ public sealed record StatsProject(Guid? Id, string Name)
 }
 
 /// <summary>
-/// Reads the daily aggregates grouped by day, installer and one dimension. The database does the
-/// summing (an index on project and date keeps it to the project's rows); Core shapes the result.
+/// Reads the precomputed daily series (one dimension each; an index on project, series and date keeps
+/// it to a few hundred rows); Core shapes the result.
 /// </summary>
 public sealed class DownloadStatsQuery(CheeseshopDb db)
 {
@@ -29,20 +28,14 @@ public sealed class DownloadStatsQuery(CheeseshopDb db)
 
     public async Task<IReadOnlyList<StatsRow>> RowsAsync(StatsProject project, StatsBreakdown breakdown, DayRange range, CancellationToken ct)
     {
-        var q = db.DailyDownloads.AsNoTracking().Where(d => d.Date >= range.First && d.Date <= range.Last);
+        var name = DailySeries.Of(breakdown);
+        var q = db.DailySeries.AsNoTracking().Where(d => d.Breakdown == name && d.Date >= range.First && d.Date <= range.Last);
         if (project.Id is { } id) q = q.Where(d => d.ProjectId == id);
-        var grouped = breakdown switch
-        {
-            StatsBreakdown.Overall or StatsBreakdown.Installer => q.GroupBy(d => new { d.Date, d.Installer, Value = (string?)null }),
-            StatsBreakdown.PythonMajor => q.GroupBy(d => new { d.Date, d.Installer, Value = d.PythonMajor }),
-            StatsBreakdown.PythonMinor => q.GroupBy(d => new { d.Date, d.Installer, Value = d.PythonMinor }),
-            StatsBreakdown.System => q.GroupBy(d => new { d.Date, d.Installer, Value = d.System }),
-            StatsBreakdown.Country => q.GroupBy(d => new { d.Date, d.Installer, Value = d.CountryCode }),
-            StatsBreakdown.Version => q.GroupBy(d => new { d.Date, d.Installer, Value = d.Version }),
-            _ => throw new ArgumentOutOfRangeException(nameof(breakdown)),
-        };
-        var rows = await grouped.Select(g => new { g.Key.Date, g.Key.Installer, g.Key.Value, Downloads = g.Sum(x => x.Downloads) }).ToListAsync(ct);
-        return rows.Select(r => new StatsRow(r.Date, r.Installer, r.Value, r.Downloads)).ToList();
+        // One project's rows are already one per key; the grouping sums projects for __all__.
+        var rows = await q.GroupBy(d => new { d.Date, d.Value, d.Mirror })
+            .Select(g => new { g.Key.Date, g.Key.Value, g.Key.Mirror, Downloads = g.Sum(x => x.Downloads) })
+            .ToListAsync(ct);
+        return rows.Select(r => new StatsRow(r.Date, r.Value, r.Mirror, r.Downloads)).ToList();
     }
 
     public async Task<RecentCounts> RecentAsync(StatsProject project, DateOnly today, CancellationToken ct)

@@ -57,31 +57,32 @@ public class StatsCategoryTests
         Assert.Equal(2, counts.Counts[new DailyKey(Day, project, "p", "1.0", "bdist_wheel", "NL", "pip", "3", "3.11", "Linux", null)]);
     }
 
-    private static StatsRow Row(string? installer, string? value, long n, int day = 0) => new(Day.AddDays(day), installer, value, n);
+    private static StatsRow Row(string? value, long n, bool mirror = false, int day = 0) => new(Day.AddDays(day), value, mirror, n);
 
     [Fact]
     public void Overall_counts_downloads_without_an_installer_as_not_mirrors()
     {
-        var rows = new[] { Row("pip", null, 5), Row("bandersnatch", null, 7), Row(null, null, 2), Row("devpi", null, 1, day: 1) };
+        // Overall rows carry the installer as their value.
+        var rows = new[] { Row("pip", 5), Row("bandersnatch", 7, mirror: true), Row(null, 2), Row("devpi", 1, mirror: true, day: 1) };
         var series = StatsSeries.Build(StatsBreakdown.Overall, rows, StatsFilter.All);
         Assert.Equal(
             [new("with_mirrors", Day, 14), new("with_mirrors", Day.AddDays(1), 1), new CategoryCount("without_mirrors", Day, 7)],
             series);
+        Assert.Equal([new("bandersnatch", Day, 7), new("devpi", Day.AddDays(1), 1), new("null", Day, 2), new CategoryCount("pip", Day, 5)],
+            StatsSeries.Build(StatsBreakdown.Installer, rows, StatsFilter.All));
     }
 
     [Fact]
-    public void Breakdowns_leave_mirrors_out_except_by_installer()
+    public void Breakdowns_leave_mirrors_out()
     {
-        var rows = new[] { Row("pip", "3", 5), Row("bandersnatch", "3", 7), Row(null, null, 2) };
+        var rows = new[] { Row("3", 5), Row("3", 7, mirror: true), Row(null, 2) };
         Assert.Equal([new("3", Day, 5), new CategoryCount("null", Day, 2)], StatsSeries.Build(StatsBreakdown.PythonMajor, rows, StatsFilter.All));
-        Assert.Equal([new("bandersnatch", Day, 7), new("null", Day, 2), new CategoryCount("pip", Day, 5)],
-            StatsSeries.Build(StatsBreakdown.Installer, rows, StatsFilter.All));
     }
 
     [Fact]
     public void Systems_are_grouped_and_filters_ignore_case()
     {
-        var rows = new[] { Row("pip", "Linux", 1), Row("pip", "FreeBSD", 2), Row("pip", "SunOS", 3), Row("pip", null, 4) };
+        var rows = new[] { Row("Linux", 1), Row("FreeBSD", 2), Row("SunOS", 3), Row(null, 4) };
         Assert.Equal([new("Linux", Day, 1), new("null", Day, 4), new CategoryCount("other", Day, 5)],
             StatsSeries.Build(StatsBreakdown.System, rows, StatsFilter.All));
         Assert.Equal([new CategoryCount("Linux", Day, 1)], StatsSeries.Build(StatsBreakdown.System, rows, StatsFilter.Only("linux")));
@@ -90,18 +91,38 @@ public class StatsCategoryTests
     }
 
     [Fact]
+    public void Series_keep_one_dimension_each_and_mark_mirrors()
+    {
+        var project = Guid.NewGuid();
+        var counts = new DailyAggregator();
+        counts.Add(DailyKey.Of(Day, project, "p", "1.0", "bdist_wheel", "NL", "pip", "3.11.2", "Linux", null), 3);
+        counts.Add(DailyKey.Of(Day, project, "p", "1.0", "sdist", "DE", "pip", "3.12.0", "Linux", true), 2);
+        counts.Add(DailyKey.Of(Day, project, "p", "2.0", "bdist_wheel", "NL", "devpi", null, null, null), 4);
+        var series = DailySeries.From(counts.Counts);
+        Assert.Equal(5, series[new SeriesKey(Day, project, "overall", "pip", false)]);
+        Assert.Equal(4, series[new SeriesKey(Day, project, "overall", "devpi", true)]);
+        Assert.Equal(5, series[new SeriesKey(Day, project, "system", "Linux", false)]);
+        Assert.Equal(3, series[new SeriesKey(Day, project, "python_minor", "3.11", false)]);
+        Assert.Equal(4, series[new SeriesKey(Day, project, "python_major", null, true)]);
+        Assert.Equal(3, series[new SeriesKey(Day, project, "country", "NL", false)]);
+        Assert.Equal(4, series[new SeriesKey(Day, project, "version", "2.0", true)]);
+        Assert.Equal(9 * 6, series.Values.Sum()); // every download once in each of the six series
+        Assert.Equal("overall", DailySeries.Of(StatsBreakdown.Installer));
+    }
+
+    [Fact]
     public void Recent_periods_are_complete_days_ending_yesterday()
     {
         var today = new DateOnly(2026, 3, 31);
         var rows = new StatsRow[]
         {
-            new(today, "pip", null, 1000),            // today: not complete, not counted
-            new(today.AddDays(-1), "pip", null, 1),   // yesterday: day, week, month
-            new(today.AddDays(-1), "devpi", null, 50),// a mirror: never
-            new(today.AddDays(-7), "pip", null, 10),  // the 7th day back: week and month
-            new(today.AddDays(-8), "pip", null, 100), // the 8th: month only
-            new(today.AddDays(-30), null, null, 1000),// the 30th: month
-            new(today.AddDays(-31), "pip", null, 10000),
+            new(today, "pip", false, 1000),             // today: not complete, not counted
+            new(today.AddDays(-1), "pip", false, 1),    // yesterday: day, week, month
+            new(today.AddDays(-1), "devpi", true, 50),  // a mirror: never
+            new(today.AddDays(-7), "pip", false, 10),   // the 7th day back: week and month
+            new(today.AddDays(-8), "pip", false, 100),  // the 8th: month only
+            new(today.AddDays(-30), null, false, 1000), // the 30th: month
+            new(today.AddDays(-31), "pip", false, 10000),
         };
         Assert.Equal(new RecentCounts(1, 11, 1111), StatsSeries.Recent(rows, today));
     }

@@ -103,6 +103,23 @@ public sealed class DailyDownloadCount
     public long Downloads { get; set; }
 }
 
+/// <summary>
+/// The stats API's daily series, derived from <see cref="DailyDownloadCount"/> by the rollup: one
+/// dimension at a time (Core.Downloads.DailySeries), so an answer reads a few hundred rows. Kept for ever.
+/// </summary>
+public sealed class DailyDownloadSeries
+{
+    public long Id { get; set; }
+    public DateOnly Date { get; set; }
+    public Guid? ProjectId { get; set; }
+    /// <summary>"overall" (value: the installer), "python_major", "python_minor", "system", "country" or "version".</summary>
+    public required string Breakdown { get; set; }
+    public string? Value { get; set; }
+    /// <summary>Downloads by a mirror (bandersnatch, z3c.pypimirror, Artifactory, devpi).</summary>
+    public bool Mirror { get; set; }
+    public long Downloads { get; set; }
+}
+
 /// <summary>The rollup's bookkeeping: one row (id 1).</summary>
 public sealed class DownloadRollupState
 {

@@ -178,6 +178,52 @@ namespace Cheeseshop.Data.Migrations.Postgres
                     b.ToTable("download_daily_counts", (string)null);
                 });
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.DailyDownloadSeries", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Breakdown")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("breakdown");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date")
+                        .HasColumnName("date");
+
+                    b.Property<long>("Downloads")
+                        .HasColumnType("bigint")
+                        .HasColumnName("downloads");
+
+                    b.Property<bool>("Mirror")
+                        .HasColumnType("boolean")
+                        .HasColumnName("mirror");
+
+                    b.Property<Guid?>("ProjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("Value")
+                        .HasColumnType("text")
+                        .HasColumnName("value");
+
+                    b.HasKey("Id")
+                        .HasName("pk_download_daily_series");
+
+                    b.HasIndex("Date", "Breakdown")
+                        .HasDatabaseName("ix_download_daily_series_date_breakdown");
+
+                    b.HasIndex("ProjectId", "Breakdown", "Date")
+                        .HasDatabaseName("ix_download_daily_series_project_id_breakdown_date");
+
+                    b.ToTable("download_daily_series", (string)null);
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.DownloadAgent", b =>
                 {
                     b.Property<long>("Id")

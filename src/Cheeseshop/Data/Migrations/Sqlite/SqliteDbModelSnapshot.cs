@@ -169,6 +169,50 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                     b.ToTable("download_daily_counts", (string)null);
                 });
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.DailyDownloadSeries", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Breakdown")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("breakdown");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("date");
+
+                    b.Property<long>("Downloads")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("downloads");
+
+                    b.Property<bool>("Mirror")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("mirror");
+
+                    b.Property<Guid?>("ProjectId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("Value")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("value");
+
+                    b.HasKey("Id")
+                        .HasName("pk_download_daily_series");
+
+                    b.HasIndex("Date", "Breakdown")
+                        .HasDatabaseName("ix_download_daily_series_date_breakdown");
+
+                    b.HasIndex("ProjectId", "Breakdown", "Date")
+                        .HasDatabaseName("ix_download_daily_series_project_id_breakdown_date");
+
+                    b.ToTable("download_daily_series", (string)null);
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.DownloadAgent", b =>
                 {
                     b.Property<long>("Id")

@@ -67,6 +67,24 @@ namespace Cheeseshop.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "download_daily_series",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    date = table.Column<DateOnly>(type: "date", nullable: false),
+                    project_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    breakdown = table.Column<string>(type: "text", nullable: false),
+                    value = table.Column<string>(type: "text", nullable: true),
+                    mirror = table.Column<bool>(type: "boolean", nullable: false),
+                    downloads = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_download_daily_series", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "download_events",
                 columns: table => new
                 {
@@ -152,6 +170,16 @@ namespace Cheeseshop.Data.Migrations.Postgres
                 columns: new[] { "project_id", "date" });
 
             migrationBuilder.CreateIndex(
+                name: "ix_download_daily_series_date_breakdown",
+                table: "download_daily_series",
+                columns: new[] { "date", "breakdown" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_download_daily_series_project_id_breakdown_date",
+                table: "download_daily_series",
+                columns: new[] { "project_id", "breakdown", "date" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_download_events_timestamp",
                 table: "download_events",
                 column: "timestamp");
@@ -186,6 +214,9 @@ namespace Cheeseshop.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "download_daily_counts");
+
+            migrationBuilder.DropTable(
+                name: "download_daily_series");
 
             migrationBuilder.DropTable(
                 name: "download_events");

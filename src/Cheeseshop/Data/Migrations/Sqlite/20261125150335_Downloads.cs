@@ -66,6 +66,24 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "download_daily_series",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    date = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    project_id = table.Column<Guid>(type: "TEXT", nullable: true),
+                    breakdown = table.Column<string>(type: "TEXT", nullable: false),
+                    value = table.Column<string>(type: "TEXT", nullable: true),
+                    mirror = table.Column<bool>(type: "INTEGER", nullable: false),
+                    downloads = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_download_daily_series", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "download_events",
                 columns: table => new
                 {
@@ -151,6 +169,16 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                 columns: new[] { "project_id", "date" });
 
             migrationBuilder.CreateIndex(
+                name: "ix_download_daily_series_date_breakdown",
+                table: "download_daily_series",
+                columns: new[] { "date", "breakdown" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_download_daily_series_project_id_breakdown_date",
+                table: "download_daily_series",
+                columns: new[] { "project_id", "breakdown", "date" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_download_events_timestamp",
                 table: "download_events",
                 column: "timestamp");
@@ -185,6 +213,9 @@ namespace Cheeseshop.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "download_daily_counts");
+
+            migrationBuilder.DropTable(
+                name: "download_daily_series");
 
             migrationBuilder.DropTable(
                 name: "download_events");
