@@ -56,10 +56,27 @@ public static class Seeding
             Console.WriteLine("/packages/" + f.Path);
     }
 
-    private static readonly string[] Installers = ["pip", "pip", "pip", "pip", "uv", "uv", "poetry", "Browser", "bandersnatch", "devpi"];
-    private static readonly string?[] Pythons = ["3.12.1", "3.11.7", "3.10.12", "3.9.18", "3.8.10", "2.7.18", null];
-    private static readonly string?[] Systems = ["Linux", "Linux", "Linux", "Darwin", "Windows", "FreeBSD", null];
-    private static readonly string?[] Countries = ["US", "DE", "CN", "GB", "NL", "JP", "IN", "BR", "FR", null];
+    // Rough shares of PyPI's traffic (pypistats.org, 2024): a few installers, Pythons, systems and
+    // countries carry most downloads, with a long tail. Uniform choices would make every day's
+    // aggregates nearly as large as its events, which no real index sees.
+    private static readonly (string? Value, int Weight)[] Installers =
+        [("pip", 74), ("uv", 10), ("poetry", 4), ("Browser", 3), ("bandersnatch", 2), ("devpi", 1), ("unknown", 6)];
+    private static readonly (string? Value, int Weight)[] Pythons =
+        [("3.12.1", 25), ("3.11.7", 25), ("3.10.12", 20), ("3.9.18", 12), ("3.8.10", 8), ("3.13.0", 5), ("2.7.18", 1), (null, 4)];
+    private static readonly (string? Value, int Weight)[] Systems = [("Linux", 85), ("Darwin", 7), ("Windows", 7), ("FreeBSD", 1)];
+    private static readonly (string? Value, int Weight)[] Countries =
+        [("US", 40), ("DE", 8), ("CN", 8), ("GB", 6), ("IN", 5), ("FR", 4), ("NL", 4), ("JP", 4), ("BR", 3), ("CA", 3), ("SG", 3), ("IE", 3), ("KR", 2), ("AU", 2), (null, 5)];
+
+    private static string? Pick(Random random, (string? Value, int Weight)[] choices)
+    {
+        var n = random.Next(choices.Sum(c => c.Weight));
+        foreach (var (value, weight) in choices)
+        {
+            if (n < weight) return value;
+            n -= weight;
+        }
+        return choices[^1].Value;
+    }
 
     /// <summary>A User-Agent as the installer would send it, so generated events go through the real parser.</summary>
     private static string Agent(string installer, string? python, string? system, bool ci) => installer switch
@@ -67,6 +84,7 @@ public static class Seeding
         "Browser" => "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0",
         "bandersnatch" => "bandersnatch/6.5.0 (CPython 3.11.4-final0, Linux x86_64)",
         "devpi" => "devpi-server/6.9.2 (py3.11.4; linux)",
+        "unknown" => "cheese-fetcher/1.0",
         "poetry" => $"poetry/1.7.1 CPython/{python ?? "3.12.1"} {system ?? "Linux"}/6.5.0",
         _ => $"{installer}/24.0 {{\"ci\":{(ci ? "true" : "null")},\"cpu\":\"x86_64\",\"distro\":{{\"id\":\"jammy\",\"libc\":{{\"lib\":\"glibc\",\"version\":\"2.35\"}},\"name\":\"Ubuntu\",\"version\":\"22.04\"}}," +
              $"\"implementation\":{{\"name\":\"CPython\",\"version\":\"{python ?? "3.12.1"}\"}},\"installer\":{{\"name\":\"{installer}\",\"version\":\"24.0\"}},\"openssl_version\":\"OpenSSL 3.0.2 15 Mar 2022\"," +
@@ -119,8 +137,8 @@ public static class Seeding
             {
                 // A skewed choice of project: a few popular ones, a long tail.
                 var (url, name) = files[(int)(Math.Pow(random.NextDouble(), 3) * files.Count)];
-                var agent = Agent(Installers[random.Next(Installers.Length)], Pythons[random.Next(Pythons.Length)], Systems[random.Next(Systems.Length)], random.Next(4) == 0);
-                requests.Add(new PendingRequest(RequestKind.File, start + step * (done + i), url, name, agent, Countries[random.Next(Countries.Length)], null, null));
+                var agent = Agent(Pick(random, Installers)!, Pick(random, Pythons), Pick(random, Systems), random.Next(10) < 3);
+                requests.Add(new PendingRequest(RequestKind.File, start + step * (done + i), url, name, agent, Pick(random, Countries), null, null));
             }
             await using var scope = services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<CheeseshopDb>();
