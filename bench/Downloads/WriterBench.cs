@@ -58,6 +58,7 @@ public static class WriterPhases
         var builder = new EventBuilder();
         var sink = new DatabaseDownloadSink();
         double build = 0, write = 0;
+        var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         for (var done = 0; done < events; done += 1000)
         {
             var batch = Enumerable.Range(0, 1000).Select(i => new PendingRequest(RequestKind.File, DateTime.UtcNow, urls[i % urls.Count].Url, urls[i % urls.Count].Name,
@@ -71,7 +72,8 @@ public static class WriterPhases
             await sink.WriteAsync(db, rows, CancellationToken.None);
             write += t.Elapsed.TotalMilliseconds;
         }
-        Console.WriteLine($"per event: build {build * 1000 / events:F2} us, write {write * 1000 / events:F2} us");
+        cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        Console.WriteLine($"per event: build {build * 1000 / events:F2} us, write {write * 1000 / events:F2} us (wall); {cpu.TotalMilliseconds * 1000 / events:F2} us of CPU in all");
     }
 }
 
