@@ -154,12 +154,12 @@ public abstract class CheeseshopDb(DbContextOptions options) : DbContext(options
             e.HasIndex(x => x.Timestamp);
             e.HasIndex(x => new { x.ProjectId, x.Timestamp });
         });
-        // Aggregates: a rollup replaces whole days; disclosures read one project's days; the API reads
-        // one project's series.
+        // Aggregates: a rollup replaces whole days (by date); the API reads one project's series. The full
+        // counts carry no project index: a rollup inserts millions of them, and only disclosures (rare,
+        // streamed, by date range) read them by project.
         b.Entity<DailyDownloadCount>(e =>
         {
             e.ToTable("download_daily_counts");
-            e.HasIndex(x => new { x.ProjectId, x.Date });
             e.HasIndex(x => x.Date);
         });
         b.Entity<DailyDownloadSeries>(e =>

@@ -117,8 +117,7 @@ public sealed class DownloadRollup(CheeseshopDb db, CheeseshopOptions options, I
             counts.Add(DailyKey.Of(day, f.ProjectId, f.Project, f.Version, f.Type, country, a?.InstallerName, a?.Python, a?.SystemName, a?.Ci), n);
         }
 
-        // Rows go in the order of the (project, date) index, so its pages fill one after another.
-        var rows = counts.Counts.OrderBy(kv => kv.Key.ProjectId?.ToString("D").ToUpperInvariant(), StringComparer.Ordinal).Select(kv => new DailyDownloadCount
+        var rows = counts.Counts.Select(kv => new DailyDownloadCount
         {
             Date = kv.Key.Date,
             ProjectId = kv.Key.ProjectId,
@@ -134,6 +133,7 @@ public sealed class DownloadRollup(CheeseshopDb db, CheeseshopOptions options, I
             Downloads = kv.Value,
         }).ToList();
         await BulkInsert.InsertAsync(db, rows, ct);
+        // Series rows go in the order of their (project, series, date) index, so its pages fill one after another.
         var series = DailySeries.From(counts.Counts).OrderBy(kv => kv.Key.ProjectId?.ToString("D").ToUpperInvariant(), StringComparer.Ordinal)
             .ThenBy(kv => kv.Key.Breakdown, StringComparer.Ordinal).Select(kv => new DailyDownloadSeries
         {

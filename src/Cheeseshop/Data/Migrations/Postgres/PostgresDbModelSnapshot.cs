@@ -172,9 +172,6 @@ namespace Cheeseshop.Data.Migrations.Postgres
                     b.HasIndex("Date")
                         .HasDatabaseName("ix_download_daily_counts_date");
 
-                    b.HasIndex("ProjectId", "Date")
-                        .HasDatabaseName("ix_download_daily_counts_project_id_date");
-
                     b.ToTable("download_daily_counts", (string)null);
                 });
 

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Cheeseshop.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresDb))]
-    [Migration("20261125150343_Downloads")]
+    [Migration("20261125153508_Downloads")]
     partial class Downloads
     {
         /// <inheritdoc />
@@ -174,9 +174,6 @@ namespace Cheeseshop.Data.Migrations.Postgres
 
                     b.HasIndex("Date")
                         .HasDatabaseName("ix_download_daily_counts_date");
-
-                    b.HasIndex("ProjectId", "Date")
-                        .HasDatabaseName("ix_download_daily_counts_project_id_date");
 
                     b.ToTable("download_daily_counts", (string)null);
                 });

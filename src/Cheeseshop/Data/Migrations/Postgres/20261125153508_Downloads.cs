@@ -165,11 +165,6 @@ namespace Cheeseshop.Data.Migrations.Postgres
                 column: "date");
 
             migrationBuilder.CreateIndex(
-                name: "ix_download_daily_counts_project_id_date",
-                table: "download_daily_counts",
-                columns: new[] { "project_id", "date" });
-
-            migrationBuilder.CreateIndex(
                 name: "ix_download_daily_series_date_breakdown",
                 table: "download_daily_series",
                 columns: new[] { "date", "breakdown" });

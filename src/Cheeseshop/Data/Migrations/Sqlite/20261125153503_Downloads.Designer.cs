@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Cheeseshop.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteDb))]
-    [Migration("20261125150335_Downloads")]
+    [Migration("20261125153503_Downloads")]
     partial class Downloads
     {
         /// <inheritdoc />
@@ -165,9 +165,6 @@ namespace Cheeseshop.Data.Migrations.Sqlite
 
                     b.HasIndex("Date")
                         .HasDatabaseName("ix_download_daily_counts_date");
-
-                    b.HasIndex("ProjectId", "Date")
-                        .HasDatabaseName("ix_download_daily_counts_project_id_date");
 
                     b.ToTable("download_daily_counts", (string)null);
                 });
