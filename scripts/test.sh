@@ -44,6 +44,8 @@ CLEANED=""
 cleanup() {
     [ -n "$CLEANED" ] && return
     CLEANED=1
+    if [ -n "${TEST_PID:-}" ]; then kill -KILL -- "-$TEST_PID" 2>/dev/null; fi
+    if [ -n "${WATCHDOG_PID:-}" ]; then kill "$WATCHDOG_PID" 2>/dev/null; fi
     if [ -n "$PGROOT" ] && [ -f "$PGROOT/data/postmaster.pid" ]; then
         as_postgres "$PGBIN/pg_ctl" -D "$PGROOT/data" -m immediate -w -t 20 stop >/dev/null 2>&1 || true
     fi
@@ -86,6 +88,22 @@ if ! dotnet build "$ROOT/Cheeseshop.slnx" -c "$CONFIGURATION" -nologo -v quiet -
     echo "error: the build failed, so no test ran" >&2
     finish 0 0 1
 fi
+
+# ---------------------------------------------------------------- country database
+# The CC0 country database the server's `geoip fetch` installs, fetched once per machine through npm
+# (the same package) into a cache folder, for the country-lookup tests.
+GEOIP_CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/cheeseshop-tests/geoip"
+if [ ! -s "$GEOIP_CACHE/country.mmdb" ]; then
+    say "fetching the country database for the tests"
+    if ! dotnet "$ROOT/src/Cheeseshop/bin/$CONFIGURATION/net10.0/cheeseshop.dll" geoip fetch --data-dir "$WORK/geoip-fetch" >"$WORK/geoip.log" 2>&1; then
+        cat "$WORK/geoip.log" >&2
+        echo "error: could not fetch the country database (npm pack @ip-location-db/geo-whois-asn-country-mmdb)" >&2
+        finish 0 0 1
+    fi
+    mkdir -p "$GEOIP_CACHE"
+    mv "$WORK/geoip-fetch/geoip/country.mmdb" "$GEOIP_CACHE/country.mmdb"
+fi
+export CHEESESHOP_TEST_GEOIP="$GEOIP_CACHE/country.mmdb"
 
 # ---------------------------------------------------------------- PostgreSQL
 as_postgres() {
@@ -139,14 +157,27 @@ run_failed=0
 for project in "${TEST_PROJECTS[@]}"; do
     name="$(basename "$project")"
     say "dotnet test $project"
-    # The hang timeout turns a stuck test into a failure (with a dump) instead of a stuck CI.
-    timeout -k 30 1500 dotnet test "$ROOT/$project" --no-build -c "$CONFIGURATION" --nologo \
+    # dotnet test runs in a session of its own, so that whatever it leaves behind (a server child of a
+    # crashed test host) is killed with it. The hang timeout turns a stuck test into a failure, the
+    # watchdog a stuck run.
+    setsid dotnet test "$ROOT/$project" --no-build -c "$CONFIGURATION" --nologo \
         --results-directory "$RESULTS/$name" \
         --logger "trx;LogFileName=$name.trx" \
         --logger "console;verbosity=normal" \
         --blame-hang-timeout 10m \
-        ${EXTRA_TEST_ARGS[@]+"${EXTRA_TEST_ARGS[@]}"} </dev/null
+        ${EXTRA_TEST_ARGS[@]+"${EXTRA_TEST_ARGS[@]}"} </dev/null &
+    TEST_PID=$!
+    (
+        sleep 1500 & trap 'kill $! 2>/dev/null; exit 0' TERM; wait $!
+        echo "error: dotnet test $project ran for 25 minutes; stopping it" >&2
+        kill -TERM -- "-$TEST_PID" 2>/dev/null; sleep 20; kill -KILL -- "-$TEST_PID" 2>/dev/null
+    ) &
+    WATCHDOG_PID=$!
+    wait "$TEST_PID"
     rc=$?
+    kill "$WATCHDOG_PID" 2>/dev/null; wait "$WATCHDOG_PID" 2>/dev/null
+    kill -KILL -- "-$TEST_PID" 2>/dev/null
+    TEST_PID=""
     if [ $rc -ne 0 ]; then
         echo "dotnet test $project exited with $rc" >&2
         run_failed=1
@@ -172,7 +203,7 @@ for path in sorted(glob.glob(os.path.join(sys.argv[1], "**", "*.trx"), recursive
     counters = root.find(".//t:ResultSummary/t:Counters", ns)
     if counters is not None:
         f += max(0, int(counters.get("total", "0")) - len(results))
-    failed_names = [r.get("testName") for r in results if r.get("outcome") != "Passed"]
+    failed_names = sorted(r.get("testName") for r in results if r.get("outcome") != "Passed")
     for n in failed_names:
         print("  not passed: " + n, file=sys.stderr)
     print(f"  {os.path.basename(path)}: {p} passed, {f} failed", file=sys.stderr)

@@ -22,6 +22,8 @@ for _ in $(seq 50); do curl -fs http://127.0.0.1:8001/page >/dev/null && break; 
 
 run() { # name, url, wrk args...
   local name=$1; shift
+  # Warm up first (JIT tiers, every project's pages rendered once), then measure.
+  wrk -t1 -c64 -d3s "$@" >/dev/null
   local line; line=$(wrk -t1 -c64 -d"$duration" --latency "$@" | grep RESULT || true)
   printf '%-28s %s\n' "$name" "$line"
 }

@@ -23,6 +23,7 @@ public static class EventTags
         public const string TwoFactorAdded = "account:two_factor:method_added";
         public const string TwoFactorRemoved = "account:two_factor:method_removed";
         public const string RecoveryCodesGenerated = "account:recovery_codes:generated";
+        public const string RecoveryCodesRegenerated = "account:recovery_codes:regenerated";
         public const string RecoveryCodeUsed = "account:recovery_codes:used";
         public const string ApiTokenAdded = "account:api_token:added";
         public const string ApiTokenRemoved = "account:api_token:removed";

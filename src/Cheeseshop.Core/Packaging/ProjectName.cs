@@ -27,6 +27,24 @@ public static class ProjectName
         return sb.ToString();
     }
 
+    /// <summary>True when Normalize would return the name unchanged: checked without allocating,
+    /// because the read APIs see normalized names on nearly every request.</summary>
+    public static bool IsNormalized(string name)
+    {
+        var previousDash = false;
+        foreach (var c in name)
+        {
+            if (c is '_' or '.' || char.ToLowerInvariant(c) != c) return false;
+            if (c == '-')
+            {
+                if (previousDash) return false;
+                previousDash = true;
+            }
+            else previousDash = false;
+        }
+        return true;
+    }
+
     /// <summary>PEP 508 name: ASCII letters/digits, '.', '_', '-' inside; starts and ends alphanumeric.</summary>
     public static bool IsValid(string name)
     {

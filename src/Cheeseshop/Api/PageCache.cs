@@ -7,9 +7,10 @@ namespace Cheeseshop.Api;
 
 /// <summary>
 /// Rendered pages per project, dropped the moment the project changes: on this node through the
-/// IndexChangeFeed, from other nodes (and the CLI) through the JournalWatcher. Bounded in bytes, so
-/// 100,000 projects do not mean 100,000 pages in memory; a miss costs one render.
-/// A page is stored with the change token that was current before its data was read, so a render
+/// IndexChangeFeed, from other nodes (and the CLI) through the JournalWatcher. One cache entry per
+/// project holds all of its pages, so a hit is one lookup by the project name (no key allocation).
+/// Bounded in projects, so 100,000 projects need not all be in memory; a miss costs one render.
+/// A project's entry carries the change token that was current before its data was read, so a render
 /// that races a change expires at once instead of pinning stale bytes.
 /// </summary>
 public sealed class PageCache : IDisposable
@@ -20,14 +21,18 @@ public sealed class PageCache : IDisposable
     private readonly MemoryCache _cache;
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _tokens = new();
 
-    public PageCache(IndexChangeFeed feed, long sizeLimitBytes = 256L * 1024 * 1024)
+    public PageCache(IndexChangeFeed feed, int maxProjects = 50_000)
     {
-        _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = sizeLimitBytes });
+        _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = maxProjects, CompactionPercentage = 0.1 });
         feed.ProjectChanged += Invalidate;
     }
 
-    public bool TryGet(string project, string variant, out RenderedPage page) =>
-        _cache.TryGetValue((project, variant), out page!);
+    public bool TryGet(string project, string variant, out RenderedPage page)
+    {
+        if (_cache.TryGetValue(project, out ProjectPages? pages) && pages!.Variants.TryGetValue(variant, out page!)) return true;
+        page = null!;
+        return false;
+    }
 
     /// <summary>Take this before reading the data a page is rendered from.</summary>
     public IChangeToken Watch(string project) =>
@@ -36,10 +41,17 @@ public sealed class PageCache : IDisposable
     public void Set(string project, string variant, RenderedPage page, IChangeToken token)
     {
         if (token.HasChanged) return;
-        using var entry = _cache.CreateEntry((project, variant));
-        entry.Value = page;
-        entry.Size = page.Body.Length + 256;
-        entry.AddExpirationToken(token);
+        // Only one live token exists per project at a time, so an entry that is still in the cache was
+        // made under this same token.
+        if (!_cache.TryGetValue(project, out ProjectPages? pages))
+        {
+            pages = new ProjectPages(token);
+            using var entry = _cache.CreateEntry(project);
+            entry.Value = pages;
+            entry.Size = 1;
+            entry.AddExpirationToken(token);
+        }
+        pages!.Variants[variant] = page;
     }
 
     public void Invalidate(string project)
@@ -64,4 +76,10 @@ public sealed class PageCache : IDisposable
     }
 
     public void Dispose() => _cache.Dispose();
+
+    private sealed class ProjectPages(IChangeToken token)
+    {
+        public IChangeToken Token { get; } = token;
+        public ConcurrentDictionary<string, RenderedPage> Variants { get; } = new(StringComparer.Ordinal);
+    }
 }

@@ -13,7 +13,11 @@ public sealed class RenderedPage
         // The serial says which change the page reflects; the digest covers everything else that
         // shapes the bytes (the renderer's version, the public URL), so a proxy never keeps a stale copy.
         ETag = $"\"{serial}-{Convert.ToHexStringLower(SHA256.HashData(body).AsSpan(0, 8))}\"";
+        SerialText = serial.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
+
+    /// <summary>The serial as the X-PyPI-Last-Serial header value, formatted once.</summary>
+    public string SerialText { get; }
 
     public byte[] Body { get; }
     public string ContentType { get; }

@@ -26,6 +26,7 @@ public static class UsersCommands
             return 0;
         }, ct));
         users.Subcommands.Add(create);
+        users.Subcommands.Add(UsersRenameCommand.Build());
         return users;
     }
 }

@@ -1,3 +1,4 @@
+using Cheeseshop.Accounts;
 using Cheeseshop.Api;
 using Cheeseshop.Api.Xmlrpc;
 using Cheeseshop.Audit;
@@ -56,6 +57,7 @@ public static class CheeseshopServices
         services.AddScoped<XmlRpcMethods>();
         services.AddRetention();
         services.AddDownloads(options);
+        services.AddAccounts(options, dataDir);
         return services;
     }
 }

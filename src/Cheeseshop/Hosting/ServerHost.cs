@@ -9,6 +9,7 @@ using Cheeseshop.Configuration;
 using Cheeseshop.Data;
 using Cheeseshop.Downloads;
 using Cheeseshop.Jobs;
+using Cheeseshop.Web;
 using Microsoft.AspNetCore.HttpOverrides;
 
 namespace Cheeseshop.Hosting;
@@ -34,6 +35,7 @@ public static class ServerHost
         builder.Services.AddCheeseshop(options);
         builder.Services.AddHostedService<JournalWatcher>();
         builder.Services.AddHostedService<RetentionJob>();
+        builder.Services.AddAccountPages();
 
         builder.Services.Configure<ForwardedHeadersOptions>(o => ConfigureProxies(o, options));
         // Keep ASP.NET's own logs free of addresses too: only our request log line describes a request.
@@ -49,6 +51,7 @@ public static class ServerHost
         app.MapFiles();
         app.MapXmlRpc();
         app.MapDownloadStats();
+        app.MapAccountPages();
         app.MapGet("/", () => Results.Text("Cheeseshop: a Python package index. Simple API at /simple/, uploads at /legacy/.\n"));
         return app;
     }

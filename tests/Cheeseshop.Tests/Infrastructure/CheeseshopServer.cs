@@ -76,12 +76,16 @@ public sealed class CheeseshopServer : IAsyncDisposable
         lock (_output) return mark >= _output.Length ? "" : _output.ToString(mark, _output.Length - mark);
     }
 
-    public static async Task<CheeseshopServer> StartAsync(Database database, TimeSpan? startTimeout = null)
+    /// <param name="settings">Extra server settings as CHEESESHOP_* environment variables, e.g.
+    /// ["CHEESESHOP_Limits__MaxFileBytes"] = "4096".</param>
+    public static async Task<CheeseshopServer> StartAsync(Database database, TimeSpan? startTimeout = null,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         var dll = ServerBinary.Path;
         var dataDir = TempPaths.NewDirectory($"server-{database.ToString().ToLowerInvariant()}");
         string? pgName = null;
         var environment = BaseEnvironment();
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) environment[key] = value;
         if (database == Database.Postgres)
         {
             var (name, connectionString) = await TestPostgres.CreateDatabaseAsync();
@@ -158,6 +162,31 @@ public sealed class CheeseshopServer : IAsyncDisposable
                 $"`tokens create {username}` should print the token alone on stdout.\n{result}\n{ServerLogTail()}");
         return token;
     }
+
+    private readonly object _sharedGate = new();
+    private Task<string>? _sharedToken;
+
+    /// <summary>
+    /// An unscoped upload token of one user ("shared-uploader") made once per server, for tests in which
+    /// who uploads does not matter: two CLI runs fewer per test. Each test still uses its own projects.
+    /// </summary>
+    public Task<string> SharedUploadTokenAsync()
+    {
+        lock (_sharedGate)
+        {
+            if (_sharedToken == null || _sharedToken.IsFaulted || _sharedToken.IsCanceled)
+                _sharedToken = CreateSharedAsync();
+            return _sharedToken;
+        }
+
+        async Task<string> CreateSharedAsync()
+        {
+            await CreateUserAsync(SharedUploader, "shared uploader password");
+            return await CreateTokenAsync(SharedUploader, description: "shared by the tests");
+        }
+    }
+
+    public const string SharedUploader = "shared-uploader";
 
     /// <summary>The last lines of the server's output, for failure messages.</summary>
     public string ServerLogTail(int maxChars = 6000)

@@ -54,6 +54,7 @@ public static partial class PythonTools
         env["PYTHONNOUSERSITE"] = "1";
         env["PYTHONUTF8"] = "1";
         env["NO_COLOR"] = "1";
+        env["COLUMNS"] = "500";                   // rich (twine, pip) wraps at 80 columns otherwise, splitting messages
         return env;
     }
 
@@ -121,14 +122,14 @@ public static partial class PythonTools
     }
 
     /// <summary>
-    /// <c>twine upload --repository-url URL -u USER -p PASSWORD --non-interactive --disable-progress-bar EXTRA... FILES...</c>
+    /// <c>twine --no-color upload --repository-url URL -u USER -p PASSWORD --non-interactive --disable-progress-bar EXTRA... FILES...</c>
     /// </summary>
     public static Task<ProcessResult> TwineUploadAsync(string repositoryUrl, string username, string password,
         IEnumerable<string> files, params string[] extraArgs)
     {
         var args = new List<string>
         {
-            "upload", "--repository-url", repositoryUrl, "-u", username, "-p", password,
+            "--no-color", "upload", "--repository-url", repositoryUrl, "-u", username, "-p", password,
             "--non-interactive", "--disable-progress-bar",
         };
         args.AddRange(extraArgs);

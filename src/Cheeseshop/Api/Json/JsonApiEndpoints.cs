@@ -7,20 +7,20 @@ namespace Cheeseshop.Api.Json;
 
 public static class JsonApiEndpoints
 {
-    private const string CacheControl = "max-age=0, must-revalidate, public";
+    private static readonly Microsoft.Extensions.Primitives.StringValues CacheControl = "max-age=0, must-revalidate, public";
     private const string ContentType = "application/json";
 
     public static void MapJsonApi(this IEndpointRouteBuilder app)
     {
-        app.MapMethods("/pypi/{project}/json", ["GET", "HEAD"], (HttpContext ctx, string project, PageCache cache, CheeseshopDb db, CheeseshopOptions o) =>
-            ServeAsync(ctx, project, null, cache, db, o));
-        app.MapMethods("/pypi/{project}/{version}/json", ["GET", "HEAD"], (HttpContext ctx, string project, string version, PageCache cache, CheeseshopDb db, CheeseshopOptions o) =>
-            ServeAsync(ctx, project, version, cache, db, o));
+        app.MapMethods("/pypi/{project}/json", ["GET", "HEAD"], (HttpContext ctx, string project, PageCache cache, CheeseshopOptions o) =>
+            ServeAsync(ctx, project, null, cache, o));
+        app.MapMethods("/pypi/{project}/{version}/json", ["GET", "HEAD"], (HttpContext ctx, string project, string version, PageCache cache, CheeseshopOptions o) =>
+            ServeAsync(ctx, project, version, cache, o));
     }
 
-    private static async Task ServeAsync(HttpContext ctx, string project, string? version, PageCache cache, CheeseshopDb db, CheeseshopOptions options)
+    private static async Task ServeAsync(HttpContext ctx, string project, string? version, PageCache cache, CheeseshopOptions options)
     {
-        var normalized = ProjectName.Normalize(project);
+        var normalized = ProjectName.IsNormalized(project) ? project : ProjectName.Normalize(project);
         if (normalized != project)
         {
             var target = version is null ? $"/pypi/{normalized}/json" : $"/pypi/{normalized}/{Uri.EscapeDataString(version)}/json";
@@ -28,9 +28,10 @@ public static class JsonApiEndpoints
             return;
         }
         var origin = Origin(ctx, options);
-        var variant = $"json|{origin}|{version}";
+        var variant = version is null ? origin : origin + "|" + version;
         if (!cache.TryGet(normalized, variant, out var page))
         {
+            var db = ctx.RequestServices.GetRequiredService<CheeseshopDb>();
             var token = cache.Watch(normalized);
             var snapshot = await ProjectSnapshot.LoadAsync(db, normalized, ctx.RequestAborted);
             var shown = version is null ? snapshot?.Latest : snapshot?.Find(version);

@@ -10,7 +10,7 @@ public static class SimpleEndpoints
 {
     // Clients revalidate with the ETag on every use: a new upload is visible at once, and an
     // unchanged page costs a 304. (PyPI lets its CDN keep pages for 10 minutes.)
-    private const string CacheControl = "max-age=0, must-revalidate, public";
+    private static readonly Microsoft.Extensions.Primitives.StringValues CacheControl = "max-age=0, must-revalidate, public";
 
     public static void MapSimple(this IEndpointRouteBuilder app)
     {
@@ -19,14 +19,26 @@ public static class SimpleEndpoints
         app.MapMethods("/simple/{project}/", ["GET", "HEAD"], DetailAsync);
     }
 
+    private static readonly string[] VariantNames = Enum.GetNames<SimpleFormat>();
+    private static readonly Microsoft.Extensions.Primitives.StringValues VaryAccept = "Accept";
+
+    // Clients send the same few Accept headers over and over (pip's, uv's, a browser's): remember
+    // each one's answer instead of parsing it per request. Bounded so odd headers cannot grow it.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SimpleFormat> Negotiated = new();
+
     private static SimpleFormat Negotiate(HttpContext ctx)
     {
-        var format = SimpleNegotiation.Choose(ctx.Request.Headers.Accept, ctx.Request.Query["format"]);
-        ctx.Response.Headers.Vary = "Accept";
+        ctx.Response.Headers.Vary = VaryAccept;
+        if (ctx.Request.QueryString.HasValue)
+            return SimpleNegotiation.Choose(ctx.Request.Headers.Accept, ctx.Request.Query["format"]);
+        var accept = ctx.Request.Headers.Accept.ToString();
+        if (Negotiated.TryGetValue(accept, out var known)) return known;
+        var format = SimpleNegotiation.Choose(accept);
+        if (Negotiated.Count < 256) Negotiated.TryAdd(accept, format);
         return format;
     }
 
-    private static async Task IndexAsync(HttpContext ctx, PageCache cache, CheeseshopDb db)
+    private static async Task IndexAsync(HttpContext ctx, PageCache cache)
     {
         if (!ctx.Request.Path.Value!.EndsWith('/'))
         {
@@ -34,9 +46,10 @@ public static class SimpleEndpoints
             return;
         }
         var format = Negotiate(ctx);
-        var variant = format.ToString();
+        var variant = VariantNames[(int)format];
         if (!cache.TryGet(PageCache.IndexKey, variant, out var page))
         {
+            var db = ctx.RequestServices.GetRequiredService<CheeseshopDb>();
             var token = cache.Watch(PageCache.IndexKey);
             var projects = await db.Projects.AsNoTracking()
                 .OrderBy(p => p.NormalizedName)
@@ -50,18 +63,20 @@ public static class SimpleEndpoints
         await PageResults.WriteAsync(ctx, page, CacheControl);
     }
 
-    private static async Task DetailAsync(HttpContext ctx, string project, PageCache cache, CheeseshopDb db)
+    private static async Task DetailAsync(HttpContext ctx, string project, PageCache cache)
     {
-        var normalized = ProjectName.Normalize(project);
+        var normalized = ProjectName.IsNormalized(project) ? project : ProjectName.Normalize(project);
         if (normalized != project || !ctx.Request.Path.Value!.EndsWith('/'))
         {
             await PageResults.RedirectWithCors(ctx, $"/simple/{normalized}/{ctx.Request.QueryString}").ExecuteAsync(ctx);
             return;
         }
         var format = Negotiate(ctx);
-        var variant = format.ToString();
+        var variant = VariantNames[(int)format];
         if (!cache.TryGet(normalized, variant, out var page))
         {
+            // The database is touched only on a miss: a hit costs a dictionary lookup and a write.
+            var db = ctx.RequestServices.GetRequiredService<CheeseshopDb>();
             var token = cache.Watch(normalized);
             var snapshot = await ProjectSnapshot.LoadAsync(db, normalized, ctx.RequestAborted);
             if (snapshot is null)

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Cheeseshop.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresDb))]
-    [Migration("20261125153508_Downloads")]
+    [Migration("20261125154451_Downloads")]
     partial class Downloads
     {
         /// <inheritdoc />

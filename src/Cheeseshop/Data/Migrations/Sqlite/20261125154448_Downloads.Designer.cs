@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Cheeseshop.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteDb))]
-    [Migration("20261125153503_Downloads")]
+    [Migration("20261125154448_Downloads")]
     partial class Downloads
     {
         /// <inheritdoc />

@@ -1,0 +1,50 @@
+using Cheeseshop.Configuration;
+using Cheeseshop.Core.Accounts;
+using Cheeseshop.Data;
+using Cheeseshop.Mail;
+using Microsoft.AspNetCore.DataProtection;
+
+namespace Cheeseshop.Accounts;
+
+public static class AccountServices
+{
+    /// <summary>
+    /// The account rules and what they need: Data Protection (keys in the database, so every node can
+    /// read every other node's cookies, links and TOTP secrets), mail, and the services behind both the
+    /// pages and the CLI.
+    /// </summary>
+    public static IServiceCollection AddAccounts(this IServiceCollection services, CheeseshopOptions options, DataDirectory dataDir)
+    {
+        services.AddDataProtection()
+            .SetApplicationName("cheeseshop")
+            .PersistKeysToDbContext<CheeseshopDb>();
+
+        var mail = new MailOptions();
+        AppConfiguration.Load(options.DataDir).Config.GetSection(MailOptions.Section).Bind(mail);
+        System.ComponentModel.DataAnnotations.Validator.ValidateObject(mail, new(mail), validateAllProperties: true);
+        services.AddSingleton(mail);
+        services.AddSingleton<IMailTransport>(mail.UsesSmtp
+            ? new SmtpTransport(mail)
+            : new OutboxTransport(Path.Combine(dataDir.Root, "outbox")));
+        services.AddHostedService<MailStartupLog>();
+        services.AddScoped<Mailer>();
+
+        services.AddSingleton(new PasswordPolicy(CommonPasswordList.Passwords));
+        services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<AccountTokens>();
+        services.AddSingleton<TotpSecrets>();
+        services.AddScoped<AccountLinks>();
+        services.AddScoped<AccountMail>();
+        services.AddScoped<SignInService>();
+        services.AddScoped<RegistrationService>();
+        services.AddScoped<EmailAddressService>();
+        services.AddScoped<PasswordService>();
+        services.AddScoped<ProfileService>();
+        services.AddScoped<TwoFactorService>();
+        services.AddScoped<ApiTokenService>();
+        services.AddScoped<RoleService>();
+        services.AddScoped<AccountDeletionService>();
+        services.AddScoped<UsernameRenamer>();
+        return services;
+    }
+}

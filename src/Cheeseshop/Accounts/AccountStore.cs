@@ -1,0 +1,37 @@
+using Cheeseshop.Core.Accounts;
+using Cheeseshop.Data;
+using Cheeseshop.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+using MimeKit;
+
+namespace Cheeseshop.Accounts;
+
+/// <summary>Look-ups every account service needs, with the messages that go with their failures.</summary>
+public static class AccountStore
+{
+    /// <summary>The signed-in user, tracked. Missing means the account went away under the session.</summary>
+    public static async Task<User> RequireUserAsync(this CheeseshopDb db, Guid userId, CancellationToken ct) =>
+        await db.Users.Include(u => u.Emails).FirstOrDefaultAsync(u => u.Id == userId && u.IsActive, ct)
+        ?? throw new AccountException(401, "Your session has ended. Sign in again.");
+
+    public static UserEmail? PrimaryEmail(this User user) => user.Emails.FirstOrDefault(e => e.IsPrimary);
+
+    public static bool HasVerifiedPrimaryEmail(this User user) => user.PrimaryEmail() is { IsVerified: true };
+
+    /// <summary>Is the address on any account already (compared without case)?</summary>
+    public static Task<bool> EmailInUseAsync(this CheeseshopDb db, string email, CancellationToken ct)
+    {
+        var normalized = EmailAddresses.Normalize(email);
+        return db.UserEmails.AnyAsync(e => e.Email.ToLower() == normalized, ct);
+    }
+
+    /// <summary>Core's rule, plus what MimeKit can actually address a message to.</summary>
+    public static string? EmailProblem(string? email)
+    {
+        if (EmailAddresses.Problem(email) is { } problem) return problem;
+        var trimmed = email!.Trim();
+        return MailboxAddress.TryParse(trimmed, out var parsed) && parsed.Address == trimmed
+            ? null
+            : $"'{trimmed}' is not a valid email address: it should look like name@example.org.";
+    }
+}

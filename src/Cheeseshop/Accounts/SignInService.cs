@@ -1,0 +1,149 @@
+using Cheeseshop.Audit;
+using Cheeseshop.Core.Accounts;
+using Cheeseshop.Core.Audit;
+using Cheeseshop.Core.Privacy;
+using Cheeseshop.Data;
+using Cheeseshop.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cheeseshop.Accounts;
+
+/// <summary>
+/// The checks behind signing in, and behind every form that asks for the password again. Cookies are
+/// the web layer's business; this decides who may pass and records what happened.
+/// An unknown username and a wrong password get the same message, the same status and (because the
+/// password is hashed against a dummy hash when there is no user) about the same time.
+/// </summary>
+public sealed class SignInService(
+    CheeseshopDb db, EventRecorder events, LoginThrottle throttle, ClientInfo client, IpAddressHasher hasher,
+    TotpSecrets totp, TimeProvider clock)
+{
+    public const string InvalidCredentials = "The username or password is not correct.";
+    public const string TwoFactorMethodTotp = "totp";
+    public const string TwoFactorMethodRecoveryCode = "recovery-code";
+
+    private static readonly string DummyHash = new PasswordHasher().Hash(Guid.NewGuid().ToString());
+
+    private string? ClientKey => client.Address is { } a ? hasher.Hash(a) : null;
+
+    private static string AccountKey(string username) => Usernames.Normalize(username.Trim());
+
+    /// <summary>Step one: the password. Returns the user, who may still need a second factor.</summary>
+    public async Task<User> CheckPasswordAsync(string? username, string? password, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(username) || string.IsNullOrEmpty(password))
+            throw AccountException.BadRequest("Enter your username and your password.");
+        if (username.Length > 100 || password.Length > PasswordPolicy.MaxLength)
+            throw new AccountException(401, InvalidCredentials);
+        var key = AccountKey(username);
+        EnsureNotThrottled(key);
+
+        var user = await db.Users.FirstOrDefaultAsync(u => u.NormalizedUsername == key, ct);
+        var ok = PasswordHasher.Verify(password, user?.PasswordHash ?? DummyHash);
+        if (!ok || user is null || !user.IsActive)
+        {
+            throttle.RecordFailure(key, ClientKey);
+            if (user is not null && user.IsActive)
+            {
+                await events.UserEventAsync(user.Id, EventTags.Account.LoginFailure, new { reason = "invalid_password" }, ct);
+                await db.SaveChangesAsync(ct);
+            }
+            throw new AccountException(401, InvalidCredentials);
+        }
+        if (user.IsFrozen)
+            throw AccountException.Forbidden("This account is frozen by the index's administrators. Contact them to have it unfrozen.");
+        return user;
+    }
+
+    public static bool NeedsSecondFactor(User user) => user.TotpSecretProtected is not null;
+
+    /// <summary>Step two with an authenticator code. The user comes from the short-lived cookie of step one,
+    /// whose security stamp must still match (a password reset in between voids it).</summary>
+    public async Task<User> CheckTotpAsync(Guid userId, string stamp, string? code, CancellationToken ct)
+    {
+        var user = await PendingUserAsync(userId, stamp, ct);
+        EnsureNotThrottled(user.NormalizedUsername);
+        var secret = totp.UnprotectStored(user.TotpSecretProtected!);
+        var step = totp.Verify(secret, code, user.TotpLastStep);
+        if (step is null)
+        {
+            await FailSecondFactorAsync(user, "invalid_totp", ct);
+            throw AccountException.BadRequest("That code is not correct, or it was already used. Enter the current 6-digit code from your authenticator app.");
+        }
+        user.TotpLastStep = step;
+        return user;
+    }
+
+    /// <summary>Step two with a recovery code: each works once.</summary>
+    public async Task<User> CheckRecoveryCodeAsync(Guid userId, string stamp, string? code, CancellationToken ct)
+    {
+        var user = await PendingUserAsync(userId, stamp, ct);
+        EnsureNotThrottled(user.NormalizedUsername);
+        var normalized = RecoveryCodeRules.Normalize(code);
+        var hash = normalized is null ? null : RecoveryCodeRules.Hash(normalized);
+        var match = hash is null ? null
+            : (await db.RecoveryCodes.Where(r => r.UserId == user.Id).ToListAsync(ct))
+                .FirstOrDefault(r => System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(r.CodeHash, hash));
+        if (match is null)
+        {
+            await FailSecondFactorAsync(user, "invalid_recovery_code", ct);
+            throw AccountException.BadRequest("That recovery code is not correct. Each code is 16 letters and digits, as shown when you turned on two-factor authentication.");
+        }
+        if (match.UsedAt is not null)
+        {
+            await FailSecondFactorAsync(user, "burned_recovery_code", ct);
+            throw AccountException.BadRequest("That recovery code has already been used. Each code works only once; use another one.");
+        }
+        match.UsedAt = clock.GetUtcNow().UtcDateTime;
+        await events.UserEventAsync(user.Id, EventTags.Account.RecoveryCodeUsed, null, ct);
+        return user;
+    }
+
+    /// <summary>The sign-in succeeded: stamp last_login, record it, forgive the account's failures.</summary>
+    public async Task CompleteAsync(User user, string? twoFactorMethod, string? twoFactorLabel, CancellationToken ct)
+    {
+        user.LastLogin = clock.GetUtcNow().UtcDateTime;
+        await events.UserEventAsync(user.Id, EventTags.Account.LoginSuccess,
+            new { two_factor_method = twoFactorMethod, two_factor_label = twoFactorLabel }, ct);
+        await db.SaveChangesAsync(ct);
+        throttle.RecordSuccess(user.NormalizedUsername);
+    }
+
+    /// <summary>
+    /// The password again, before something that a stolen session should not be able to do (change the
+    /// password, create a token, turn off two-factor, delete the account). A wrong one is recorded as
+    /// account:reauthenticate:failure and counts toward the sign-in limit.
+    /// </summary>
+    public async Task ConfirmPasswordAsync(User user, string? password, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(password))
+            throw AccountException.BadRequest("Enter your current password to confirm.");
+        EnsureNotThrottled(user.NormalizedUsername);
+        if (password.Length <= PasswordPolicy.MaxLength && PasswordHasher.Verify(password, user.PasswordHash)) return;
+        throttle.RecordFailure(user.NormalizedUsername, ClientKey);
+        await events.UserEventAsync(user.Id, EventTags.Account.ReauthenticateFailure, new { reason = "invalid_password" }, ct);
+        await db.SaveChangesAsync(ct);
+        throw AccountException.Forbidden("Your current password is not correct; nothing was changed.");
+    }
+
+    private async Task<User> PendingUserAsync(Guid userId, string stamp, CancellationToken ct)
+    {
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == userId, ct);
+        if (user is null || !user.IsActive || user.SecurityStamp != stamp || user.TotpSecretProtected is null)
+            throw AccountException.BadRequest("This sign-in has expired or is no longer valid. Sign in again.");
+        return user;
+    }
+
+    private async Task FailSecondFactorAsync(User user, string reason, CancellationToken ct)
+    {
+        throttle.RecordFailure(user.NormalizedUsername, ClientKey);
+        await events.UserEventAsync(user.Id, EventTags.Account.LoginFailure, new { reason }, ct);
+        await db.SaveChangesAsync(ct);
+    }
+
+    private void EnsureNotThrottled(string accountKey)
+    {
+        if (throttle.RetryAfter(accountKey, ClientKey) is { } wait)
+            throw AccountException.TooManyAttempts(wait);
+    }
+}

@@ -1,0 +1,26 @@
+using Cheeseshop.Accounts;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Cheeseshop.Web.Pages;
+
+public sealed class RegisterModel(RegistrationService registration, SignInService signIn) : AccountPageModel
+{
+    [BindProperty(Name = "username")] public string? Username { get; set; }
+    [BindProperty(Name = "display_name")] public string? DisplayName { get; set; }
+    [BindProperty(Name = "email")] public string? Email { get; set; }
+    [BindProperty(Name = "password")] public string? Password { get; set; }
+    [BindProperty(Name = "password_confirm")] public string? PasswordConfirm { get; set; }
+
+    public IActionResult OnGet() => User.Identity?.IsAuthenticated == true ? Redirect("/manage/account") : Page();
+
+    public Task<IActionResult> OnPostAsync() => AttemptAsync(async () =>
+    {
+        if (Password != PasswordConfirm)
+            throw AccountException.BadRequest("The two passwords are not the same. Type the same password in both fields.");
+        var user = await registration.RegisterAsync(Username, DisplayName, Email, Password, Ct);
+        // As on PyPI, a new account is signed in at once; uploads and tokens wait for the verified address.
+        await signIn.CompleteAsync(user, "registration", null, Ct);
+        await SessionCookie.SignInAsync(HttpContext, user);
+        return Done($"Welcome, {user.Username}! We sent a link to {Email!.Trim()}: open it to verify your address.", "/Manage/Account");
+    });
+}

@@ -1,0 +1,23 @@
+using Cheeseshop.Accounts;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Cheeseshop.Web.Pages;
+
+/// <summary>Asks for a reset link. The answer is the same whether or not an account matched.</summary>
+public sealed class ResetPasswordModel(PasswordService passwords) : AccountPageModel
+{
+    [BindProperty(Name = "username_or_email")] public string? UsernameOrEmail { get; set; }
+
+    public bool Sent { get; private set; }
+
+    public void OnGet()
+    {
+    }
+
+    public Task<IActionResult> OnPostAsync() => AttemptAsync(async () =>
+    {
+        await passwords.RequestResetAsync(UsernameOrEmail, Ct);
+        Sent = true;
+        return Page();
+    });
+}

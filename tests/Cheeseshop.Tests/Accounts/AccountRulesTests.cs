@@ -1,0 +1,84 @@
+using Cheeseshop.Accounts;
+using Cheeseshop.Core.Accounts;
+
+namespace Cheeseshop.Tests.Accounts;
+
+/// <summary>The pure rules behind the pages, checked directly (no server).</summary>
+public sealed class AccountRulesTests
+{
+    private static readonly PasswordPolicy Policy = new(CommonPasswordList.Passwords);
+
+    [Theory]
+    [InlineData("", "Enter a password")]
+    [InlineData("short", "too short")]
+    [InlineData("password1", "breached")]
+    [InlineData("Baseball1", "breached")]
+    [InlineData("QWERTYUIOP", "breached")]
+    public void Weak_passwords_are_refused_with_a_reason(string password, string reason) =>
+        Assert.Contains(reason, Policy.Problem(password), StringComparison.OrdinalIgnoreCase);
+
+    [Fact]
+    public void Good_passwords_pass_and_the_username_is_not_a_password()
+    {
+        Assert.Null(Policy.Problem("correct horse battery staple"));
+        Assert.Null(Policy.Problem("Zebra-Lamp-Quartz-91"));
+        Assert.Contains("username", Policy.Problem("victoria-s", "Victoria-S"));
+        Assert.Contains("too long", Policy.Problem(new string('x', PasswordPolicy.MaxLength + 1)));
+    }
+
+    [Fact]
+    public void The_shipped_list_is_the_zxcvbn_list_of_long_passwords() =>
+        Assert.True(CommonPasswordList.Passwords.Count > 11_000 && CommonPasswordList.Passwords.All(p => p.Length >= 8));
+
+    [Theory]
+    [InlineData("0123456789abcdef", "0123456789abcdef")]
+    [InlineData(" 0123-4567-89AB-CDEF ", "0123456789abcdef")]
+    [InlineData("0123456789abcde", null)]
+    [InlineData("0123456789abcdeg", null)]
+    public void Recovery_codes_are_read_forgivingly(string input, string? normalized) =>
+        Assert.Equal(normalized, RecoveryCodeRules.Normalize(input));
+
+    [Fact]
+    public void Recovery_codes_are_eight_distinct_random_codes()
+    {
+        var codes = RecoveryCodeRules.Generate();
+        Assert.Equal(8, codes.Distinct().Count());
+        Assert.All(codes, c => Assert.Equal(c, RecoveryCodeRules.Normalize(c)));
+    }
+
+    [Theory]
+    [InlineData("alice@example.org", null)]
+    [InlineData("alice", "not a valid email")]
+    [InlineData("alice@localhost", "not a valid email")]
+    [InlineData("al ice@example.org", "spaces")]
+    [InlineData("", "Enter an email")]
+    public void Email_addresses(string email, string? problem)
+    {
+        var actual = AccountStore.EmailProblem(email);
+        if (problem is null) Assert.Null(actual);
+        else Assert.Contains(problem, actual);
+    }
+
+    [Fact]
+    public void The_throttle_counts_per_account_and_per_client_and_forgets_after_the_window()
+    {
+        var clock = new ManualClock();
+        var throttle = new LoginThrottle(clock);
+        for (var i = 0; i < LoginThrottle.MaxPerAccount; i++) throttle.RecordFailure("alice", "client-a");
+        Assert.NotNull(throttle.RetryAfter("alice", "client-b"));
+        Assert.Null(throttle.RetryAfter("bob", "client-a"));
+        clock.Advance(LoginThrottle.Window);
+        Assert.Null(throttle.RetryAfter("alice", "client-a"));
+        for (var i = 0; i < LoginThrottle.MaxPerClient; i++) throttle.RecordFailure($"user{i}", "client-c");
+        Assert.NotNull(throttle.RetryAfter("carol", "client-c"));
+        Assert.True(throttle.TryTakeResetMail(Guid.Empty) && throttle.TryTakeResetMail(Guid.Empty) && throttle.TryTakeResetMail(Guid.Empty));
+        Assert.False(throttle.TryTakeResetMail(Guid.Empty));
+    }
+
+    private sealed class ManualClock : TimeProvider
+    {
+        private DateTimeOffset _now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        public override DateTimeOffset GetUtcNow() => _now;
+        public void Advance(TimeSpan by) => _now += by;
+    }
+}
