@@ -36,6 +36,9 @@ public sealed class CheeseshopOptions
 
     /// <summary>How often a node reads the journal for changes made by other nodes (milliseconds).</summary>
     [Range(50, 60_000)] public int JournalPollMilliseconds { get; set; } = 1000;
+
+    /// <summary>Download statistics: recording, queue and rollup (see docs/downloads.md).</summary>
+    public global::Cheeseshop.Downloads.DownloadsOptions Downloads { get; set; } = new();
 }
 
 public sealed class DatabaseOptions
