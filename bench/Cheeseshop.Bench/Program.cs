@@ -4,6 +4,7 @@ using Cheeseshop.Bench;
 // bench generate --data-dir DIR [--projects N] [--files-per-project K]
 // bench baseline [URLS] [PAGE_BYTES]   (a bare endpoint: the yardstick)
 // bench micro [BenchmarkDotNet arguments]
+// bench disclosure-seed --data-dir DIR [--events N] [--files K] | bench disclosure-demo --data-dir DIR   (see DisclosureDataset)
 if (args.Length > 0 && args[0] == "generate")
 {
     string Arg(string name, string fallback)
@@ -12,6 +13,17 @@ if (args.Length > 0 && args[0] == "generate")
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
     }
     await IndexGenerator.RunAsync(Arg("--data-dir", "bench-data"), int.Parse(Arg("--projects", "100000")), int.Parse(Arg("--files-per-project", "5")));
+    return 0;
+}
+if (args.Length > 0 && args[0] is "disclosure-seed" or "disclosure-demo")
+{
+    string Arg(string name, string fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+    }
+    if (args[0] == "disclosure-demo") await DisclosureDataset.SeedDemoAsync(Arg("--data-dir", "demo-data"));
+    else await DisclosureDataset.SeedLargeAsync(Arg("--data-dir", "bench-data"), int.Parse(Arg("--events", "100000")), int.Parse(Arg("--files", "10000")));
     return 0;
 }
 if (args.Length > 0 && args[0] == "baseline")

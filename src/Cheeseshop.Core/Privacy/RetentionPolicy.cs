@@ -25,6 +25,8 @@ public static class RetentionPolicy
     public const string DownloadEvents = "download_events";
     public const string RetentionRuns = "retention_runs";
     public const string AdminAudit = "admin_audit";
+    public const string DeletedHeldAccounts = "deleted_held_accounts";
+    public const string LegalRequests = "legal_requests";
 
     public static IReadOnlyList<RetentionRule> Defaults { get; } =
     [
@@ -39,6 +41,8 @@ public static class RetentionPolicy
         new(DownloadEvents, "Download events (no IP address; country and installer only)", "after the download", 180),
         new(RetentionRuns, "Records of retention runs (counts only)", "after the run", 730),
         new(AdminAudit, "The admin audit log (holds, legal requests, disclosures)", "after the entry", 2555),
+        new(DeletedHeldAccounts, "Accounts deleted by their owner while a legal hold kept their records (sealed: not shown, no sign-in)", "after deletion, once no legal hold remains", 0),
+        new(LegalRequests, "Legal requests and data exports: what was asked, about whom, what was produced (digests and row counts, never the package), notices", "after the request was closed", 2555),
     ];
 
     /// <summary>The defaults with configured overrides applied; unknown keys and negative values are errors.</summary>

@@ -1,6 +1,8 @@
+using Cheeseshop.Core.Accounts;
 using Cheeseshop.Data;
 using Cheeseshop.Data.Entities;
 using Cheeseshop.Index;
+using Cheeseshop.Privacy;
 using Microsoft.EntityFrameworkCore;
 
 namespace Cheeseshop.Accounts;
@@ -11,8 +13,9 @@ namespace Cheeseshop.Accounts;
 /// recovery codes, invitations, roles and the account's own events are deleted; the public journal is
 /// reattributed to "deleted-user"; project events keep what happened but no longer point at the
 /// account. The farewell email leaves before the address is deleted. Sessions end because the user
-/// row (and so the security stamp every cookie is checked against) is gone. Under a legal hold the
-/// account is closed instead, and erased when the hold ends.
+/// row (and so the security stamp every cookie is checked against) is gone.
+/// Under a legal hold the account is sealed instead (<see cref="SealAsync"/>): it stops working and
+/// disappears at once, and its held records go when the hold ends (Disclosure/SealedAccountRetention).
 /// </summary>
 public sealed class AccountDeletionService(
     CheeseshopDb db, SignInService signIn, AccountMail mail, IndexChangeFeed changes, TimeProvider clock,
@@ -29,53 +32,19 @@ public sealed class AccountDeletionService(
         var user = await db.RequireUserAsync(userId, ct);
         await signIn.ConfirmPasswordAsync(user, password, ct);
         await EnsureNotSoleOwnerAsync(user.Id, ct);
-        var now = clock.GetUtcNow().UtcDateTime;
-        if (await db.LegalHolds.AnyAsync(h => h.UserId == user.Id && h.ReleasedAt == null && h.Until > now, ct))
-            await CloseUnderHoldAsync(user, now, ct);
-        else
-            await EraseAsync(user, sendFarewell: true, ct);
-    }
-
-    /// <summary>
-    /// A legal hold keeps every record of the account, so deletion only closes it: it stops working
-    /// (inactive, every session ended) and is marked DeletedAt for retention to erase once no hold
-    /// remains (EraseAsync). The person is told the same as for a deletion: a hold may be under a
-    /// non-disclosure order, so nothing here may reveal it.
-    /// </summary>
-    private async Task CloseUnderHoldAsync(User user, DateTime now, CancellationToken ct)
-    {
-        user.IsActive = false;
-        user.DeletedAt = now;
-        user.SecurityStamp = Guid.NewGuid().ToString("N");
-        if (user.PrimaryEmail() is { } primary)
-        {
-            try
-            {
-                await mail.SendAccountDeletedAsync(user, primary.Email, ct);
-            }
-            catch (Mail.MailDeliveryException)
-            {
-            }
-        }
-        await db.SaveChangesAsync(ct);
-        log.LogInformation("An account was closed at its owner's request; a legal hold keeps its records until released");
-    }
-
-    /// <summary>
-    /// Erases an account now. Also for retention, once an account closed under a hold is free to go
-    /// (then without the farewell email, which was sent at closing).
-    /// </summary>
-    public async Task EraseAsync(User user, bool sendFarewell, CancellationToken ct)
-    {
         var tombstone = await Tombstone.GetOrCreateAsync(db, clock, ct);
+
         IReadOnlyList<string> projects;
+        bool sealedUnderHold;
         await using (var tx = await db.BeginWriteAsync(ct))
         {
             // Again inside the transaction that serializes role changes: an Owner may have left meanwhile.
             await EnsureNotSoleOwnerAsync(user.Id, ct);
             projects = await db.Roles.Where(r => r.UserId == user.Id).Select(r => r.Project!.NormalizedName).ToListAsync(ct);
+            var now = clock.GetUtcNow().UtcDateTime;
+            sealedUnderHold = (await HeldSubjects.LoadAsync(db, now, ct)).Users.Contains(user.Id);
 
-            if (sendFarewell && user.PrimaryEmail() is { } primary)
+            if (user.PrimaryEmail() is { } primary)
             {
                 try
                 {
@@ -90,35 +59,80 @@ public sealed class AccountDeletionService(
             // deleted with the account a moment later, so it is not written at all.
             db.ChangeTracker.Clear();
 
-            await db.Journals.Where(j => j.SubmittedById == user.Id)
-                .ExecuteUpdateAsync(s => s.SetProperty(j => j.SubmittedById, tombstone.Id), ct);
-            await db.ProjectEvents.Where(e => e.UserId == user.Id)
-                .ExecuteUpdateAsync(s => s.SetProperty(e => e.UserId, (Guid?)null), ct);
-            await db.Releases.Where(r => r.UploaderId == user.Id)
-                .ExecuteUpdateAsync(s => s.SetProperty(r => r.UploaderId, (Guid?)null), ct);
-            await db.Files.Where(f => f.UploaderId == user.Id)
-                .ExecuteUpdateAsync(s => s.SetProperty(f => f.UploaderId, (Guid?)null), ct);
-            await db.RoleInvitations.Where(i => i.InvitedById == user.Id)
-                .ExecuteUpdateAsync(s => s.SetProperty(i => i.InvitedById, (Guid?)null), ct);
-            await db.UsernameChanges.Where(c => c.ChangedById == user.Id)
-                .ExecuteUpdateAsync(s => s.SetProperty(c => c.ChangedById, (Guid?)null), ct);
-
-            // Explicit deletes rather than trusting each database's cascade settings.
-            await db.UserEvents.Where(e => e.UserId == user.Id).ExecuteDeleteAsync(ct);
-            await db.UserEmails.Where(e => e.UserId == user.Id).ExecuteDeleteAsync(ct);
-            await db.ApiTokens.Where(t => t.UserId == user.Id).ExecuteDeleteAsync(ct);
-            await db.RecoveryCodes.Where(r => r.UserId == user.Id).ExecuteDeleteAsync(ct);
-            await db.RoleInvitations.Where(i => i.UserId == user.Id).ExecuteDeleteAsync(ct);
-            await db.Roles.Where(r => r.UserId == user.Id).ExecuteDeleteAsync(ct);
-            await db.UsernameChanges.Where(c => c.UserId == user.Id).ExecuteDeleteAsync(ct);
-            await db.SentEmails.Where(m => m.UserId == user.Id).ExecuteDeleteAsync(ct);
-            await UsernameScrubber.ScrubAsync(db, user.Username, ct);
-            await db.Users.Where(u => u.Id == user.Id).ExecuteDeleteAsync(ct);
+            // The user sees the same outcome either way: a legal hold is never revealed by a refusal.
+            if (sealedUnderHold) await SealAsync(db, user.Id, now, ct);
+            else await EraseAsync(db, user.Id, user.Username, tombstone.Id, ct);
             await tx.CommitAsync(ct);
         }
-        log.LogInformation("An account was deleted at its owner's request");
+        log.LogInformation(sealedUnderHold
+            ? "An account was deleted at its owner's request; a legal hold keeps its records sealed until the hold ends"
+            : "An account was deleted at its owner's request");
         // Roles vanished with no journal row (warehouse writes none), so tell this node's page cache directly.
         changes.Publish(projects);
+    }
+
+    /// <summary>
+    /// Deletion while a legal hold covers the account: it stops working and disappears from the site at
+    /// once (no sign-in, no session, no token, no role, no pending invitation), and its credentials go,
+    /// because nothing ever discloses them. Everything the hold is for (addresses, events, journal
+    /// attribution, username changes, sent-mail records) stays, sealed, until retention finds the account
+    /// no longer held and erases it (<see cref="EraseAsync"/>).
+    /// </summary>
+    public static async Task SealAsync(CheeseshopDb db, Guid userId, DateTime now, CancellationToken ct)
+    {
+        await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(s => s
+            .SetProperty(u => u.DeletedAt, now)
+            .SetProperty(u => u.IsActive, false)
+            .SetProperty(u => u.PasswordHash, (string?)null)
+            .SetProperty(u => u.TotpSecretProtected, (string?)null)
+            .SetProperty(u => u.TotpLastStep, (long?)null)
+            .SetProperty(u => u.SecurityStamp, Guid.NewGuid().ToString("N")), ct);
+        // An empty hash matches no presented token; the row stays for its description and dates.
+        await db.ApiTokens.Where(t => t.UserId == userId).ExecuteUpdateAsync(s => s.SetProperty(t => t.SecretHash, Array.Empty<byte>()), ct);
+        await db.RecoveryCodes.Where(r => r.UserId == userId).ExecuteDeleteAsync(ct);
+        await db.RoleInvitations.Where(i => i.UserId == userId).ExecuteDeleteAsync(ct);
+        await db.RoleInvitations.Where(i => i.InvitedById == userId)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.InvitedById, (Guid?)null), ct);
+        await db.Roles.Where(r => r.UserId == userId).ExecuteDeleteAsync(ct);
+    }
+
+    /// <summary>
+    /// Erases an account's personal data: public history is handed to the tombstone, everything personal
+    /// is deleted. Used at once by a deletion without a hold, and by retention for a sealed account once
+    /// no hold remains. Runs inside the caller's transaction.
+    /// </summary>
+    public static async Task EraseAsync(CheeseshopDb db, Guid userId, string username, Guid tombstoneId, CancellationToken ct)
+    {
+        await db.Journals.Where(j => j.SubmittedById == userId)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.SubmittedById, tombstoneId), ct);
+        await db.ProjectEvents.Where(e => e.UserId == userId)
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.UserId, (Guid?)null), ct);
+        await db.Releases.Where(r => r.UploaderId == userId)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.UploaderId, (Guid?)null), ct);
+        await db.Files.Where(f => f.UploaderId == userId)
+            .ExecuteUpdateAsync(s => s.SetProperty(f => f.UploaderId, (Guid?)null), ct);
+        await db.RoleInvitations.Where(i => i.InvitedById == userId)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.InvitedById, (Guid?)null), ct);
+        await db.UsernameChanges.Where(c => c.ChangedById == userId)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.ChangedById, (Guid?)null), ct);
+        // The record of a user's own data request needs no name once the account is gone; a legal
+        // request's record keeps the name it was made under (it is what was disclosed, about whom).
+        await db.LegalRequestSubjects.Where(s => s.UserId == userId && s.LegalRequest!.Kind == Core.Disclosure.RequestKinds.DataSubject)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Username, Usernames.Tombstone), ct);
+        await db.LegalRequestSubjects.Where(s => s.UserId == userId)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.UserId, (Guid?)null), ct);
+
+        // Explicit deletes rather than trusting each database's cascade settings.
+        await db.UserEvents.Where(e => e.UserId == userId).ExecuteDeleteAsync(ct);
+        await db.UserEmails.Where(e => e.UserId == userId).ExecuteDeleteAsync(ct);
+        await db.ApiTokens.Where(t => t.UserId == userId).ExecuteDeleteAsync(ct);
+        await db.RecoveryCodes.Where(r => r.UserId == userId).ExecuteDeleteAsync(ct);
+        await db.RoleInvitations.Where(i => i.UserId == userId).ExecuteDeleteAsync(ct);
+        await db.Roles.Where(r => r.UserId == userId).ExecuteDeleteAsync(ct);
+        await db.UsernameChanges.Where(c => c.UserId == userId).ExecuteDeleteAsync(ct);
+        await db.SentEmails.Where(m => m.UserId == userId).ExecuteDeleteAsync(ct);
+        await UsernameScrubber.ScrubAsync(db, username, ct);
+        await db.Users.Where(u => u.Id == userId).ExecuteDeleteAsync(ct);
     }
 
     private async Task EnsureNotSoleOwnerAsync(Guid userId, CancellationToken ct)

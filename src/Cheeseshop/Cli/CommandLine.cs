@@ -31,6 +31,8 @@ public static class CommandLine
         root.Subcommands.Add(PrivacyCommands.Retention());
         root.Subcommands.Add(PrivacyCommands.Holds());
         root.Subcommands.Add(StatsCommands.Build());
+        root.Subcommands.Add(LegalCommands.Build());
+        root.Subcommands.Add(TransparencyCommands.Build());
         return await root.Parse(args).InvokeAsync();
     }
 

@@ -27,6 +27,7 @@ public static class UsersCommands
         }, ct));
         users.Subcommands.Add(create);
         users.Subcommands.Add(UsersRenameCommand.Build());
+        users.Subcommands.Add(UsersExportCommand.Build());
         return users;
     }
 }

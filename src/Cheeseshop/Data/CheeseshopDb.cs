@@ -32,6 +32,9 @@ public abstract class CheeseshopDb(DbContextOptions options) : DbContext(options
     public DbSet<LegalHold> LegalHolds => Set<LegalHold>();
     public DbSet<AdminAuditEntry> AdminAudit => Set<AdminAuditEntry>();
     public DbSet<RetentionRun> RetentionRuns => Set<RetentionRun>();
+    public DbSet<LegalRequest> LegalRequests => Set<LegalRequest>();
+    public DbSet<LegalRequestSubject> LegalRequestSubjects => Set<LegalRequestSubject>();
+    public DbSet<DisclosureRecord> Disclosures => Set<DisclosureRecord>();
 
     // ---- Download statistics (Downloads/) ----
     public DbSet<DownloadEventRecord> DownloadEvents => Set<DownloadEventRecord>();
@@ -124,6 +127,31 @@ public abstract class CheeseshopDb(DbContextOptions options) : DbContext(options
         });
         b.Entity<RetentionRun>(e => e.HasIndex(x => x.StartedAt));
         MapDownloads(b);
+        MapLegal(b);
+    }
+
+    /// <summary>Legal requests, their subjects and the packages produced (src/Cheeseshop/Disclosure).</summary>
+    private static void MapLegal(ModelBuilder b)
+    {
+        b.Entity<LegalRequest>(e =>
+        {
+            e.HasIndex(x => x.Received);
+            e.HasIndex(x => x.ClosedAt);
+        });
+        b.Entity<LegalRequestSubject>(e =>
+        {
+            e.HasIndex(x => x.UserId);
+            e.HasIndex(x => new { x.NoticeStatus, x.NoticeDue });
+            e.HasOne(x => x.LegalRequest).WithMany(r => r.Subjects).HasForeignKey(x => x.LegalRequestId).OnDelete(DeleteBehavior.Cascade);
+            // The record of a request outlives the account; the username it was made under stays.
+            e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.SetNull);
+        });
+        b.Entity<DisclosureRecord>(e =>
+        {
+            e.ToTable("disclosures");
+            e.HasIndex(x => x.LegalRequestId);
+            e.HasOne<LegalRequest>().WithMany().HasForeignKey(x => x.LegalRequestId).OnDelete(DeleteBehavior.Cascade);
+        });
     }
 
     // ---- Download statistics (Downloads/) ----

@@ -6,6 +6,7 @@ using Cheeseshop.Auth;
 using Cheeseshop.Configuration;
 using Cheeseshop.Data;
 using Cheeseshop.Downloads;
+using Cheeseshop.Disclosure;
 using Cheeseshop.Index;
 using Cheeseshop.Privacy;
 using Cheeseshop.Storage;
@@ -27,6 +28,8 @@ public static class CheeseshopServices
         services.AddScoped<IRetentionTask, ExpiredInvitationRetention>();
         services.AddScoped<IRetentionTask, RetentionRunRetention>();
         services.AddScoped<IRetentionTask, AdminAuditRetention>();
+        services.AddScoped<IRetentionTask, SealedAccountRetention>();
+        services.AddScoped<IRetentionTask, LegalRequestRetention>();
         services.AddScoped<RetentionService>();
         services.AddScoped<LegalHoldService>();
         return services;
@@ -58,6 +61,7 @@ public static class CheeseshopServices
         services.AddRetention();
         services.AddDownloads(options);
         services.AddAccounts(options, dataDir);
+        services.AddDisclosure(options);
         return services;
     }
 }

@@ -35,6 +35,7 @@ public static class ServerHost
         builder.Services.AddCheeseshop(options);
         builder.Services.AddHostedService<JournalWatcher>();
         builder.Services.AddHostedService<RetentionJob>();
+        builder.Services.AddHostedService<LegalNoticeJob>();
         builder.Services.AddAccountPages();
 
         builder.Services.Configure<ForwardedHeadersOptions>(o => ConfigureProxies(o, options));
@@ -52,6 +53,7 @@ public static class ServerHost
         app.MapXmlRpc();
         app.MapDownloadStats();
         app.MapAccountPages();
+        app.MapTransparency();
         app.MapGet("/", () => Results.Text("Cheeseshop: a Python package index. Simple API at /simple/, uploads at /legacy/.\n"));
         return app;
     }

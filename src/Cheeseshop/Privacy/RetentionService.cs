@@ -17,13 +17,15 @@ public sealed record RetentionReport(DateTime AsOf, bool DryRun, IReadOnlyList<(
 /// </summary>
 public sealed class RetentionService(CheeseshopDb db, IEnumerable<IRetentionTask> tasks, CheeseshopOptions options, ILogger<RetentionService> log)
 {
-    /// <summary>Events go before the addresses they point at, so an address freed by them goes in the same run.</summary>
+    /// <summary>Events go before the addresses they point at, so an address freed by them goes in the same run;
+    /// sealed accounts go first, so their events and addresses follow in the same run.</summary>
     private static readonly string[] Order =
     [
+        RetentionPolicy.DeletedHeldAccounts,
         RetentionPolicy.LoginFailureEvents, RetentionPolicy.UserEvents, RetentionPolicy.ProjectEvents,
         RetentionPolicy.SentEmail, RetentionPolicy.UnverifiedAccounts, RetentionPolicy.ExpiredInvitations,
         RetentionPolicy.DownloadEvents, RetentionPolicy.RawIpAddress, RetentionPolicy.UnreferencedIpAddress,
-        RetentionPolicy.RetentionRuns, RetentionPolicy.AdminAudit,
+        RetentionPolicy.RetentionRuns, RetentionPolicy.LegalRequests, RetentionPolicy.AdminAudit,
     ];
 
     public IReadOnlyList<RetentionRule> Rules => RetentionPolicy.Configure(options.Retention);

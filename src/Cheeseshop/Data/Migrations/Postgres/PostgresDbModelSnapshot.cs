@@ -221,6 +221,65 @@ namespace Cheeseshop.Data.Migrations.Postgres
                     b.ToTable("download_daily_series", (string)null);
                 });
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.DisclosureRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("Bytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("bytes");
+
+                    b.Property<string>("Categories")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("categories");
+
+                    b.Property<string>("CountsJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("counts_json");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("file_name");
+
+                    b.Property<long>("LegalRequestId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("legal_request_id");
+
+                    b.Property<DateTime>("ProducedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("produced_at");
+
+                    b.Property<string>("ProducedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("produced_by");
+
+                    b.Property<DateTime>("RecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("sha256");
+
+                    b.HasKey("Id")
+                        .HasName("pk_disclosures");
+
+                    b.HasIndex("LegalRequestId")
+                        .HasDatabaseName("ix_disclosures_legal_request_id");
+
+                    b.ToTable("disclosures", (string)null);
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.DownloadAgent", b =>
                 {
                     b.Property<long>("Id")
@@ -597,6 +656,154 @@ namespace Cheeseshop.Data.Migrations.Postgres
                         .HasDatabaseName("ix_legal_holds_user_id");
 
                     b.ToTable("legal_holds", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.LegalRequest", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Authority")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("authority");
+
+                    b.Property<string>("Categories")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("categories");
+
+                    b.Property<string>("CloseNote")
+                        .HasColumnType("text")
+                        .HasColumnName("close_note");
+
+                    b.Property<DateTime?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closed_at");
+
+                    b.Property<string>("ClosedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("closed_by");
+
+                    b.Property<DateTime>("Created")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("created_by");
+
+                    b.Property<DateTime>("Due")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("kind");
+
+                    b.Property<DateTime?>("NondisclosureUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("nondisclosure_until");
+
+                    b.Property<string>("Note")
+                        .HasColumnType("text")
+                        .HasColumnName("note");
+
+                    b.Property<string>("Origin")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("origin");
+
+                    b.Property<string>("Outcome")
+                        .HasColumnType("text")
+                        .HasColumnName("outcome");
+
+                    b.Property<DateTime>("Received")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received");
+
+                    b.Property<string>("Reference")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("reference");
+
+                    b.Property<DateTime?>("ScopeFrom")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("scope_from");
+
+                    b.Property<DateTime?>("ScopeTo")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("scope_to");
+
+                    b.HasKey("Id")
+                        .HasName("pk_legal_requests");
+
+                    b.HasIndex("ClosedAt")
+                        .HasDatabaseName("ix_legal_requests_closed_at");
+
+                    b.HasIndex("Received")
+                        .HasDatabaseName("ix_legal_requests_received");
+
+                    b.ToTable("legal_requests", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.LegalRequestSubject", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("LegalRequestId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("legal_request_id");
+
+                    b.Property<bool>("NoticeDelayed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("notice_delayed");
+
+                    b.Property<DateTime?>("NoticeDue")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("notice_due");
+
+                    b.Property<DateTime?>("NoticeSentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("notice_sent_at");
+
+                    b.Property<string>("NoticeStatus")
+                        .HasColumnType("text")
+                        .HasColumnName("notice_status");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("Username")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("username");
+
+                    b.HasKey("Id")
+                        .HasName("pk_legal_request_subjects");
+
+                    b.HasIndex("LegalRequestId")
+                        .HasDatabaseName("ix_legal_request_subjects_legal_request_id");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_legal_request_subjects_user_id");
+
+                    b.HasIndex("NoticeStatus", "NoticeDue")
+                        .HasDatabaseName("ix_legal_request_subjects_notice_status_notice_due");
+
+                    b.ToTable("legal_request_subjects", (string)null);
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.Project", b =>
@@ -1414,6 +1621,16 @@ namespace Cheeseshop.Data.Migrations.Postgres
                     b.Navigation("User");
                 });
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.DisclosureRecord", b =>
+                {
+                    b.HasOne("Cheeseshop.Data.Entities.LegalRequest", null)
+                        .WithMany()
+                        .HasForeignKey("LegalRequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_disclosures_legal_requests_legal_request_id");
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.JournalEntry", b =>
                 {
                     b.HasOne("Cheeseshop.Data.Entities.User", null)
@@ -1421,6 +1638,24 @@ namespace Cheeseshop.Data.Migrations.Postgres
                         .HasForeignKey("SubmittedById")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_journals_users_submitted_by_id");
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.LegalRequestSubject", b =>
+                {
+                    b.HasOne("Cheeseshop.Data.Entities.LegalRequest", "LegalRequest")
+                        .WithMany("Subjects")
+                        .HasForeignKey("LegalRequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_legal_request_subjects_legal_requests_legal_request_id");
+
+                    b.HasOne("Cheeseshop.Data.Entities.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_legal_request_subjects_users_user_id");
+
+                    b.Navigation("LegalRequest");
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.ProjectEvent", b =>
@@ -1594,6 +1829,11 @@ namespace Cheeseshop.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_username_changes_users_user_id");
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.LegalRequest", b =>
+                {
+                    b.Navigation("Subjects");
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.Project", b =>

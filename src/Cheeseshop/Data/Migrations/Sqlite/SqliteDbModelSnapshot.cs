@@ -210,6 +210,63 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                     b.ToTable("download_daily_series", (string)null);
                 });
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.DisclosureRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Bytes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("bytes");
+
+                    b.Property<string>("Categories")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("categories");
+
+                    b.Property<string>("CountsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("counts_json");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("file_name");
+
+                    b.Property<long>("LegalRequestId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("legal_request_id");
+
+                    b.Property<DateTime>("ProducedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("produced_at");
+
+                    b.Property<string>("ProducedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("produced_by");
+
+                    b.Property<DateTime>("RecordedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sha256");
+
+                    b.HasKey("Id")
+                        .HasName("pk_disclosures");
+
+                    b.HasIndex("LegalRequestId")
+                        .HasDatabaseName("ix_disclosures_legal_request_id");
+
+                    b.ToTable("disclosures", (string)null);
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.DownloadAgent", b =>
                 {
                     b.Property<long>("Id")
@@ -574,6 +631,150 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_legal_holds_user_id");
 
                     b.ToTable("legal_holds", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.LegalRequest", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Authority")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("authority");
+
+                    b.Property<string>("Categories")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("categories");
+
+                    b.Property<string>("CloseNote")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("close_note");
+
+                    b.Property<DateTime?>("ClosedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("closed_at");
+
+                    b.Property<string>("ClosedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("closed_by");
+
+                    b.Property<DateTime>("Created")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<DateTime>("Due")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("due");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<DateTime?>("NondisclosureUntil")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("nondisclosure_until");
+
+                    b.Property<string>("Note")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("note");
+
+                    b.Property<string>("Origin")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("origin");
+
+                    b.Property<string>("Outcome")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("outcome");
+
+                    b.Property<DateTime>("Received")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("received");
+
+                    b.Property<string>("Reference")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reference");
+
+                    b.Property<DateTime?>("ScopeFrom")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("scope_from");
+
+                    b.Property<DateTime?>("ScopeTo")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("scope_to");
+
+                    b.HasKey("Id")
+                        .HasName("pk_legal_requests");
+
+                    b.HasIndex("ClosedAt")
+                        .HasDatabaseName("ix_legal_requests_closed_at");
+
+                    b.HasIndex("Received")
+                        .HasDatabaseName("ix_legal_requests_received");
+
+                    b.ToTable("legal_requests", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.LegalRequestSubject", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("LegalRequestId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("legal_request_id");
+
+                    b.Property<bool>("NoticeDelayed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("notice_delayed");
+
+                    b.Property<DateTime?>("NoticeDue")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("notice_due");
+
+                    b.Property<DateTime?>("NoticeSentAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("notice_sent_at");
+
+                    b.Property<string>("NoticeStatus")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("notice_status");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("Username")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("username");
+
+                    b.HasKey("Id")
+                        .HasName("pk_legal_request_subjects");
+
+                    b.HasIndex("LegalRequestId")
+                        .HasDatabaseName("ix_legal_request_subjects_legal_request_id");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_legal_request_subjects_user_id");
+
+                    b.HasIndex("NoticeStatus", "NoticeDue")
+                        .HasDatabaseName("ix_legal_request_subjects_notice_status_notice_due");
+
+                    b.ToTable("legal_request_subjects", (string)null);
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.Project", b =>
@@ -1369,6 +1570,16 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                     b.Navigation("User");
                 });
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.DisclosureRecord", b =>
+                {
+                    b.HasOne("Cheeseshop.Data.Entities.LegalRequest", null)
+                        .WithMany()
+                        .HasForeignKey("LegalRequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_disclosures_legal_requests_legal_request_id");
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.JournalEntry", b =>
                 {
                     b.HasOne("Cheeseshop.Data.Entities.User", null)
@@ -1376,6 +1587,24 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                         .HasForeignKey("SubmittedById")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_journals_users_submitted_by_id");
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.LegalRequestSubject", b =>
+                {
+                    b.HasOne("Cheeseshop.Data.Entities.LegalRequest", "LegalRequest")
+                        .WithMany("Subjects")
+                        .HasForeignKey("LegalRequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_legal_request_subjects_legal_requests_legal_request_id");
+
+                    b.HasOne("Cheeseshop.Data.Entities.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_legal_request_subjects_users_user_id");
+
+                    b.Navigation("LegalRequest");
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.ProjectEvent", b =>
@@ -1549,6 +1778,11 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_username_changes_users_user_id");
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.LegalRequest", b =>
+                {
+                    b.Navigation("Subjects");
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.Project", b =>

@@ -1,0 +1,113 @@
+using System.Text;
+using System.Text.Json;
+using Cheeseshop.Core.Downloads;
+
+namespace Cheeseshop.Core.Disclosure;
+
+/// <summary>An event's additional JSON as a package may show it.</summary>
+/// <param name="Details">Only the allowlisted keys, sorted, as compact JSON.</param>
+/// <param name="Actor">Who caused the event when the event says so (submitted_by, changed_by).</param>
+public sealed record EventDetailsView(string? UserAgent, string? CountryCode, string Details, string? Actor);
+
+/// <summary>
+/// Minimisation of event details by allowlist: only keys known to describe what happened pass (the
+/// email address that was added, the role, the project, the filename, ...). Anything else, including
+/// keys added to events in the future, stays out until someone decides it belongs here.
+/// </summary>
+public static class EventDetails
+{
+    /// <summary>Keys of additional JSON that may appear in a package. Usernames of other users appear, as public pages show them.</summary>
+    public static IReadOnlySet<string> AllowedKeys { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "email", "primary", "old_primary", "new_primary", "method", "old", "new", "changed_by", "submitted_by",
+        "project_name", "role_name", "target_user", "description", "user", "filename", "to_email", "subject",
+        "reason", "two_factor_method", "two_factor_label", "created_by", "canonical_version", "authenticated_by",
+    };
+
+    public static EventDetailsView Read(string? additionalJson)
+    {
+        if (string.IsNullOrWhiteSpace(additionalJson)) return new EventDetailsView(null, null, "{}", null);
+        // One pass with a reader over the UTF-8 text: the allowlisted top-level scalars are copied as they
+        // are written (their JSON text, escapes included), sorted by key, into a compact object.
+        var bytes = System.Buffers.ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(additionalJson.Length));
+        try
+        {
+            var length = Encoding.UTF8.GetBytes(additionalJson, bytes);
+            var reader = new Utf8JsonReader(bytes.AsSpan(0, length));
+            string? ua = null, country = null, actor = null;
+            List<(string Key, string Json)>? kept = null;
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return new EventDetailsView(null, null, "{}", null);
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var key = reader.GetString()!;
+                if (!reader.Read()) break;
+                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                {
+                    reader.Skip();
+                    continue;
+                }
+                var isString = reader.TokenType == JsonTokenType.String;
+                if (key == "user_agent" && isString) ua = reader.GetString();
+                else if (key == "country_code" && isString) country = reader.GetString();
+                else if (AllowedKeys.Contains(key))
+                {
+                    var raw = Encoding.UTF8.GetString(reader.ValueSpan);
+                    (kept ??= []).Add((key, isString ? "\"" + raw + "\"" : raw));
+                }
+                if (isString && key is "submitted_by" or "changed_by") actor ??= reader.GetString();
+            }
+            if (kept is null) return new EventDetailsView(ua, country, "{}", actor);
+            kept.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
+            var text = new StringBuilder("{");
+            for (var i = 0; i < kept.Count; i++)
+            {
+                if (i > 0) text.Append(',');
+                // Allowlisted keys are plain ASCII identifiers: no escaping needed.
+                text.Append('"').Append(kept[i].Key).Append("\":").Append(kept[i].Json);
+            }
+            return new EventDetailsView(ua, country, text.Append('}').ToString(), actor);
+        }
+        catch (JsonException)
+        {
+            // A malformed row discloses nothing rather than failing the whole package.
+            return new EventDetailsView(null, null, "{}", null);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(bytes);
+        }
+    }
+
+    /// <summary>
+    /// Account events that someone else may have caused without the event saying who: an email sent to
+    /// the account (an Owner's invitation sends one) and a password-reset request (anyone can ask for one).
+    /// Their recorded client is shown only when the same address is also in the subject's own events.
+    /// </summary>
+    public static IReadOnlySet<string> IndirectTags { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        Audit.EventTags.Account.EmailSent, Audit.EventTags.Account.PasswordResetRequested,
+    };
+
+    /// <summary>
+    /// True when the event names someone other than the subject as its cause: the recorded client (IP
+    /// address, user agent, country) is then that person's, and is withheld. An event on the subject's
+    /// own account normally has no actor, or the subject as actor.
+    /// </summary>
+    public static bool CausedByAnother(EventDetailsView view, IEnumerable<string> subjectNames) =>
+        view.Actor is { } actor && !subjectNames.Any(n => string.Equals(n, actor, StringComparison.OrdinalIgnoreCase));
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string?, string?, string?)> ParsedAgents = new(StringComparer.Ordinal);
+
+    /// <summary>The user agent as the download statistics parse it: installer or browser, version, operating system.
+    /// A subject's events repeat a handful of agents, so results are remembered (up to 10,000 agents).</summary>
+    public static (string? Name, string? Version, string? System) ParseUserAgent(string? userAgent)
+    {
+        if (string.IsNullOrEmpty(userAgent)) return (null, null, null);
+        if (ParsedAgents.TryGetValue(userAgent, out var known)) return known;
+        var details = UserAgentParser.Parse(userAgent).Details;
+        var parsed = details is null ? (null, null, null) : (details.Installer?.Name, details.Installer?.Version, details.System?.Name ?? details.Distro?.Name);
+        if (ParsedAgents.Count >= 10_000) ParsedAgents.Clear();
+        ParsedAgents[userAgent] = parsed;
+        return parsed;
+    }
+}

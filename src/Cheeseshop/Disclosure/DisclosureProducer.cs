@@ -1,0 +1,183 @@
+using System.Data;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Cheeseshop.Accounts;
+using Cheeseshop.Core.Disclosure;
+using Cheeseshop.Data;
+using Cheeseshop.Data.Entities;
+using Cheeseshop.Privacy;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Cheeseshop.Disclosure;
+
+/// <summary>A package written and recorded.</summary>
+public sealed record ProductionResult(long RequestId, long DisclosureId, string Path, string Sha256, long Bytes, DateTime ProducedAt,
+    IReadOnlyDictionary<string, SortedDictionary<string, long>> Counts);
+
+/// <summary>
+/// Produces a request's disclosure package: for every subject, the nine categories in order (the ones
+/// not requested say so and hold no files), written table by table while the rows stream from one
+/// consistent snapshot of the database; then report.html, then manifest.json (which lists every file's
+/// SHA-256), all zipped deterministically. The zip is written beside --out under another name and moved
+/// into place only when complete; the disclosure (who, when, the zip's SHA-256, categories and row
+/// counts) is recorded with an audit row. Nothing is left behind on failure.
+/// </summary>
+public sealed class DisclosureProducer(
+    CheeseshopDb db, IEnumerable<ICategoryGenerator> generators, RetentionService retention, DisclosureOptions options,
+    AccountLinks links, LegalAudit audit, TimeProvider clock, ILogger<DisclosureProducer> log)
+{
+    /// <summary>Checks --out before any work: its folder must exist, and an existing file needs --force.</summary>
+    public static string CheckOutPath(string? outPath, bool force)
+    {
+        if (string.IsNullOrWhiteSpace(outPath)) throw new DisclosureInputException("--out FILE.zip is required.");
+        string full;
+        try { full = Path.GetFullPath(outPath); }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            throw new DisclosureInputException($"--out '{outPath}' is not a usable path: {e.Message}");
+        }
+        var folder = Path.GetDirectoryName(full);
+        if (folder is null || !Directory.Exists(folder)) throw new DisclosureInputException($"--out {outPath}: the folder {folder} does not exist.");
+        if (Directory.Exists(full)) throw new DisclosureInputException($"--out {outPath} is a folder; name the zip file to write.");
+        if (File.Exists(full) && !force) throw new DisclosureInputException($"--out {outPath} already exists; pass --force to replace it.");
+        return full;
+    }
+
+    public async Task<ProductionResult> ProduceAsync(long requestId, string outPath, DateTime? asOf, bool force, string actor, CancellationToken ct)
+    {
+        var full = CheckOutPath(outPath, force);
+        var request = await db.LegalRequests.AsNoTracking().Include(r => r.Subjects).FirstOrDefaultAsync(r => r.Id == requestId, ct)
+                      ?? throw new DisclosureInputException($"There is no legal request {requestId}.");
+        if (!RequestKinds.Produces(request.Kind))
+            throw new DisclosureInputException($"Request {requestId} is a preservation request: it holds the subjects' records and produces nothing. Record the demand that follows it as a new request.");
+        if (request.ClosedAt is { } closedAt)
+            throw new DisclosureInputException($"Request {requestId} was closed on {LegalDates.Short(closedAt)}: its holds are released, so it can no longer be produced. Record a new request.");
+
+        // Microseconds, as PostgreSQL keeps them: the recorded time then reproduces the same package.
+        var now = asOf ?? clock.GetUtcNow().UtcDateTime;
+        var producedAt = new DateTime(now.Ticks - now.Ticks % 10, DateTimeKind.Utc);
+        var requested = Core.Disclosure.Categories.Split(request.Categories);
+        var byKey = generators.ToDictionary(g => g.Key);
+        var windows = RetentionWindows.From(retention.Rules);
+
+        var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+        var zipTemp = $"{full}.partial-{token}.zip";
+        using var workspace = new PackageWorkspace($"{full}.partial-{token}");
+        try
+        {
+            var subjects = new List<ManifestSubject>();
+            var counts = new SortedDictionary<string, SortedDictionary<string, long>>(StringComparer.Ordinal);
+            await using (var snapshot = await BeginSnapshotAsync(ct))
+            {
+                var index = 0;
+                foreach (var subject in request.Subjects.OrderBy(s => s.Id))
+                {
+                    var folder = $"subjects/{++index:D2}-{subject.Username}";
+                    var user = subject.UserId is { } id ? await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, ct) : null;
+                    var rows = counts[subject.Username] = new SortedDictionary<string, long>(StringComparer.Ordinal);
+                    var scope = user is null ? null : await SubjectScope.LoadAsync(db, user, request.ScopeFrom, request.ScopeTo, producedAt, windows, ct);
+                    var categories = new List<ManifestCategory>();
+                    foreach (var category in Core.Disclosure.Categories.All)
+                    {
+                        if (!requested.Contains(category.Key))
+                        {
+                            categories.Add(new ManifestCategory(category, false, false, CategoryStatements.NotRequested, []));
+                            continue;
+                        }
+                        if (scope is null)
+                        {
+                            categories.Add(new ManifestCategory(category, true, false,
+                                $"Nothing is held: the account '{subject.Username}' was erased after the request was recorded, as no legal hold kept it.", []));
+                            rows[category.Key] = 0;
+                            continue;
+                        }
+                        var outcome = await byKey[category.Key].GenerateAsync(scope, workspace.For(folder, category), ct);
+                        var tables = workspace.Tables.GetValueOrDefault((folder, category.Key)) ?? [];
+                        categories.Add(new ManifestCategory(category, true, outcome.Held, outcome.Statement,
+                            tables.SelectMany(t => new[] { t.Csv, t.Json }).ToList()));
+                        rows[category.Key] = tables.Sum(t => t.Rows);
+                    }
+                    subjects.Add(new ManifestSubject(subject.Username, subject.UserId, folder, categories));
+                }
+                await snapshot.CommitAsync(ct);
+            }
+
+            var manifest = new DisclosureManifest(
+                new ManifestRequest(request.Id, request.Kind, request.Authority, request.Reference, request.Received, request.Due,
+                    request.ScopeFrom, request.ScopeTo, requested),
+                producedAt, options.InstanceName, links.Absolute("/"), subjects, null);
+            var reportFile = Path.Combine(workspace.Root, "report.html");
+            string reportSha;
+            using (var file = File.Create(reportFile))
+            using (var hashing = new HashingStream(file, leaveOpen: true))
+            {
+                using (var text = new StreamWriter(hashing, new UTF8Encoding(false), 65536, leaveOpen: true))
+                    DisclosureReportHtml.Write(text, manifest, workspace.Tables);
+                reportSha = hashing.Sha256Hex;
+            }
+            manifest = manifest with { Report = new PackageFile("report.html", reportSha, 0) };
+
+            string sha256;
+            long bytes;
+            using (var file = File.Create(zipTemp))
+            using (var hashing = new HashingStream(file, leaveOpen: true))
+            {
+                using (var zip = new DeterministicZipWriter(hashing, producedAt))
+                {
+                    zip.Add("manifest.json", manifest.ToJson());
+                    using (var report = File.OpenRead(reportFile)) zip.Add("report.html", report);
+                    foreach (var (pathInZip, tableFile) in workspace.Entries)
+                    {
+                        using var content = File.OpenRead(tableFile);
+                        zip.Add(pathInZip, content);
+                    }
+                    zip.Finish();
+                }
+                sha256 = hashing.Sha256Hex;
+                bytes = hashing.BytesWritten;
+                file.Flush(flushToDisk: true);
+            }
+
+            File.Move(zipTemp, full, overwrite: force);
+            var record = new DisclosureRecord
+            {
+                LegalRequestId = request.Id, ProducedAt = producedAt, RecordedAt = clock.GetUtcNow().UtcDateTime, ProducedBy = actor,
+                Sha256 = sha256, Bytes = bytes, FileName = Path.GetFileName(full), Categories = Core.Disclosure.Categories.Join(requested),
+                CountsJson = JsonSerializer.Serialize(counts),
+            };
+            try
+            {
+                db.Disclosures.Add(record);
+                await db.SaveChangesAsync(ct);
+                audit.Add(actor, "legal.produce", request.Id, new
+                {
+                    disclosure_id = record.Id, sha256, bytes, file = record.FileName, produced_at = LegalDates.Instant(producedAt),
+                    categories = record.Categories, rows = counts,
+                });
+                await db.SaveChangesAsync(ct);
+            }
+            catch
+            {
+                // An unrecorded package must not exist: the record is what proves what was sent.
+                File.Delete(full);
+                throw;
+            }
+            log.LogInformation("Produced the package of legal request {Request}: {Bytes} bytes, sha256 {Sha256}", request.Id, bytes, sha256);
+            return new ProductionResult(request.Id, record.Id, full, sha256, bytes, producedAt, counts);
+        }
+        finally
+        {
+            if (File.Exists(zipTemp)) File.Delete(zipTemp);
+        }
+    }
+
+    /// <summary>
+    /// One snapshot for the whole package, so its categories agree with each other even while the site
+    /// keeps changing. PostgreSQL: REPEATABLE READ. SQLite: a deferred read transaction (WAL gives it a
+    /// snapshot at its first read), which unlike the default BEGIN IMMEDIATE does not stop writers.
+    /// </summary>
+    private Task<IDbContextTransaction> BeginSnapshotAsync(CancellationToken ct) =>
+        db.Database.BeginTransactionAsync(db.IsPostgres ? IsolationLevel.RepeatableRead : IsolationLevel.ReadUncommitted, ct);
+}

@@ -1,0 +1,37 @@
+using Cheeseshop.Configuration;
+using Cheeseshop.Disclosure.Generators;
+
+namespace Cheeseshop.Disclosure;
+
+public static class DisclosureServices
+{
+    /// <summary>Legal requests, the nine category generators, packages, notices, data exports and the transparency report.</summary>
+    public static IServiceCollection AddDisclosure(this IServiceCollection services, CheeseshopOptions options)
+    {
+        var disclosure = new DisclosureOptions();
+        AppConfiguration.Load(options.DataDir).Config.GetSection(DisclosureOptions.Section).Bind(disclosure);
+        if (string.IsNullOrWhiteSpace(disclosure.InstanceName) || disclosure.InstanceName.Any(char.IsControl) || disclosure.InstanceName.Length > 100)
+            throw new System.ComponentModel.DataAnnotations.ValidationException(
+                "Disclosure:InstanceName must be 1 to 100 characters without control characters.");
+        services.AddSingleton(disclosure);
+
+        services.AddScoped<LegalAudit>();
+        services.AddScoped<LegalNoticeService>();
+        services.AddScoped<LegalRequestService>();
+        services.AddScoped<DisclosureProducer>();
+        services.AddScoped<DataExportService>();
+        services.AddScoped<TransparencyService>();
+
+        // In package order; each generator names its category key.
+        services.AddScoped<ICategoryGenerator, NamesGenerator>();
+        services.AddScoped<ICategoryGenerator, AddressesGenerator>();
+        services.AddScoped<ICategoryGenerator, ConnectionRecordsGenerator>();
+        services.AddScoped<ICategoryGenerator, SessionsGenerator>();
+        services.AddScoped<ICategoryGenerator, LengthOfServiceGenerator>();
+        services.AddScoped<ICategoryGenerator, InstrumentNumbersGenerator>();
+        services.AddScoped<ICategoryGenerator, PaymentGenerator>();
+        services.AddScoped<ICategoryGenerator, PackagesGenerator>();
+        services.AddScoped<ICategoryGenerator, DownloadLogsGenerator>();
+        return services;
+    }
+}

@@ -1,0 +1,54 @@
+using Cheeseshop.Core.Audit;
+using Cheeseshop.Core.Disclosure;
+using Microsoft.EntityFrameworkCore;
+using static Cheeseshop.Core.Disclosure.TableSpec;
+
+namespace Cheeseshop.Disclosure.Generators;
+
+/// <summary>2. addresses: every email address with primary/verified, and their history from account events. No postal address exists.</summary>
+public sealed class AddressesGenerator : ICategoryGenerator
+{
+    public static readonly TableSpec Emails = new("email-addresses", "The account's email addresses now.",
+    [
+        Text("email", "The address"),
+        Boolean("primary", "Whether mail goes to this address"),
+        Boolean("verified", "Whether the owner proved they receive mail there"),
+    ]);
+
+    public static readonly TableSpec History = new("email-history", "Changes to the addresses, from the account's events.",
+    [
+        Time("time", "When"),
+        Text("event", "What happened (event tag)"),
+        Text("email", "The address concerned"),
+        Text("previous_primary", "For a change of primary address: the address that was primary before"),
+    ]);
+
+    private static readonly string[] Tags =
+    [
+        EventTags.Account.Created, EventTags.Account.EmailAdded, EventTags.Account.EmailRemoved,
+        EventTags.Account.EmailVerified, EventTags.Account.EmailPrimaryChanged,
+    ];
+
+    public string Key => Core.Disclosure.Categories.Addresses;
+
+    public async Task<CategoryOutcome> GenerateAsync(SubjectScope s, CategoryTables tables, CancellationToken ct)
+    {
+        var emails = await s.Db.UserEmails.AsNoTracking().Where(e => e.UserId == s.Id)
+            .OrderByDescending(e => e.IsPrimary).ThenBy(e => e.Email).ThenBy(e => e.Id)
+            .Select(e => new { e.Email, e.IsPrimary, e.IsVerified }).ToListAsync(ct);
+        var current = await tables.WriteAsync(Emails, w =>
+        {
+            foreach (var e in emails) w.Add(e.Email, e.IsPrimary, e.IsVerified);
+        });
+        var history = await tables.WriteAsync(History, async w =>
+        {
+            await foreach (var e in EventRows.UserEvents(s, Tags).WithCancellation(ct))
+            {
+                using var doc = System.Text.Json.JsonDocument.Parse(e.Details.Details);
+                string? Str(string key) => doc.RootElement.TryGetProperty(key, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString() : null;
+                w.Add(e.Time, e.Tag, Str("email") ?? Str("new_primary"), Str("old_primary"));
+            }
+        });
+        return new CategoryOutcome(current.Rows + history.Rows > 0, CategoryStatements.Addresses(current.Rows, history.Rows, s.Windows));
+    }
+}

@@ -1,0 +1,63 @@
+using Cheeseshop.Core.Disclosure;
+using Microsoft.EntityFrameworkCore;
+using static Cheeseshop.Core.Disclosure.TableSpec;
+
+namespace Cheeseshop.Disclosure.Generators;
+
+/// <summary>5. length-of-service: when the account began, its status, and the services it uses (projects, API tokens, two-factor).</summary>
+public sealed class LengthOfServiceGenerator : ICategoryGenerator
+{
+    public static readonly TableSpec Account = new("account-status", "The account's dates and status now.",
+    [
+        Time("date_joined", "When the account was created"),
+        Time("last_login", "The last sign-in or upload"),
+        Text("status", "active, frozen, deactivated, or deleted by its owner and kept under a legal hold"),
+        Boolean("two_factor", "Whether two-factor authentication is on"),
+        Boolean("administrator", "Whether the account administers this index"),
+    ]);
+
+    public static readonly TableSpec Projects = new("projects", "Projects on which the subject holds a role now.",
+    [
+        Text("project", "The project"),
+        Text("role", "Owner or Maintainer"),
+    ]);
+
+    public static readonly TableSpec Tokens = new("api-tokens", "The account's API tokens (used by upload tools). Never their values.",
+    [
+        Text("description", "What the owner called the token"),
+        Text("scope", "The one project it may upload to, or empty for all the subject's projects"),
+        Time("created", "When it was made"),
+        Time("last_used", "When it last authenticated an upload"),
+    ]);
+
+    public string Key => Core.Disclosure.Categories.LengthOfService;
+
+    public async Task<CategoryOutcome> GenerateAsync(SubjectScope s, CategoryTables tables, CancellationToken ct)
+    {
+        var u = s.User;
+        var status = u.DeletedAt is { } deleted ? $"deleted by its owner on {LegalDates.Date(deleted)}; kept sealed under a legal hold"
+            : u.IsFrozen ? "frozen" : !u.IsActive ? "deactivated" : "active";
+        var twoFactor = u.TotpSecretProtected is not null;
+        await tables.WriteAsync(Account, w => w.Add(u.DateJoined, u.LastLogin, status, twoFactor, u.IsAdmin));
+
+        var projects = await s.Db.Roles.AsNoTracking().Where(r => r.UserId == s.Id)
+            .OrderBy(r => r.Project!.NormalizedName).Select(r => new { r.Project!.Name, r.RoleName }).ToListAsync(ct);
+        var projectTable = await tables.WriteAsync(Projects, w =>
+        {
+            foreach (var p in projects) w.Add(p.Name, p.RoleName);
+        });
+
+        // Tokens that existed during the scope: made before its end (a deleted token leaves only its events).
+        var tokens = await (from t in s.Db.ApiTokens.AsNoTracking()
+                            where t.UserId == s.Id && t.Created < s.End
+                            join p in s.Db.Projects on t.ProjectId equals (Guid?)p.Id into scopes
+                            from p in scopes.DefaultIfEmpty()
+                            orderby t.Created, t.Description
+                            select new { t.Description, Scope = p == null ? null : p.Name, t.Created, t.LastUsed }).ToListAsync(ct);
+        var tokenTable = await tables.WriteAsync(Tokens, w =>
+        {
+            foreach (var t in tokens) w.Add(t.Description, t.Scope, t.Created, t.LastUsed);
+        });
+        return new CategoryOutcome(true, CategoryStatements.LengthOfService(u.DateJoined, status, projectTable.Rows, tokenTable.Rows, twoFactor));
+    }
+}
