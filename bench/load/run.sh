@@ -22,8 +22,13 @@ for _ in $(seq 50); do curl -fs http://127.0.0.1:8001/page >/dev/null && break; 
 
 run() { # name, url, wrk args...
   local name=$1; shift
-  # Warm up first (JIT tiers, every project's pages rendered once), then measure.
-  wrk -t1 -c64 -d3s "$@" >/dev/null
+  # Warm up first: JIT tiers, then every project's page rendered once (one wrk thread walks the
+  # projects in order), then measure.
+  wrk -t1 -c64 -d"${WARMUP:-10s}" "$@" >/dev/null
+  local url=$3; shift 4
+  local warm=$(( $1 / 1000 + 5 ))
+  wrk -t1 -c8 -d"${warm}s" -s "$here/warm-all.lua" "$url" -- "$@" >/dev/null
+  set -- -s "$here/random-project.lua" "$url" -- "$@"
   local line; line=$(wrk -t1 -c64 -d"$duration" --latency "$@" | grep RESULT || true)
   printf '%-28s %s\n' "$name" "$line"
 }

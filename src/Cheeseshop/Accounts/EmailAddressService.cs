@@ -52,6 +52,7 @@ public sealed class EmailAddressService(CheeseshopDb db, EventRecorder events, A
         if (!address.IsVerified)
             throw AccountException.Conflict($"Verify {address.Email} (open the link we sent to it) before making it your primary address.");
         var old = user.PrimaryEmail();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         if (old is not null)
         {
             old.IsPrimary = false;
@@ -62,6 +63,7 @@ public sealed class EmailAddressService(CheeseshopDb db, EventRecorder events, A
         await events.UserEventAsync(user.Id, EventTags.Account.EmailPrimaryChanged,
             new { old_primary = old?.Email, new_primary = address.Email }, ct);
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return address.Email;
     }
 

@@ -9,7 +9,9 @@ namespace Cheeseshop.Api;
 /// Rendered pages per project, dropped the moment the project changes: on this node through the
 /// IndexChangeFeed, from other nodes (and the CLI) through the JournalWatcher. One cache entry per
 /// project holds all of its pages, so a hit is one lookup by the project name (no key allocation).
-/// Bounded in projects, so 100,000 projects need not all be in memory; a miss costs one render.
+/// By default every project's pages stay until the project changes, so the cost of a request does not
+/// grow with the index (memory does: about 10 KB a project with every representation rendered);
+/// PageCacheMaxProjects bounds it for an index too large for memory, and a miss costs one render.
 /// A project's entry carries the change token that was current before its data was read, so a render
 /// that races a change expires at once instead of pinning stale bytes.
 /// </summary>
@@ -21,15 +23,19 @@ public sealed class PageCache : IDisposable
     private readonly MemoryCache _cache;
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _tokens = new();
 
-    public PageCache(IndexChangeFeed feed, int maxProjects = 50_000)
+    public PageCache(IndexChangeFeed feed, Configuration.CheeseshopOptions options)
     {
-        _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = maxProjects, CompactionPercentage = 0.1 });
+        _cache = new MemoryCache(new MemoryCacheOptions
+        {
+            SizeLimit = options.PageCacheMaxProjects > 0 ? options.PageCacheMaxProjects : null,
+            CompactionPercentage = 0.1,
+        });
         feed.ProjectChanged += Invalidate;
     }
 
     public bool TryGet(string project, string variant, out RenderedPage page)
     {
-        if (_cache.TryGetValue(project, out ProjectPages? pages) && pages!.Variants.TryGetValue(variant, out page!)) return true;
+        if (_cache.TryGetValue(project, out ProjectPages? pages) && pages!.TryGet(variant, out page)) return true;
         page = null!;
         return false;
     }
@@ -51,7 +57,7 @@ public sealed class PageCache : IDisposable
             entry.Size = 1;
             entry.AddExpirationToken(token);
         }
-        pages!.Variants[variant] = page;
+        pages!.Add(variant, page);
     }
 
     public void Invalidate(string project)
@@ -77,9 +83,35 @@ public sealed class PageCache : IDisposable
 
     public void Dispose() => _cache.Dispose();
 
+    /// <summary>A project's rendered pages: a handful of variants (HTML, JSON, the JSON API per host and
+    /// version), so a copy-on-write array scanned in order is smaller and faster than a dictionary.</summary>
     private sealed class ProjectPages(IChangeToken token)
     {
+        private (string Variant, RenderedPage Page)[] _pages = [];
+
         public IChangeToken Token { get; } = token;
-        public ConcurrentDictionary<string, RenderedPage> Variants { get; } = new(StringComparer.Ordinal);
+
+        public bool TryGet(string variant, out RenderedPage page)
+        {
+            foreach (var (v, p) in Volatile.Read(ref _pages))
+            {
+                if (string.Equals(v, variant, StringComparison.Ordinal))
+                {
+                    page = p;
+                    return true;
+                }
+            }
+            page = null!;
+            return false;
+        }
+
+        public void Add(string variant, RenderedPage page)
+        {
+            lock (this)
+            {
+                var pages = _pages.Where(x => x.Variant != variant).Append((variant, page)).ToArray();
+                Volatile.Write(ref _pages, pages);
+            }
+        }
     }
 }

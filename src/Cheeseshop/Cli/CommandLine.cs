@@ -30,6 +30,7 @@ public static class CommandLine
         root.Subcommands.Add(GeoIpCommands.Build());
         root.Subcommands.Add(PrivacyCommands.Retention());
         root.Subcommands.Add(PrivacyCommands.Holds());
+        root.Subcommands.Add(StatsCommands.Build());
         root.Subcommands.Add(LegalCommands.Build());
         root.Subcommands.Add(TransparencyCommands.Build());
         return await root.Parse(args).InvokeAsync();

@@ -31,8 +31,14 @@ public sealed class CheeseshopOptions
     /// <summary>Retention overrides: data class key → days (see Core.Privacy.RetentionPolicy and docs/privacy.md).</summary>
     public Dictionary<string, int> Retention { get; set; } = [];
 
+    /// <summary>Most projects whose rendered pages are kept in memory; 0 keeps every project's.</summary>
+    [Range(0, int.MaxValue)] public int PageCacheMaxProjects { get; set; }
+
     /// <summary>How often a node reads the journal for changes made by other nodes (milliseconds).</summary>
     [Range(50, 60_000)] public int JournalPollMilliseconds { get; set; } = 1000;
+
+    /// <summary>Download statistics: recording, queue and rollup (see docs/downloads.md).</summary>
+    public global::Cheeseshop.Downloads.DownloadsOptions Downloads { get; set; } = new();
 }
 
 public sealed class DatabaseOptions

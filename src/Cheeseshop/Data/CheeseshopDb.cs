@@ -36,6 +36,16 @@ public abstract class CheeseshopDb(DbContextOptions options) : DbContext(options
     public DbSet<LegalRequestSubject> LegalRequestSubjects => Set<LegalRequestSubject>();
     public DbSet<DisclosureRecord> Disclosures => Set<DisclosureRecord>();
 
+    // ---- Download statistics (Downloads/) ----
+    public DbSet<DownloadEventRecord> DownloadEvents => Set<DownloadEventRecord>();
+    public DbSet<DownloadFile> DownloadFiles => Set<DownloadFile>();
+    public DbSet<DownloadAgent> DownloadAgents => Set<DownloadAgent>();
+    public DbSet<SimpleRequestRecord> SimpleRequests => Set<SimpleRequestRecord>();
+    public DbSet<DailyDownloadCount> DailyDownloads => Set<DailyDownloadCount>();
+    public DbSet<DailyDownloadSeries> DailySeries => Set<DailyDownloadSeries>();
+    public DbSet<DownloadRollupState> DownloadRollupState => Set<DownloadRollupState>();
+    // ---- end download statistics ----
+
     public abstract bool IsPostgres { get; }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
@@ -116,6 +126,7 @@ public abstract class CheeseshopDb(DbContextOptions options) : DbContext(options
             e.HasIndex(x => x.Time);
         });
         b.Entity<RetentionRun>(e => e.HasIndex(x => x.StartedAt));
+        MapDownloads(b);
         MapLegal(b);
     }
 
@@ -142,6 +153,56 @@ public abstract class CheeseshopDb(DbContextOptions options) : DbContext(options
             e.HasOne<LegalRequest>().WithMany().HasForeignKey(x => x.LegalRequestId).OnDelete(DeleteBehavior.Cascade);
         });
     }
+
+    // ---- Download statistics (Downloads/) ----
+    private static void MapDownloads(ModelBuilder b)
+    {
+        // Raw events: the writer inserts thousands a second, so they carry one index only (time: rollup,
+        // retention, export and disclosures all ask for a time range) and no foreign keys (the checks cost
+        // a fifth of an insert on SQLite; the files and agents they point at are never deleted).
+        b.Entity<DownloadEventRecord>(e =>
+        {
+            e.ToTable("download_events");
+            e.HasIndex(x => x.Timestamp);
+        });
+        b.Entity<DownloadFile>(e =>
+        {
+            e.ToTable("download_files");
+            e.HasIndex(x => x.Filename).IsUnique();
+            e.HasIndex(x => x.ProjectId);
+        });
+        b.Entity<DownloadAgent>(e =>
+        {
+            e.ToTable("download_agents");
+            e.HasIndex(x => x.DetailsHash).IsUnique();
+        });
+        b.Entity<SimpleRequestRecord>(e =>
+        {
+            e.ToTable("simple_requests");
+            e.HasIndex(x => x.Timestamp);
+            e.HasIndex(x => new { x.ProjectId, x.Timestamp });
+        });
+        // Aggregates: a rollup replaces whole days (by date); the API reads one project's series. The full
+        // counts carry no project index: a rollup inserts millions of them, and only disclosures (rare,
+        // streamed, by date range) read them by project.
+        b.Entity<DailyDownloadCount>(e =>
+        {
+            e.ToTable("download_daily_counts");
+            e.HasIndex(x => x.Date);
+        });
+        b.Entity<DailyDownloadSeries>(e =>
+        {
+            e.ToTable("download_daily_series");
+            e.HasIndex(x => new { x.ProjectId, x.Breakdown, x.Date });
+            e.HasIndex(x => new { x.Date, x.Breakdown });
+        });
+        b.Entity<DownloadRollupState>(e =>
+        {
+            e.ToTable("download_rollup_state");
+            e.Property(x => x.Id).ValueGeneratedNever();
+        });
+    }
+    // ---- end download statistics ----
 
     private static void MapAccountRecords(ModelBuilder b)
     {

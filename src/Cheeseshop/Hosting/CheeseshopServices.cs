@@ -5,6 +5,7 @@ using Cheeseshop.Audit;
 using Cheeseshop.Auth;
 using Cheeseshop.Configuration;
 using Cheeseshop.Data;
+using Cheeseshop.Downloads;
 using Cheeseshop.Disclosure;
 using Cheeseshop.Index;
 using Cheeseshop.Privacy;
@@ -58,6 +59,7 @@ public static class CheeseshopServices
         services.AddScoped<AccountAdmin>();
         services.AddScoped<XmlRpcMethods>();
         services.AddRetention();
+        services.AddDownloads(options);
         services.AddAccounts(options, dataDir);
         services.AddDisclosure(options);
         return services;

@@ -7,6 +7,7 @@ using Cheeseshop.Api.Upload;
 using Cheeseshop.Api.Xmlrpc;
 using Cheeseshop.Configuration;
 using Cheeseshop.Data;
+using Cheeseshop.Downloads;
 using Cheeseshop.Jobs;
 using Cheeseshop.Web;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -50,6 +51,7 @@ public static class ServerHost
         app.MapUpload();
         app.MapFiles();
         app.MapXmlRpc();
+        app.MapDownloadStats();
         app.MapAccountPages();
         app.MapTransparency();
         app.MapGet("/", () => Results.Text("Cheeseshop: a Python package index. Simple API at /simple/, uploads at /legacy/.\n"));

@@ -13,7 +13,11 @@ public static class AccountPages
                 o.RootDirectory = "/Web/Pages";
                 o.Conventions.AuthorizeFolder("/Manage");
             })
-            .AddMvcOptions(o => o.Filters.Add<AntiforgeryMessageFilter>());
+            .AddMvcOptions(o =>
+            {
+                o.Filters.Add<AntiforgeryMessageFilter>();
+                o.Filters.Add<SecurityHeadersFilter>();
+            });
         services.AddRouting(o => o.LowercaseUrls = true);
         services.AddAuthentication(SessionCookie.Scheme)
             .AddCookie(SessionCookie.Scheme, SessionCookie.Configure)

@@ -81,4 +81,29 @@ public sealed class AccountDeletionTests(ServerFixture servers, ITestOutputHelpe
         using var newcomer = new Browser(server, "203.0.113.94");
         await RegisterAsync(newcomer, leaver, $"{leaver}-again@example.org");
     }
+
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task Under_a_legal_hold_the_account_is_closed_not_erased(Database db)
+    {
+        var server = await ServerAsync(db);
+        var name = Unique("vera", db);
+        await server.CreateUserAsync(name, Password);
+        AssertSucceeded(await CliAsync(server, "holds", "create", "--user", name, "--until", "2099-01-01T00:00:00Z", "--reason", "test hold"), "holds create");
+        using var browser = new Browser(server, "203.0.113.95");
+        await SignedInAsync(browser, name);
+
+        var closed = await browser.SubmitAsync("/manage/account/delete", Form(("password", Password)));
+        AssertRedirect(closed, "/account/login", "deleting a held account");
+        // The person sees what any deletion shows: the hold may be under a non-disclosure order.
+        AssertContains("Your account was deleted", await browser.FollowAsync(closed), "the page after deletion");
+        AssertStatus(401, await LoginAsync(browser, name), "signing in to the closed account");
+
+        var user = await ServerDatabase.UserAsync(server, name);
+        Assert.NotNull(user);
+        Assert.False(user!.IsActive);
+        Assert.NotNull(user.DeletedAt);
+        Assert.NotEmpty(user.Emails);
+        Assert.NotEmpty(await ServerDatabase.UserEventsAsync(server, user.Id));
+    }
 }

@@ -34,7 +34,7 @@ public sealed class ApiTokenPageTests(ServerFixture servers, ITestOutputHelper o
         var created = await SubmitHandlerAsync(browser, "/manage/account/tokens", "Create",
             Form(("description", "laptop upload"), ("project", ""), ("password", Password)));
         AssertStatus(200, created, "creating a token");
-        Assert.Equal("no-store", created.Raw.Headers.CacheControl?.ToString());
+        Assert.Contains("no-store", created.Raw.Headers.CacheControl?.ToString());
         var token = Regex.Match(created.Html, "id=\"new-token\">([^<]+)<").Groups[1].Value;
         Assert.StartsWith("cheeseshop-", token);
         var list = await browser.GetAsync("/manage/account/tokens");

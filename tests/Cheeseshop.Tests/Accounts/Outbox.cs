@@ -15,7 +15,7 @@ public static partial class Outbox
         return Directory.GetFiles(folder, "*.eml").Order(StringComparer.Ordinal).Select(f =>
         {
             var m = MimeMessage.Load(f);
-            return new Message(Path.GetFileName(f), m.To.Mailboxes.Single().Address, m.Subject, m.TextBody ?? "");
+            return new Message(Path.GetFileName(f), m.To.Mailboxes.Single().Address, m.Subject ?? "", m.TextBody ?? "");
         }).ToList();
     }
 

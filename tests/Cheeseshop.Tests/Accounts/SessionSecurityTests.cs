@@ -47,6 +47,8 @@ public sealed class SessionSecurityTests(ServerFixture servers, ITestOutputHelpe
         await server.CreateUserAsync(name, Password);
         using var browser = new Browser(server, "203.0.113.53");
         var page = await browser.GetAsync("/account/login");
+        Assert.Contains("default-src 'none'", page.Raw.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Contains("frame-ancestors 'none'", page.Raw.Headers.GetValues("Content-Security-Policy").Single());
         using var http = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = new Uri(server.BaseUrl + "/") };
         using var request = new HttpRequestMessage(HttpMethod.Post, "account/login")
         {

@@ -15,18 +15,13 @@ public sealed class ReadApiTests(ServerFixture servers, ITestOutputHelper output
     private async Task<(CheeseshopServer Server, string Project, byte[] Wheel)> PublishAsync(Database db, string project)
     {
         var server = await ServerAsync(db);
-        var token = await UploaderAsync(server, "u-" + project);
+        var token = await SharedUploaderAsync(server);
         byte[] wheel = [];
         foreach (var (version, requiresPython) in new[] { ("1.0", ">=3.8"), ("2.0b1", ">=3.8"), ("1.5", "<3,>=2.7") })
         {
-            var w = Wheel(project, version, Metadata(project, version, requiresPython: requiresPython));
-            if (version == "1.0") wheel = w;
-            using var request = new HttpRequestMessage(HttpMethod.Post, "legacy/")
-            {
-                Content = UploadForm(project, version, WheelName(project, version), w, requiresPython: requiresPython),
-            };
-            request.Headers.Authorization = Token(token);
-            using var response = await server.Http.SendAsync(request);
+            var built = Wheel(project, version, Metadata(project, version, requiresPython: requiresPython));
+            if (version == "1.0") wheel = built;
+            using var response = await UploadWheelAsync(server, token, project, version, requiresPython: requiresPython, wheel: built);
             AssertEqual(HttpStatusCode.OK, response.StatusCode, $"upload {version}: {response.ReasonPhrase}");
         }
         return (server, project, wheel);

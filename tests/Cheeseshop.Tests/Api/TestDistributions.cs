@@ -91,6 +91,21 @@ public static class TestDistributions
         return form;
     }
 
+    /// <summary>Uploads a wheel built in memory as twine would, optionally from a client address sent
+    /// through the trusted loopback proxy; returns the response for the caller to check.</summary>
+    public static async Task<HttpResponseMessage> UploadWheelAsync(Infrastructure.CheeseshopServer server, string token,
+        string project, string version, string? clientAddress = null, string? requiresPython = null, byte[]? wheel = null)
+    {
+        wheel ??= Wheel(project, version, Metadata(project, version, requiresPython: requiresPython));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "legacy/")
+        {
+            Content = UploadForm(project, version, WheelName(project, version), wheel, requiresPython: requiresPython),
+        };
+        request.Headers.Authorization = Token(token);
+        if (clientAddress is not null) request.Headers.Add("X-Forwarded-For", clientAddress);
+        return await server.Http.SendAsync(request);
+    }
+
     public static AuthenticationHeaderValue Token(string token) =>
         new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("__token__:" + token)));
 }

@@ -13,10 +13,11 @@ public sealed class UploadValidationTests(ServerFixture servers, ITestOutputHelp
 {
     public static TheoryData<Database> Databases => [Database.Sqlite, Database.Postgres];
 
-    private async Task<(CheeseshopServer Server, string Token)> SetUpAsync(Database db, string user)
+    /// <summary>The class's server and its shared uploader; each case uses its own project name.</summary>
+    private async Task<(CheeseshopServer Server, string Token)> SetUpAsync(Database db)
     {
         var server = await ServerAsync(db);
-        return (server, await UploaderAsync(server, user));
+        return (server, await SharedUploaderAsync(server));
     }
 
     private static async Task<(HttpStatusCode Status, string Reason, string Body)> PostAsync(
@@ -65,7 +66,7 @@ public sealed class UploadValidationTests(ServerFixture servers, ITestOutputHelp
     [MemberData(nameof(AllBadUploads))]
     public async Task A_bad_upload_is_refused_clearly_and_stores_nothing(string caseName, Database db, int status, string message)
     {
-        var (server, token) = await SetUpAsync(db, $"bad-{caseName}-{db}".ToLowerInvariant());
+        var (server, token) = await SetUpAsync(db);
         var project = $"bad-{caseName}-{db}".ToLowerInvariant();
         var form = BuildCase(caseName, project);
         var (actual, reason, body) = await PostAsync(server, token, form);
@@ -153,7 +154,7 @@ public sealed class UploadValidationTests(ServerFixture servers, ITestOutputHelp
     [MemberData(nameof(Databases))]
     public async Task Without_valid_credentials_an_upload_is_forbidden(Database db)
     {
-        var (server, token) = await SetUpAsync(db, $"auth-{db}".ToLowerInvariant());
+        var (server, token) = await SetUpAsync(db);
         var project = $"auth-check-{db}".ToLowerInvariant();
         var wheel = Wheel(project, "1.0");
         var (none, _, _) = await PostAsync(server, null, UploadForm(project, "1.0", WheelName(project, "1.0"), wheel));
@@ -182,7 +183,7 @@ public sealed class UploadValidationTests(ServerFixture servers, ITestOutputHelp
     [MemberData(nameof(Databases))]
     public async Task A_filename_is_never_reusable_even_after_removal(Database db)
     {
-        var (server, token) = await SetUpAsync(db, $"reuse-{db}".ToLowerInvariant());
+        var (server, token) = await SetUpAsync(db);
         var project = $"reuse-project-{db}".ToLowerInvariant();
         var wheel = Wheel(project, "1.0");
         var name = WheelName(project, "1.0");
@@ -204,7 +205,7 @@ public sealed class UploadValidationTests(ServerFixture servers, ITestOutputHelp
     [MemberData(nameof(Databases))]
     public async Task Only_one_sdist_per_release(Database db)
     {
-        var (server, token) = await SetUpAsync(db, $"sdist-{db}".ToLowerInvariant());
+        var (server, token) = await SetUpAsync(db);
         var project = $"sdist-project-{db}".ToLowerInvariant();
         var tgz = Sdist(project, "1.0");
         var form = UploadForm(project, "1.0", $"{project.Replace('-', '_')}-1.0.tar.gz", tgz, filetype: "sdist");
@@ -221,7 +222,7 @@ public sealed class UploadValidationTests(ServerFixture servers, ITestOutputHelp
     [MemberData(nameof(Databases))]
     public async Task Malformed_multipart_is_a_400(Database db)
     {
-        var (server, token) = await SetUpAsync(db, $"multipart-{db}".ToLowerInvariant());
+        var (server, token) = await SetUpAsync(db);
         var content = new StringContent("--xyz\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nabc\r\n--xy", System.Text.Encoding.UTF8);
         content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("multipart/form-data; boundary=xyz");
         var (status, reason, _) = await PostAsync(server, token, content);
@@ -234,7 +235,7 @@ public sealed class UploadValidationTests(ServerFixture servers, ITestOutputHelp
     [MemberData(nameof(Databases))]
     public async Task The_slashless_upload_url_redirects_with_308(Database db)
     {
-        var (server, token) = await SetUpAsync(db, $"redirect-{db}".ToLowerInvariant());
+        var (server, token) = await SetUpAsync(db);
         using var handler = new HttpClientHandler { AllowAutoRedirect = false };
         using var client = new HttpClient(handler) { BaseAddress = new Uri(server.BaseUrl + "/") };
         using var response = await client.PostAsync("legacy", new StringContent(""));

@@ -11,7 +11,7 @@ public sealed class AdminCliTests(ServerFixture servers, ITestOutputHelper outpu
     public async Task A_yanked_release_is_installed_only_when_pinned(Database database)
     {
         var server = await ServerAsync(database);
-        var token = await UploaderAsync(server, "mia-yank");
+        var token = await SharedTokenAsync(server);
         await UploadAsync(server, token,
             await BuildAsync("cheese-alpha", "1.0", "-yank"),
             await BuildAsync("cheese-alpha", "1.1", "-yank"));
@@ -50,7 +50,7 @@ public sealed class AdminCliTests(ServerFixture servers, ITestOutputHelper outpu
     public async Task Removed_files_and_releases_are_gone_and_their_filenames_stay_used(Database database)
     {
         var server = await ServerAsync(database);
-        var token = await UploaderAsync(server, "otto-remove");
+        var token = await SharedTokenAsync(server);
         var v10 = await BuildAsync("cheese-alpha", "1.0", "-rm");
         var v11 = await BuildAsync("cheese-alpha", "1.1", "-rm");
         var v12 = await BuildAsync("cheese-alpha", "1.2", "-rm");

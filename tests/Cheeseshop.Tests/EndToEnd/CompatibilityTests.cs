@@ -11,7 +11,7 @@ public sealed class CompatibilityTests(ServerFixture servers, ITestOutputHelper 
     public async Task An_unnormalized_project_name_installs_by_any_spelling(Database database)
     {
         var server = await ServerAsync(database);
-        var token = await UploaderAsync(server, "dave-names");
+        var token = await SharedTokenAsync(server);
         // Project "Cheese_Gamma.Extra_T05"; PEP 503 normalizes it to "cheese-gamma-extra-t05".
         var gamma = await BuildAsync("cheese-gamma-extra", "1.0", "_T05");
         await UploadAsync(server, token, gamma);
@@ -31,7 +31,7 @@ public sealed class CompatibilityTests(ServerFixture servers, ITestOutputHelper 
     public async Task A_release_whose_Requires_Python_excludes_this_Python_is_not_chosen(Database database)
     {
         var server = await ServerAsync(database);
-        var token = await UploaderAsync(server, "erin-rp");
+        var token = await SharedTokenAsync(server);
         await UploadAsync(server, token,
             await BuildAsync("cheese-alpha", "1.0", "-rp"),
             await BuildAsync("cheese-alpha", "2.0", "-rp", new Dictionary<string, string> { ["REQUIRES_PYTHON"] = "<3" }),
@@ -54,7 +54,7 @@ public sealed class CompatibilityTests(ServerFixture servers, ITestOutputHelper 
     public async Task A_newer_pip_uses_the_JSON_index_and_core_metadata_files(Database database)
     {
         var server = await ServerAsync(database);
-        var token = await UploaderAsync(server, "nora-meta");
+        var token = await SharedTokenAsync(server);
         var alpha = await BuildAsync("cheese-alpha", "1.0", "-meta");
         var beta = await BuildAsync("cheese-beta", "1.0", "-meta");
         await UploadAsync(server, token, alpha, beta);
@@ -87,7 +87,7 @@ public sealed class CompatibilityTests(ServerFixture servers, ITestOutputHelper 
     public async Task The_real_pip_wheel_uploads_and_installs(Database database)
     {
         var server = await ServerAsync(database);
-        var token = await UploaderAsync(server, "frank-pip");
+        var token = await SharedTokenAsync(server);
         var wheel = await PythonTools.BundledPipWheelAsync();
         var version = PythonTools.WheelVersion(wheel);
         Log($"bundled pip wheel: {wheel} (version {version})");

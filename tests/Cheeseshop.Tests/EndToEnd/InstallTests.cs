@@ -45,7 +45,7 @@ public sealed class InstallTests(ServerFixture servers, ITestOutputHelper output
     public async Task Pre_releases_are_installed_only_when_asked_for(Database database)
     {
         var server = await ServerAsync(database);
-        var token = await UploaderAsync(server, "bob-pre");
+        var token = await SharedTokenAsync(server);
         await UploadAsync(server, token,
             await BuildAsync("cheese-alpha", "1.0", "-pre"),
             await BuildAsync("cheese-alpha", "1.1", "-pre"),
@@ -70,7 +70,7 @@ public sealed class InstallTests(ServerFixture servers, ITestOutputHelper output
     public async Task A_dependency_on_another_uploaded_project_resolves_from_the_index(Database database)
     {
         var server = await ServerAsync(database);
-        var token = await UploaderAsync(server, "carol-dep");
+        var token = await SharedTokenAsync(server);
         await UploadAsync(server, token,
             await BuildAsync("cheese-alpha", "0.9", "-dep"),
             await BuildAsync("cheese-alpha", "1.0", "-dep"),

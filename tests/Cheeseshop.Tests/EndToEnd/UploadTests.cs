@@ -12,7 +12,7 @@ public sealed class UploadTests(ServerFixture servers, ITestOutputHelper output)
     public async Task Re_uploading_identical_files_succeeds_with_and_without_skip_existing(Database database)
     {
         var server = await ServerAsync(database);
-        var token = await UploaderAsync(server, "gina-same");
+        var token = await SharedTokenAsync(server);
         var alpha = await BuildAsync("cheese-alpha", "1.0", "-same");
 
         await UploadAsync(server, token, alpha);
@@ -29,7 +29,7 @@ public sealed class UploadTests(ServerFixture servers, ITestOutputHelper output)
     public async Task A_different_file_under_a_used_filename_is_refused(Database database)
     {
         var server = await ServerAsync(database);
-        var token = await UploaderAsync(server, "hank-diff");
+        var token = await SharedTokenAsync(server);
         var first = await BuildAsync("cheese-alpha", "1.0", "-diff", new Dictionary<string, string> { ["MARKER"] = "first" });
         var second = await BuildAsync("cheese-alpha", "1.0", "-diff", new Dictionary<string, string> { ["MARKER"] = "second" });
         Assert.Equal(Path.GetFileName(first.Wheel), Path.GetFileName(second.Wheel));

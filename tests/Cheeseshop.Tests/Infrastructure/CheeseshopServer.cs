@@ -163,6 +163,31 @@ public sealed class CheeseshopServer : IAsyncDisposable
         return token;
     }
 
+    private readonly object _sharedGate = new();
+    private Task<string>? _sharedToken;
+
+    /// <summary>
+    /// An unscoped upload token of one user ("shared-uploader") made once per server, for tests in which
+    /// who uploads does not matter: two CLI runs fewer per test. Each test still uses its own projects.
+    /// </summary>
+    public Task<string> SharedUploadTokenAsync()
+    {
+        lock (_sharedGate)
+        {
+            if (_sharedToken == null || _sharedToken.IsFaulted || _sharedToken.IsCanceled)
+                _sharedToken = CreateSharedAsync();
+            return _sharedToken;
+        }
+
+        async Task<string> CreateSharedAsync()
+        {
+            await CreateUserAsync(SharedUploader, "shared uploader password");
+            return await CreateTokenAsync(SharedUploader, description: "shared by the tests");
+        }
+    }
+
+    public const string SharedUploader = "shared-uploader";
+
     /// <summary>The last lines of the server's output, for failure messages.</summary>
     public string ServerLogTail(int maxChars = 6000)
     {

@@ -35,12 +35,28 @@ public abstract class EndToEndTest : IClassFixture<ServerFixture>, IAsyncLifetim
         return _server;
     }
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<string>>> SharedTokens = new();
+
+    /// <summary>A token of one uploader shared by every test of a server that only needs *an* uploader:
+    /// creating a user costs two CLI runs (and an Argon2 hash), which adds up over dozens of cases.</summary>
+    protected Task<string> SharedUploaderAsync(CheeseshopServer server) =>
+        SharedTokens.GetOrAdd(server.BaseUrl + "|" + server.DataDir,
+            _ => new Lazy<Task<string>>(() => UploaderAsync(server, "shared-uploader"))).Value;
+
     /// <summary>Creates a user and an API token for it; returns the token.</summary>
     protected async Task<string> UploaderAsync(CheeseshopServer server, string username, string? project = null)
     {
         await server.CreateUserAsync(username, Password);
         var token = await server.CreateTokenAsync(username, project);
         Log($"user {username} with token {token[..Math.Min(12, token.Length)]}...");
+        return token;
+    }
+
+    /// <summary>The server's shared uploader token (see <see cref="CheeseshopServer.SharedUploadTokenAsync"/>).</summary>
+    protected async Task<string> SharedTokenAsync(CheeseshopServer server)
+    {
+        var token = await server.SharedUploadTokenAsync();
+        Log($"shared uploader token {token[..Math.Min(12, token.Length)]}...");
         return token;
     }
 

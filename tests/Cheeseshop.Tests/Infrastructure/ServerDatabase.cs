@@ -60,7 +60,7 @@ public static class ServerDatabase
                        from u in submitters.DefaultIfEmpty()
                        orderby j.Id
                        select new { j.Action, Username = u == null ? null : u.Username }).ToListAsync())
-            .Select(x => (x.Action, x.Username)).ToList();
+            .Select(x => (x.Action, (string?)x.Username)).ToList();
     }
 
     /// <summary>Every table and text cell that holds <paramref name="needle"/>, except ip_addresses (whose job it is).</summary>

@@ -17,13 +17,7 @@ public sealed class RetentionProofTests(ServerFixture servers, ITestOutputHelper
 
     private async Task UploadFromAsync(CheeseshopServer server, string token, string project, string version, string clientAddress)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "legacy/")
-        {
-            Content = UploadForm(project, version, WheelName(project, version), Wheel(project, version)),
-        };
-        request.Headers.Authorization = Token(token);
-        request.Headers.Add("X-Forwarded-For", clientAddress);
-        using var response = await server.Http.SendAsync(request);
+        using var response = await UploadWheelAsync(server, token, project, version, clientAddress);
         AssertEqual(HttpStatusCode.OK, response.StatusCode, $"upload from {clientAddress}: {response.ReasonPhrase}");
     }
 

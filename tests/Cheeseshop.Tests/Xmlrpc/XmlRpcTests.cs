@@ -13,15 +13,9 @@ public sealed class XmlRpcTests(ServerFixture servers, ITestOutputHelper output)
 
     private async Task<string> UploadAsync(CheeseshopServer server, string token, string project, string version)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "legacy/")
-        {
-            Content = UploadForm(project, version, WheelName(project, version), Wheel(project, version)),
-        };
-        request.Headers.Authorization = Token(token);
         // A client address from a documentation range, through the trusted loopback proxy: it must
         // reach ip_addresses, and never the public journal.
-        request.Headers.Add("X-Forwarded-For", "203.0.113.1");
-        using var response = await server.Http.SendAsync(request);
+        using var response = await UploadWheelAsync(server, token, project, version, "203.0.113.1");
         AssertEqual(HttpStatusCode.OK, response.StatusCode, $"upload {project} {version}: {response.ReasonPhrase}");
         return WheelName(project, version);
     }

@@ -1,3 +1,4 @@
+using Cheeseshop.Downloads;
 using Cheeseshop.Storage;
 using Microsoft.Net.Http.Headers;
 
@@ -14,7 +15,7 @@ public static class FileEndpoints
         app.MapMethods("/packages/{a}/{b}/{rest}/{filename}", ["GET", "HEAD"], Serve);
     }
 
-    private static IResult Serve(HttpContext ctx, string a, string b, string rest, string filename, IFileStore store)
+    private static IResult Serve(HttpContext ctx, string a, string b, string rest, string filename, IFileStore store, DownloadRecorder downloads)
     {
         if (a.Length != 2 || b.Length != 2 || rest.Length != 60 || !(a + b + rest).All(Uri.IsHexDigit) ||
             filename.Contains('/') || filename.Contains('\\') || filename.StartsWith('.'))
@@ -23,6 +24,8 @@ public static class FileEndpoints
         if (file is null) return PageResults.NotFoundText();
         ctx.Response.Headers.CacheControl = "max-age=31536000, immutable, public";
         var isMetadata = filename.EndsWith(".metadata", StringComparison.Ordinal);
+        // Counted once the response is sent: GET only, 200 or a 206 from byte 0, never .metadata.
+        downloads.TrackFile(ctx, filename);
         var etag = new EntityTagHeaderValue($"\"{a}{b}{rest[..12]}{(isMetadata ? "m" : "")}\"");
         return Results.File(file.FullName,
             contentType: isMetadata ? "text/plain; charset=utf-8" : "application/octet-stream",

@@ -108,6 +108,119 @@ namespace Cheeseshop.Data.Migrations.Postgres
                     b.ToTable("api_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.DailyDownloadCount", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<bool?>("Ci")
+                        .HasColumnType("boolean")
+                        .HasColumnName("ci");
+
+                    b.Property<string>("CountryCode")
+                        .HasColumnType("text")
+                        .HasColumnName("country_code");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date")
+                        .HasColumnName("date");
+
+                    b.Property<long>("Downloads")
+                        .HasColumnType("bigint")
+                        .HasColumnName("downloads");
+
+                    b.Property<string>("Installer")
+                        .HasColumnType("text")
+                        .HasColumnName("installer");
+
+                    b.Property<string>("PackageType")
+                        .HasColumnType("text")
+                        .HasColumnName("package_type");
+
+                    b.Property<string>("Project")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("project");
+
+                    b.Property<Guid?>("ProjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("PythonMajor")
+                        .HasColumnType("text")
+                        .HasColumnName("python_major");
+
+                    b.Property<string>("PythonMinor")
+                        .HasColumnType("text")
+                        .HasColumnName("python_minor");
+
+                    b.Property<string>("System")
+                        .HasColumnType("text")
+                        .HasColumnName("system");
+
+                    b.Property<string>("Version")
+                        .HasColumnType("text")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_download_daily_counts");
+
+                    b.HasIndex("Date")
+                        .HasDatabaseName("ix_download_daily_counts_date");
+
+                    b.ToTable("download_daily_counts", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.DailyDownloadSeries", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Breakdown")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("breakdown");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date")
+                        .HasColumnName("date");
+
+                    b.Property<long>("Downloads")
+                        .HasColumnType("bigint")
+                        .HasColumnName("downloads");
+
+                    b.Property<bool>("Mirror")
+                        .HasColumnType("boolean")
+                        .HasColumnName("mirror");
+
+                    b.Property<Guid?>("ProjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("Value")
+                        .HasColumnType("text")
+                        .HasColumnName("value");
+
+                    b.HasKey("Id")
+                        .HasName("pk_download_daily_series");
+
+                    b.HasIndex("Date", "Breakdown")
+                        .HasDatabaseName("ix_download_daily_series_date_breakdown");
+
+                    b.HasIndex("ProjectId", "Breakdown", "Date")
+                        .HasDatabaseName("ix_download_daily_series_project_id_breakdown_date");
+
+                    b.ToTable("download_daily_series", (string)null);
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.DisclosureRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -165,6 +278,211 @@ namespace Cheeseshop.Data.Migrations.Postgres
                         .HasDatabaseName("ix_disclosures_legal_request_id");
 
                     b.ToTable("disclosures", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.DownloadAgent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<bool?>("Ci")
+                        .HasColumnType("boolean")
+                        .HasColumnName("ci");
+
+                    b.Property<string>("Cpu")
+                        .HasColumnType("text")
+                        .HasColumnName("cpu");
+
+                    b.Property<string>("DetailsHash")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("details_hash");
+
+                    b.Property<string>("DistroId")
+                        .HasColumnType("text")
+                        .HasColumnName("distro_id");
+
+                    b.Property<string>("DistroLibcLib")
+                        .HasColumnType("text")
+                        .HasColumnName("distro_libc_lib");
+
+                    b.Property<string>("DistroLibcVersion")
+                        .HasColumnType("text")
+                        .HasColumnName("distro_libc_version");
+
+                    b.Property<string>("DistroName")
+                        .HasColumnType("text")
+                        .HasColumnName("distro_name");
+
+                    b.Property<string>("DistroVersion")
+                        .HasColumnType("text")
+                        .HasColumnName("distro_version");
+
+                    b.Property<string>("ImplementationName")
+                        .HasColumnType("text")
+                        .HasColumnName("implementation_name");
+
+                    b.Property<string>("ImplementationVersion")
+                        .HasColumnType("text")
+                        .HasColumnName("implementation_version");
+
+                    b.Property<string>("InstallerName")
+                        .HasColumnType("text")
+                        .HasColumnName("installer_name");
+
+                    b.Property<string>("InstallerVersion")
+                        .HasColumnType("text")
+                        .HasColumnName("installer_version");
+
+                    b.Property<string>("OpensslVersion")
+                        .HasColumnType("text")
+                        .HasColumnName("openssl_version");
+
+                    b.Property<string>("Python")
+                        .HasColumnType("text")
+                        .HasColumnName("python");
+
+                    b.Property<string>("RustcVersion")
+                        .HasColumnType("text")
+                        .HasColumnName("rustc_version");
+
+                    b.Property<string>("SetuptoolsVersion")
+                        .HasColumnType("text")
+                        .HasColumnName("setuptools_version");
+
+                    b.Property<string>("SystemName")
+                        .HasColumnType("text")
+                        .HasColumnName("system_name");
+
+                    b.Property<string>("SystemRelease")
+                        .HasColumnType("text")
+                        .HasColumnName("system_release");
+
+                    b.HasKey("Id")
+                        .HasName("pk_download_agents");
+
+                    b.HasIndex("DetailsHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_download_agents_details_hash");
+
+                    b.ToTable("download_agents", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.DownloadEventRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long?>("AgentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("agent_id");
+
+                    b.Property<string>("CountryCode")
+                        .HasColumnType("text")
+                        .HasColumnName("country_code");
+
+                    b.Property<long>("FileId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("file_id");
+
+                    b.Property<DateTime>("Timestamp")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("timestamp");
+
+                    b.Property<string>("TlsCipher")
+                        .HasColumnType("text")
+                        .HasColumnName("tls_cipher");
+
+                    b.Property<string>("TlsProtocol")
+                        .HasColumnType("text")
+                        .HasColumnName("tls_protocol");
+
+                    b.HasKey("Id")
+                        .HasName("pk_download_events");
+
+                    b.HasIndex("Timestamp")
+                        .HasDatabaseName("ix_download_events_timestamp");
+
+                    b.ToTable("download_events", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.DownloadFile", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Filename")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("filename");
+
+                    b.Property<string>("Project")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("project");
+
+                    b.Property<Guid?>("ProjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("type");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("url");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_download_files");
+
+                    b.HasIndex("Filename")
+                        .IsUnique()
+                        .HasDatabaseName("ix_download_files_filename");
+
+                    b.HasIndex("ProjectId")
+                        .HasDatabaseName("ix_download_files_project_id");
+
+                    b.ToTable("download_files", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.DownloadRollupState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("LastRunAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_run_at");
+
+                    b.Property<DateOnly>("RecomputeFrom")
+                        .HasColumnType("date")
+                        .HasColumnName("recompute_from");
+
+                    b.HasKey("Id")
+                        .HasName("pk_download_rollup_state");
+
+                    b.ToTable("download_rollup_state", (string)null);
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.FilenameRegistration", b =>
@@ -998,6 +1316,61 @@ namespace Cheeseshop.Data.Migrations.Postgres
                         .HasDatabaseName("ix_sent_emails_user_id");
 
                     b.ToTable("sent_emails", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.SimpleRequestRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long?>("AgentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("agent_id");
+
+                    b.Property<string>("CountryCode")
+                        .HasColumnType("text")
+                        .HasColumnName("country_code");
+
+                    b.Property<string>("Project")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("project");
+
+                    b.Property<Guid?>("ProjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("project_id");
+
+                    b.Property<DateTime>("Timestamp")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("timestamp");
+
+                    b.Property<string>("TlsCipher")
+                        .HasColumnType("text")
+                        .HasColumnName("tls_cipher");
+
+                    b.Property<string>("TlsProtocol")
+                        .HasColumnType("text")
+                        .HasColumnName("tls_protocol");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("url");
+
+                    b.HasKey("Id")
+                        .HasName("pk_simple_requests");
+
+                    b.HasIndex("Timestamp")
+                        .HasDatabaseName("ix_simple_requests_timestamp");
+
+                    b.HasIndex("ProjectId", "Timestamp")
+                        .HasDatabaseName("ix_simple_requests_project_id_timestamp");
+
+                    b.ToTable("simple_requests", (string)null);
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.User", b =>

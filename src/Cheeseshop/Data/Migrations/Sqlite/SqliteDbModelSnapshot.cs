@@ -101,6 +101,115 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                     b.ToTable("api_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.DailyDownloadCount", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<bool?>("Ci")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ci");
+
+                    b.Property<string>("CountryCode")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("country_code");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("date");
+
+                    b.Property<long>("Downloads")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("downloads");
+
+                    b.Property<string>("Installer")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("installer");
+
+                    b.Property<string>("PackageType")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("package_type");
+
+                    b.Property<string>("Project")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("project");
+
+                    b.Property<Guid?>("ProjectId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("PythonMajor")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("python_major");
+
+                    b.Property<string>("PythonMinor")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("python_minor");
+
+                    b.Property<string>("System")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("system");
+
+                    b.Property<string>("Version")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_download_daily_counts");
+
+                    b.HasIndex("Date")
+                        .HasDatabaseName("ix_download_daily_counts_date");
+
+                    b.ToTable("download_daily_counts", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.DailyDownloadSeries", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Breakdown")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("breakdown");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("date");
+
+                    b.Property<long>("Downloads")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("downloads");
+
+                    b.Property<bool>("Mirror")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("mirror");
+
+                    b.Property<Guid?>("ProjectId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("Value")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("value");
+
+                    b.HasKey("Id")
+                        .HasName("pk_download_daily_series");
+
+                    b.HasIndex("Date", "Breakdown")
+                        .HasDatabaseName("ix_download_daily_series_date_breakdown");
+
+                    b.HasIndex("ProjectId", "Breakdown", "Date")
+                        .HasDatabaseName("ix_download_daily_series_project_id_breakdown_date");
+
+                    b.ToTable("download_daily_series", (string)null);
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.DisclosureRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -156,6 +265,205 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_disclosures_legal_request_id");
 
                     b.ToTable("disclosures", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.DownloadAgent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<bool?>("Ci")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ci");
+
+                    b.Property<string>("Cpu")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cpu");
+
+                    b.Property<string>("DetailsHash")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("details_hash");
+
+                    b.Property<string>("DistroId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("distro_id");
+
+                    b.Property<string>("DistroLibcLib")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("distro_libc_lib");
+
+                    b.Property<string>("DistroLibcVersion")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("distro_libc_version");
+
+                    b.Property<string>("DistroName")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("distro_name");
+
+                    b.Property<string>("DistroVersion")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("distro_version");
+
+                    b.Property<string>("ImplementationName")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("implementation_name");
+
+                    b.Property<string>("ImplementationVersion")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("implementation_version");
+
+                    b.Property<string>("InstallerName")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("installer_name");
+
+                    b.Property<string>("InstallerVersion")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("installer_version");
+
+                    b.Property<string>("OpensslVersion")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("openssl_version");
+
+                    b.Property<string>("Python")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("python");
+
+                    b.Property<string>("RustcVersion")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rustc_version");
+
+                    b.Property<string>("SetuptoolsVersion")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("setuptools_version");
+
+                    b.Property<string>("SystemName")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("system_name");
+
+                    b.Property<string>("SystemRelease")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("system_release");
+
+                    b.HasKey("Id")
+                        .HasName("pk_download_agents");
+
+                    b.HasIndex("DetailsHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_download_agents_details_hash");
+
+                    b.ToTable("download_agents", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.DownloadEventRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("AgentId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("agent_id");
+
+                    b.Property<string>("CountryCode")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("country_code");
+
+                    b.Property<long>("FileId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("file_id");
+
+                    b.Property<DateTime>("Timestamp")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("timestamp");
+
+                    b.Property<string>("TlsCipher")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tls_cipher");
+
+                    b.Property<string>("TlsProtocol")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tls_protocol");
+
+                    b.HasKey("Id")
+                        .HasName("pk_download_events");
+
+                    b.HasIndex("Timestamp")
+                        .HasDatabaseName("ix_download_events_timestamp");
+
+                    b.ToTable("download_events", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.DownloadFile", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Filename")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("filename");
+
+                    b.Property<string>("Project")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("project");
+
+                    b.Property<Guid?>("ProjectId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("type");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("url");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_download_files");
+
+                    b.HasIndex("Filename")
+                        .IsUnique()
+                        .HasDatabaseName("ix_download_files_filename");
+
+                    b.HasIndex("ProjectId")
+                        .HasDatabaseName("ix_download_files_project_id");
+
+                    b.ToTable("download_files", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.DownloadRollupState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("LastRunAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_run_at");
+
+                    b.Property<DateOnly>("RecomputeFrom")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recompute_from");
+
+                    b.HasKey("Id")
+                        .HasName("pk_download_rollup_state");
+
+                    b.ToTable("download_rollup_state", (string)null);
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.FilenameRegistration", b =>
@@ -967,6 +1275,59 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_sent_emails_user_id");
 
                     b.ToTable("sent_emails", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.SimpleRequestRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("AgentId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("agent_id");
+
+                    b.Property<string>("CountryCode")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("country_code");
+
+                    b.Property<string>("Project")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("project");
+
+                    b.Property<Guid?>("ProjectId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("project_id");
+
+                    b.Property<DateTime>("Timestamp")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("timestamp");
+
+                    b.Property<string>("TlsCipher")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tls_cipher");
+
+                    b.Property<string>("TlsProtocol")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tls_protocol");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("url");
+
+                    b.HasKey("Id")
+                        .HasName("pk_simple_requests");
+
+                    b.HasIndex("Timestamp")
+                        .HasDatabaseName("ix_simple_requests_timestamp");
+
+                    b.HasIndex("ProjectId", "Timestamp")
+                        .HasDatabaseName("ix_simple_requests_project_id_timestamp");
+
+                    b.ToTable("simple_requests", (string)null);
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.User", b =>

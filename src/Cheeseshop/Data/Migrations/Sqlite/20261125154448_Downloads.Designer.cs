@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Cheeseshop.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteDb))]
-    [Migration("20261125144450_Legal")]
-    partial class Legal
+    [Migration("20261125154448_Downloads")]
+    partial class Downloads
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -104,61 +104,312 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                     b.ToTable("api_tokens", (string)null);
                 });
 
-            modelBuilder.Entity("Cheeseshop.Data.Entities.DisclosureRecord", b =>
+            modelBuilder.Entity("Cheeseshop.Data.Entities.DailyDownloadCount", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
-                    b.Property<long>("Bytes")
+                    b.Property<bool?>("Ci")
                         .HasColumnType("INTEGER")
-                        .HasColumnName("bytes");
+                        .HasColumnName("ci");
 
-                    b.Property<string>("Categories")
-                        .IsRequired()
+                    b.Property<string>("CountryCode")
                         .HasColumnType("TEXT")
-                        .HasColumnName("categories");
+                        .HasColumnName("country_code");
 
-                    b.Property<string>("CountsJson")
-                        .IsRequired()
+                    b.Property<DateOnly>("Date")
                         .HasColumnType("TEXT")
-                        .HasColumnName("counts_json");
+                        .HasColumnName("date");
 
-                    b.Property<string>("FileName")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("file_name");
-
-                    b.Property<long>("LegalRequestId")
+                    b.Property<long>("Downloads")
                         .HasColumnType("INTEGER")
-                        .HasColumnName("legal_request_id");
+                        .HasColumnName("downloads");
 
-                    b.Property<DateTime>("ProducedAt")
+                    b.Property<string>("Installer")
                         .HasColumnType("TEXT")
-                        .HasColumnName("produced_at");
+                        .HasColumnName("installer");
 
-                    b.Property<string>("ProducedBy")
+                    b.Property<string>("PackageType")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("package_type");
+
+                    b.Property<string>("Project")
                         .IsRequired()
                         .HasColumnType("TEXT")
-                        .HasColumnName("produced_by");
+                        .HasColumnName("project");
 
-                    b.Property<DateTime>("RecordedAt")
+                    b.Property<Guid?>("ProjectId")
                         .HasColumnType("TEXT")
-                        .HasColumnName("recorded_at");
+                        .HasColumnName("project_id");
 
-                    b.Property<string>("Sha256")
-                        .IsRequired()
+                    b.Property<string>("PythonMajor")
                         .HasColumnType("TEXT")
-                        .HasColumnName("sha256");
+                        .HasColumnName("python_major");
+
+                    b.Property<string>("PythonMinor")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("python_minor");
+
+                    b.Property<string>("System")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("system");
+
+                    b.Property<string>("Version")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("version");
 
                     b.HasKey("Id")
-                        .HasName("pk_disclosures");
+                        .HasName("pk_download_daily_counts");
 
-                    b.HasIndex("LegalRequestId")
-                        .HasDatabaseName("ix_disclosures_legal_request_id");
+                    b.HasIndex("Date")
+                        .HasDatabaseName("ix_download_daily_counts_date");
 
-                    b.ToTable("disclosures", (string)null);
+                    b.ToTable("download_daily_counts", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.DailyDownloadSeries", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Breakdown")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("breakdown");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("date");
+
+                    b.Property<long>("Downloads")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("downloads");
+
+                    b.Property<bool>("Mirror")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("mirror");
+
+                    b.Property<Guid?>("ProjectId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("Value")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("value");
+
+                    b.HasKey("Id")
+                        .HasName("pk_download_daily_series");
+
+                    b.HasIndex("Date", "Breakdown")
+                        .HasDatabaseName("ix_download_daily_series_date_breakdown");
+
+                    b.HasIndex("ProjectId", "Breakdown", "Date")
+                        .HasDatabaseName("ix_download_daily_series_project_id_breakdown_date");
+
+                    b.ToTable("download_daily_series", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.DownloadAgent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<bool?>("Ci")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ci");
+
+                    b.Property<string>("Cpu")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cpu");
+
+                    b.Property<string>("DetailsHash")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("details_hash");
+
+                    b.Property<string>("DistroId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("distro_id");
+
+                    b.Property<string>("DistroLibcLib")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("distro_libc_lib");
+
+                    b.Property<string>("DistroLibcVersion")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("distro_libc_version");
+
+                    b.Property<string>("DistroName")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("distro_name");
+
+                    b.Property<string>("DistroVersion")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("distro_version");
+
+                    b.Property<string>("ImplementationName")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("implementation_name");
+
+                    b.Property<string>("ImplementationVersion")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("implementation_version");
+
+                    b.Property<string>("InstallerName")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("installer_name");
+
+                    b.Property<string>("InstallerVersion")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("installer_version");
+
+                    b.Property<string>("OpensslVersion")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("openssl_version");
+
+                    b.Property<string>("Python")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("python");
+
+                    b.Property<string>("RustcVersion")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rustc_version");
+
+                    b.Property<string>("SetuptoolsVersion")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("setuptools_version");
+
+                    b.Property<string>("SystemName")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("system_name");
+
+                    b.Property<string>("SystemRelease")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("system_release");
+
+                    b.HasKey("Id")
+                        .HasName("pk_download_agents");
+
+                    b.HasIndex("DetailsHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_download_agents_details_hash");
+
+                    b.ToTable("download_agents", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.DownloadEventRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("AgentId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("agent_id");
+
+                    b.Property<string>("CountryCode")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("country_code");
+
+                    b.Property<long>("FileId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("file_id");
+
+                    b.Property<DateTime>("Timestamp")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("timestamp");
+
+                    b.Property<string>("TlsCipher")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tls_cipher");
+
+                    b.Property<string>("TlsProtocol")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tls_protocol");
+
+                    b.HasKey("Id")
+                        .HasName("pk_download_events");
+
+                    b.HasIndex("Timestamp")
+                        .HasDatabaseName("ix_download_events_timestamp");
+
+                    b.ToTable("download_events", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.DownloadFile", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Filename")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("filename");
+
+                    b.Property<string>("Project")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("project");
+
+                    b.Property<Guid?>("ProjectId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("type");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("url");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_download_files");
+
+                    b.HasIndex("Filename")
+                        .IsUnique()
+                        .HasDatabaseName("ix_download_files_filename");
+
+                    b.HasIndex("ProjectId")
+                        .HasDatabaseName("ix_download_files_project_id");
+
+                    b.ToTable("download_files", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.DownloadRollupState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("LastRunAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_run_at");
+
+                    b.Property<DateOnly>("RecomputeFrom")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recompute_from");
+
+                    b.HasKey("Id")
+                        .HasName("pk_download_rollup_state");
+
+                    b.ToTable("download_rollup_state", (string)null);
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.FilenameRegistration", b =>
@@ -326,150 +577,6 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_legal_holds_user_id");
 
                     b.ToTable("legal_holds", (string)null);
-                });
-
-            modelBuilder.Entity("Cheeseshop.Data.Entities.LegalRequest", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("id");
-
-                    b.Property<string>("Authority")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("authority");
-
-                    b.Property<string>("Categories")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("categories");
-
-                    b.Property<string>("CloseNote")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("close_note");
-
-                    b.Property<DateTime?>("ClosedAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("closed_at");
-
-                    b.Property<string>("ClosedBy")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("closed_by");
-
-                    b.Property<DateTime>("Created")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("created");
-
-                    b.Property<string>("CreatedBy")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("created_by");
-
-                    b.Property<DateTime>("Due")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("due");
-
-                    b.Property<string>("Kind")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("kind");
-
-                    b.Property<DateTime?>("NondisclosureUntil")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("nondisclosure_until");
-
-                    b.Property<string>("Note")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("note");
-
-                    b.Property<string>("Origin")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("origin");
-
-                    b.Property<string>("Outcome")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("outcome");
-
-                    b.Property<DateTime>("Received")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("received");
-
-                    b.Property<string>("Reference")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("reference");
-
-                    b.Property<DateTime?>("ScopeFrom")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("scope_from");
-
-                    b.Property<DateTime?>("ScopeTo")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("scope_to");
-
-                    b.HasKey("Id")
-                        .HasName("pk_legal_requests");
-
-                    b.HasIndex("ClosedAt")
-                        .HasDatabaseName("ix_legal_requests_closed_at");
-
-                    b.HasIndex("Received")
-                        .HasDatabaseName("ix_legal_requests_received");
-
-                    b.ToTable("legal_requests", (string)null);
-                });
-
-            modelBuilder.Entity("Cheeseshop.Data.Entities.LegalRequestSubject", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("id");
-
-                    b.Property<long>("LegalRequestId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("legal_request_id");
-
-                    b.Property<bool>("NoticeDelayed")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("notice_delayed");
-
-                    b.Property<DateTime?>("NoticeDue")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("notice_due");
-
-                    b.Property<DateTime?>("NoticeSentAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("notice_sent_at");
-
-                    b.Property<string>("NoticeStatus")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("notice_status");
-
-                    b.Property<Guid?>("UserId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("user_id");
-
-                    b.Property<string>("Username")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("username");
-
-                    b.HasKey("Id")
-                        .HasName("pk_legal_request_subjects");
-
-                    b.HasIndex("LegalRequestId")
-                        .HasDatabaseName("ix_legal_request_subjects_legal_request_id");
-
-                    b.HasIndex("UserId")
-                        .HasDatabaseName("ix_legal_request_subjects_user_id");
-
-                    b.HasIndex("NoticeStatus", "NoticeDue")
-                        .HasDatabaseName("ix_legal_request_subjects_notice_status_notice_due");
-
-                    b.ToTable("legal_request_subjects", (string)null);
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.Project", b =>
@@ -972,6 +1079,59 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                     b.ToTable("sent_emails", (string)null);
                 });
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.SimpleRequestRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("AgentId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("agent_id");
+
+                    b.Property<string>("CountryCode")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("country_code");
+
+                    b.Property<string>("Project")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("project");
+
+                    b.Property<Guid?>("ProjectId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("project_id");
+
+                    b.Property<DateTime>("Timestamp")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("timestamp");
+
+                    b.Property<string>("TlsCipher")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tls_cipher");
+
+                    b.Property<string>("TlsProtocol")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tls_protocol");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("url");
+
+                    b.HasKey("Id")
+                        .HasName("pk_simple_requests");
+
+                    b.HasIndex("Timestamp")
+                        .HasDatabaseName("ix_simple_requests_timestamp");
+
+                    b.HasIndex("ProjectId", "Timestamp")
+                        .HasDatabaseName("ix_simple_requests_project_id_timestamp");
+
+                    b.ToTable("simple_requests", (string)null);
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.User", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1212,16 +1372,6 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                     b.Navigation("User");
                 });
 
-            modelBuilder.Entity("Cheeseshop.Data.Entities.DisclosureRecord", b =>
-                {
-                    b.HasOne("Cheeseshop.Data.Entities.LegalRequest", null)
-                        .WithMany()
-                        .HasForeignKey("LegalRequestId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_disclosures_legal_requests_legal_request_id");
-                });
-
             modelBuilder.Entity("Cheeseshop.Data.Entities.JournalEntry", b =>
                 {
                     b.HasOne("Cheeseshop.Data.Entities.User", null)
@@ -1229,24 +1379,6 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                         .HasForeignKey("SubmittedById")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_journals_users_submitted_by_id");
-                });
-
-            modelBuilder.Entity("Cheeseshop.Data.Entities.LegalRequestSubject", b =>
-                {
-                    b.HasOne("Cheeseshop.Data.Entities.LegalRequest", "LegalRequest")
-                        .WithMany("Subjects")
-                        .HasForeignKey("LegalRequestId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_legal_request_subjects_legal_requests_legal_request_id");
-
-                    b.HasOne("Cheeseshop.Data.Entities.User", null)
-                        .WithMany()
-                        .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.SetNull)
-                        .HasConstraintName("fk_legal_request_subjects_users_user_id");
-
-                    b.Navigation("LegalRequest");
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.ProjectEvent", b =>
@@ -1420,11 +1552,6 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_username_changes_users_user_id");
-                });
-
-            modelBuilder.Entity("Cheeseshop.Data.Entities.LegalRequest", b =>
-                {
-                    b.Navigation("Subjects");
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.Project", b =>

@@ -1,0 +1,44 @@
+using Cheeseshop.Configuration;
+using Cheeseshop.Privacy;
+
+namespace Cheeseshop.Downloads;
+
+/// <summary>Registration of download statistics: one call for services, one for the web app.</summary>
+public static class DownloadsServices
+{
+    public static IServiceCollection AddDownloads(this IServiceCollection services, CheeseshopOptions options)
+    {
+        options.Downloads.Validate();
+        services.AddSingleton(options.Downloads);
+        services.AddSingleton<DownloadQueue>();
+        services.AddSingleton<DownloadRecorder>();
+        services.AddSingleton<IDownloadSink, DatabaseDownloadSink>();
+        // Hosted services run only in `serve`; the admin verbs build a plain provider and never start them.
+        services.AddSingleton<DownloadWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<DownloadWriter>());
+        services.AddHostedService<DownloadRollupJob>();
+        services.AddScoped<DownloadRollup>();
+        services.AddScoped<DownloadStatsQuery>();
+        services.AddScoped<DownloadDataSource>();
+        services.AddScoped<DownloadExport>();
+        services.AddScoped<IRetentionTask, DownloadEventRetention>();
+        return services;
+    }
+
+    /// <summary>The stats API and page, and (when configured) the simple-page request recorder.</summary>
+    public static WebApplication MapDownloadStats(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<DownloadsOptions>().RecordSimpleRequests)
+        {
+            var recorder = app.Services.GetRequiredService<DownloadRecorder>();
+            app.Use((ctx, next) =>
+            {
+                recorder.TrackSimple(ctx);
+                return next(ctx);
+            });
+        }
+        app.MapStatsApi();
+        app.MapStatsPage();
+        return app;
+    }
+}

@@ -1,0 +1,217 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Cheeseshop.Core.Downloads;
+using Cheeseshop.Data;
+using Cheeseshop.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cheeseshop.Downloads;
+
+/// <summary>
+/// Turns queued requests into rows, on the writer's thread: parses User-Agents, drops linehaul's
+/// ignored bots, and finds the download_files and download_agents rows each event points at (creating
+/// them on first sight). Everything is cached by the agent string and the filename, so an event the
+/// writer has seen the like of costs two dictionary lookups: real traffic repeats a few agents, a
+/// filename never changes meaning, and agent rows are never deleted. One per writer; not thread-safe.
+/// </summary>
+public sealed class EventBuilder
+{
+    private const int CacheLimit = 50_000;
+    private const int MaxText = 256;
+    private static readonly JsonSerializerOptions HashJson = new();
+
+    /// <summary>Stands for "ignore this agent" in <see cref="_agentOf"/>.</summary>
+    private const long IgnoredAgent = -1;
+
+    /// <summary>User-Agent → its download_agents id, null for an unrecognised agent, or IgnoredAgent.</summary>
+    private readonly Dictionary<string, long?> _agentOf = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _files = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Guid?> _projects = new(StringComparer.Ordinal);
+
+    public long Ignored { get; private set; }
+    public long Unresolved { get; private set; }
+
+    public async Task<DownloadBatch> BuildAsync(CheeseshopDb db, IReadOnlyList<PendingRequest> requests, CancellationToken ct)
+    {
+        // The database is asked only about what this writer has not met yet.
+        var newAgents = new Dictionary<string, InstallerDetails>(StringComparer.Ordinal);
+        var newFiles = new Dictionary<string, string>(StringComparer.Ordinal);
+        var newProjects = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var r in requests)
+        {
+            if (r.UserAgent is { } ua && !_agentOf.ContainsKey(ua) && !newAgents.ContainsKey(ua))
+            {
+                var parsed = Parse(ua);
+                if (parsed.Ignored) _agentOf[ua] = IgnoredAgent;
+                else if (parsed.Details is null) _agentOf[ua] = null;
+                else newAgents[ua] = parsed.Details;
+            }
+            if (r.Kind == RequestKind.File) { if (!_files.ContainsKey(r.Name)) newFiles.TryAdd(r.Name, r.Url); }
+            else if (!_projects.ContainsKey(r.Name)) newProjects.Add(r.Name);
+        }
+        if (newAgents.Count > 0) await ResolveAgentsAsync(db, newAgents, ct);
+        if (newFiles.Count > 0) await ResolveFilesAsync(db, newFiles.Select(kv => (kv.Key, kv.Value)).ToList(), ct);
+        if (newProjects.Count > 0) await ResolveProjectsAsync(db, newProjects.ToList(), ct);
+
+        var batch = new DownloadBatch();
+        foreach (var r in requests)
+        {
+            // No User-Agent at all: linehaul ignores it ("(null)" in the CDN's log).
+            long? agent = r.UserAgent is { } ua ? _agentOf[ua] : IgnoredAgent;
+            if (agent == IgnoredAgent)
+            {
+                Ignored++;
+                continue;
+            }
+            if (r.Kind == RequestKind.File)
+            {
+                if (!_files.TryGetValue(r.Name, out var file))
+                {
+                    // Served, but gone from the database a moment later: nothing to attribute it to.
+                    Unresolved++;
+                    continue;
+                }
+                batch.Files.Add(new DownloadEventRecord
+                {
+                    Timestamp = r.Timestamp, CountryCode = Cap(r.CountryCode), FileId = file, AgentId = agent,
+                    TlsProtocol = r.TlsProtocol, TlsCipher = Cap(r.TlsCipher),
+                });
+            }
+            else
+            {
+                batch.Simple.Add(new SimpleRequestRecord
+                {
+                    Timestamp = r.Timestamp, CountryCode = Cap(r.CountryCode), Url = Cap(r.Url, 2048)!, Project = Cap(r.Name)!,
+                    ProjectId = _projects.GetValueOrDefault(r.Name), AgentId = agent, TlsProtocol = r.TlsProtocol, TlsCipher = Cap(r.TlsCipher),
+                });
+            }
+        }
+        return batch;
+    }
+
+    private static UserAgentParseResult Parse(string userAgent)
+    {
+        var result = UserAgentParser.Parse(userAgent);
+        // Client-supplied text is kept to a sane length before it is stored or hashed.
+        return result.Details is { } d ? UserAgentParseResult.Known(Bounded(d)) : result;
+    }
+
+    private async Task ResolveAgentsAsync(CheeseshopDb db, Dictionary<string, InstallerDetails> agents, CancellationToken ct)
+    {
+        if (_agentOf.Count + agents.Count > CacheLimit) _agentOf.Clear();
+        // Many agent strings share the same details: one row each.
+        var byHash = agents.Values.Distinct().ToDictionary(Hash);
+        var ids = new Dictionary<InstallerDetails, long>();
+        foreach (var chunk in byHash.Keys.Chunk(500))
+            foreach (var f in await db.DownloadAgents.AsNoTracking().Where(a => chunk.Contains(a.DetailsHash)).Select(a => new { a.DetailsHash, a.Id }).ToListAsync(ct))
+                ids[byHash[f.DetailsHash]] = f.Id;
+        foreach (var (hash, d) in byHash.Where(kv => !ids.ContainsKey(kv.Value)))
+        {
+            var row = AgentRow(hash, d);
+            ids[d] = await InsertOnceAsync(db, db.DownloadAgents, row, () => row.Id,
+                () => db.DownloadAgents.Where(a => a.DetailsHash == hash).Select(a => a.Id).FirstAsync(ct), ct);
+        }
+        foreach (var (ua, d) in agents) _agentOf[ua] = ids[d];
+    }
+
+    private async Task ResolveFilesAsync(CheeseshopDb db, List<(string Name, string Url)> missing, CancellationToken ct)
+    {
+        if (_files.Count + missing.Count > CacheLimit) _files.Clear();
+        foreach (var chunk in missing.Chunk(500))
+        {
+            var names = chunk.Select(c => c.Name).ToList();
+            foreach (var f in await db.DownloadFiles.AsNoTracking().Where(f => names.Contains(f.Filename)).Select(f => new { f.Filename, f.Id }).ToListAsync(ct))
+                _files[f.Filename] = f.Id;
+            var unknown = chunk.Where(c => !_files.ContainsKey(c.Name)).ToList();
+            if (unknown.Count == 0) continue;
+            var unknownNames = unknown.Select(u => u.Name).ToList();
+            var releases = await db.Files.AsNoTracking().Where(f => unknownNames.Contains(f.Filename))
+                .Select(f => new { f.Filename, f.ProjectId, Project = f.Release!.Project!.NormalizedName, f.Release.Version, f.PackageType })
+                .ToListAsync(ct);
+            foreach (var f in releases)
+            {
+                var row = new DownloadFile
+                {
+                    Filename = f.Filename, Url = Cap(unknown.First(u => u.Name == f.Filename).Url, 2048)!, Project = f.Project,
+                    ProjectId = f.ProjectId, Version = f.Version, Type = f.PackageType,
+                };
+                var name = f.Filename;
+                _files[name] = await InsertOnceAsync(db, db.DownloadFiles, row, () => row.Id,
+                    () => db.DownloadFiles.Where(x => x.Filename == name).Select(x => x.Id).FirstAsync(ct), ct);
+            }
+        }
+    }
+
+    private async Task ResolveProjectsAsync(CheeseshopDb db, List<string> missing, CancellationToken ct)
+    {
+        if (_projects.Count + missing.Count > CacheLimit) _projects.Clear();
+        var found = await db.Projects.AsNoTracking().Where(p => missing.Contains(p.NormalizedName)).Select(p => new { p.NormalizedName, p.Id }).ToListAsync(ct);
+        // Only found projects are remembered: one created a moment later is found by the next batch.
+        foreach (var p in found) _projects[p.NormalizedName] = p.Id;
+    }
+
+    /// <summary>Adds a row whose unique key another node may have just inserted; then that row's id is used.</summary>
+    private static async Task<long> InsertOnceAsync<T>(CheeseshopDb db, DbSet<T> set, T row, Func<long> id, Func<Task<long>> existing, CancellationToken ct)
+        where T : class
+    {
+        set.Add(row);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return id();
+        }
+        catch (DbUpdateException)
+        {
+            return await existing();
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    public static string Hash(InstallerDetails details) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(details, HashJson))));
+
+    private static DownloadAgent AgentRow(string hash, InstallerDetails d) => new()
+    {
+        DetailsHash = hash,
+        InstallerName = d.Installer?.Name,
+        InstallerVersion = d.Installer?.Version,
+        Python = d.Python,
+        ImplementationName = d.Implementation?.Name,
+        ImplementationVersion = d.Implementation?.Version,
+        DistroName = d.Distro?.Name,
+        DistroVersion = d.Distro?.Version,
+        DistroId = d.Distro?.Id,
+        DistroLibcLib = d.Distro?.Libc?.Lib,
+        DistroLibcVersion = d.Distro?.Libc?.Version,
+        SystemName = d.System?.Name,
+        SystemRelease = d.System?.Release,
+        Cpu = d.Cpu,
+        OpensslVersion = d.OpensslVersion,
+        SetuptoolsVersion = d.SetuptoolsVersion,
+        RustcVersion = d.RustcVersion,
+        Ci = d.Ci,
+    };
+
+    private static InstallerDetails Bounded(InstallerDetails d) => new(
+        d.Installer is null ? null : new Installer(Cap(d.Installer.Name), Cap(d.Installer.Version)),
+        Cap(d.Python),
+        d.Implementation is null ? null : new Implementation(Cap(d.Implementation.Name), Cap(d.Implementation.Version)),
+        d.Distro is null ? null : new Distro(Cap(d.Distro.Name), Cap(d.Distro.Version), Cap(d.Distro.Id),
+            d.Distro.Libc is null ? null : new Libc(Cap(d.Distro.Libc.Lib), Cap(d.Distro.Libc.Version))),
+        d.System is null ? null : new SystemInfo(Cap(d.System.Name), Cap(d.System.Release)),
+        Cap(d.Cpu), Cap(d.OpensslVersion), Cap(d.SetuptoolsVersion), Cap(d.RustcVersion), d.Ci);
+
+    private static string? Cap(string? s, int max = MaxText) => s is null || s.Length <= max ? s : s[..max];
+}
+
+/// <summary>Rows ready to insert, both tables in one transaction.</summary>
+public sealed class DownloadBatch
+{
+    public List<DownloadEventRecord> Files { get; } = [];
+    public List<SimpleRequestRecord> Simple { get; } = [];
+    public int Count => Files.Count + Simple.Count;
+}
