@@ -218,6 +218,21 @@ public static class DisclosureDataset
         await J("compiler-tools", null, "invite Maintainer ada-l", t.AddDays(20), grace);
         await J("compiler-tools", null, "accepted Maintainer ada-l", t.AddDays(21), ada);
         await J("difference-engine", null, "remove project", t.AddDays(40), ada);
+        // Three downloads of Ada's wheel (download statistics keep no address: only a country).
+        var file = new DownloadFile
+        {
+            Filename = "analytical_engine-0.1-py3-none-any.whl", Url = "/packages/demo/analytical_engine-0.1-py3-none-any.whl",
+            Project = "analytical-engine", ProjectId = tools.Id, Version = "0.1", Type = "bdist_wheel",
+        };
+        var pip = new DownloadAgent { DetailsHash = Convert.ToHexStringLower(SHA256.HashData("demo-pip"u8)), InstallerName = "pip", InstallerVersion = "24.2", Python = "3.12.3" };
+        db.DownloadFiles.Add(file);
+        db.DownloadAgents.Add(pip);
+        await db.SaveChangesAsync();
+        db.DownloadEvents.AddRange(
+            new DownloadEventRecord { Timestamp = t.AddDays(4), CountryCode = "DE", FileId = file.Id, AgentId = pip.Id },
+            new DownloadEventRecord { Timestamp = t.AddDays(9), CountryCode = "JP", FileId = file.Id, AgentId = pip.Id },
+            new DownloadEventRecord { Timestamp = t.AddDays(30), CountryCode = null, FileId = file.Id, AgentId = null });
+        await db.SaveChangesAsync();
         Console.Error.WriteLine("Seeded the demo history: users ada (formerly ada-l) and grace.");
     }
 }

@@ -21,7 +21,7 @@ public sealed class DeterministicZipWriter : IDisposable
     private const uint EndOfCentralDirectorySignature = 0x06054b50;
     /// <summary>Bit 3: sizes and CRC in a data descriptor; bit 11: names are UTF-8.</summary>
     private const ushort Flags = 0x0808;
-    private const ushort Deflated = 8;
+    private const ushort Deflated8 = 8;
     /// <summary>2.0: deflate. Also used as "version made by" (host 0, MS-DOS), so no Unix mode bits are implied.</summary>
     private const ushort Version = 20;
 
@@ -38,34 +38,20 @@ public sealed class DeterministicZipWriter : IDisposable
         (_dosDate, _dosTime) = DosDateTime(entryTime);
     }
 
-    /// <summary>Copies <paramref name="content"/> into the archive as <paramref name="path"/> (forward slashes, relative).</summary>
-    public void Add(string path, Stream content)
+    /// <summary>An entry's data already deflated (by <see cref="Deflate"/>), with its CRC-32 and sizes.</summary>
+    public sealed record Deflated(uint Crc, long Size, long CompressedSize);
+
+    /// <summary>
+    /// Deflates <paramref name="content"/> into <paramref name="output"/> exactly as <see cref="Add(string, Stream)"/>
+    /// would inside the archive, so that entries can be compressed ahead (on another thread, while the next
+    /// table is still being written) and copied in with <see cref="AddDeflated"/>: the archive's bytes are the same.
+    /// </summary>
+    public static Deflated Deflate(Stream content, Stream output)
     {
-        if (_finished) throw new InvalidOperationException("The archive is already finished.");
-        if (path.Length == 0 || path.StartsWith('/') || path.Contains('\\') || path.Split('/').Any(p => p is "" or "." or ".."))
-            throw new ArgumentException($"'{path}' is not a relative archive path.", nameof(path));
-        if (!_names.Add(path)) throw new ArgumentException($"The archive already has an entry '{path}'.", nameof(path));
-        if (_entries.Count == ushort.MaxValue) throw new InvalidOperationException("A package cannot hold more than 65,535 files.");
-
-        var name = Encoding.UTF8.GetBytes(path);
-        var offset = _out.Position;
-        Span<byte> header = stackalloc byte[30];
-        BinaryPrimitives.WriteUInt32LittleEndian(header, LocalHeaderSignature);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[4..], Version);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[6..], Flags);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[8..], Deflated);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[10..], _dosTime);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[12..], _dosDate);
-        // CRC and sizes (14..25) stay zero here: they follow in the data descriptor.
-        BinaryPrimitives.WriteUInt16LittleEndian(header[26..], (ushort)name.Length);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[28..], 0);
-        _out.Write(header);
-        _out.Write(name);
-
-        var dataStart = _out.Position;
+        var counting = new CountingStream(output);
         var crc = Crc32.Initial;
         long size = 0;
-        using (var deflate = new DeflateStream(_out, CompressionLevel.Optimal, leaveOpen: true))
+        using (var deflate = new DeflateStream(counting, CompressionLevel.Optimal, leaveOpen: true))
         {
             var buffer = new byte[81920];
             int read;
@@ -76,18 +62,64 @@ public sealed class DeterministicZipWriter : IDisposable
                 deflate.Write(buffer, 0, read);
             }
         }
-        crc = Crc32.Finish(crc);
-        var compressed = _out.Position - dataStart;
-        if (size > uint.MaxValue || compressed > uint.MaxValue || _out.Position > uint.MaxValue)
-            throw new InvalidOperationException($"'{path}' makes the package larger than 4 GiB, which this zip format cannot describe; narrow the request's scope.");
+        return new Deflated(Crc32.Finish(crc), size, counting.Position);
+    }
 
+    /// <summary>Copies <paramref name="content"/> into the archive as <paramref name="path"/> (forward slashes, relative).</summary>
+    public void Add(string path, Stream content)
+    {
+        var offset = BeginEntry(path, out var name);
+        var deflated = Deflate(content, _out);
+        EndEntry(path, name, offset, deflated);
+    }
+
+    /// <summary>Adds an entry whose data <see cref="Deflate"/> already compressed into <paramref name="compressed"/>.</summary>
+    public void AddDeflated(string path, Deflated deflated, Stream compressed)
+    {
+        var offset = BeginEntry(path, out var name);
+        var start = _out.Position;
+        compressed.CopyTo(_out, 81920);
+        if (_out.Position - start != deflated.CompressedSize)
+            throw new InvalidOperationException($"The compressed data of '{path}' is {_out.Position - start} bytes, not the {deflated.CompressedSize} recorded.");
+        EndEntry(path, name, offset, deflated);
+    }
+
+    private long BeginEntry(string path, out byte[] name)
+    {
+        if (_finished) throw new InvalidOperationException("The archive is already finished.");
+        if (path.Length == 0 || path.StartsWith('/') || path.Contains('\\') || path.Split('/').Any(p => p is "" or "." or ".."))
+            throw new ArgumentException($"'{path}' is not a relative archive path.", nameof(path));
+        if (!_names.Add(path)) throw new ArgumentException($"The archive already has an entry '{path}'.", nameof(path));
+        if (_entries.Count == ushort.MaxValue) throw new InvalidOperationException("A package cannot hold more than 65,535 files.");
+
+        name = Encoding.UTF8.GetBytes(path);
+        var offset = _out.Position;
+        Span<byte> header = stackalloc byte[30];
+        BinaryPrimitives.WriteUInt32LittleEndian(header, LocalHeaderSignature);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[4..], Version);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[6..], Flags);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[8..], Deflated8);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[10..], _dosTime);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[12..], _dosDate);
+        // CRC and sizes (14..25) stay zero here: they follow in the data descriptor.
+        BinaryPrimitives.WriteUInt16LittleEndian(header[26..], (ushort)name.Length);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[28..], 0);
+        _out.Write(header);
+        _out.Write(name);
+        return offset;
+    }
+
+    private void EndEntry(string path, byte[] name, long offset, Deflated d)
+    {
+        if (d.Size > uint.MaxValue || d.CompressedSize > uint.MaxValue || _out.Position > uint.MaxValue)
+            throw new InvalidOperationException($"'{path}' makes the package larger than 4 GiB, which this zip format cannot describe; narrow the request's scope.");
         Span<byte> descriptor = stackalloc byte[16];
         BinaryPrimitives.WriteUInt32LittleEndian(descriptor, DataDescriptorSignature);
-        BinaryPrimitives.WriteUInt32LittleEndian(descriptor[4..], crc);
-        BinaryPrimitives.WriteUInt32LittleEndian(descriptor[8..], (uint)compressed);
-        BinaryPrimitives.WriteUInt32LittleEndian(descriptor[12..], (uint)size);
+        BinaryPrimitives.WriteUInt32LittleEndian(descriptor[4..], d.Crc);
+        BinaryPrimitives.WriteUInt32LittleEndian(descriptor[8..], (uint)d.CompressedSize);
+        BinaryPrimitives.WriteUInt32LittleEndian(descriptor[12..], (uint)d.Size);
         _out.Write(descriptor);
-        _entries.Add((name, crc, compressed, size, offset));
+        _entries.Add((name, d.Crc, d.CompressedSize, d.Size, offset));
     }
 
     public void Add(string path, byte[] content)
@@ -110,7 +142,7 @@ public sealed class DeterministicZipWriter : IDisposable
             BinaryPrimitives.WriteUInt16LittleEndian(header[4..], Version);
             BinaryPrimitives.WriteUInt16LittleEndian(header[6..], Version);
             BinaryPrimitives.WriteUInt16LittleEndian(header[8..], Flags);
-            BinaryPrimitives.WriteUInt16LittleEndian(header[10..], Deflated);
+            BinaryPrimitives.WriteUInt16LittleEndian(header[10..], Deflated8);
             BinaryPrimitives.WriteUInt16LittleEndian(header[12..], _dosTime);
             BinaryPrimitives.WriteUInt16LittleEndian(header[14..], _dosDate);
             BinaryPrimitives.WriteUInt32LittleEndian(header[16..], e.Crc);

@@ -128,10 +128,11 @@ public sealed class DisclosureProducer(
                 {
                     zip.Add("manifest.json", manifest.ToJson());
                     using (var report = File.OpenRead(reportFile)) zip.Add("report.html", report);
-                    foreach (var (pathInZip, tableFile) in workspace.Entries)
+                    foreach (var (pathInZip, tableFile, deflating) in workspace.Entries)
                     {
-                        using var content = File.OpenRead(tableFile);
-                        zip.Add(pathInZip, content);
+                        var deflated = await deflating;
+                        using var compressed = File.OpenRead(tableFile + ".deflate");
+                        zip.AddDeflated(pathInZip, deflated, compressed);
                     }
                     zip.Finish();
                 }

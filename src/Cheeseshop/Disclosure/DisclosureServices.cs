@@ -1,4 +1,5 @@
 using Cheeseshop.Configuration;
+using Cheeseshop.Core.Disclosure;
 using Cheeseshop.Disclosure.Generators;
 
 namespace Cheeseshop.Disclosure;
@@ -32,6 +33,8 @@ public static class DisclosureServices
         services.AddScoped<ICategoryGenerator, PaymentGenerator>();
         services.AddScoped<ICategoryGenerator, PackagesGenerator>();
         services.AddScoped<ICategoryGenerator, DownloadLogsGenerator>();
+        // Where the download-logs category reads from: the download statistics' events (no addresses).
+        services.AddScoped<IDownloadLogSource, DownloadEventLogSource>();
         return services;
     }
 }

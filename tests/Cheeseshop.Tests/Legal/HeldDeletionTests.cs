@@ -59,6 +59,7 @@ public sealed class HeldDeletionTests(ServerFixture servers, ITestOutputHelper o
             Assert.True(await dbc.UserEvents.AnyAsync(e => e.UserId == row.Id));
         }
         var (package, _, _) = await ProduceAsync(server, id);
+        AssertNoSecrets(package, [.. await StoredSecretsAsync(server), token], "the sealed account's package");
         Assert.StartsWith("deleted by its owner on", DisclosurePackage.Cell(Assert.Single(package.Rows(held, "length-of-service", "account-status")), "status"));
         AssertEqual(heldEmail, DisclosurePackage.Cell(Assert.Single(package.Rows(held, "addresses", "email-addresses")), "email"), "the sealed address");
         Assert.Contains(package.Rows(held, "connection-records", "account-events"), r => DisclosurePackage.Cell(r, "tag") == "account:api_token:added");

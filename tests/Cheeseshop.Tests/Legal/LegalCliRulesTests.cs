@@ -65,7 +65,7 @@ public sealed class LegalCliRulesTests(ServerFixture servers, ITestOutputHelper 
 
         var forced = await CliAsync(server, "legal", "produce", id.ToString(), "--out", existing, "--force");
         AssertSucceeded(forced, "produce --force");
-        ReadProduced(forced, existing);
+        AssertNoSecrets(ReadProduced(forced, existing).Package, await StoredSecretsAsync(server), "the forced package");
         AssertFailed(await CliAsync(server, "legal", "close", id.ToString(), "--outcome", "finished"), "an unknown outcome", "--outcome 'finished' is not an outcome");
         AssertFailed(await CliAsync(server, "users", "export", "no-such-user-y", "--out", Path.Combine(TempPaths.NewDirectory("p"), "u.zip")), "exporting an unknown user", "no user named 'no-such-user-y'");
     }

@@ -48,6 +48,8 @@ public sealed class NondisclosureOrderTests(ServerFixture servers, ITestOutputHe
         AssertEqual(Instant(Today).Replace("Z", ".000000Z"), package.Request.GetProperty("scope").GetProperty("from").GetString(), "scope from");
         AssertEqual(Instant(Today.AddDays(1)).Replace("Z", ".000000Z"), package.Request.GetProperty("scope").GetProperty("to").GetString(), "scope to (exclusive)");
         Assert.Single(package.Rows(carol, "instrument-numbers", "ip-addresses"), r => Cell(r, "ip_address") == "203.0.113.70");
+        var secrets = await StoredSecretsAsync(server);
+        AssertNoSecrets(package, [.. secrets, SessionCookie(server, browser)], "the court order's package");
 
         // A scope that ended yesterday holds none of today's records.
         var past = await CreateRequestAsync(server, "--kind", "court-order", "--authority", "Magistrate " + Guid.NewGuid().ToString("N")[..6], "--reference", "Case 1:26-cv-0043",
@@ -55,6 +57,7 @@ public sealed class NondisclosureOrderTests(ServerFixture servers, ITestOutputHe
         var (old, _, _) = await ProduceAsync(server, past);
         Assert.Empty(old.Rows(carol, "instrument-numbers", "ip-addresses"));
         Assert.False(old.Held(carol, "instrument-numbers"));
+        AssertNoSecrets(old, secrets, "the narrow package");
         AssertSucceeded(await CliAsync(server, "legal", "close", past.ToString(), "--outcome", "produced"), "closing the second request");
 
         // Closing under the order: no notice yet, and the report counts the request without listing it.

@@ -50,6 +50,18 @@ public sealed class SubpoenaEndToEndTests(ServerFixture servers, ITestOutputHelp
         AssertRedirect(await SubmitHandlerAsync(bobBrowser, page, "Invite", Form(("username", alice), ("role", "Maintainer"))), page, "Bob inviting Alice");
         AssertRedirect(await SubmitHandlerAsync(browser, "/manage/projects", "Accept", Form(), "invitation_id"), "/manage/projects", "Alice accepting");
 
+        // Someone downloads Alice's wheel with pip: a download record, which never holds the downloader's address.
+        const string downloader = "192.0.2.77";
+        var wheel = (await SimpleJsonFilesAsync(server, built.ProjectName)).Single(f => f.Filename.EndsWith(".whl", StringComparison.Ordinal));
+        using (var get = new HttpRequestMessage(HttpMethod.Get, wheel.Url))
+        {
+            get.Headers.Add("X-Forwarded-For", downloader);
+            get.Headers.TryAddWithoutValidation("User-Agent", """pip/23.2.1 {"installer":{"name":"pip","version":"23.2.1"},"python":"3.11.7"}""");
+            using var response = await server.Http.SendAsync(get);
+            AssertEqual(System.Net.HttpStatusCode.OK, response.StatusCode, "downloading the wheel");
+        }
+        for (var i = 0; i < 100 && await ServerDatabase.CountAsync(server, "SELECT COUNT(*) FROM download_events") == 0; i++) await Task.Delay(200);
+
         // The subpoena holds Alice's records at once: retention a month on keeps her addresses.
         var requestId = await SubpoenaAsync(server, [alice]);
         var monthLater = Instant(DateTime.UtcNow.AddDays(31));
@@ -145,7 +157,10 @@ public sealed class SubpoenaEndToEndTests(ServerFixture servers, ITestOutputHelp
         Assert.Single(package.Rows(alice, "packages", "releases"));
         // 9. download logs
         Assert.Contains("Download logs never hold IP addresses", package.Statement(alice, "download-logs"));
-        Assert.Contains("No download records are kept by this instance", package.Statement(alice, "download-logs"));
+        Assert.Contains("Held: 1 download record of the 2 projects", package.Statement(alice, "download-logs"));
+        var download = Assert.Single(package.Rows(alice, "download-logs", "downloads"));
+        AssertEqual((wheel.Filename, "pip", built.Version), (Cell(download, "filename"), Cell(download, "installer"), Cell(download, "version")), "the download record");
+        Assert.Empty(package.EntriesHolding(downloader));
 
         // Nothing of Bob's but his username; no secret at all.
         foreach (var bobs in new[] { bobEmail, bobWeb })

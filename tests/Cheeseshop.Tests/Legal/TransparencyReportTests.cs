@@ -25,7 +25,7 @@ public sealed class TransparencyReportTests(ServerFixture servers, ITestOutputHe
         await server.CreateUserAsync(lee, Password);
 
         var subpoena = await SubpoenaAsync(server, [kim, lee]);
-        await ProduceAsync(server, subpoena);
+        AssertNoSecrets((await ProduceAsync(server, subpoena)).Package, await StoredSecretsAsync(server), "the subpoena's package");
         AssertSucceeded(await CliAsync(server, "legal", "close", subpoena.ToString(), "--outcome", "partial"), "closing the subpoena");
         const string sealedAuthority = "Sealed Court of Somewhere";
         await CreateRequestAsync(server, "--kind", "court-order", "--authority", sealedAuthority, "--reference", "S-1",
@@ -33,7 +33,10 @@ public sealed class TransparencyReportTests(ServerFixture servers, ITestOutputHe
         var preservation = await CreateRequestAsync(server, "--kind", "preservation", "--authority", "Police of Elsewhere", "--reference", "PR-9",
             "--received", Day(Today), "--due", Day(Today.AddDays(5)), "--subject", kim);
         AssertSucceeded(await CliAsync(server, "legal", "close", preservation.ToString(), "--outcome", "withdrawn"), "closing the preservation request");
-        AssertSucceeded(await CliAsync(server, "users", "export", lee, "--out", Path.Combine(TempPaths.NewDirectory("e"), "lee.zip")), "users export");
+        var leePath = Path.Combine(TempPaths.NewDirectory("e"), "lee.zip");
+        var export = await CliAsync(server, "users", "export", lee, "--out", leePath);
+        AssertSucceeded(export, "users export");
+        AssertNoSecrets(ReadProduced(export, leePath).Package, await StoredSecretsAsync(server), "the export");
 
         using var response = await server.Http.GetAsync("transparency.json");
         AssertEqual(HttpStatusCode.OK, response.StatusCode, "GET /transparency.json");
