@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Cheeseshop.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresDb))]
-    [Migration("20261125135712_Privacy")]
-    partial class Privacy
+    [Migration("20261125161115_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -109,6 +109,383 @@ namespace Cheeseshop.Data.Migrations.Postgres
                         .HasDatabaseName("ix_api_tokens_user_id");
 
                     b.ToTable("api_tokens", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.DailyDownloadCount", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<bool?>("Ci")
+                        .HasColumnType("boolean")
+                        .HasColumnName("ci");
+
+                    b.Property<string>("CountryCode")
+                        .HasColumnType("text")
+                        .HasColumnName("country_code");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date")
+                        .HasColumnName("date");
+
+                    b.Property<long>("Downloads")
+                        .HasColumnType("bigint")
+                        .HasColumnName("downloads");
+
+                    b.Property<string>("Installer")
+                        .HasColumnType("text")
+                        .HasColumnName("installer");
+
+                    b.Property<string>("PackageType")
+                        .HasColumnType("text")
+                        .HasColumnName("package_type");
+
+                    b.Property<string>("Project")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("project");
+
+                    b.Property<Guid?>("ProjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("PythonMajor")
+                        .HasColumnType("text")
+                        .HasColumnName("python_major");
+
+                    b.Property<string>("PythonMinor")
+                        .HasColumnType("text")
+                        .HasColumnName("python_minor");
+
+                    b.Property<string>("System")
+                        .HasColumnType("text")
+                        .HasColumnName("system");
+
+                    b.Property<string>("Version")
+                        .HasColumnType("text")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_download_daily_counts");
+
+                    b.HasIndex("Date")
+                        .HasDatabaseName("ix_download_daily_counts_date");
+
+                    b.ToTable("download_daily_counts", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.DailyDownloadSeries", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Breakdown")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("breakdown");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date")
+                        .HasColumnName("date");
+
+                    b.Property<long>("Downloads")
+                        .HasColumnType("bigint")
+                        .HasColumnName("downloads");
+
+                    b.Property<bool>("Mirror")
+                        .HasColumnType("boolean")
+                        .HasColumnName("mirror");
+
+                    b.Property<Guid?>("ProjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("Value")
+                        .HasColumnType("text")
+                        .HasColumnName("value");
+
+                    b.HasKey("Id")
+                        .HasName("pk_download_daily_series");
+
+                    b.HasIndex("Date", "Breakdown")
+                        .HasDatabaseName("ix_download_daily_series_date_breakdown");
+
+                    b.HasIndex("ProjectId", "Breakdown", "Date")
+                        .HasDatabaseName("ix_download_daily_series_project_id_breakdown_date");
+
+                    b.ToTable("download_daily_series", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.DisclosureRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("Bytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("bytes");
+
+                    b.Property<string>("Categories")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("categories");
+
+                    b.Property<string>("CountsJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("counts_json");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("file_name");
+
+                    b.Property<long>("LegalRequestId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("legal_request_id");
+
+                    b.Property<DateTime>("ProducedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("produced_at");
+
+                    b.Property<string>("ProducedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("produced_by");
+
+                    b.Property<DateTime>("RecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("sha256");
+
+                    b.HasKey("Id")
+                        .HasName("pk_disclosures");
+
+                    b.HasIndex("LegalRequestId")
+                        .HasDatabaseName("ix_disclosures_legal_request_id");
+
+                    b.ToTable("disclosures", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.DownloadAgent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<bool?>("Ci")
+                        .HasColumnType("boolean")
+                        .HasColumnName("ci");
+
+                    b.Property<string>("Cpu")
+                        .HasColumnType("text")
+                        .HasColumnName("cpu");
+
+                    b.Property<string>("DetailsHash")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("details_hash");
+
+                    b.Property<string>("DistroId")
+                        .HasColumnType("text")
+                        .HasColumnName("distro_id");
+
+                    b.Property<string>("DistroLibcLib")
+                        .HasColumnType("text")
+                        .HasColumnName("distro_libc_lib");
+
+                    b.Property<string>("DistroLibcVersion")
+                        .HasColumnType("text")
+                        .HasColumnName("distro_libc_version");
+
+                    b.Property<string>("DistroName")
+                        .HasColumnType("text")
+                        .HasColumnName("distro_name");
+
+                    b.Property<string>("DistroVersion")
+                        .HasColumnType("text")
+                        .HasColumnName("distro_version");
+
+                    b.Property<string>("ImplementationName")
+                        .HasColumnType("text")
+                        .HasColumnName("implementation_name");
+
+                    b.Property<string>("ImplementationVersion")
+                        .HasColumnType("text")
+                        .HasColumnName("implementation_version");
+
+                    b.Property<string>("InstallerName")
+                        .HasColumnType("text")
+                        .HasColumnName("installer_name");
+
+                    b.Property<string>("InstallerVersion")
+                        .HasColumnType("text")
+                        .HasColumnName("installer_version");
+
+                    b.Property<string>("OpensslVersion")
+                        .HasColumnType("text")
+                        .HasColumnName("openssl_version");
+
+                    b.Property<string>("Python")
+                        .HasColumnType("text")
+                        .HasColumnName("python");
+
+                    b.Property<string>("RustcVersion")
+                        .HasColumnType("text")
+                        .HasColumnName("rustc_version");
+
+                    b.Property<string>("SetuptoolsVersion")
+                        .HasColumnType("text")
+                        .HasColumnName("setuptools_version");
+
+                    b.Property<string>("SystemName")
+                        .HasColumnType("text")
+                        .HasColumnName("system_name");
+
+                    b.Property<string>("SystemRelease")
+                        .HasColumnType("text")
+                        .HasColumnName("system_release");
+
+                    b.HasKey("Id")
+                        .HasName("pk_download_agents");
+
+                    b.HasIndex("DetailsHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_download_agents_details_hash");
+
+                    b.ToTable("download_agents", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.DownloadEventRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long?>("AgentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("agent_id");
+
+                    b.Property<string>("CountryCode")
+                        .HasColumnType("text")
+                        .HasColumnName("country_code");
+
+                    b.Property<long>("FileId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("file_id");
+
+                    b.Property<DateTime>("Timestamp")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("timestamp");
+
+                    b.Property<string>("TlsCipher")
+                        .HasColumnType("text")
+                        .HasColumnName("tls_cipher");
+
+                    b.Property<string>("TlsProtocol")
+                        .HasColumnType("text")
+                        .HasColumnName("tls_protocol");
+
+                    b.HasKey("Id")
+                        .HasName("pk_download_events");
+
+                    b.HasIndex("Timestamp")
+                        .HasDatabaseName("ix_download_events_timestamp");
+
+                    b.ToTable("download_events", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.DownloadFile", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Filename")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("filename");
+
+                    b.Property<string>("Project")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("project");
+
+                    b.Property<Guid?>("ProjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("type");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("url");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_download_files");
+
+                    b.HasIndex("Filename")
+                        .IsUnique()
+                        .HasDatabaseName("ix_download_files_filename");
+
+                    b.HasIndex("ProjectId")
+                        .HasDatabaseName("ix_download_files_project_id");
+
+                    b.ToTable("download_files", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.DownloadRollupState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("LastRunAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_run_at");
+
+                    b.Property<DateOnly>("RecomputeFrom")
+                        .HasColumnType("date")
+                        .HasColumnName("recompute_from");
+
+                    b.HasKey("Id")
+                        .HasName("pk_download_rollup_state");
+
+                    b.ToTable("download_rollup_state", (string)null);
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.FilenameRegistration", b =>
@@ -282,6 +659,154 @@ namespace Cheeseshop.Data.Migrations.Postgres
                         .HasDatabaseName("ix_legal_holds_user_id");
 
                     b.ToTable("legal_holds", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.LegalRequest", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Authority")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("authority");
+
+                    b.Property<string>("Categories")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("categories");
+
+                    b.Property<string>("CloseNote")
+                        .HasColumnType("text")
+                        .HasColumnName("close_note");
+
+                    b.Property<DateTime?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closed_at");
+
+                    b.Property<string>("ClosedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("closed_by");
+
+                    b.Property<DateTime>("Created")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("created_by");
+
+                    b.Property<DateTime>("Due")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("kind");
+
+                    b.Property<DateTime?>("NondisclosureUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("nondisclosure_until");
+
+                    b.Property<string>("Note")
+                        .HasColumnType("text")
+                        .HasColumnName("note");
+
+                    b.Property<string>("Origin")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("origin");
+
+                    b.Property<string>("Outcome")
+                        .HasColumnType("text")
+                        .HasColumnName("outcome");
+
+                    b.Property<DateTime>("Received")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received");
+
+                    b.Property<string>("Reference")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("reference");
+
+                    b.Property<DateTime?>("ScopeFrom")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("scope_from");
+
+                    b.Property<DateTime?>("ScopeTo")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("scope_to");
+
+                    b.HasKey("Id")
+                        .HasName("pk_legal_requests");
+
+                    b.HasIndex("ClosedAt")
+                        .HasDatabaseName("ix_legal_requests_closed_at");
+
+                    b.HasIndex("Received")
+                        .HasDatabaseName("ix_legal_requests_received");
+
+                    b.ToTable("legal_requests", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.LegalRequestSubject", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("LegalRequestId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("legal_request_id");
+
+                    b.Property<bool>("NoticeDelayed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("notice_delayed");
+
+                    b.Property<DateTime?>("NoticeDue")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("notice_due");
+
+                    b.Property<DateTime?>("NoticeSentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("notice_sent_at");
+
+                    b.Property<string>("NoticeStatus")
+                        .HasColumnType("text")
+                        .HasColumnName("notice_status");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("Username")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("username");
+
+                    b.HasKey("Id")
+                        .HasName("pk_legal_request_subjects");
+
+                    b.HasIndex("LegalRequestId")
+                        .HasDatabaseName("ix_legal_request_subjects_legal_request_id");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_legal_request_subjects_user_id");
+
+                    b.HasIndex("NoticeStatus", "NoticeDue")
+                        .HasDatabaseName("ix_legal_request_subjects_notice_status_notice_due");
+
+                    b.ToTable("legal_request_subjects", (string)null);
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.Project", b =>
@@ -796,6 +1321,61 @@ namespace Cheeseshop.Data.Migrations.Postgres
                     b.ToTable("sent_emails", (string)null);
                 });
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.SimpleRequestRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long?>("AgentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("agent_id");
+
+                    b.Property<string>("CountryCode")
+                        .HasColumnType("text")
+                        .HasColumnName("country_code");
+
+                    b.Property<string>("Project")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("project");
+
+                    b.Property<Guid?>("ProjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("project_id");
+
+                    b.Property<DateTime>("Timestamp")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("timestamp");
+
+                    b.Property<string>("TlsCipher")
+                        .HasColumnType("text")
+                        .HasColumnName("tls_cipher");
+
+                    b.Property<string>("TlsProtocol")
+                        .HasColumnType("text")
+                        .HasColumnName("tls_protocol");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("url");
+
+                    b.HasKey("Id")
+                        .HasName("pk_simple_requests");
+
+                    b.HasIndex("Timestamp")
+                        .HasDatabaseName("ix_simple_requests_timestamp");
+
+                    b.HasIndex("ProjectId", "Timestamp")
+                        .HasDatabaseName("ix_simple_requests_project_id_timestamp");
+
+                    b.ToTable("simple_requests", (string)null);
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.User", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1044,6 +1624,16 @@ namespace Cheeseshop.Data.Migrations.Postgres
                     b.Navigation("User");
                 });
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.DisclosureRecord", b =>
+                {
+                    b.HasOne("Cheeseshop.Data.Entities.LegalRequest", null)
+                        .WithMany()
+                        .HasForeignKey("LegalRequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_disclosures_legal_requests_legal_request_id");
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.JournalEntry", b =>
                 {
                     b.HasOne("Cheeseshop.Data.Entities.User", null)
@@ -1051,6 +1641,24 @@ namespace Cheeseshop.Data.Migrations.Postgres
                         .HasForeignKey("SubmittedById")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_journals_users_submitted_by_id");
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.LegalRequestSubject", b =>
+                {
+                    b.HasOne("Cheeseshop.Data.Entities.LegalRequest", "LegalRequest")
+                        .WithMany("Subjects")
+                        .HasForeignKey("LegalRequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_legal_request_subjects_legal_requests_legal_request_id");
+
+                    b.HasOne("Cheeseshop.Data.Entities.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_legal_request_subjects_users_user_id");
+
+                    b.Navigation("LegalRequest");
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.ProjectEvent", b =>
@@ -1224,6 +1832,11 @@ namespace Cheeseshop.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_username_changes_users_user_id");
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.LegalRequest", b =>
+                {
+                    b.Navigation("Subjects");
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.Project", b =>
