@@ -13,9 +13,11 @@ bench="$root/bench/Cheeseshop.Bench/bin/Release/net10.0/Cheeseshop.Bench.dll"
 app="$root/src/Cheeseshop/bin/Release/net10.0/cheeseshop.dll"
 [ -f "$data/cheeseshop.db" ] || dotnet "$bench" generate --data-dir "$data" --projects "$projects" --files-per-project 5
 
+baseline=
 dotnet "$app" serve --data-dir "$data" --urls http://127.0.0.1:8000 >"$work/server.log" 2>&1 & server=$!
 trap 'kill $server $baseline 2>/dev/null || true' EXIT
 for _ in $(seq 50); do curl -fs http://127.0.0.1:8000/health >/dev/null && break; sleep 0.2; done
+curl -fs http://127.0.0.1:8000/health >/dev/null || { echo "server did not start; see $work/server.log" >&2; exit 1; }
 size=$(curl -s http://127.0.0.1:8000/simple/bench-project-000000/ | wc -c)
 dotnet "$bench" baseline http://127.0.0.1:8001 "$size" & baseline=$!
 for _ in $(seq 50); do curl -fs http://127.0.0.1:8001/page >/dev/null && break; sleep 0.2; done

@@ -35,6 +35,11 @@ public sealed class BasicAuthenticator(CheeseshopDb db)
 
     private static readonly string DummyHash = new PasswordHasher().Hash(Guid.NewGuid().ToString());
 
+    /// <summary>The username a Basic header carries, or null: the upload error names a wrong password
+    /// differently from a missing header.</summary>
+    public static string? Username(string? authorization) =>
+        TryDecode(authorization, out var username, out _) ? username : null;
+
     private static bool TryDecode(string? header, out string username, out string secret)
     {
         username = secret = "";

@@ -32,7 +32,7 @@ public static class UploadEndpoint
             var identity = await auth.AuthenticateAsync(ctx.Request.Headers.Authorization, ct);
             if (identity is null)
             {
-                var basicUser = BasicUsername(ctx.Request.Headers.Authorization);
+                var basicUser = BasicAuthenticator.Username(ctx.Request.Headers.Authorization);
                 throw new UploadException(403, basicUser is null
                     ? "Invalid or non-existent authentication information. Upload with username __token__ and an API token."
                     : "Invalid or non-existent authentication information: the username, password or API token is wrong.");
@@ -64,17 +64,5 @@ public static class UploadEndpoint
         // Ask the client to close rather than sending the rest of a body we will not read.
         if (status == 413) ctx.Response.Headers.Connection = "close";
         await ctx.Response.WriteAsync(message + "\n");
-    }
-
-    private static string? BasicUsername(string? header)
-    {
-        if (header is null || !header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase)) return null;
-        try
-        {
-            var decoded = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(header[6..].Trim()));
-            var colon = decoded.IndexOf(':');
-            return colon < 0 ? null : decoded[..colon];
-        }
-        catch (FormatException) { return null; }
     }
 }
