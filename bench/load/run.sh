@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Read-path load test: generates an index of N projects, starts Cheeseshop (Release) and a bare
 # ASP.NET baseline endpoint, and measures both with wrk in the same run.
-# Usage: bench/load/run.sh [PROJECTS=1000] [DURATION=10s]
+# Usage: [ROUNDS=3] [WARMUP=5s] bench/load/run.sh [PROJECTS=1000] [DURATION=5s]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd); root=$(cd "$here/../.." && pwd)
-projects=${1:-1000}; duration=${2:-10s}
+projects=${1:-1000}; duration=${2:-5s}
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 work=${BENCH_WORK:-/tmp/cheeseshop-bench}; data="$work/data-$projects"
 mkdir -p "$work"
 dotnet build -c Release "$root/bench/Cheeseshop.Bench" -v q -nologo >/dev/null
 bench="$root/bench/Cheeseshop.Bench/bin/Release/net10.0/Cheeseshop.Bench.dll"
-app="$root/src/Cheeseshop/bin/Release/net10.0/cheeseshop.dll"
+# APP=path/to/cheeseshop.dll measures another build (e.g. a copy of the previous one) on the same data.
+[ -n "${APP:-}" ] || dotnet build -c Release "$root/src/Cheeseshop" -v q -nologo >/dev/null
+app=${APP:-"$root/src/Cheeseshop/bin/Release/net10.0/cheeseshop.dll"}
 [ -f "$data/cheeseshop.db" ] || dotnet "$bench" generate --data-dir "$data" --projects "$projects" --files-per-project 5
 
 baseline=
@@ -22,22 +24,43 @@ size=$(curl -s http://127.0.0.1:8000/simple/bench-project-000000/ | wc -c)
 dotnet "$bench" baseline http://127.0.0.1:8001 "$size" & baseline=$!
 for _ in $(seq 50); do curl -fs http://127.0.0.1:8001/page >/dev/null && break; sleep 0.2; done
 
-run() { # name, url, wrk args...
-  local name=$1; shift
-  # Warm up first: JIT tiers, then every project's page rendered once (one wrk thread walks the
-  # projects in order), then measure.
-  wrk -t1 -c64 -d"${WARMUP:-10s}" "$@" >/dev/null
-  local url=$3; shift 4
-  local warm=$(( $1 / 1000 + 5 ))
-  wrk -t1 -c8 -d"${warm}s" -s "$here/warm-all.lua" "$url" -- "$@" >/dev/null
-  set -- -s "$here/random-project.lua" "$url" -- "$@"
-  local line; line=$(wrk -t1 -c64 -d"$duration" --latency "$@" | grep RESULT || true)
-  printf '%-28s %s\n' "$name" "$line"
+# Load on this shared machine moves between seconds, so each endpoint is measured in ROUNDS short
+# runs interleaved with the baseline's, and the medians of the two are compared.
+rounds=${ROUNDS:-3}
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+measure() { # pid, url, wrk script args... -> "rps p99_ms cpu_us_per_request"
+  # The server's own CPU time per request says what a request costs even when other work on the
+  # machine takes cores away (which moves requests/s between runs).
+  local pid=$1 url=$2; shift 2
+  local before; before=$(cpu_ticks "$pid")
+  local result; result=$(wrk -t1 -c64 -d"$duration" --latency -s "$here/random-project.lua" "$url" -- "$@" | grep '^RESULT')
+  local after; after=$(cpu_ticks "$pid")
+  awk -v r="$result" -v d="${duration%s}" -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" 'BEGIN {
+    split(r, f, " "); split(f[2], a, "="); split(f[4], b, "="); printf "%s %s %.1f\n", a[2], b[2], t / hz * 1e6 / (a[2] * d) }'
 }
-echo "projects=$projects page_bytes=$size duration=$duration"
-run "baseline fixed page" -s "$here/random-project.lua" http://127.0.0.1:8001 -- 1 /page
-run "/simple/{p}/ html" -s "$here/random-project.lua" http://127.0.0.1:8000 -- "$projects" "/simple/%s/"
-run "/simple/{p}/ json" -s "$here/random-project.lua" http://127.0.0.1:8000 -- "$projects" "/simple/%s/" "application/vnd.pypi.simple.v1+json"
-run "/pypi/{p}/json" -s "$here/random-project.lua" http://127.0.0.1:8000 -- "$projects" "/pypi/%s/json"
-run "/simple/ (index)" -s "$here/random-project.lua" http://127.0.0.1:8000 -- 1 "/simple/"
+median() { sort -n | awk '{ v[NR]=$1 } END { print v[int((NR+1)/2)] }'; }
+run() { # name, url, projects, path template [accept]
+  local name=$1 url=$2; shift 2
+  # Warm up first: JIT tiers, then every project's page rendered once (warm_all.py walks the
+  # projects once), then measure.
+  wrk -t1 -c64 -d"${WARMUP:-5s}" -s "$here/random-project.lua" "$url" -- "$@" >/dev/null
+  python3 "$here/warm_all.py" "$url" "$@"
+  local ours=() base=() p99s=() ourcpu=() basecpu=() r rps p99 cpu
+  for r in $(seq "$rounds"); do
+    read -r rps p99 cpu < <(measure "$baseline" http://127.0.0.1:8001 1 /page); base+=("$rps"); basecpu+=("$cpu")
+    read -r rps p99 cpu < <(measure "$server" "$url" "$@"); ours+=("$rps"); p99s+=("$p99"); ourcpu+=("$cpu")
+  done
+  local o b oc bc
+  o=$(printf '%s\n' "${ours[@]}" | median); b=$(printf '%s\n' "${base[@]}" | median)
+  oc=$(printf '%s\n' "${ourcpu[@]}" | median); bc=$(printf '%s\n' "${basecpu[@]}" | median)
+  printf '%-20s rps=%-6s base=%-6s share=%3s%%  cpu/req=%sus base=%sus share=%s%%  p99=%sms  (rps: %s vs %s)\n' "$name" "$o" "$b" \
+    "$(( o * 100 / b ))" "$oc" "$bc" "$(awk -v o="$oc" -v b="$bc" 'BEGIN { printf "%.0f", b * 100 / o }')" \
+    "$(printf '%s\n' "${p99s[@]}" | median)" "${ours[*]}" "${base[*]}"
+}
+wrk -t1 -c64 -d"${WARMUP:-5s}" http://127.0.0.1:8001/page >/dev/null
+echo "projects=$projects page_bytes=$size duration=$duration rounds=$rounds load: $(cut -d" " -f1-3 /proc/loadavg)"
+run "/simple/{p}/ html" http://127.0.0.1:8000 "$projects" "/simple/%s/"
+run "/simple/{p}/ json" http://127.0.0.1:8000 "$projects" "/simple/%s/" "application/vnd.pypi.simple.v1+json"
+run "/pypi/{p}/json" http://127.0.0.1:8000 "$projects" "/pypi/%s/json"
+run "/simple/ (index)" http://127.0.0.1:8000 1 "/simple/"
 echo "server RSS: $(ps -o rss= -p $server | awk '{printf "%.0f MB", $1/1024}')"

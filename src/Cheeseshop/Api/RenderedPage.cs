@@ -5,8 +5,9 @@ namespace Cheeseshop.Api;
 /// <summary>A response rendered once and served as bytes until its project's serial changes.</summary>
 public sealed class RenderedPage
 {
-    public RenderedPage(byte[] body, string contentType, long serial)
+    public RenderedPage(string variant, byte[] body, string contentType, long serial)
     {
+        Variant = variant;
         Body = body;
         ContentType = contentType;
         Serial = serial;
@@ -18,6 +19,9 @@ public sealed class RenderedPage
 
     /// <summary>The serial as the X-PyPI-Last-Serial header value, formatted once.</summary>
     public string SerialText { get; }
+
+    /// <summary>Which representation of the project this is (HTML, JSON, the JSON API for a host ...).</summary>
+    public string Variant { get; }
 
     public byte[] Body { get; }
     public string ContentType { get; }

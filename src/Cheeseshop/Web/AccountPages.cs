@@ -41,15 +41,30 @@ public static class AccountPages
 
     /// <summary>
     /// Authentication runs after the forwarded headers (so a session cookie is marked Secure when a
-    /// trusted proxy says the client used HTTPS). The package APIs never read HttpContext.User: uploads
-    /// authenticate with their own Basic header, so a browser session cannot act on them, and a request
-    /// without a session cookie costs the cookie handler one header look-up.
+    /// trusted proxy says the client used HTTPS), and only for the pages: the package read APIs never
+    /// read HttpContext.User and uploads authenticate with their own Basic header, so a browser session
+    /// cannot act on them, and the read path does not pay for the cookie handler and the service scope
+    /// it creates (a third of a cached page's cost).
     /// </summary>
     public static WebApplication MapAccountPages(this WebApplication app)
     {
-        app.UseAuthentication();
-        app.UseAuthorization();
+        app.UseWhen(ctx => !IsPackageApi(ctx.Request.Path), pages =>
+        {
+            pages.UseAuthentication();
+            pages.UseAuthorization();
+        });
+        // WebApplication adds both middlewares to the whole pipeline unless told they are in place;
+        // these are the keys UseAuthentication/UseAuthorization set on the builder they are called on.
+        var properties = ((IApplicationBuilder)app).Properties;
+        properties["__AuthenticationMiddlewareSet"] = true;
+        properties["__AuthorizationMiddlewareSet"] = true;
         app.MapRazorPages();
         return app;
     }
+
+    /// <summary>The machine-facing paths: Simple API, JSON API, files, upload, XML-RPC, statistics API, health.</summary>
+    public static bool IsPackageApi(PathString path) =>
+        path.StartsWithSegments("/simple") || path.StartsWithSegments("/pypi") || path.StartsWithSegments("/packages") ||
+        path.StartsWithSegments("/legacy") || path.StartsWithSegments("/api") || path.StartsWithSegments("/RPC2") ||
+        path.StartsWithSegments("/health");
 }

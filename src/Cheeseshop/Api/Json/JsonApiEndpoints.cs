@@ -12,10 +12,14 @@ public static class JsonApiEndpoints
 
     public static void MapJsonApi(this IEndpointRouteBuilder app)
     {
-        app.MapMethods("/pypi/{project}/json", ["GET", "HEAD"], (HttpContext ctx, string project, PageCache cache, CheeseshopOptions o) =>
-            ServeAsync(ctx, project, null, cache, o));
-        app.MapMethods("/pypi/{project}/{version}/json", ["GET", "HEAD"], (HttpContext ctx, string project, string version, PageCache cache, CheeseshopOptions o) =>
-            ServeAsync(ctx, project, version, cache, o));
+        // Plain request delegates over the singletons: a cached page is served without creating the
+        // request's service scope.
+        var cache = app.ServiceProvider.GetRequiredService<PageCache>();
+        var options = app.ServiceProvider.GetRequiredService<CheeseshopOptions>();
+        app.MapMethods("/pypi/{project}/json", ["GET", "HEAD"], ctx =>
+            ServeAsync(ctx, (string)ctx.Request.RouteValues["project"]!, null, cache, options));
+        app.MapMethods("/pypi/{project}/{version}/json", ["GET", "HEAD"], ctx =>
+            ServeAsync(ctx, (string)ctx.Request.RouteValues["project"]!, (string)ctx.Request.RouteValues["version"]!, cache, options));
     }
 
     private static async Task ServeAsync(HttpContext ctx, string project, string? version, PageCache cache, CheeseshopOptions options)
@@ -42,12 +46,27 @@ public static class JsonApiEndpoints
                 return;
             }
             var body = JsonApiRenderer.Render(snapshot, shown, origin, includeReleases: version is null);
-            page = new RenderedPage(body, ContentType, snapshot.Project.LastSerial);
+            page = new RenderedPage(variant, body, ContentType, snapshot.Project.LastSerial);
             cache.Set(normalized, variant, page, token);
         }
         await PageResults.WriteAsync(ctx, page, CacheControl);
     }
 
-    public static string Origin(HttpContext ctx, CheeseshopOptions options) =>
-        options.PublicUrl?.TrimEnd('/') ?? $"{ctx.Request.Scheme}://{ctx.Request.Host}";
+    public static string Origin(HttpContext ctx, CheeseshopOptions options)
+    {
+        // TrimEnd returns the same string when there is nothing to trim.
+        if (options.PublicUrl is not null) return options.PublicUrl.TrimEnd('/');
+        var request = ctx.Request;
+        // Nearly every request names the same host: hand back the same string object each time, which
+        // the page cache then finds by reference without reading the stored copy.
+        var last = _lastOrigin;
+        var scheme = request.Scheme;
+        var host = request.Host.Value ?? "";
+        if (last is not null && last.Length == scheme.Length + 3 + host.Length && last.StartsWith(scheme, StringComparison.Ordinal) &&
+            last.AsSpan(scheme.Length).StartsWith("://") && last.AsSpan(scheme.Length + 3).SequenceEqual(host))
+            return last;
+        return _lastOrigin = $"{scheme}://{host}";
+    }
+
+    private static string? _lastOrigin;
 }

@@ -15,8 +15,11 @@ public static class SimpleEndpoints
     public static void MapSimple(this IEndpointRouteBuilder app)
     {
         // Routing ignores a trailing slash, so one route serves both forms and redirects the bare one.
-        app.MapMethods("/simple/", ["GET", "HEAD"], IndexAsync);
-        app.MapMethods("/simple/{project}/", ["GET", "HEAD"], DetailAsync);
+        // Plain request delegates over the singleton cache: a cached page is served without creating
+        // the request's service scope (only a miss asks for the database).
+        var cache = app.ServiceProvider.GetRequiredService<PageCache>();
+        app.MapMethods("/simple/", ["GET", "HEAD"], ctx => IndexAsync(ctx, cache));
+        app.MapMethods("/simple/{project}/", ["GET", "HEAD"], ctx => DetailAsync(ctx, (string)ctx.Request.RouteValues["project"]!, cache));
     }
 
     private static readonly string[] VariantNames = Enum.GetNames<SimpleFormat>();
@@ -57,7 +60,7 @@ public static class SimpleEndpoints
                 .ToListAsync(ctx.RequestAborted);
             var serial = await db.Journals.MaxAsync(j => (long?)j.Id, ctx.RequestAborted) ?? 0;
             var body = format == SimpleFormat.JsonV1 ? SimpleRenderer.IndexJson(projects, serial) : SimpleRenderer.IndexHtml(projects);
-            page = new RenderedPage(body, SimpleNegotiation.ContentType(format), serial);
+            page = new RenderedPage(variant, body, SimpleNegotiation.ContentType(format), serial);
             cache.Set(PageCache.IndexKey, variant, page, token);
         }
         await PageResults.WriteAsync(ctx, page, CacheControl);
@@ -85,7 +88,7 @@ public static class SimpleEndpoints
                 return;
             }
             var body = format == SimpleFormat.JsonV1 ? SimpleRenderer.DetailJson(snapshot) : SimpleRenderer.DetailHtml(snapshot);
-            page = new RenderedPage(body, SimpleNegotiation.ContentType(format), snapshot.Project.LastSerial);
+            page = new RenderedPage(variant, body, SimpleNegotiation.ContentType(format), snapshot.Project.LastSerial);
             cache.Set(normalized, variant, page, token);
         }
         await PageResults.WriteAsync(ctx, page, CacheControl);
