@@ -42,7 +42,7 @@ public sealed class AccountDeletionService(
             await EnsureNotSoleOwnerAsync(user.Id, ct);
             projects = await db.Roles.Where(r => r.UserId == user.Id).Select(r => r.Project!.NormalizedName).ToListAsync(ct);
             var now = clock.GetUtcNow().UtcDateTime;
-            sealedUnderHold = (await HeldSubjects.LoadAsync(db, now, ct)).Users.Contains(user.Id);
+            sealedUnderHold = await HeldSubjects.IsUserHeldAsync(db, user.Id, now, ct);
 
             if (user.PrimaryEmail() is { } primary)
             {
