@@ -62,7 +62,7 @@ public static class RoleJournal
         return history.Finish(current.ToDictionary(r => r.NormalizedName, r => (r.Name, r.RoleName)), user.DeletedAt);
     }
 
-    /// <summary>The ids of the projects (that still exist) the account has or had a role on before <paramref name="end"/>.</summary>
+    /// <summary>The ids of the projects (that still exist) that <paramref name="roles"/> concern.</summary>
     public static async Task<IReadOnlyList<Guid>> ProjectIdsAsync(CheeseshopDb db, IEnumerable<RoleInterval> roles, CancellationToken ct)
     {
         var normalized = roles.Select(r => Core.Packaging.ProjectName.Normalize(r.Project)).Distinct().ToList();
