@@ -15,7 +15,8 @@ namespace Cheeseshop.Accounts;
 /// account. The farewell email leaves before the address is deleted. Sessions end because the user
 /// row (and so the security stamp every cookie is checked against) is gone.
 /// Under a legal hold the account is sealed instead (<see cref="SealAsync"/>): it stops working and
-/// disappears at once, and its held records go when the hold ends (Disclosure/SealedAccountRetention).
+/// disappears at once, its username and addresses are free at once, and its held records go when the
+/// hold ends (Disclosure/SealedAccountRetention).
 /// </summary>
 public sealed class AccountDeletionService(
     CheeseshopDb db, SignInService signIn, AccountMail mail, IndexChangeFeed changes, TimeProvider clock,
@@ -42,7 +43,7 @@ public sealed class AccountDeletionService(
             await EnsureNotSoleOwnerAsync(user.Id, ct);
             projects = await db.Roles.Where(r => r.UserId == user.Id).Select(r => r.Project!.NormalizedName).ToListAsync(ct);
             var now = clock.GetUtcNow().UtcDateTime;
-            sealedUnderHold = (await HeldSubjects.LoadAsync(db, now, ct)).Users.Contains(user.Id);
+            sealedUnderHold = await HeldSubjects.IsUserHeldAsync(db, user.Id, now, ct);
 
             if (user.PrimaryEmail() is { } primary)
             {
@@ -61,7 +62,7 @@ public sealed class AccountDeletionService(
 
             // The user sees the same outcome either way: a legal hold is never revealed by a refusal.
             if (sealedUnderHold) await SealAsync(db, user.Id, now, ct);
-            else await EraseAsync(db, user.Id, user.Username, tombstone.Id, ct);
+            else await EraseAsync(db, user.Id, user.Username, tombstone.Id, null, ct);
             await tx.CommitAsync(ct);
         }
         log.LogInformation(sealedUnderHold
@@ -72,15 +73,22 @@ public sealed class AccountDeletionService(
     }
 
     /// <summary>
-    /// Deletion while a legal hold covers the account: it stops working and disappears from the site at
-    /// once (no sign-in, no session, no token, no role, no pending invitation), and its credentials go,
-    /// because nothing ever discloses them. Everything the hold is for (addresses, events, journal
-    /// attribution, username changes, sent-mail records) stays, sealed, until retention finds the account
-    /// no longer held and erases it (<see cref="EraseAsync"/>).
+    /// Deletion while a legal hold covers the account: to its owner and everyone else it is deleted at
+    /// once (no sign-in, no session, no token, no role, no pending invitation; its username and email
+    /// addresses are free for anyone to take, as after any deletion, so nothing tips the owner off), and
+    /// its credentials go, because nothing ever discloses them. Everything the hold is for (addresses,
+    /// events, journal attribution, username changes, sent-mail records, and the username itself in
+    /// <c>Username</c>) stays, sealed, until retention finds the account no longer held and erases it
+    /// (<see cref="EraseAsync"/>).
     /// </summary>
     public static async Task SealAsync(CheeseshopDb db, Guid userId, DateTime now, CancellationToken ct)
     {
+        // The unique normalized name moves out of the username space (':' is not allowed in a username),
+        // so no look-up by name finds the account and the name can be registered again. The addresses stay
+        // on their rows: only live accounts count when an address is checked for use (AccountStore).
+        var sealedName = SealedAccounts.NormalizedName(userId);
         await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(s => s
+            .SetProperty(u => u.NormalizedUsername, sealedName)
             .SetProperty(u => u.DeletedAt, now)
             .SetProperty(u => u.IsActive, false)
             .SetProperty(u => u.PasswordHash, (string?)null)
@@ -101,7 +109,9 @@ public sealed class AccountDeletionService(
     /// is deleted. Used at once by a deletion without a hold, and by retention for a sealed account once
     /// no hold remains. Runs inside the caller's transaction.
     /// </summary>
-    public static async Task EraseAsync(CheeseshopDb db, Guid userId, string username, Guid tombstoneId, CancellationToken ct)
+    /// <param name="sealedAt">For a sealed account, when it was deleted: its name has been free since, so only
+    /// events up to then can name it (a later holder of the name keeps theirs).</param>
+    public static async Task EraseAsync(CheeseshopDb db, Guid userId, string username, Guid tombstoneId, DateTime? sealedAt, CancellationToken ct)
     {
         await db.Journals.Where(j => j.SubmittedById == userId)
             .ExecuteUpdateAsync(s => s.SetProperty(j => j.SubmittedById, tombstoneId), ct);
@@ -131,7 +141,7 @@ public sealed class AccountDeletionService(
         await db.Roles.Where(r => r.UserId == userId).ExecuteDeleteAsync(ct);
         await db.UsernameChanges.Where(c => c.UserId == userId).ExecuteDeleteAsync(ct);
         await db.SentEmails.Where(m => m.UserId == userId).ExecuteDeleteAsync(ct);
-        await UsernameScrubber.ScrubAsync(db, username, ct);
+        await UsernameScrubber.ScrubAsync(db, username, sealedAt, ct);
         await db.Users.Where(u => u.Id == userId).ExecuteDeleteAsync(ct);
     }
 

@@ -18,11 +18,28 @@ public static class AccountStore
 
     public static bool HasVerifiedPrimaryEmail(this User user) => user.PrimaryEmail() is { IsVerified: true };
 
-    /// <summary>Is the address on any account already (compared without case)?</summary>
+    /// <summary>Is the address on any live account already (compared without case)? An account sealed under
+    /// a legal hold is deleted as far as anyone can tell, so its addresses are free, as a deletion frees them.</summary>
     public static Task<bool> EmailInUseAsync(this CheeseshopDb db, string email, CancellationToken ct)
     {
         var normalized = EmailAddresses.Normalize(email);
-        return db.UserEmails.AnyAsync(e => e.Email.ToLower() == normalized, ct);
+        return db.LiveEmails().AnyAsync(e => e.Email.ToLower() == normalized, ct);
+    }
+
+    /// <summary>Addresses of accounts that are not sealed: the ones a look-up by address may find.</summary>
+    public static IQueryable<UserEmail> LiveEmails(this CheeseshopDb db) => db.UserEmails.Where(e => e.User!.DeletedAt == null);
+
+    /// <summary>
+    /// The account an operator names (legal requests, holds): the live account with that username, or else
+    /// the account most recently sealed under a hold that had it, whose records an authority may still ask
+    /// for; its name is free, so a new account of the same name comes first.
+    /// </summary>
+    public static async Task<User?> FindForOperatorAsync(this CheeseshopDb db, string username, CancellationToken ct)
+    {
+        var normalized = Usernames.Normalize(username.Trim());
+        return await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.NormalizedUsername == normalized, ct)
+               ?? await db.Users.AsNoTracking().Where(u => u.DeletedAt != null && u.Username.ToLower() == normalized)
+                   .OrderByDescending(u => u.DeletedAt).FirstOrDefaultAsync(ct);
     }
 
     /// <summary>Core's rule, plus what MimeKit can actually address a message to.</summary>

@@ -47,7 +47,7 @@ public sealed class PasswordService(
         if (input.Contains('@'))
         {
             var normalized = EmailAddresses.Normalize(input);
-            var match = await db.UserEmails.Include(e => e.User).FirstOrDefaultAsync(e => e.Email.ToLower() == normalized, ct);
+            var match = await db.LiveEmails().Include(e => e.User).FirstOrDefaultAsync(e => e.Email.ToLower() == normalized, ct);
             user = match?.User;
             address = match?.Email;
         }

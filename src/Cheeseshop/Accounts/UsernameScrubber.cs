@@ -14,13 +14,15 @@ public static class UsernameScrubber
 {
     private static readonly string[] Keys = ["submitted_by", "target_user", "created_by", "user"];
 
-    public static async Task ScrubAsync(CheeseshopDb db, string username, CancellationToken ct)
+    /// <param name="until">Only events up to this time (null: all): after it the name may be someone else's.</param>
+    public static async Task ScrubAsync(CheeseshopDb db, string username, DateTime? until, CancellationToken ct)
     {
         // A substring match narrows the rows; the JSON is then checked key by key, exactly.
         var needle = "\"" + username + "\"";
-        foreach (var e in await db.ProjectEvents.Where(e => e.AdditionalJson.Contains(needle)).ToListAsync(ct))
+        var end = until ?? DateTime.MaxValue;
+        foreach (var e in await db.ProjectEvents.Where(e => e.AdditionalJson.Contains(needle) && e.Time <= end).ToListAsync(ct))
             e.AdditionalJson = Rewrite(e.AdditionalJson, username);
-        foreach (var e in await db.UserEvents.Where(e => e.AdditionalJson.Contains(needle)).ToListAsync(ct))
+        foreach (var e in await db.UserEvents.Where(e => e.AdditionalJson.Contains(needle) && e.Time <= end).ToListAsync(ct))
             e.AdditionalJson = Rewrite(e.AdditionalJson, username);
         await db.SaveChangesAsync(ct);
     }

@@ -19,11 +19,25 @@ public sealed class DataExportService(
     /// <summary>When the account may next download its data by itself; null: now.</summary>
     public async Task<DateTime?> NextSelfServiceAsync(Guid userId, CancellationToken ct)
     {
-        var since = clock.GetUtcNow().UtcDateTime - SelfServiceInterval;
-        var last = await db.LegalRequestSubjects.AsNoTracking()
-            .Where(s => s.UserId == userId && s.LegalRequest!.Origin == LegalRequestService.FromSelfService && s.LegalRequest.Created > since)
-            .OrderByDescending(s => s.LegalRequest!.Created).Select(s => (DateTime?)s.LegalRequest!.Created).FirstOrDefaultAsync(ct);
-        return last?.Add(SelfServiceInterval);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var last = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.LastSelfExportAt).FirstOrDefaultAsync(ct);
+        return last is { } t && t + SelfServiceInterval > now ? t + SelfServiceInterval : null;
+    }
+
+    /// <summary>
+    /// Takes the account's one self-service export of the day, or returns false when it was taken. One
+    /// conditional UPDATE decides: SQLite runs one writer at a time, and PostgreSQL makes a second
+    /// concurrent update wait for the first and re-check its condition against the row the first wrote, so
+    /// of two simultaneous clicks exactly one passes. A failed production still uses the day's export (it
+    /// is recorded as a request answered with nothing), as before.
+    /// </summary>
+    public async Task<bool> TryClaimSelfServiceAsync(Guid userId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var since = now - SelfServiceInterval;
+        var claimed = await db.Users.Where(u => u.Id == userId && (u.LastSelfExportAt == null || u.LastSelfExportAt <= since))
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.LastSelfExportAt, now), ct);
+        return claimed == 1;
     }
 
     /// <param name="origin">LegalRequestService.FromSelfService or FromAdminExport.</param>

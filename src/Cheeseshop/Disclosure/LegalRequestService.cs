@@ -1,3 +1,4 @@
+using Cheeseshop.Accounts;
 using Cheeseshop.Core.Accounts;
 using Cheeseshop.Core.Disclosure;
 using Cheeseshop.Data;
@@ -37,9 +38,8 @@ public sealed class LegalRequestService(
         var unknown = new List<string>();
         foreach (var name in draft.Subjects)
         {
-            var normalized = Usernames.Normalize(name);
-            var user = normalized == Usernames.Normalize(Usernames.Tombstone) ? null
-                : await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.NormalizedUsername == normalized, ct);
+            var user = Usernames.Normalize(name) == Usernames.Normalize(Usernames.Tombstone) ? null
+                : await db.FindForOperatorAsync(name, ct);
             if (user is null) unknown.Add(name);
             else users.Add(user);
         }

@@ -18,10 +18,10 @@ public sealed class SealedAccountRetention(TimeProvider clock) : IRetentionTask
         var cutoff = c.Cutoff(Key)!.Value;
         var held = c.Held.Users.ToList();
         var due = await c.Db.Users.Where(u => u.DeletedAt != null && u.DeletedAt <= cutoff && !held.Contains(u.Id))
-            .OrderBy(u => u.DeletedAt).Select(u => new { u.Id, u.Username }).ToListAsync(ct);
+            .OrderBy(u => u.DeletedAt).Select(u => new { u.Id, u.Username, u.DeletedAt }).ToListAsync(ct);
         if (c.DryRun || due.Count == 0) return due.Count;
         var tombstone = await Tombstone.GetOrCreateAsync(c.Db, clock, ct);
-        foreach (var user in due) await AccountDeletionService.EraseAsync(c.Db, user.Id, user.Username, tombstone.Id, ct);
+        foreach (var user in due) await AccountDeletionService.EraseAsync(c.Db, user.Id, user.Username, tombstone.Id, user.DeletedAt, ct);
         return due.Count;
     }
 }

@@ -1,3 +1,4 @@
+using Cheeseshop.Accounts;
 using Cheeseshop.Core.Disclosure;
 using Cheeseshop.Data;
 using Cheeseshop.Data.Entities;
@@ -41,15 +42,7 @@ public sealed class SubjectScope
     public static async Task<SubjectScope> LoadAsync(CheeseshopDb db, User user, DateTime? start, DateTime? end, DateTime producedAt,
         RetentionWindows windows, CancellationToken ct)
     {
-        var changes = await db.UsernameChanges.AsNoTracking().Where(c => c.UserId == user.Id).OrderBy(c => c.Time).ThenBy(c => c.Id).ToListAsync(ct);
-        var names = new List<NameInterval>();
-        var since = DateTime.MinValue;
-        foreach (var c in changes)
-        {
-            names.Add(new NameInterval(c.OldUsername, since, c.Time));
-            since = c.Time;
-        }
-        names.Add(new NameInterval(user.Username, since, null));
+        var names = await RoleJournal.NamesAsync(db, user, ct);
         // Nothing after produced_at: a package made "as of" a time says what was held up to then.
         var cap = producedAt.AddTicks(1);
         return new SubjectScope
@@ -82,32 +75,8 @@ public sealed class SubjectScope
 
     private async Task<SubjectRoles> LoadRolesAsync(CancellationToken ct)
     {
-        var history = new RoleHistory(Names);
-        var rows = new SortedDictionary<long, (string Name, string Action, DateTime Time)>();
-        // The change log is searched per username the subject held; RoleHistory then keeps only the rows
-        // that name the subject while it held that name.
-        foreach (var name in Usernames)
-        {
-            var suffix = " " + name;
-            var infix = " " + name + " to ";
-            await foreach (var page in Paging.PagesAsync(after => Db.Journals.AsNoTracking()
-                               .Where(j => j.Id > after && j.SubmittedDate < End && (j.Action.EndsWith(suffix) || j.Action.Contains(infix)))
-                               .OrderBy(j => j.Id).Select(j => new { j.Id, j.Name, j.Action, j.SubmittedDate }), r => r.Id, ct))
-                foreach (var r in page) rows[r.Id] = (r.Name, r.Action, r.SubmittedDate);
-        }
-        await foreach (var page in Paging.PagesAsync(after => Db.Journals.AsNoTracking()
-                           .Where(j => j.Id > after && j.SubmittedDate < End && j.Action == "remove project")
-                           .OrderBy(j => j.Id).Select(j => new { j.Id, j.Name, j.Action, j.SubmittedDate }), r => r.Id, ct))
-            foreach (var r in page) rows[r.Id] = (r.Name, r.Action, r.SubmittedDate);
-        foreach (var (_, r) in rows) history.Apply(r.Name, r.Action, r.Time);
-
-        var current = await Db.Roles.AsNoTracking().Where(r => r.UserId == Id)
-            .Select(r => new { r.ProjectId, r.Project!.Name, r.Project.NormalizedName, r.RoleName }).ToListAsync(ct);
-        var intervals = history.Finish(current.ToDictionary(r => r.NormalizedName, r => (r.Name, r.RoleName)), User.DeletedAt)
+        var intervals = (await RoleJournal.RolesAsync(Db, User, Names, End, ct))
             .Where(r => (r.From ?? DateTime.MinValue) < End && (r.To is null || r.To > From)).ToList();
-
-        var normalized = intervals.Select(r => Core.Packaging.ProjectName.Normalize(r.Project)).Distinct().ToList();
-        var ids = await Db.Projects.AsNoTracking().Where(p => normalized.Contains(p.NormalizedName)).OrderBy(p => p.NormalizedName).Select(p => p.Id).ToListAsync(ct);
-        return new SubjectRoles(intervals, ids);
+        return new SubjectRoles(intervals, await RoleJournal.ProjectIdsAsync(Db, intervals, ct));
     }
 }

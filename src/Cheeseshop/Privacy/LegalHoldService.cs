@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Cheeseshop.Accounts;
 using Cheeseshop.Core.Accounts;
 using Cheeseshop.Core.Packaging;
 using Cheeseshop.Data;
@@ -20,8 +21,7 @@ public sealed class LegalHoldService(CheeseshopDb db, TimeProvider clock)
         var hold = new LegalHold { Until = until, Reason = reason.Trim(), CreatedBy = actor, Created = now, SubjectName = "", LegalRequestId = legalRequestId };
         if (username is not null)
         {
-            var normalized = Usernames.Normalize(username);
-            var user = await db.Users.FirstOrDefaultAsync(u => u.NormalizedUsername == normalized, ct)
+            var user = await db.FindForOperatorAsync(username, ct)
                        ?? throw new AdminException($"No user named '{username}'.");
             hold.UserId = user.Id;
             hold.SubjectName = "user:" + user.Username;

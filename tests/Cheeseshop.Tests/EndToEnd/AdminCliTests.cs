@@ -44,6 +44,31 @@ public sealed class AdminCliTests(ServerFixture servers, ITestOutputHelper outpu
         }
     }
 
+    /// <summary>
+    /// The server learns of the CLI's changes from the journal; polled alone (here once a minute), a page
+    /// cached before a yank would be served for up to a poll interval after the command returned. The
+    /// command nudges the server and waits until it has dropped the stale pages.
+    /// </summary>
+    [Theory]
+    [InlineData(Database.Sqlite)]
+    [InlineData(Database.Postgres)]
+    public async Task A_cli_change_is_served_as_soon_as_the_command_returns(Database database)
+    {
+        await using var server = await CheeseshopServer.StartAsync(database, settings: new Dictionary<string, string>
+        {
+            ["CHEESESHOP_JournalPollMilliseconds"] = "60000",
+        });
+        const string project = "cheese-yank-at-once";
+        await Accounts.RoleTests.CreateProjectAsync(server, "yank-owner", project);
+        async Task<string> PageAsync() => await server.Http.GetStringAsync($"simple/{project}/");
+        Assert.DoesNotContain("data-yanked", await PageAsync()); // now cached
+
+        AssertSucceeded(await CliAsync(server, "releases", "yank", project, "1.0", "--reason", "at once"), "releases yank");
+        Assert.Contains("data-yanked=\"at once\"", await PageAsync());
+        AssertSucceeded(await CliAsync(server, "releases", "unyank", project, "1.0"), "releases unyank");
+        Assert.DoesNotContain("data-yanked", await PageAsync());
+    }
+
     [Theory]
     [InlineData(Database.Sqlite)]
     [InlineData(Database.Postgres)]

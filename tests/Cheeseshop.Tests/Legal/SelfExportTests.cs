@@ -1,6 +1,7 @@
 using System.Net;
 using Cheeseshop.Tests.Accounts;
 using Cheeseshop.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace Cheeseshop.Tests.Legal;
 
@@ -62,6 +63,24 @@ public sealed class SelfExportTests(ServerFixture servers, ITestOutputHelper out
         var adminCopy = ReadProduced(export, path).Package;
         Assert.Equal(package.Subject(name).GetProperty("categories").EnumerateArray().Select(c => c.GetProperty("key").GetString()),
             adminCopy.Subject(name).GetProperty("categories").EnumerateArray().Select(c => c.GetProperty("key").GetString()));
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task Two_clicks_at_once_give_one_download(Database db)
+    {
+        var server = await ServerAsync(db);
+        var name = Unique("ines", db);
+        using var browser = new Browser(server, "203.0.113.84");
+        await RegisterAsync(browser, name, $"{name}@example.org");
+        var page = await browser.GetAsync("/manage/account/data");
+        AssertStatus(200, page, "the data page");
+
+        // Both requests pass the page's checks at the same moment; the once-a-day limit must still hold.
+        var answers = await Task.WhenAll(PostForFileAsync(server, browser, page.Html), PostForFileAsync(server, browser, page.Html));
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.TooManyRequests], answers.Select(a => a.Item1).Order());
+        await using var dbc = ServerDatabase.Open(server);
+        AssertEqual(1, await dbc.LegalRequestSubjects.CountAsync(s => s.Username == name), "requests recorded for the two clicks");
     }
 
     /// <summary>POSTs the page's form with the browser's cookies and CSRF token and returns the raw bytes.</summary>

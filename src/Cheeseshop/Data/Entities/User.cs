@@ -25,6 +25,9 @@ public sealed class User
     public string? TotpSecretProtected { get; set; }
     /// <summary>The last TOTP time step accepted: a code is never accepted twice.</summary>
     public long? TotpLastStep { get; set; }
+    /// <summary>When the owner last started "Download your data": the once-a-day limit is claimed by one
+    /// conditional update of this column, so two requests at once cannot both pass it.</summary>
+    public DateTime? LastSelfExportAt { get; set; }
 
     public List<UserEmail> Emails { get; set; } = [];
 }

@@ -1409,6 +1409,10 @@ namespace Cheeseshop.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_login");
 
+                    b.Property<DateTime?>("LastSelfExportAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_self_export_at");
+
                     b.Property<string>("NormalizedUsername")
                         .IsRequired()
                         .HasMaxLength(50)

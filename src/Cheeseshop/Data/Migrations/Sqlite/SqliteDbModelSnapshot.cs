@@ -1366,6 +1366,10 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("last_login");
 
+                    b.Property<DateTime?>("LastSelfExportAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_self_export_at");
+
                     b.Property<string>("NormalizedUsername")
                         .IsRequired()
                         .HasMaxLength(50)

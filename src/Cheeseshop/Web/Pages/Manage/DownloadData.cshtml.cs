@@ -26,10 +26,13 @@ public sealed class DownloadDataModel(CheeseshopDb db, DataExportService exports
     public Task<IActionResult> OnPostAsync() => AttemptAsync(async () =>
     {
         var user = await db.RequireUserAsync(CurrentUserId, Ct);
-        if (await exports.NextSelfServiceAsync(user.Id, Ct) is { } next)
+        if (!await exports.TryClaimSelfServiceAsync(user.Id, Ct))
+        {
+            var next = await exports.NextSelfServiceAsync(user.Id, Ct) ?? clock.GetUtcNow().UtcDateTime;
             throw new AccountException(429,
                 $"You can download your data once a day. You can download it again after {next:yyyy-MM-dd HH:mm} UTC.",
                 next - clock.GetUtcNow().UtcDateTime);
+        }
         var path = Path.Combine(dataDir.TempRoot, $"data-export-{Guid.NewGuid():N}.zip");
         try
         {
