@@ -2,7 +2,7 @@ using BenchmarkDotNet.Running;
 using Cheeseshop.Bench;
 
 // bench generate --data-dir DIR [--projects N] [--files-per-project K]
-// bench baseline [URLS] [PAGE_BYTES]   (a bare endpoint: the yardstick)
+// bench baseline [URLS] [PAGE_BYTES ...]   (bare endpoints /page/PAGE_BYTES: the yardstick)
 // bench micro [BenchmarkDotNet arguments]
 // bench disclosure-seed --data-dir DIR [--events N] [--files K] | bench disclosure-demo --data-dir DIR   (see DisclosureDataset)
 if (args.Length > 0 && args[0] == "generate")
@@ -28,7 +28,8 @@ if (args.Length > 0 && args[0] is "disclosure-seed" or "disclosure-demo")
 }
 if (args.Length > 0 && args[0] == "baseline")
 {
-    await BaselineServer.RunAsync(args.Length > 1 ? args[1] : "http://127.0.0.1:8001", args.Length > 2 ? int.Parse(args[2]) : 1500);
+    await BaselineServer.RunAsync(args.Length > 1 ? args[1] : "http://127.0.0.1:8001",
+        args.Length > 2 ? args[2..].Select(int.Parse).ToArray() : [1500]);
     return 0;
 }
 if (args.Length > 0 && args[0] == "micro")

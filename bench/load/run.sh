@@ -20,9 +20,14 @@ dotnet "$app" serve --data-dir "$data" --urls http://127.0.0.1:8000 >"$work/serv
 trap 'kill $server $baseline 2>/dev/null || true' EXIT
 for _ in $(seq 50); do curl -fs http://127.0.0.1:8000/health >/dev/null && break; sleep 0.2; done
 curl -fs http://127.0.0.1:8000/health >/dev/null || { echo "server did not start; see $work/server.log" >&2; exit 1; }
-size=$(curl -s http://127.0.0.1:8000/simple/bench-project-000000/ | wc -c)
-dotnet "$bench" baseline http://127.0.0.1:8001 "$size" & baseline=$!
-for _ in $(seq 50); do curl -fs http://127.0.0.1:8001/page >/dev/null && break; sleep 0.2; done
+# Each endpoint is compared with a bare endpoint returning a page of the same size as its own.
+p0=bench-project-000000
+html=$(curl -s "http://127.0.0.1:8000/simple/$p0/" | wc -c)
+json=$(curl -s -H 'Accept: application/vnd.pypi.simple.v1+json' "http://127.0.0.1:8000/simple/$p0/" | wc -c)
+api=$(curl -s "http://127.0.0.1:8000/pypi/$p0/json" | wc -c)
+index=$(curl -s "http://127.0.0.1:8000/simple/" | wc -c)
+dotnet "$bench" baseline http://127.0.0.1:8001 "$html" "$json" "$api" "$index" & baseline=$!
+for _ in $(seq 50); do curl -fs "http://127.0.0.1:8001/page/$html" >/dev/null && break; sleep 0.2; done
 
 # Load on this shared machine moves between seconds, so each endpoint is measured in ROUNDS short
 # runs interleaved with the baseline's, and the medians of the two are compared.
@@ -39,15 +44,15 @@ measure() { # pid, url, wrk script args... -> "rps p99_ms cpu_us_per_request"
     split(r, f, " "); split(f[2], a, "="); split(f[4], b, "="); printf "%s %s %.1f\n", a[2], b[2], t / hz * 1e6 / (a[2] * d) }'
 }
 median() { sort -n | awk '{ v[NR]=$1 } END { print v[int((NR+1)/2)] }'; }
-run() { # name, url, projects, path template [accept]
-  local name=$1 url=$2; shift 2
+run() { # name, page bytes, url, projects, path template [accept]
+  local name=$1 bytes=$2 url=$3; shift 3
   # Warm up first: JIT tiers, then every project's page rendered once (warm_all.py walks the
   # projects once), then measure.
   wrk -t1 -c64 -d"${WARMUP:-5s}" -s "$here/random-project.lua" "$url" -- "$@" >/dev/null
   python3 "$here/warm_all.py" "$url" "$@"
   local ours=() base=() p99s=() ourcpu=() basecpu=() r rps p99 cpu
   for r in $(seq "$rounds"); do
-    read -r rps p99 cpu < <(measure "$baseline" http://127.0.0.1:8001 1 /page); base+=("$rps"); basecpu+=("$cpu")
+    read -r rps p99 cpu < <(measure "$baseline" http://127.0.0.1:8001 1 "/page/$bytes"); base+=("$rps"); basecpu+=("$cpu")
     read -r rps p99 cpu < <(measure "$server" "$url" "$@"); ours+=("$rps"); p99s+=("$p99"); ourcpu+=("$cpu")
   done
   local o b oc bc
@@ -57,10 +62,10 @@ run() { # name, url, projects, path template [accept]
     "$(( o * 100 / b ))" "$oc" "$bc" "$(awk -v o="$oc" -v b="$bc" 'BEGIN { printf "%.0f", b * 100 / o }')" \
     "$(printf '%s\n' "${p99s[@]}" | median)" "${ours[*]}" "${base[*]}"
 }
-wrk -t1 -c64 -d"${WARMUP:-5s}" http://127.0.0.1:8001/page >/dev/null
-echo "projects=$projects page_bytes=$size duration=$duration rounds=$rounds load: $(cut -d" " -f1-3 /proc/loadavg)"
-run "/simple/{p}/ html" http://127.0.0.1:8000 "$projects" "/simple/%s/"
-run "/simple/{p}/ json" http://127.0.0.1:8000 "$projects" "/simple/%s/" "application/vnd.pypi.simple.v1+json"
-run "/pypi/{p}/json" http://127.0.0.1:8000 "$projects" "/pypi/%s/json"
-run "/simple/ (index)" http://127.0.0.1:8000 1 "/simple/"
+for b in "$html" "$json" "$api" "$index"; do wrk -t1 -c64 -d"${WARMUP:-5s}" "http://127.0.0.1:8001/page/$b" >/dev/null; done
+echo "projects=$projects page bytes: html=$html json=$json api=$api index=$index; duration=$duration rounds=$rounds load: $(cut -d" " -f1-3 /proc/loadavg)"
+run "/simple/{p}/ html" "$html" http://127.0.0.1:8000 "$projects" "/simple/%s/"
+run "/simple/{p}/ json" "$json" http://127.0.0.1:8000 "$projects" "/simple/%s/" "application/vnd.pypi.simple.v1+json"
+run "/pypi/{p}/json" "$api" http://127.0.0.1:8000 "$projects" "/pypi/%s/json"
+run "/simple/ (index)" "$index" http://127.0.0.1:8000 1 "/simple/"
 echo "server RSS: $(ps -o rss= -p $server | awk '{printf "%.0f MB", $1/1024}')"

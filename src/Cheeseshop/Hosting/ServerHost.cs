@@ -36,6 +36,8 @@ public static class ServerHost
         builder.Services.AddHostedService<JournalWatcher>();
         builder.Services.AddHostedService<RetentionJob>();
         builder.Services.AddHostedService<LegalNoticeJob>();
+        builder.Services.AddSingleton<RequestLogWriter>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RequestLogWriter>());
         builder.Services.AddAccountPages();
 
         builder.Services.Configure<ForwardedHeadersOptions>(o => ConfigureProxies(o, options));
@@ -43,7 +45,10 @@ public static class ServerHost
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
 
         var app = builder.Build();
-        app.UseForwardedHeaders();
+        // Most requests carry no forwarding header at all (no proxy, or a cached page fetched directly):
+        // they skip the middleware, which otherwise parses and compares on every request.
+        app.UseWhen(ctx => ctx.Request.Headers.ContainsKey("X-Forwarded-For") || ctx.Request.Headers.ContainsKey("X-Forwarded-Proto"),
+            proxied => proxied.UseForwardedHeaders());
         if (options.RequestLog) app.UseMiddleware<RequestLogMiddleware>();
         app.MapGet("/health", () => Results.Text("ok"));
         app.MapSimple();
