@@ -24,6 +24,9 @@ public sealed class EventBuilder
     /// <summary>Stands for "ignore this agent" in <see cref="_agentOf"/>.</summary>
     private const long IgnoredAgent = -1;
 
+    /// <summary>Stands for "not known before this batch" while a batch is built (ids start at 1).</summary>
+    private const long Pending = -2;
+
     /// <summary>User-Agent → its download_agents id, null for an unrecognised agent, or IgnoredAgent.</summary>
     private readonly Dictionary<string, long?> _agentOf = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _files = new(StringComparer.Ordinal);
@@ -34,31 +37,50 @@ public sealed class EventBuilder
 
     public async Task<DownloadBatch> BuildAsync(CheeseshopDb db, IReadOnlyList<PendingRequest> requests, CancellationToken ct)
     {
-        // The database is asked only about what this writer has not met yet.
+        // One dictionary lookup per event and key in the common case: what is found is kept by position,
+        // and only what this writer has not met yet is asked of the database and looked up again.
+        var agentOf = new long?[requests.Count];
+        var fileOf = new long[requests.Count];
         var newAgents = new Dictionary<string, InstallerDetails>(StringComparer.Ordinal);
         var newFiles = new Dictionary<string, string>(StringComparer.Ordinal);
         var newProjects = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var r in requests)
+        for (var i = 0; i < requests.Count; i++)
         {
-            if (r.UserAgent is { } ua && !_agentOf.ContainsKey(ua) && !newAgents.ContainsKey(ua))
+            var r = requests[i];
+            // No User-Agent at all: linehaul ignores it ("(null)" in the CDN's log).
+            if (r.UserAgent is not { } ua) agentOf[i] = IgnoredAgent;
+            else if (_agentOf.TryGetValue(ua, out var known)) agentOf[i] = known;
+            else
             {
-                var parsed = Parse(ua);
-                if (parsed.Ignored) _agentOf[ua] = IgnoredAgent;
-                else if (parsed.Details is null) _agentOf[ua] = null;
-                else newAgents[ua] = parsed.Details;
+                agentOf[i] = Pending;
+                if (!newAgents.ContainsKey(ua))
+                {
+                    var parsed = Parse(ua);
+                    if (parsed.Ignored) _agentOf[ua] = agentOf[i] = IgnoredAgent;
+                    else if (parsed.Details is null) _agentOf[ua] = agentOf[i] = null;
+                    else newAgents[ua] = parsed.Details;
+                }
             }
-            if (r.Kind == RequestKind.File) { if (!_files.ContainsKey(r.Name)) newFiles.TryAdd(r.Name, r.Url); }
+            if (r.Kind == RequestKind.File)
+            {
+                if (_files.TryGetValue(r.Name, out var file)) fileOf[i] = file;
+                else
+                {
+                    fileOf[i] = Pending;
+                    newFiles.TryAdd(r.Name, r.Url);
+                }
+            }
             else if (!_projects.ContainsKey(r.Name)) newProjects.Add(r.Name);
         }
-        if (newAgents.Count > 0) await ResolveAgentsAsync(db, newAgents, ct);
-        if (newFiles.Count > 0) await ResolveFilesAsync(db, newFiles.Select(kv => (kv.Key, kv.Value)).ToList(), ct);
+        var resolvedAgents = newAgents.Count > 0 ? await ResolveAgentsAsync(db, newAgents, ct) : null;
+        var resolvedFiles = newFiles.Count > 0 ? await ResolveFilesAsync(db, newFiles.Select(kv => (kv.Key, kv.Value)).ToList(), ct) : null;
         if (newProjects.Count > 0) await ResolveProjectsAsync(db, newProjects.ToList(), ct);
 
         var batch = new DownloadBatch();
-        foreach (var r in requests)
+        for (var i = 0; i < requests.Count; i++)
         {
-            // No User-Agent at all: linehaul ignores it ("(null)" in the CDN's log).
-            long? agent = r.UserAgent is { } ua ? _agentOf[ua] : IgnoredAgent;
+            var r = requests[i];
+            var agent = agentOf[i] == Pending ? resolvedAgents![r.UserAgent!] : agentOf[i];
             if (agent == IgnoredAgent)
             {
                 Ignored++;
@@ -66,7 +88,8 @@ public sealed class EventBuilder
             }
             if (r.Kind == RequestKind.File)
             {
-                if (!_files.TryGetValue(r.Name, out var file))
+                var file = fileOf[i];
+                if (file == Pending && !resolvedFiles!.TryGetValue(r.Name, out file))
                 {
                     // Served, but gone from the database a moment later: nothing to attribute it to.
                     Unresolved++;
@@ -97,7 +120,8 @@ public sealed class EventBuilder
         return result.Details is { } d ? UserAgentParseResult.Known(Bounded(d)) : result;
     }
 
-    private async Task ResolveAgentsAsync(CheeseshopDb db, Dictionary<string, InstallerDetails> agents, CancellationToken ct)
+    /// <summary>The agents' ids, also remembered for later batches.</summary>
+    private async Task<Dictionary<string, long>> ResolveAgentsAsync(CheeseshopDb db, Dictionary<string, InstallerDetails> agents, CancellationToken ct)
     {
         if (_agentOf.Count + agents.Count > CacheLimit) _agentOf.Clear();
         // Many agent strings share the same details: one row each.
@@ -112,18 +136,22 @@ public sealed class EventBuilder
             ids[d] = await InsertOnceAsync(db, db.DownloadAgents, row, () => row.Id,
                 () => db.DownloadAgents.Where(a => a.DetailsHash == hash).Select(a => a.Id).FirstAsync(ct), ct);
         }
-        foreach (var (ua, d) in agents) _agentOf[ua] = ids[d];
+        var resolved = new Dictionary<string, long>(agents.Count, StringComparer.Ordinal);
+        foreach (var (ua, d) in agents) _agentOf[ua] = resolved[ua] = ids[d];
+        return resolved;
     }
 
-    private async Task ResolveFilesAsync(CheeseshopDb db, List<(string Name, string Url)> missing, CancellationToken ct)
+    /// <summary>The files' ids (those still in release_files or download_files), also remembered for later batches.</summary>
+    private async Task<Dictionary<string, long>> ResolveFilesAsync(CheeseshopDb db, List<(string Name, string Url)> missing, CancellationToken ct)
     {
         if (_files.Count + missing.Count > CacheLimit) _files.Clear();
+        var resolved = new Dictionary<string, long>(missing.Count, StringComparer.Ordinal);
         foreach (var chunk in missing.Chunk(500))
         {
             var names = chunk.Select(c => c.Name).ToList();
             foreach (var f in await db.DownloadFiles.AsNoTracking().Where(f => names.Contains(f.Filename)).Select(f => new { f.Filename, f.Id }).ToListAsync(ct))
-                _files[f.Filename] = f.Id;
-            var unknown = chunk.Where(c => !_files.ContainsKey(c.Name)).ToList();
+                _files[f.Filename] = resolved[f.Filename] = f.Id;
+            var unknown = chunk.Where(c => !resolved.ContainsKey(c.Name)).ToList();
             if (unknown.Count == 0) continue;
             var unknownNames = unknown.Select(u => u.Name).ToList();
             var releases = await db.Files.AsNoTracking().Where(f => unknownNames.Contains(f.Filename))
@@ -137,10 +165,11 @@ public sealed class EventBuilder
                     ProjectId = f.ProjectId, Version = f.Version, Type = f.PackageType,
                 };
                 var name = f.Filename;
-                _files[name] = await InsertOnceAsync(db, db.DownloadFiles, row, () => row.Id,
+                _files[name] = resolved[name] = await InsertOnceAsync(db, db.DownloadFiles, row, () => row.Id,
                     () => db.DownloadFiles.Where(x => x.Filename == name).Select(x => x.Id).FirstAsync(ct), ct);
             }
         }
+        return resolved;
     }
 
     private async Task ResolveProjectsAsync(CheeseshopDb db, List<string> missing, CancellationToken ct)
