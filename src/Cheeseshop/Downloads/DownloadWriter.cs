@@ -25,7 +25,7 @@ public sealed class DownloadWriter(
 
     /// <summary>How often a filling batch looks at the queue: a full batch waits at most this long.</summary>
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
-    private readonly EventBuilder _builder = new();
+    private readonly EventBuilder _builder = new(clock);
     private readonly CancellationTokenSource _stopping = new();
     private Task? _loop;
     private long _reportedDrops;
