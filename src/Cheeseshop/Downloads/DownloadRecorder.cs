@@ -28,7 +28,7 @@ public sealed class DownloadRecorder(DownloadQueue queue, ICountryLookup countri
         if (filename.EndsWith(".metadata", StringComparison.Ordinal)) return file;
         // Wrapping the result rather than registering Response.OnCompleted: the same moment for a
         // download (the body has been handed to the server), without OnCompleted's per-request stack and
-        // state machine. A response that fails while being sent (the client went away) is not counted.
+        // state machine. If sending the file throws, nothing is recorded.
         return new RecordedFile(this, file, filename);
     }
 
