@@ -224,7 +224,9 @@ public static class DisclosureDataset
             Filename = "analytical_engine-0.1-py3-none-any.whl", Url = "/packages/demo/analytical_engine-0.1-py3-none-any.whl",
             Project = "analytical-engine", ProjectId = tools.Id, Version = "0.1", Type = "bdist_wheel",
         };
-        var pip = new DownloadAgent { DetailsHash = Convert.ToHexStringLower(SHA256.HashData("demo-pip"u8)), InstallerName = "pip", InstallerVersion = "24.2", Python = "3.12.3" };
+        var pip = new DownloadAgent { DetailsHash = Convert.ToHexStringLower(SHA256.HashData("demo-pip"u8)), InstallerName = "pip", InstallerVersion = "24.2", Python = "3.12.3",
+            // Its last download below: retention relies on no event being later than its agent's last_seen.
+            LastSeen = DateOnly.FromDateTime(t.AddDays(9)) };
         db.DownloadFiles.Add(file);
         db.DownloadAgents.Add(pip);
         await db.SaveChangesAsync();

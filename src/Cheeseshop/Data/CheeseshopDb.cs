@@ -159,7 +159,8 @@ public abstract class CheeseshopDb(DbContextOptions options) : DbContext(options
     {
         // Raw events: the writer inserts thousands a second, so they carry one index only (time: rollup,
         // retention, export and disclosures all ask for a time range) and no foreign keys (the checks cost
-        // a fifth of an insert on SQLite; the files and agents they point at are never deleted).
+        // a fifth of an insert on SQLite; files are never deleted, and an agent only once no event points
+        // at it: see DownloadEventRetention and DownloadAgent.LastSeen).
         b.Entity<DownloadEventRecord>(e =>
         {
             e.ToTable("download_events");

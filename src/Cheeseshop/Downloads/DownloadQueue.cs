@@ -19,6 +19,7 @@ public sealed class DownloadQueue
     private long _enqueued;
     private long _dropped;
     private long _written;
+    private bool _completed;
 
     public DownloadQueue(DownloadsOptions options)
     {
@@ -62,5 +63,12 @@ public sealed class DownloadQueue
     }
 
     /// <summary>No more events are accepted; the writer drains what is queued and stops.</summary>
-    public void Complete() => _channel.Writer.TryComplete();
+    public void Complete()
+    {
+        Volatile.Write(ref _completed, true);
+        _channel.Writer.TryComplete();
+    }
+
+    /// <summary>Complete() was called: the writer should write what it holds without waiting for more.</summary>
+    public bool IsCompleted => Volatile.Read(ref _completed);
 }

@@ -12,11 +12,15 @@ namespace Cheeseshop.Downloads;
 /// Turns queued requests into rows, on the writer's thread: parses User-Agents, drops linehaul's
 /// ignored bots, and finds the download_files and download_agents rows each event points at (creating
 /// them on first sight). Everything is cached by the agent string and the filename, so an event the
-/// writer has seen the like of costs two dictionary lookups: real traffic repeats a few agents, a
-/// filename never changes meaning, and agent rows are never deleted. One per writer; not thread-safe.
+/// writer has seen the like of costs two dictionary lookups: real traffic repeats a few agents, and a
+/// filename never changes meaning. Agent rows can be pruned by retention once no event points at them,
+/// so a cached agent id is trusted for the day on which this builder last confirmed its row (which sets
+/// the row's last_seen); retention only prunes rows not seen for days. One per writer; not thread-safe.
 /// </summary>
-public sealed class EventBuilder
+public sealed class EventBuilder(TimeProvider? clock = null)
 {
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
     private const int CacheLimit = 50_000;
     private const int MaxText = 256;
     private static readonly JsonSerializerOptions HashJson = new();
@@ -24,41 +28,88 @@ public sealed class EventBuilder
     /// <summary>Stands for "ignore this agent" in <see cref="_agentOf"/>.</summary>
     private const long IgnoredAgent = -1;
 
+    /// <summary>Stands for "not known before this batch" while a batch is built (ids start at 1).</summary>
+    private const long Pending = -2;
+
     /// <summary>User-Agent → its download_agents id, null for an unrecognised agent, or IgnoredAgent.</summary>
     private readonly Dictionary<string, long?> _agentOf = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _files = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Guid?> _projects = new(StringComparer.Ordinal);
+
+    /// <summary>Agent id → the day this builder last confirmed the row exists and set its last_seen to that day.</summary>
+    private readonly Dictionary<long, DateOnly> _confirmed = new();
 
     public long Ignored { get; private set; }
     public long Unresolved { get; private set; }
 
     public async Task<DownloadBatch> BuildAsync(CheeseshopDb db, IReadOnlyList<PendingRequest> requests, CancellationToken ct)
     {
-        // The database is asked only about what this writer has not met yet.
+        var batch = await TryBuildAsync(db, requests, ct);
+        if (batch is not null) return batch;
+        // Retention pruned an agent this builder had cached: forget them all and find or create them afresh.
+        _agentOf.Clear();
+        _confirmed.Clear();
+        return await TryBuildAsync(db, requests, ct)
+               ?? throw new InvalidOperationException("Download agents were pruned while a batch was being built.");
+    }
+
+    /// <summary>Null when an agent row this builder had cached is gone.</summary>
+    private async Task<DownloadBatch?> TryBuildAsync(CheeseshopDb db, IReadOnlyList<PendingRequest> requests, CancellationToken ct)
+    {
+        // One dictionary lookup per event and key in the common case: what is found is kept by position,
+        // and only what this writer has not met yet is asked of the database and looked up again.
+        var agentOf = new long?[requests.Count];
+        var fileOf = new long[requests.Count];
         var newAgents = new Dictionary<string, InstallerDetails>(StringComparer.Ordinal);
         var newFiles = new Dictionary<string, string>(StringComparer.Ordinal);
         var newProjects = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var r in requests)
+        for (var i = 0; i < requests.Count; i++)
         {
-            if (r.UserAgent is { } ua && !_agentOf.ContainsKey(ua) && !newAgents.ContainsKey(ua))
+            var r = requests[i];
+            // No User-Agent at all: linehaul ignores it ("(null)" in the CDN's log).
+            if (r.UserAgent is not { } ua) agentOf[i] = IgnoredAgent;
+            else if (_agentOf.TryGetValue(ua, out var known)) agentOf[i] = known;
+            else
             {
-                var parsed = Parse(ua);
-                if (parsed.Ignored) _agentOf[ua] = IgnoredAgent;
-                else if (parsed.Details is null) _agentOf[ua] = null;
-                else newAgents[ua] = parsed.Details;
+                agentOf[i] = Pending;
+                if (!newAgents.ContainsKey(ua))
+                {
+                    var parsed = Parse(ua);
+                    if (parsed.Ignored) _agentOf[ua] = agentOf[i] = IgnoredAgent;
+                    else if (parsed.Details is null) _agentOf[ua] = agentOf[i] = null;
+                    else newAgents[ua] = parsed.Details;
+                }
             }
-            if (r.Kind == RequestKind.File) { if (!_files.ContainsKey(r.Name)) newFiles.TryAdd(r.Name, r.Url); }
+            if (r.Kind == RequestKind.File)
+            {
+                if (_files.TryGetValue(r.Name, out var file)) fileOf[i] = file;
+                else
+                {
+                    fileOf[i] = Pending;
+                    newFiles.TryAdd(r.Name, r.Url);
+                }
+            }
             else if (!_projects.ContainsKey(r.Name)) newProjects.Add(r.Name);
         }
-        if (newAgents.Count > 0) await ResolveAgentsAsync(db, newAgents, ct);
-        if (newFiles.Count > 0) await ResolveFilesAsync(db, newFiles.Select(kv => (kv.Key, kv.Value)).ToList(), ct);
+        var resolvedAgents = newAgents.Count > 0 ? await ResolveAgentsAsync(db, newAgents, ct) : null;
+        var resolvedFiles = newFiles.Count > 0 ? await ResolveFilesAsync(db, newFiles.Select(kv => (kv.Key, kv.Value)).ToList(), ct) : null;
         if (newProjects.Count > 0) await ResolveProjectsAsync(db, newProjects.ToList(), ct);
 
-        var batch = new DownloadBatch();
-        foreach (var r in requests)
+        var today = DateOnly.FromDateTime(_clock.GetUtcNow().UtcDateTime);
+        HashSet<long>? unconfirmed = null;
+        for (var i = 0; i < requests.Count; i++)
         {
-            // No User-Agent at all: linehaul ignores it ("(null)" in the CDN's log).
-            long? agent = r.UserAgent is { } ua ? _agentOf[ua] : IgnoredAgent;
+            if (agentOf[i] == Pending) agentOf[i] = resolvedAgents![requests[i].UserAgent!];
+            if (agentOf[i] is > 0 and var id && (!_confirmed.TryGetValue(id, out var day) || day != today))
+                (unconfirmed ??= []).Add(id);
+        }
+        if (unconfirmed is not null && !await ConfirmAgentsAsync(db, unconfirmed, today, ct)) return null;
+
+        var batch = new DownloadBatch();
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var r = requests[i];
+            var agent = agentOf[i];
             if (agent == IgnoredAgent)
             {
                 Ignored++;
@@ -66,7 +117,8 @@ public sealed class EventBuilder
             }
             if (r.Kind == RequestKind.File)
             {
-                if (!_files.TryGetValue(r.Name, out var file))
+                var file = fileOf[i];
+                if (file == Pending && !resolvedFiles!.TryGetValue(r.Name, out file))
                 {
                     // Served, but gone from the database a moment later: nothing to attribute it to.
                     Unresolved++;
@@ -90,6 +142,22 @@ public sealed class EventBuilder
         return batch;
     }
 
+    /// <summary>
+    /// Marks the agents as seen today, once a day each: false if one of them is gone (pruned by retention).
+    /// Rows an UPDATE touches are locked until it ends, so a concurrent prune either ran first (and the
+    /// update finds nothing) or sees today's last_seen and keeps the row.
+    /// </summary>
+    private async Task<bool> ConfirmAgentsAsync(CheeseshopDb db, HashSet<long> ids, DateOnly today, CancellationToken ct)
+    {
+        foreach (var id in ids)
+        {
+            if (await db.DownloadAgents.Where(a => a.Id == id).ExecuteUpdateAsync(s => s.SetProperty(a => a.LastSeen, today), ct) == 0)
+                return false;
+            _confirmed[id] = today;
+        }
+        return true;
+    }
+
     private static UserAgentParseResult Parse(string userAgent)
     {
         var result = UserAgentParser.Parse(userAgent);
@@ -97,9 +165,14 @@ public sealed class EventBuilder
         return result.Details is { } d ? UserAgentParseResult.Known(Bounded(d)) : result;
     }
 
-    private async Task ResolveAgentsAsync(CheeseshopDb db, Dictionary<string, InstallerDetails> agents, CancellationToken ct)
+    /// <summary>The agents' ids, also remembered for later batches.</summary>
+    private async Task<Dictionary<string, long>> ResolveAgentsAsync(CheeseshopDb db, Dictionary<string, InstallerDetails> agents, CancellationToken ct)
     {
-        if (_agentOf.Count + agents.Count > CacheLimit) _agentOf.Clear();
+        if (_agentOf.Count + agents.Count > CacheLimit)
+        {
+            _agentOf.Clear();
+            _confirmed.Clear();
+        }
         // Many agent strings share the same details: one row each.
         var byHash = agents.Values.Distinct().ToDictionary(Hash);
         var ids = new Dictionary<InstallerDetails, long>();
@@ -108,22 +181,26 @@ public sealed class EventBuilder
                 ids[byHash[f.DetailsHash]] = f.Id;
         foreach (var (hash, d) in byHash.Where(kv => !ids.ContainsKey(kv.Value)))
         {
-            var row = AgentRow(hash, d);
+            var row = AgentRow(hash, d, DateOnly.FromDateTime(_clock.GetUtcNow().UtcDateTime));
             ids[d] = await InsertOnceAsync(db, db.DownloadAgents, row, () => row.Id,
                 () => db.DownloadAgents.Where(a => a.DetailsHash == hash).Select(a => a.Id).FirstAsync(ct), ct);
         }
-        foreach (var (ua, d) in agents) _agentOf[ua] = ids[d];
+        var resolved = new Dictionary<string, long>(agents.Count, StringComparer.Ordinal);
+        foreach (var (ua, d) in agents) _agentOf[ua] = resolved[ua] = ids[d];
+        return resolved;
     }
 
-    private async Task ResolveFilesAsync(CheeseshopDb db, List<(string Name, string Url)> missing, CancellationToken ct)
+    /// <summary>The files' ids (those still in release_files or download_files), also remembered for later batches.</summary>
+    private async Task<Dictionary<string, long>> ResolveFilesAsync(CheeseshopDb db, List<(string Name, string Url)> missing, CancellationToken ct)
     {
         if (_files.Count + missing.Count > CacheLimit) _files.Clear();
+        var resolved = new Dictionary<string, long>(missing.Count, StringComparer.Ordinal);
         foreach (var chunk in missing.Chunk(500))
         {
             var names = chunk.Select(c => c.Name).ToList();
             foreach (var f in await db.DownloadFiles.AsNoTracking().Where(f => names.Contains(f.Filename)).Select(f => new { f.Filename, f.Id }).ToListAsync(ct))
-                _files[f.Filename] = f.Id;
-            var unknown = chunk.Where(c => !_files.ContainsKey(c.Name)).ToList();
+                _files[f.Filename] = resolved[f.Filename] = f.Id;
+            var unknown = chunk.Where(c => !resolved.ContainsKey(c.Name)).ToList();
             if (unknown.Count == 0) continue;
             var unknownNames = unknown.Select(u => u.Name).ToList();
             var releases = await db.Files.AsNoTracking().Where(f => unknownNames.Contains(f.Filename))
@@ -137,10 +214,11 @@ public sealed class EventBuilder
                     ProjectId = f.ProjectId, Version = f.Version, Type = f.PackageType,
                 };
                 var name = f.Filename;
-                _files[name] = await InsertOnceAsync(db, db.DownloadFiles, row, () => row.Id,
+                _files[name] = resolved[name] = await InsertOnceAsync(db, db.DownloadFiles, row, () => row.Id,
                     () => db.DownloadFiles.Where(x => x.Filename == name).Select(x => x.Id).FirstAsync(ct), ct);
             }
         }
+        return resolved;
     }
 
     private async Task ResolveProjectsAsync(CheeseshopDb db, List<string> missing, CancellationToken ct)
@@ -174,9 +252,10 @@ public sealed class EventBuilder
     public static string Hash(InstallerDetails details) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(details, HashJson))));
 
-    private static DownloadAgent AgentRow(string hash, InstallerDetails d) => new()
+    private static DownloadAgent AgentRow(string hash, InstallerDetails d, DateOnly today) => new()
     {
         DetailsHash = hash,
+        LastSeen = today,
         InstallerName = d.Installer?.Name,
         InstallerVersion = d.Installer?.Version,
         Python = d.Python,

@@ -1,4 +1,7 @@
+using Cheeseshop.Data;
+using Cheeseshop.Data.Entities;
 using Cheeseshop.Downloads;
+using Cheeseshop.Privacy;
 using Cheeseshop.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -125,4 +128,79 @@ public sealed class DownloadWriterTests
         Assert.Equal("bdist_wheel", rows[1].Type);
         Assert.Equal("NL", rows[1].CountryCode);
     }
+
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task Retention_prunes_agents_no_event_points_at_and_a_writer_that_had_one_cached_creates_it_again(Database database)
+    {
+        await using var db = await WriterDatabase.CreateAsync(database);
+        var options = new DownloadsOptions { FlushMilliseconds = 20 };
+        var queue = new DownloadQueue(options);
+        var clock = new ShiftedClock();
+        var writer = Writer(db, queue, options, clock: clock);
+        await writer.StartAsync(CancellationToken.None);
+        const string oldAgent = "pip/20.0 {\"installer\":{\"name\":\"pip\",\"version\":\"20.0\"},\"python\":\"3.8.1\"}";
+        const string recentAgent = "uv/0.4.0 {\"installer\":{\"name\":\"uv\",\"version\":\"0.4.0\"},\"python\":\"3.12.1\"}";
+        Assert.True(queue.TryEnqueue(WriterDatabase.Download(oldAgent)));
+        Assert.True(queue.TryEnqueue(WriterDatabase.Download(recentAgent)));
+        await WaitForAsync(async () => await db.CountAsync() == 2, "the two downloads");
+
+        // History: pip 20.0 was last used 200 days ago (its download too); the aggregates are final up to
+        // today, and the project is under a legal hold.
+        var longAgo = DateTime.UtcNow.AddDays(-200);
+        long oldId = 0;
+        Guid projectId = default;
+        await WithDbAsync(db, async context =>
+        {
+            oldId = await context.DownloadAgents.Where(a => a.InstallerVersion == "20.0").Select(a => a.Id).SingleAsync();
+            projectId = await context.Projects.Select(p => p.Id).SingleAsync();
+            await context.DownloadEvents.Where(e => e.AgentId == oldId).ExecuteUpdateAsync(u => u.SetProperty(e => e.Timestamp, longAgo));
+            await context.DownloadAgents.Where(a => a.Id == oldId).ExecuteUpdateAsync(u => u.SetProperty(a => a.LastSeen, DateOnly.FromDateTime(longAgo)));
+            context.DownloadRollupState.Add(new DownloadRollupState { Id = 1, RecomputeFrom = DateOnly.FromDateTime(DateTime.UtcNow), LastRunAt = DateTime.UtcNow });
+            context.LegalHolds.Add(new LegalHold
+            {
+                ProjectId = projectId, SubjectName = "writer-test", Until = DateTime.UtcNow.AddDays(30), Reason = "test", CreatedBy = "test", Created = DateTime.UtcNow,
+            });
+            await context.SaveChangesAsync();
+        });
+
+        // Held: the old download stays, and so does the agent it points at, however long unused.
+        await RetentionAsync(db);
+        Assert.Equal(2, await db.CountAsync());
+        Assert.Equal(2, await WithDbAsync(db, c => c.DownloadAgents.CountAsync()));
+
+        // Released: the old download goes, and its agent with it (in the same run); the recent one stays.
+        await WithDbAsync(db, c => c.LegalHolds.ExecuteUpdateAsync(u => u.SetProperty(h => h.ReleasedAt, DateTime.UtcNow)));
+        await RetentionAsync(db);
+        Assert.Equal(1, await db.CountAsync());
+        Assert.Equal(["0.4.0"], await WithDbAsync(db, c => c.DownloadAgents.Select(a => a.InstallerVersion).ToListAsync()));
+
+        // The writer still has pip 20.0's id cached. The next day it checks the row before using it again,
+        // finds it gone, and creates it afresh: no event points at a pruned agent.
+        clock.Offset = TimeSpan.FromDays(1);
+        Assert.True(queue.TryEnqueue(WriterDatabase.Download(oldAgent)));
+        await WaitForAsync(async () => await db.CountAsync() == 2, "the download after the prune");
+        await writer.StoppedAsync(CancellationToken.None);
+        var installers = await WithDbAsync(db, c => (
+            from e in c.DownloadEvents
+            from a in c.DownloadAgents.Where(a => a.Id == e.AgentId).DefaultIfEmpty()
+            orderby e.Id
+            select a == null ? "(no agent row)" : a.InstallerName + " " + a.InstallerVersion).ToListAsync());
+        Assert.Equal(["uv 0.4.0", "pip 20.0"], installers);
+    }
+
+    private static async Task RetentionAsync(WriterDatabase db)
+    {
+        await using var scope = db.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<RetentionService>().RunAsync(DateTime.UtcNow, dryRun: false, "test", CancellationToken.None);
+    }
+
+    private static async Task<T> WithDbAsync<T>(WriterDatabase db, Func<CheeseshopDb, Task<T>> action)
+    {
+        await using var scope = db.Services.CreateAsyncScope();
+        return await action(scope.ServiceProvider.GetRequiredService<CheeseshopDb>());
+    }
+
+    private static async Task WithDbAsync(WriterDatabase db, Func<CheeseshopDb, Task> action) =>
+        await WithDbAsync(db, async c => { await action(c); return 0; });
 }

@@ -24,11 +24,10 @@ public static class FileEndpoints
         if (file is null) return PageResults.NotFoundText();
         ctx.Response.Headers.CacheControl = "max-age=31536000, immutable, public";
         var isMetadata = filename.EndsWith(".metadata", StringComparison.Ordinal);
-        // Counted once the response is sent: GET only, 200 or a 206 from byte 0, never .metadata.
-        downloads.TrackFile(ctx, filename);
         var etag = new EntityTagHeaderValue($"\"{a}{b}{rest[..12]}{(isMetadata ? "m" : "")}\"");
-        return Results.File(file.FullName,
+        // Counted once the response is sent: GET only, 200 or a 206 from byte 0, never .metadata.
+        return downloads.TrackFile(ctx, filename, Results.File(file.FullName,
             contentType: isMetadata ? "text/plain; charset=utf-8" : "application/octet-stream",
-            lastModified: file.LastWriteTimeUtc, entityTag: etag, enableRangeProcessing: true);
+            lastModified: file.LastWriteTimeUtc, entityTag: etag, enableRangeProcessing: true));
     }
 }

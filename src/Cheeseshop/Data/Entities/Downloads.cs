@@ -42,10 +42,19 @@ public sealed class DownloadFile
 /// <summary>
 /// One distinct set of installer details (file_downloads.details), stored once however many
 /// downloads share it. It says nothing about who or when: no address, no time of a download.
+/// Pruned by the download_events retention once no raw event points at it.
 /// </summary>
 public sealed class DownloadAgent
 {
     public long Id { get; set; }
+    /// <summary>
+    /// The last day a writer used this row (set at most once a day per writer). Every event pointing here
+    /// is from that day or before, so retention can tell from it which rows no event may point at any
+    /// more without an index on download_events.agent_id, and never prunes a row a writer still uses.
+    /// Whatever writes events must keep that true (EventBuilder does): an event dated after its agent's
+    /// last_seen is not looked at, and its agent could be pruned from under it.
+    /// </summary>
+    public DateOnly LastSeen { get; set; }
     /// <summary>SHA-256 of the details' canonical JSON: the same details always find the same row.</summary>
     public required string DetailsHash { get; set; }
     public string? InstallerName { get; set; }

@@ -338,6 +338,10 @@ namespace Cheeseshop.Data.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("installer_version");
 
+                    b.Property<DateOnly>("LastSeen")
+                        .HasColumnType("date")
+                        .HasColumnName("last_seen");
+
                     b.Property<string>("OpensslVersion")
                         .HasColumnType("text")
                         .HasColumnName("openssl_version");

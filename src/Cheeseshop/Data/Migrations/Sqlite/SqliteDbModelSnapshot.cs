@@ -323,6 +323,10 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("installer_version");
 
+                    b.Property<DateOnly>("LastSeen")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_seen");
+
                     b.Property<string>("OpensslVersion")
                         .HasColumnType("TEXT")
                         .HasColumnName("openssl_version");

@@ -1,9 +1,10 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace Cheeseshop.Data.Migrations.Sqlite
+namespace Cheeseshop.Data.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class Initial : Migration
@@ -15,13 +16,13 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                 name: "admin_audit",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    time = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    actor = table.Column<string>(type: "TEXT", nullable: false),
-                    action = table.Column<string>(type: "TEXT", nullable: false),
-                    subject = table.Column<string>(type: "TEXT", nullable: true),
-                    details_json = table.Column<string>(type: "TEXT", nullable: false)
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    actor = table.Column<string>(type: "text", nullable: false),
+                    action = table.Column<string>(type: "text", nullable: false),
+                    subject = table.Column<string>(type: "text", nullable: true),
+                    details_json = table.Column<string>(type: "text", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -32,10 +33,10 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                 name: "data_protection_keys",
                 columns: table => new
                 {
-                    id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    friendly_name = table.Column<string>(type: "TEXT", nullable: true),
-                    xml = table.Column<string>(type: "TEXT", nullable: true)
+                    id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    friendly_name = table.Column<string>(type: "text", nullable: true),
+                    xml = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -46,26 +47,27 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                 name: "download_agents",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    details_hash = table.Column<string>(type: "TEXT", nullable: false),
-                    installer_name = table.Column<string>(type: "TEXT", nullable: true),
-                    installer_version = table.Column<string>(type: "TEXT", nullable: true),
-                    python = table.Column<string>(type: "TEXT", nullable: true),
-                    implementation_name = table.Column<string>(type: "TEXT", nullable: true),
-                    implementation_version = table.Column<string>(type: "TEXT", nullable: true),
-                    distro_name = table.Column<string>(type: "TEXT", nullable: true),
-                    distro_version = table.Column<string>(type: "TEXT", nullable: true),
-                    distro_id = table.Column<string>(type: "TEXT", nullable: true),
-                    distro_libc_lib = table.Column<string>(type: "TEXT", nullable: true),
-                    distro_libc_version = table.Column<string>(type: "TEXT", nullable: true),
-                    system_name = table.Column<string>(type: "TEXT", nullable: true),
-                    system_release = table.Column<string>(type: "TEXT", nullable: true),
-                    cpu = table.Column<string>(type: "TEXT", nullable: true),
-                    openssl_version = table.Column<string>(type: "TEXT", nullable: true),
-                    setuptools_version = table.Column<string>(type: "TEXT", nullable: true),
-                    rustc_version = table.Column<string>(type: "TEXT", nullable: true),
-                    ci = table.Column<bool>(type: "INTEGER", nullable: true)
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    last_seen = table.Column<DateOnly>(type: "date", nullable: false),
+                    details_hash = table.Column<string>(type: "text", nullable: false),
+                    installer_name = table.Column<string>(type: "text", nullable: true),
+                    installer_version = table.Column<string>(type: "text", nullable: true),
+                    python = table.Column<string>(type: "text", nullable: true),
+                    implementation_name = table.Column<string>(type: "text", nullable: true),
+                    implementation_version = table.Column<string>(type: "text", nullable: true),
+                    distro_name = table.Column<string>(type: "text", nullable: true),
+                    distro_version = table.Column<string>(type: "text", nullable: true),
+                    distro_id = table.Column<string>(type: "text", nullable: true),
+                    distro_libc_lib = table.Column<string>(type: "text", nullable: true),
+                    distro_libc_version = table.Column<string>(type: "text", nullable: true),
+                    system_name = table.Column<string>(type: "text", nullable: true),
+                    system_release = table.Column<string>(type: "text", nullable: true),
+                    cpu = table.Column<string>(type: "text", nullable: true),
+                    openssl_version = table.Column<string>(type: "text", nullable: true),
+                    setuptools_version = table.Column<string>(type: "text", nullable: true),
+                    rustc_version = table.Column<string>(type: "text", nullable: true),
+                    ci = table.Column<bool>(type: "boolean", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -76,20 +78,20 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                 name: "download_daily_counts",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    date = table.Column<DateOnly>(type: "TEXT", nullable: false),
-                    project_id = table.Column<Guid>(type: "TEXT", nullable: true),
-                    project = table.Column<string>(type: "TEXT", nullable: false),
-                    version = table.Column<string>(type: "TEXT", nullable: true),
-                    package_type = table.Column<string>(type: "TEXT", nullable: true),
-                    country_code = table.Column<string>(type: "TEXT", nullable: true),
-                    installer = table.Column<string>(type: "TEXT", nullable: true),
-                    python_major = table.Column<string>(type: "TEXT", nullable: true),
-                    python_minor = table.Column<string>(type: "TEXT", nullable: true),
-                    system = table.Column<string>(type: "TEXT", nullable: true),
-                    ci = table.Column<bool>(type: "INTEGER", nullable: true),
-                    downloads = table.Column<long>(type: "INTEGER", nullable: false)
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    date = table.Column<DateOnly>(type: "date", nullable: false),
+                    project_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    project = table.Column<string>(type: "text", nullable: false),
+                    version = table.Column<string>(type: "text", nullable: true),
+                    package_type = table.Column<string>(type: "text", nullable: true),
+                    country_code = table.Column<string>(type: "text", nullable: true),
+                    installer = table.Column<string>(type: "text", nullable: true),
+                    python_major = table.Column<string>(type: "text", nullable: true),
+                    python_minor = table.Column<string>(type: "text", nullable: true),
+                    system = table.Column<string>(type: "text", nullable: true),
+                    ci = table.Column<bool>(type: "boolean", nullable: true),
+                    downloads = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -100,14 +102,14 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                 name: "download_daily_series",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    date = table.Column<DateOnly>(type: "TEXT", nullable: false),
-                    project_id = table.Column<Guid>(type: "TEXT", nullable: true),
-                    breakdown = table.Column<string>(type: "TEXT", nullable: false),
-                    value = table.Column<string>(type: "TEXT", nullable: true),
-                    mirror = table.Column<bool>(type: "INTEGER", nullable: false),
-                    downloads = table.Column<long>(type: "INTEGER", nullable: false)
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    date = table.Column<DateOnly>(type: "date", nullable: false),
+                    project_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    breakdown = table.Column<string>(type: "text", nullable: false),
+                    value = table.Column<string>(type: "text", nullable: true),
+                    mirror = table.Column<bool>(type: "boolean", nullable: false),
+                    downloads = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -118,14 +120,14 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                 name: "download_events",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    timestamp = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    country_code = table.Column<string>(type: "TEXT", nullable: true),
-                    file_id = table.Column<long>(type: "INTEGER", nullable: false),
-                    agent_id = table.Column<long>(type: "INTEGER", nullable: true),
-                    tls_protocol = table.Column<string>(type: "TEXT", nullable: true),
-                    tls_cipher = table.Column<string>(type: "TEXT", nullable: true)
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    timestamp = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    country_code = table.Column<string>(type: "text", nullable: true),
+                    file_id = table.Column<long>(type: "bigint", nullable: false),
+                    agent_id = table.Column<long>(type: "bigint", nullable: true),
+                    tls_protocol = table.Column<string>(type: "text", nullable: true),
+                    tls_cipher = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -136,14 +138,14 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                 name: "download_files",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    filename = table.Column<string>(type: "TEXT", nullable: false),
-                    url = table.Column<string>(type: "TEXT", nullable: false),
-                    project = table.Column<string>(type: "TEXT", nullable: false),
-                    project_id = table.Column<Guid>(type: "TEXT", nullable: true),
-                    version = table.Column<string>(type: "TEXT", nullable: false),
-                    type = table.Column<string>(type: "TEXT", nullable: false)
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    filename = table.Column<string>(type: "text", nullable: false),
+                    url = table.Column<string>(type: "text", nullable: false),
+                    project = table.Column<string>(type: "text", nullable: false),
+                    project_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    version = table.Column<string>(type: "text", nullable: false),
+                    type = table.Column<string>(type: "text", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -154,9 +156,9 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                 name: "download_rollup_state",
                 columns: table => new
                 {
-                    id = table.Column<int>(type: "INTEGER", nullable: false),
-                    recompute_from = table.Column<DateOnly>(type: "TEXT", nullable: false),
-                    last_run_at = table.Column<DateTime>(type: "TEXT", nullable: false)
+                    id = table.Column<int>(type: "integer", nullable: false),
+                    recompute_from = table.Column<DateOnly>(type: "date", nullable: false),
+                    last_run_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -167,8 +169,8 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                 name: "filename_registry",
                 columns: table => new
                 {
-                    filename = table.Column<string>(type: "TEXT", nullable: false),
-                    registered = table.Column<DateTime>(type: "TEXT", nullable: false)
+                    filename = table.Column<string>(type: "text", nullable: false),
+                    registered = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -179,14 +181,14 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                 name: "ip_addresses",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    hashed_ip = table.Column<string>(type: "TEXT", nullable: false),
-                    address = table.Column<string>(type: "TEXT", nullable: true),
-                    country_code = table.Column<string>(type: "TEXT", nullable: true),
-                    first_seen = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    last_seen = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    address_erased_at = table.Column<DateTime>(type: "TEXT", nullable: true)
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    hashed_ip = table.Column<string>(type: "text", nullable: false),
+                    address = table.Column<string>(type: "text", nullable: true),
+                    country_code = table.Column<string>(type: "text", nullable: true),
+                    first_seen = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    last_seen = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    address_erased_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -197,18 +199,18 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                 name: "legal_holds",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    user_id = table.Column<Guid>(type: "TEXT", nullable: true),
-                    project_id = table.Column<Guid>(type: "TEXT", nullable: true),
-                    subject_name = table.Column<string>(type: "TEXT", nullable: false),
-                    until = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    reason = table.Column<string>(type: "TEXT", nullable: false),
-                    created_by = table.Column<string>(type: "TEXT", nullable: false),
-                    created = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    released_at = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    released_by = table.Column<string>(type: "TEXT", nullable: true),
-                    legal_request_id = table.Column<long>(type: "INTEGER", nullable: true)
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    project_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    subject_name = table.Column<string>(type: "text", nullable: false),
+                    until = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    reason = table.Column<string>(type: "text", nullable: false),
+                    created_by = table.Column<string>(type: "text", nullable: false),
+                    created = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    released_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    released_by = table.Column<string>(type: "text", nullable: true),
+                    legal_request_id = table.Column<long>(type: "bigint", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -219,25 +221,25 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                 name: "legal_requests",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    kind = table.Column<string>(type: "TEXT", nullable: false),
-                    authority = table.Column<string>(type: "TEXT", nullable: false),
-                    reference = table.Column<string>(type: "TEXT", nullable: false),
-                    received = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    due = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    scope_from = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    scope_to = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    categories = table.Column<string>(type: "TEXT", nullable: false),
-                    nondisclosure_until = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    note = table.Column<string>(type: "TEXT", nullable: true),
-                    origin = table.Column<string>(type: "TEXT", nullable: false),
-                    created_by = table.Column<string>(type: "TEXT", nullable: false),
-                    created = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    closed_at = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    closed_by = table.Column<string>(type: "TEXT", nullable: true),
-                    outcome = table.Column<string>(type: "TEXT", nullable: true),
-                    close_note = table.Column<string>(type: "TEXT", nullable: true)
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    kind = table.Column<string>(type: "text", nullable: false),
+                    authority = table.Column<string>(type: "text", nullable: false),
+                    reference = table.Column<string>(type: "text", nullable: false),
+                    received = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    due = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    scope_from = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    scope_to = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    categories = table.Column<string>(type: "text", nullable: false),
+                    nondisclosure_until = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    note = table.Column<string>(type: "text", nullable: true),
+                    origin = table.Column<string>(type: "text", nullable: false),
+                    created_by = table.Column<string>(type: "text", nullable: false),
+                    created = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    closed_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    closed_by = table.Column<string>(type: "text", nullable: true),
+                    outcome = table.Column<string>(type: "text", nullable: true),
+                    close_note = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -248,12 +250,12 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                 name: "projects",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    name = table.Column<string>(type: "TEXT", nullable: false),
-                    normalized_name = table.Column<string>(type: "TEXT", nullable: false),
-                    created = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    last_serial = table.Column<long>(type: "INTEGER", nullable: false),
-                    total_size = table.Column<long>(type: "INTEGER", nullable: false)
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    name = table.Column<string>(type: "text", nullable: false),
+                    normalized_name = table.Column<string>(type: "text", nullable: false),
+                    created = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    last_serial = table.Column<long>(type: "bigint", nullable: false),
+                    total_size = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -264,13 +266,13 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                 name: "retention_runs",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    started_at = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    as_of = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    dry_run = table.Column<bool>(type: "INTEGER", nullable: false),
-                    actor = table.Column<string>(type: "TEXT", nullable: false),
-                    counts_json = table.Column<string>(type: "TEXT", nullable: false)
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    started_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    as_of = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    dry_run = table.Column<bool>(type: "boolean", nullable: false),
+                    actor = table.Column<string>(type: "text", nullable: false),
+                    counts_json = table.Column<string>(type: "text", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -281,16 +283,16 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                 name: "simple_requests",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    timestamp = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    country_code = table.Column<string>(type: "TEXT", nullable: true),
-                    url = table.Column<string>(type: "TEXT", nullable: false),
-                    project = table.Column<string>(type: "TEXT", nullable: false),
-                    project_id = table.Column<Guid>(type: "TEXT", nullable: true),
-                    agent_id = table.Column<long>(type: "INTEGER", nullable: true),
-                    tls_protocol = table.Column<string>(type: "TEXT", nullable: true),
-                    tls_cipher = table.Column<string>(type: "TEXT", nullable: true)
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    timestamp = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    country_code = table.Column<string>(type: "text", nullable: true),
+                    url = table.Column<string>(type: "text", nullable: false),
+                    project = table.Column<string>(type: "text", nullable: false),
+                    project_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    agent_id = table.Column<long>(type: "bigint", nullable: true),
+                    tls_protocol = table.Column<string>(type: "text", nullable: true),
+                    tls_cipher = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -301,20 +303,20 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                 name: "users",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    username = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
-                    normalized_username = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
-                    display_name = table.Column<string>(type: "TEXT", nullable: false),
-                    password_hash = table.Column<string>(type: "TEXT", nullable: true),
-                    date_joined = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    last_login = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    is_active = table.Column<bool>(type: "INTEGER", nullable: false),
-                    is_frozen = table.Column<bool>(type: "INTEGER", nullable: false),
-                    is_admin = table.Column<bool>(type: "INTEGER", nullable: false),
-                    deleted_at = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    security_stamp = table.Column<string>(type: "TEXT", nullable: false),
-                    totp_secret_protected = table.Column<string>(type: "TEXT", nullable: true),
-                    totp_last_step = table.Column<long>(type: "INTEGER", nullable: true)
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    username = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    normalized_username = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    display_name = table.Column<string>(type: "text", nullable: false),
+                    password_hash = table.Column<string>(type: "text", nullable: true),
+                    date_joined = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    last_login = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    is_active = table.Column<bool>(type: "boolean", nullable: false),
+                    is_frozen = table.Column<bool>(type: "boolean", nullable: false),
+                    is_admin = table.Column<bool>(type: "boolean", nullable: false),
+                    deleted_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    security_stamp = table.Column<string>(type: "text", nullable: false),
+                    totp_secret_protected = table.Column<string>(type: "text", nullable: true),
+                    totp_last_step = table.Column<long>(type: "bigint", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -325,17 +327,17 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                 name: "disclosures",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    legal_request_id = table.Column<long>(type: "INTEGER", nullable: false),
-                    produced_at = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    recorded_at = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    produced_by = table.Column<string>(type: "TEXT", nullable: false),
-                    sha256 = table.Column<string>(type: "TEXT", nullable: false),
-                    bytes = table.Column<long>(type: "INTEGER", nullable: false),
-                    file_name = table.Column<string>(type: "TEXT", nullable: false),
-                    categories = table.Column<string>(type: "TEXT", nullable: false),
-                    counts_json = table.Column<string>(type: "TEXT", nullable: false)
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    legal_request_id = table.Column<long>(type: "bigint", nullable: false),
+                    produced_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    recorded_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    produced_by = table.Column<string>(type: "text", nullable: false),
+                    sha256 = table.Column<string>(type: "text", nullable: false),
+                    bytes = table.Column<long>(type: "bigint", nullable: false),
+                    file_name = table.Column<string>(type: "text", nullable: false),
+                    categories = table.Column<string>(type: "text", nullable: false),
+                    counts_json = table.Column<string>(type: "text", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -352,13 +354,13 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                 name: "api_tokens",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    user_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    project_id = table.Column<Guid>(type: "TEXT", nullable: true),
-                    description = table.Column<string>(type: "TEXT", nullable: false),
-                    secret_hash = table.Column<byte[]>(type: "BLOB", nullable: false),
-                    created = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    last_used = table.Column<DateTime>(type: "TEXT", nullable: true)
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    project_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    description = table.Column<string>(type: "text", nullable: false),
+                    secret_hash = table.Column<byte[]>(type: "bytea", nullable: false),
+                    created = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    last_used = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -381,13 +383,13 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                 name: "journals",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    name = table.Column<string>(type: "TEXT", nullable: false),
-                    version = table.Column<string>(type: "TEXT", nullable: true),
-                    action = table.Column<string>(type: "TEXT", nullable: false),
-                    submitted_date = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    submitted_by_id = table.Column<Guid>(type: "TEXT", nullable: true)
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    name = table.Column<string>(type: "text", nullable: false),
+                    version = table.Column<string>(type: "text", nullable: true),
+                    action = table.Column<string>(type: "text", nullable: false),
+                    submitted_date = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    submitted_by_id = table.Column<Guid>(type: "uuid", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -404,15 +406,15 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                 name: "legal_request_subjects",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    legal_request_id = table.Column<long>(type: "INTEGER", nullable: false),
-                    user_id = table.Column<Guid>(type: "TEXT", nullable: true),
-                    username = table.Column<string>(type: "TEXT", nullable: false),
-                    notice_status = table.Column<string>(type: "TEXT", nullable: true),
-                    notice_due = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    notice_sent_at = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    notice_delayed = table.Column<bool>(type: "INTEGER", nullable: false)
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    legal_request_id = table.Column<long>(type: "bigint", nullable: false),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    username = table.Column<string>(type: "text", nullable: false),
+                    notice_status = table.Column<string>(type: "text", nullable: true),
+                    notice_due = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    notice_sent_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    notice_delayed = table.Column<bool>(type: "boolean", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -435,14 +437,14 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                 name: "project_events",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    project_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    tag = table.Column<string>(type: "TEXT", nullable: false),
-                    time = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    user_id = table.Column<Guid>(type: "TEXT", nullable: true),
-                    ip_address_id = table.Column<long>(type: "INTEGER", nullable: true),
-                    additional_json = table.Column<string>(type: "TEXT", nullable: false)
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    project_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    tag = table.Column<string>(type: "text", nullable: false),
+                    time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    ip_address_id = table.Column<long>(type: "bigint", nullable: true),
+                    additional_json = table.Column<string>(type: "text", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -471,12 +473,12 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                 name: "recovery_codes",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    user_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    code_hash = table.Column<byte[]>(type: "BLOB", nullable: false),
-                    created = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    used_at = table.Column<DateTime>(type: "TEXT", nullable: true)
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    code_hash = table.Column<byte[]>(type: "bytea", nullable: false),
+                    created = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    used_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -493,31 +495,31 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                 name: "releases",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    project_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    version = table.Column<string>(type: "TEXT", nullable: false),
-                    canonical_version = table.Column<string>(type: "TEXT", nullable: false),
-                    is_prerelease = table.Column<bool>(type: "INTEGER", nullable: false),
-                    created = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    yanked = table.Column<bool>(type: "INTEGER", nullable: false),
-                    yanked_reason = table.Column<string>(type: "TEXT", nullable: true),
-                    uploader_id = table.Column<Guid>(type: "TEXT", nullable: true),
-                    metadata_version = table.Column<string>(type: "TEXT", nullable: false),
-                    summary = table.Column<string>(type: "TEXT", nullable: true),
-                    description = table.Column<string>(type: "TEXT", nullable: true),
-                    description_content_type = table.Column<string>(type: "TEXT", nullable: true),
-                    author = table.Column<string>(type: "TEXT", nullable: true),
-                    author_email = table.Column<string>(type: "TEXT", nullable: true),
-                    maintainer = table.Column<string>(type: "TEXT", nullable: true),
-                    maintainer_email = table.Column<string>(type: "TEXT", nullable: true),
-                    license = table.Column<string>(type: "TEXT", nullable: true),
-                    license_expression = table.Column<string>(type: "TEXT", nullable: true),
-                    keywords = table.Column<string>(type: "TEXT", nullable: true),
-                    home_page = table.Column<string>(type: "TEXT", nullable: true),
-                    download_url = table.Column<string>(type: "TEXT", nullable: true),
-                    requires_python = table.Column<string>(type: "TEXT", nullable: true),
-                    platform = table.Column<string>(type: "TEXT", nullable: true),
-                    multi_fields_json = table.Column<string>(type: "TEXT", nullable: false)
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    project_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    version = table.Column<string>(type: "text", nullable: false),
+                    canonical_version = table.Column<string>(type: "text", nullable: false),
+                    is_prerelease = table.Column<bool>(type: "boolean", nullable: false),
+                    created = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    yanked = table.Column<bool>(type: "boolean", nullable: false),
+                    yanked_reason = table.Column<string>(type: "text", nullable: true),
+                    uploader_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    metadata_version = table.Column<string>(type: "text", nullable: false),
+                    summary = table.Column<string>(type: "text", nullable: true),
+                    description = table.Column<string>(type: "text", nullable: true),
+                    description_content_type = table.Column<string>(type: "text", nullable: true),
+                    author = table.Column<string>(type: "text", nullable: true),
+                    author_email = table.Column<string>(type: "text", nullable: true),
+                    maintainer = table.Column<string>(type: "text", nullable: true),
+                    maintainer_email = table.Column<string>(type: "text", nullable: true),
+                    license = table.Column<string>(type: "text", nullable: true),
+                    license_expression = table.Column<string>(type: "text", nullable: true),
+                    keywords = table.Column<string>(type: "text", nullable: true),
+                    home_page = table.Column<string>(type: "text", nullable: true),
+                    download_url = table.Column<string>(type: "text", nullable: true),
+                    requires_python = table.Column<string>(type: "text", nullable: true),
+                    platform = table.Column<string>(type: "text", nullable: true),
+                    multi_fields_json = table.Column<string>(type: "text", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -540,14 +542,14 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                 name: "role_invitations",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    project_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    user_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    invited_by_id = table.Column<Guid>(type: "TEXT", nullable: true),
-                    role_name = table.Column<string>(type: "TEXT", nullable: false),
-                    created = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    expires_at = table.Column<DateTime>(type: "TEXT", nullable: false)
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    project_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    invited_by_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    role_name = table.Column<string>(type: "text", nullable: false),
+                    created = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    expires_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -576,11 +578,11 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                 name: "roles",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    project_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    user_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    role_name = table.Column<string>(type: "TEXT", nullable: false)
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    project_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    role_name = table.Column<string>(type: "text", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -603,13 +605,13 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                 name: "sent_emails",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    user_id = table.Column<Guid>(type: "TEXT", nullable: true),
-                    to_address = table.Column<string>(type: "TEXT", nullable: false),
-                    subject = table.Column<string>(type: "TEXT", nullable: false),
-                    kind = table.Column<string>(type: "TEXT", nullable: false),
-                    time = table.Column<DateTime>(type: "TEXT", nullable: false)
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    to_address = table.Column<string>(type: "text", nullable: false),
+                    subject = table.Column<string>(type: "text", nullable: false),
+                    kind = table.Column<string>(type: "text", nullable: false),
+                    time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -626,12 +628,12 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                 name: "user_emails",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    user_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    email = table.Column<string>(type: "TEXT", nullable: false),
-                    is_primary = table.Column<bool>(type: "INTEGER", nullable: false),
-                    is_verified = table.Column<bool>(type: "INTEGER", nullable: false)
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    email = table.Column<string>(type: "text", nullable: false),
+                    is_primary = table.Column<bool>(type: "boolean", nullable: false),
+                    is_verified = table.Column<bool>(type: "boolean", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -648,13 +650,13 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                 name: "user_events",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    user_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    tag = table.Column<string>(type: "TEXT", nullable: false),
-                    time = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    ip_address_id = table.Column<long>(type: "INTEGER", nullable: true),
-                    additional_json = table.Column<string>(type: "TEXT", nullable: false)
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    tag = table.Column<string>(type: "text", nullable: false),
+                    time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    ip_address_id = table.Column<long>(type: "bigint", nullable: true),
+                    additional_json = table.Column<string>(type: "text", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -677,14 +679,14 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                 name: "username_changes",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    user_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    old_username = table.Column<string>(type: "TEXT", nullable: false),
-                    new_username = table.Column<string>(type: "TEXT", nullable: false),
-                    changed_by_id = table.Column<Guid>(type: "TEXT", nullable: true),
-                    changed_by = table.Column<string>(type: "TEXT", nullable: false),
-                    time = table.Column<DateTime>(type: "TEXT", nullable: false)
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    user_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    old_username = table.Column<string>(type: "text", nullable: false),
+                    new_username = table.Column<string>(type: "text", nullable: false),
+                    changed_by_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    changed_by = table.Column<string>(type: "text", nullable: false),
+                    time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -707,22 +709,22 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                 name: "release_files",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    release_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    project_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    filename = table.Column<string>(type: "TEXT", nullable: false),
-                    package_type = table.Column<string>(type: "TEXT", nullable: false),
-                    python_version = table.Column<string>(type: "TEXT", nullable: false),
-                    requires_python = table.Column<string>(type: "TEXT", nullable: true),
-                    size = table.Column<long>(type: "INTEGER", nullable: false),
-                    md5 = table.Column<string>(type: "TEXT", nullable: false),
-                    sha256 = table.Column<string>(type: "TEXT", nullable: false),
-                    blake2b256 = table.Column<string>(type: "TEXT", nullable: false),
-                    path = table.Column<string>(type: "TEXT", nullable: false),
-                    upload_time = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    uploader_id = table.Column<Guid>(type: "TEXT", nullable: true),
-                    uploaded_via = table.Column<string>(type: "TEXT", nullable: true),
-                    metadata_sha256 = table.Column<string>(type: "TEXT", nullable: true)
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    release_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    project_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    filename = table.Column<string>(type: "text", nullable: false),
+                    package_type = table.Column<string>(type: "text", nullable: false),
+                    python_version = table.Column<string>(type: "text", nullable: false),
+                    requires_python = table.Column<string>(type: "text", nullable: true),
+                    size = table.Column<long>(type: "bigint", nullable: false),
+                    md5 = table.Column<string>(type: "text", nullable: false),
+                    sha256 = table.Column<string>(type: "text", nullable: false),
+                    blake2b256 = table.Column<string>(type: "text", nullable: false),
+                    path = table.Column<string>(type: "text", nullable: false),
+                    upload_time = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    uploader_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    uploaded_via = table.Column<string>(type: "text", nullable: true),
+                    metadata_sha256 = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -1020,7 +1022,8 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                 column: "normalized_username",
                 unique: true);
             // The audit log is append-only: nothing may rewrite what an admin did.
-            migrationBuilder.Sql("CREATE TRIGGER admin_audit_append_only BEFORE UPDATE ON admin_audit BEGIN SELECT RAISE(ABORT, 'admin_audit is append-only'); END;");
+            migrationBuilder.Sql("CREATE FUNCTION admin_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'admin_audit is append-only'; END $$;");
+            migrationBuilder.Sql("CREATE TRIGGER admin_audit_append_only BEFORE UPDATE ON admin_audit FOR EACH ROW EXECUTE FUNCTION admin_audit_append_only();");
         }
 
         /// <inheritdoc />
