@@ -316,7 +316,8 @@ namespace Cheeseshop.Data.Migrations.Postgres
                     deleted_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     security_stamp = table.Column<string>(type: "text", nullable: false),
                     totp_secret_protected = table.Column<string>(type: "text", nullable: true),
-                    totp_last_step = table.Column<long>(type: "bigint", nullable: true)
+                    totp_last_step = table.Column<long>(type: "bigint", nullable: true),
+                    last_self_export_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {

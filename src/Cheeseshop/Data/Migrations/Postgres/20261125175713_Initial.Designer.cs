@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Cheeseshop.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresDb))]
-    [Migration("20261125165717_SelfExportClaim")]
-    partial class SelfExportClaim
+    [Migration("20261125175713_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -340,6 +340,10 @@ namespace Cheeseshop.Data.Migrations.Postgres
                     b.Property<string>("InstallerVersion")
                         .HasColumnType("text")
                         .HasColumnName("installer_version");
+
+                    b.Property<DateOnly>("LastSeen")
+                        .HasColumnType("date")
+                        .HasColumnName("last_seen");
 
                     b.Property<string>("OpensslVersion")
                         .HasColumnType("text")

@@ -315,7 +315,8 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                     deleted_at = table.Column<DateTime>(type: "TEXT", nullable: true),
                     security_stamp = table.Column<string>(type: "TEXT", nullable: false),
                     totp_secret_protected = table.Column<string>(type: "TEXT", nullable: true),
-                    totp_last_step = table.Column<long>(type: "INTEGER", nullable: true)
+                    totp_last_step = table.Column<long>(type: "INTEGER", nullable: true),
+                    last_self_export_at = table.Column<DateTime>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
