@@ -109,9 +109,13 @@ public sealed class S3StorageTests(S3ClusterFixture cluster, ServerFixture serve
             Assert.Equal(WheelMetadata(alpha.Wheel), await metadata.Content.ReadAsByteArrayAsync());
         }
 
-        using var venv = await NewVenvAsync();
+        // pip 23.2 (PATH's python3) reads the PEP 658 metadata before it downloads the wheel.
+        using var venv = await NewVenvAsync(PythonFlavor.PathPython);
+        var beforePip = B.OutputMark;
         var install = await PipInstallAsync(venv, B, "cheese-alpha-s3");
         AssertSucceeded(install, "pip install cheese-alpha-s3 from node B");
+        Assert.True(B.OutputSince(beforePip).Contains($"/{wheelName}.metadata 200", StringComparison.Ordinal),
+            "pip should read the wheel's PEP 658 metadata from node B before downloading it");
         AssertEqual("1.0", await InstalledVersionAsync(venv, "cheese-alpha-s3"), "installed version");
         AssertEqual("cheese-alpha-s3-1.0", await ImportAsync(venv, "cheese_alpha", "MARKER"), "cheese_alpha.MARKER");
 
