@@ -118,9 +118,10 @@ public sealed class S3FileStore : IFileStore, IDisposable
                     BucketName = _bucket, Key = key, UploadId = upload.UploadId,
                 }, CancellationToken.None);
             }
-            catch (AmazonS3Exception)
+            catch (Exception)
             {
-                // The bucket's lifecycle rules are the backstop for parts left behind.
+                // The first failure is the one to report (the store may be unreachable altogether); the
+                // bucket's lifecycle rule for incomplete uploads is the backstop for parts left behind.
             }
             throw;
         }
