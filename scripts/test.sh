@@ -8,6 +8,7 @@
 #
 # Environment:
 #   CHEESESHOP_TEST_PG     use this PostgreSQL (an Npgsql connection string) instead of starting one
+#   CHEESESHOP_TEST_S3RVER set by this script: the s3rver executable the S3 storage tests start
 #   CHEESESHOP_TEST_KEEP=1 keep the work folder (TRX files, PostgreSQL log) and say where it is
 #
 # Works as root on a fresh Debian 12 machine (installs what is missing with apt-get), from any folder,
@@ -104,6 +105,21 @@ if [ ! -s "$GEOIP_CACHE/country.mmdb" ]; then
     mv "$WORK/geoip-fetch/geoip/country.mmdb" "$GEOIP_CACHE/country.mmdb"
 fi
 export CHEESESHOP_TEST_GEOIP="$GEOIP_CACHE/country.mmdb"
+
+# ---------------------------------------------------------------- S3-compatible server
+# s3rver (npm), a real S3 API on loopback for the S3 storage tests, installed once per machine into a
+# cache folder like the country database; the tests start their own instances of it.
+S3RVER_CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/cheeseshop-tests/s3rver"
+if [ ! -x "$S3RVER_CACHE/node_modules/.bin/s3rver" ]; then
+    say "installing s3rver for the tests"
+    mkdir -p "$S3RVER_CACHE"
+    if ! npm install --prefix "$S3RVER_CACHE" --no-audit --no-fund --loglevel=error s3rver@3.7.1 >"$WORK/s3rver.log" 2>&1; then
+        cat "$WORK/s3rver.log" >&2
+        echo "error: could not install s3rver (npm install s3rver@3.7.1)" >&2
+        finish 0 0 1
+    fi
+fi
+export CHEESESHOP_TEST_S3RVER="$S3RVER_CACHE/node_modules/.bin/s3rver"
 
 # ---------------------------------------------------------------- PostgreSQL
 as_postgres() {

@@ -11,6 +11,7 @@ public sealed class CheeseshopOptions
     [Required] public string DataDir { get; set; } = "data";
 
     public DatabaseOptions Database { get; set; } = new();
+    public StorageOptions Storage { get; set; } = new();
     public LimitOptions Limits { get; set; } = new();
 
     /// <summary>The URL clients reach this index at, when it differs from what requests say (behind a proxy).</summary>
@@ -45,6 +46,53 @@ public sealed class DatabaseOptions
 {
     /// <summary>An Npgsql connection string. When set, PostgreSQL is used instead of the embedded SQLite.</summary>
     public string? PostgreSQL { get; set; }
+}
+
+/// <summary>Where distribution files are kept: DATA_DIR/files unless an S3 bucket is named.</summary>
+public sealed class StorageOptions
+{
+    public S3StorageOptions S3 { get; set; } = new();
+
+    public bool UsesS3 => !string.IsNullOrWhiteSpace(S3.Bucket);
+}
+
+/// <summary>An S3-compatible object store (AWS S3, MinIO, Ceph, Garage, ...). Used when Bucket is set.</summary>
+public sealed class S3StorageOptions
+{
+    /// <summary>The bucket; it must exist. Setting it switches storage from the local folder to S3.</summary>
+    public string? Bucket { get; set; }
+    /// <summary>The endpoint of a non-AWS store, e.g. http://minio:9000. Empty for AWS itself (Region decides).</summary>
+    public string? ServiceUrl { get; set; }
+    /// <summary>The region requests are signed for (AWS: where the bucket is). Default us-east-1.</summary>
+    public string? Region { get; set; }
+    /// <summary>Access key and secret; both empty uses the AWS SDK's own chain (AWS_* variables, instance role).</summary>
+    public string? AccessKey { get; set; }
+    public string? SecretKey { get; set; }
+    /// <summary>Put before every key, e.g. "cheeseshop/", to share a bucket with other things.</summary>
+    public string? Prefix { get; set; }
+    /// <summary>Address the bucket in the path (http://host/bucket/key) rather than the host name: what most
+    /// S3-compatible servers need. AWS accepts both.</summary>
+    public bool ForcePathStyle { get; set; } = true;
+    /// <summary>Files larger than this go up in parts of this size (multipart upload). S3's smallest part is 5 MiB.</summary>
+    [Range(5L * 1024 * 1024, 5L * 1024 * 1024 * 1024)] public long PartSizeBytes { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>Stops the program at start on settings that would only fail at the first upload.</summary>
+    public void Validate()
+    {
+        try
+        {
+            Validator.ValidateObject(this, new ValidationContext(this), validateAllProperties: true);
+            if (string.IsNullOrWhiteSpace(AccessKey) != string.IsNullOrWhiteSpace(SecretKey))
+                throw new ValidationException("set both AccessKey and SecretKey, or neither (to use the AWS SDK's credential chain).");
+            if (!string.IsNullOrWhiteSpace(ServiceUrl) &&
+                !(Uri.TryCreate(ServiceUrl, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"))
+                throw new ValidationException($"ServiceUrl '{ServiceUrl}' is not an http(s) URL.");
+        }
+        catch (ValidationException e)
+        {
+            throw new ValidationException($"Storage:S3: {e.Message}", e);
+        }
+    }
 }
 
 public sealed class LimitOptions

@@ -50,7 +50,8 @@ public static class CheeseshopServices
         services.AddHttpContextAccessor();
         services.AddScoped(sp => sp.GetRequiredService<IHttpContextAccessor>().HttpContext is { } ctx ? ClientInfo.From(ctx) : new ClientInfo());
         services.AddScoped<EventRecorder>();
-        services.AddSingleton<IFileStore, LocalFileStore>();
+        if (options.Storage.UsesS3) services.AddSingleton<IFileStore>(new S3FileStore(options.Storage.S3));
+        else services.AddSingleton<IFileStore, LocalFileStore>();
         services.AddSingleton<IndexChangeFeed>();
         services.AddSingleton<PageCache>();
         services.AddScoped<BasicAuthenticator>();

@@ -245,6 +245,8 @@ public sealed class UploadService(
             }
 
             string? metadataSha256 = null;
+            // From the first write on, a failure removes whatever part of the pair reached the store.
+            stored = true;
             if (filename.Kind == DistributionKind.Wheel)
             {
                 // PEP 658: serve the wheel's METADATA byte for byte beside the file.
@@ -253,7 +255,6 @@ public sealed class UploadService(
             }
             await store.PutAsync(path, form.TempFile!, ct);
             form.ReleaseTempFile();
-            stored = true;
 
             db.Files.Add(new ReleaseFile
             {

@@ -25,15 +25,17 @@ public sealed class LocalFileStore(DataDirectory dataDir) : IFileStore
         File.Move(temp, target, overwrite: true);
     }
 
-    public FileInfo? Open(string path)
+    public Task<StoredFile?> OpenAsync(string path, CancellationToken ct)
     {
         var file = new FileInfo(Resolve(path));
-        return file.Exists ? file : null;
+        return Task.FromResult(file.Exists ? StoredFile.Local(file) : null);
     }
 
     public Task DeleteAsync(string path, CancellationToken ct)
     {
-        File.Delete(Resolve(path));
+        // File.Delete ignores a missing file but not a missing folder (a wheel's .metadata of an sdist's path).
+        try { File.Delete(Resolve(path)); }
+        catch (DirectoryNotFoundException) { }
         return Task.CompletedTask;
     }
 

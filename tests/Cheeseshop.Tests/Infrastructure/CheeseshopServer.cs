@@ -26,11 +26,13 @@ public sealed class CheeseshopServer : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output;
     private readonly IReadOnlyDictionary<string, string?> _environment;
+    private readonly bool _ownsDatabase;
     private bool _disposed;
 
-    private CheeseshopServer(Database database, string baseUrl, string dataDir, string? postgresDatabase,
+    private CheeseshopServer(Database database, string baseUrl, string dataDir, string? postgresDatabase, bool ownsDatabase,
         Process process, StringBuilder output, IReadOnlyDictionary<string, string?> environment)
     {
+        _ownsDatabase = ownsDatabase;
         Database = database;
         BaseUrl = baseUrl;
         DataDir = dataDir;
@@ -78,15 +80,24 @@ public sealed class CheeseshopServer : IAsyncDisposable
 
     /// <param name="settings">Extra server settings as CHEESESHOP_* environment variables, e.g.
     /// ["CHEESESHOP_Limits__MaxFileBytes"] = "4096".</param>
+    /// <param name="joinPostgresDatabase">Another node: use this existing database (of a running server,
+    /// which owns it and drops it) instead of creating one.</param>
     public static async Task<CheeseshopServer> StartAsync(Database database, TimeSpan? startTimeout = null,
-        IReadOnlyDictionary<string, string>? settings = null)
+        IReadOnlyDictionary<string, string>? settings = null, string? joinPostgresDatabase = null)
     {
+        if (joinPostgresDatabase != null && database != Database.Postgres)
+            throw new ArgumentException("Only a PostgreSQL server can join another's database.", nameof(joinPostgresDatabase));
         var dll = ServerBinary.Path;
         var dataDir = TempPaths.NewDirectory($"server-{database.ToString().ToLowerInvariant()}");
         string? pgName = null;
         var environment = BaseEnvironment();
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) environment[key] = value;
-        if (database == Database.Postgres)
+        if (joinPostgresDatabase != null)
+        {
+            pgName = joinPostgresDatabase;
+            environment[PostgresVariable] = new Npgsql.NpgsqlConnectionStringBuilder(TestPostgres.AdminConnectionString) { Database = pgName }.ConnectionString;
+        }
+        else if (database == Database.Postgres)
         {
             var (name, connectionString) = await TestPostgres.CreateDatabaseAsync();
             pgName = name;
@@ -103,7 +114,7 @@ public sealed class CheeseshopServer : IAsyncDisposable
                 var baseUrl = $"http://127.0.0.1:{port}";
                 var output = new StringBuilder();
                 var process = Launch(dll, ["serve", "--data-dir", dataDir, "--urls", baseUrl], environment, output);
-                var server = new CheeseshopServer(database, baseUrl, dataDir, pgName, process, output, environment);
+                var server = new CheeseshopServer(database, baseUrl, dataDir, pgName, ownsDatabase: joinPostgresDatabase == null, process, output, environment);
                 var failure = await server.WaitUntilHealthyAsync(timeout);
                 if (failure == null) return server;
 
@@ -116,10 +127,10 @@ public sealed class CheeseshopServer : IAsyncDisposable
         }
         catch
         {
-            await CleanUpAsync(dataDir, pgName);
+            await CleanUpAsync(dataDir, joinPostgresDatabase == null ? pgName : null);
             throw;
         }
-        await CleanUpAsync(dataDir, pgName);
+        await CleanUpAsync(dataDir, joinPostgresDatabase == null ? pgName : null);
         throw new InvalidOperationException(
             $"The Cheeseshop server ({database}) did not become healthy.\n$ dotnet {dll} serve ...\n" + string.Join("\n", attempts));
     }
@@ -202,7 +213,7 @@ public sealed class CheeseshopServer : IAsyncDisposable
         _disposed = true;
         Http.Dispose();
         await StopProcessAsync();
-        await CleanUpAsync(DataDir, PostgresDatabase);
+        await CleanUpAsync(DataDir, _ownsDatabase ? PostgresDatabase : null);
     }
 
     private async Task<string?> WaitUntilHealthyAsync(TimeSpan timeout)

@@ -15,8 +15,7 @@ public abstract class EndToEndTest : IClassFixture<ServerFixture>, IAsyncLifetim
 
     private readonly ServerFixture _servers;
     private readonly List<Venv> _venvs = new();
-    private CheeseshopServer? _server;
-    private int _serverMark;
+    private readonly List<(CheeseshopServer Server, int Mark)> _watched = new();
 
     protected EndToEndTest(ServerFixture servers, ITestOutputHelper output)
     {
@@ -29,10 +28,16 @@ public abstract class EndToEndTest : IClassFixture<ServerFixture>, IAsyncLifetim
     /// <summary>The class's server for <paramref name="database"/>; its output from now on goes to this test's log.</summary>
     protected async Task<CheeseshopServer> ServerAsync(Database database)
     {
-        _server = await _servers.GetAsync(database);
-        _serverMark = _server.OutputMark;
-        Log($"server: {_server.BaseUrl} ({database}{(_server.PostgresDatabase is { } pg ? ", database " + pg : "")}), data {_server.DataDir}");
-        return _server;
+        var server = await _servers.GetAsync(database);
+        Watch(server);
+        return server;
+    }
+
+    /// <summary>Sends the server's output from now on to this test's log and failure messages.</summary>
+    protected void Watch(CheeseshopServer server)
+    {
+        _watched.Add((server, server.OutputMark));
+        Log($"server: {server.BaseUrl} ({server.Database}{(server.PostgresDatabase is { } pg ? ", database " + pg : "")}), data {server.DataDir}");
     }
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<string>>> SharedTokens = new();
@@ -185,23 +190,22 @@ public abstract class EndToEndTest : IClassFixture<ServerFixture>, IAsyncLifetim
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     protected void Fail(string message)
     {
-        var log = _server == null ? "" : "\n" + ServerLogDuringTest(8000);
+        var log = string.Concat(_watched.Select(w => "\n" + ServerLogDuringTest(w.Server, w.Mark, 8000)));
         Assert.Fail(message + log);
     }
 
-    private string ServerLogDuringTest(int maxChars)
+    private static string ServerLogDuringTest(CheeseshopServer server, int mark, int maxChars)
     {
-        if (_server == null) return "";
-        var text = _server.OutputSince(_serverMark);
+        var text = server.OutputSince(mark);
         if (text.Length > maxChars) text = "...\n" + text[^maxChars..];
-        return $"--- server output during this test ({_server.Database}, {_server.BaseUrl}{(_server.HasExited ? ", server EXITED" : "")}) ---\n{text.TrimEnd()}";
+        return $"--- server output during this test ({server.Database}, {server.BaseUrl}{(server.HasExited ? ", server EXITED" : "")}) ---\n{text.TrimEnd()}";
     }
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public Task DisposeAsync()
     {
-        if (_server != null) Out.WriteLine(ServerLogDuringTest(200_000));
+        foreach (var (server, mark) in _watched) Out.WriteLine(ServerLogDuringTest(server, mark, 200_000));
         foreach (var venv in _venvs) venv.Dispose();
         return Task.CompletedTask;
     }
