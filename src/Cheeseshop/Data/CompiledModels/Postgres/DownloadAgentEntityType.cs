@@ -20,7 +20,7 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
                 "Cheeseshop.Data.Entities.DownloadAgent",
                 typeof(DownloadAgent),
                 baseEntityType,
-                propertyCount: 19,
+                propertyCount: 20,
                 unnamedIndexCount: 1,
                 keyCount: 1);
 
@@ -141,6 +141,15 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
                 nullable: true);
             installerVersion.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
             installerVersion.AddAnnotation("Relational:ColumnName", "installer_version");
+
+            var lastSeen = runtimeEntityType.AddProperty(
+                "LastSeen",
+                typeof(DateOnly),
+                propertyInfo: typeof(DownloadAgent).GetProperty("LastSeen", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(DownloadAgent).GetField("<LastSeen>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: new DateOnly(1, 1, 1));
+            lastSeen.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+            lastSeen.AddAnnotation("Relational:ColumnName", "last_seen");
 
             var opensslVersion = runtimeEntityType.AddProperty(
                 "OpensslVersion",

@@ -12,7 +12,7 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
     public partial class PostgresDbModel
     {
         private PostgresDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("c51fb723-1753-4463-98aa-deb4e6f2c836"), entityTypeCount: 30)
+            : base(skipDetectChanges: false, modelId: new Guid("891397df-13e6-4922-96d7-14ce7b128be2"), entityTypeCount: 30)
         {
         }
 

@@ -19,7 +19,7 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
                 "Cheeseshop.Data.Entities.DownloadAgent",
                 typeof(DownloadAgent),
                 baseEntityType,
-                propertyCount: 19,
+                propertyCount: 20,
                 unnamedIndexCount: 1,
                 keyCount: 1);
 
@@ -127,6 +127,14 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
                 fieldInfo: typeof(DownloadAgent).GetField("<InstallerVersion>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
             installerVersion.AddAnnotation("Relational:ColumnName", "installer_version");
+
+            var lastSeen = runtimeEntityType.AddProperty(
+                "LastSeen",
+                typeof(DateOnly),
+                propertyInfo: typeof(DownloadAgent).GetProperty("LastSeen", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(DownloadAgent).GetField("<LastSeen>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: new DateOnly(1, 1, 1));
+            lastSeen.AddAnnotation("Relational:ColumnName", "last_seen");
 
             var opensslVersion = runtimeEntityType.AddProperty(
                 "OpensslVersion",

@@ -11,7 +11,7 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
     public partial class SqliteDbModel
     {
         private SqliteDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("258198a0-6ba1-4e00-8383-b642226b4e9a"), entityTypeCount: 30)
+            : base(skipDetectChanges: false, modelId: new Guid("e813ac08-df7f-49eb-8712-9dd40b26dccd"), entityTypeCount: 30)
         {
         }
 
