@@ -79,6 +79,34 @@ public static class EventDetails
     }
 
     /// <summary>
+    /// The string value of a top-level key of a JSON object (the last one, if the key repeats), or null when it is
+    /// absent, not a string, or the text is not an object: what <c>JsonDocument</c>'s <c>TryGetProperty</c> and
+    /// <c>GetString</c> give, read with one forward reader and no document.
+    /// </summary>
+    public static string? StringField(string json, string key)
+    {
+        var bytes = System.Buffers.ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(json.Length));
+        try
+        {
+            var reader = new Utf8JsonReader(bytes.AsSpan(0, Encoding.UTF8.GetBytes(json, bytes)));
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
+            string? found = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var match = reader.ValueTextEquals(key);
+                if (!reader.Read()) break;
+                if (match) found = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) reader.Skip();
+            }
+            return found;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(bytes);
+        }
+    }
+
+    /// <summary>
     /// Account events that someone else may have caused without the event saying who: an email sent to
     /// the account (an Owner's invitation sends one) and a password-reset request (anyone can ask for one).
     /// Their recorded client is shown only when the same address is also in the subject's own events.

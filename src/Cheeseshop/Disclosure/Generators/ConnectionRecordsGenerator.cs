@@ -1,3 +1,4 @@
+using Cheeseshop.Core.Audit;
 using Cheeseshop.Core.Disclosure;
 using Microsoft.EntityFrameworkCore;
 using static Cheeseshop.Core.Disclosure.TableSpec;
@@ -48,6 +49,7 @@ public sealed class ConnectionRecordsGenerator : ICategoryGenerator
             await foreach (var j in rows.WithCancellation(ct)) w.Add(j.Id, j.Name, j.Version, j.Action, j.SubmittedDate);
         });
         long withheld = 0;
+        var uses = new Dictionary<long, AddressUse>();
         var accountEvents = await tables.WriteAsync(UserEvents, async w =>
         {
             var row = new object?[UserEvents.Columns.Count];
@@ -55,12 +57,14 @@ public sealed class ConnectionRecordsGenerator : ICategoryGenerator
             {
                 var why = EventRows.Withheld(s, e, own);
                 if (why is not null && e.Ip is not null) withheld++;
+                if (why is null && e.Ip is { } ip) AddressUse.Count(uses, ip.Id, e.Time, e.Time, 1, e.Tag == EventTags.Account.Created);
                 (row[0], row[1], row[2]) = (e.Id, e.Tag, e.Time);
                 EventColumns.Fill(row, 3, e, why);
                 row[11] = e.Details.Details;
                 w.Add(row);
             }
         });
+        s.AccountAddressUse = uses;
         var projectEvents = await tables.WriteAsync(ProjectEvents, async w =>
         {
             var row = new object?[ProjectEvents.Columns.Count];

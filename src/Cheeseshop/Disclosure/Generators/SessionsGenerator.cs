@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Cheeseshop.Core.Audit;
 using Cheeseshop.Core.Disclosure;
 using Microsoft.EntityFrameworkCore;
@@ -89,9 +88,5 @@ public sealed class SessionsGenerator : ICategoryGenerator
         return map;
     }
 
-    private static string? Field(string json, string key)
-    {
-        using var doc = JsonDocument.Parse(json);
-        return doc.RootElement.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-    }
+    private static string? Field(string json, string key) => EventDetails.StringField(json, key);
 }
