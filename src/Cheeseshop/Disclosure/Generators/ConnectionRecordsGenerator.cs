@@ -50,6 +50,7 @@ public sealed class ConnectionRecordsGenerator : ICategoryGenerator
         });
         long withheld = 0;
         var uses = new Dictionary<long, AddressUse>();
+        var views = new Dictionary<long, IpView>();
         var accountEvents = await tables.WriteAsync(UserEvents, async w =>
         {
             var row = new object?[UserEvents.Columns.Count];
@@ -59,7 +60,7 @@ public sealed class ConnectionRecordsGenerator : ICategoryGenerator
                 if (why is not null && e.Ip is not null) withheld++;
                 if (why is null && e.Ip is { } ip) AddressUse.Count(uses, ip.Id, e.Time, e.Time, 1, e.Tag == EventTags.Account.Created);
                 (row[0], row[1], row[2]) = (e.Id, e.Tag, e.Time);
-                EventColumns.Fill(row, 3, e, why);
+                EventColumns.Fill(row, 3, e, why, views);
                 row[11] = e.Details.Details;
                 w.Add(row);
             }
@@ -71,7 +72,7 @@ public sealed class ConnectionRecordsGenerator : ICategoryGenerator
             await foreach (var e in EventRows.ProjectEvents(s, null).WithCancellation(ct))
             {
                 (row[0], row[1], row[2], row[3]) = (e.Id, e.Project, e.Tag, e.Time);
-                EventColumns.Fill(row, 4, e, null);
+                EventColumns.Fill(row, 4, e, null, views);
                 row[12] = e.Details.Details;
                 w.Add(row);
             }
