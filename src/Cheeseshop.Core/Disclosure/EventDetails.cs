@@ -37,9 +37,11 @@ public static class EventDetails
             string? ua = null, country = null, actor = null;
             List<(string Key, string Json)>? kept = null;
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return new EventDetailsView(null, null, "{}", null);
+            Span<char> name = stackalloc char[128];
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var key = reader.GetString()!;
+                // Keys are matched without a string each: the allowlisted ones by their own instances.
+                var key = KeyOf(ref reader, name);
                 if (!reader.Read()) break;
                 if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
                 {
@@ -47,9 +49,9 @@ public static class EventDetails
                     continue;
                 }
                 var isString = reader.TokenType == JsonTokenType.String;
-                if (key == "user_agent" && isString) ua = reader.GetString();
-                else if (key == "country_code" && isString) country = reader.GetString();
-                else if (AllowedKeys.Contains(key))
+                if (key == UserAgentKey && isString) ua = Repeated(ref reader);
+                else if (key == CountryKey && isString) country = Repeated(ref reader);
+                else if (key is not null && key != UserAgentKey && key != CountryKey)
                 {
                     var raw = Encoding.UTF8.GetString(reader.ValueSpan);
                     (kept ??= []).Add((key, isString ? "\"" + raw + "\"" : raw));
@@ -65,12 +67,91 @@ public static class EventDetails
                 // Allowlisted keys are plain ASCII identifiers: no escaping needed.
                 text.Append('"').Append(kept[i].Key).Append("\":").Append(kept[i].Json);
             }
-            return new EventDetailsView(ua, country, text.Append('}').ToString(), actor);
+            return new EventDetailsView(ua, country, RepeatedText(text.Append('}')), actor);
         }
         catch (JsonException)
         {
             // A malformed row discloses nothing rather than failing the whole package.
             return new EventDetailsView(null, null, "{}", null);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(bytes);
+        }
+    }
+
+    private const string UserAgentKey = "user_agent";
+    private const string CountryKey = "country_code";
+
+    /// <summary>The allowlisted keys and the two client keys, looked up by their characters.</summary>
+    private static readonly HashSet<string> KnownKeys = new(AllowedKeys.Append(UserAgentKey).Append(CountryKey), StringComparer.Ordinal);
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> KnownKeysBySpan = KnownKeys.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>The known key the reader is on (the set's own instance), or null for any other key.</summary>
+    private static string? KeyOf(ref Utf8JsonReader reader, scoped Span<char> buffer)
+    {
+        if (reader.HasValueSequence || reader.ValueSpan.Length > buffer.Length) return null; // longer than any known key, even written all in \u escapes
+        var length = reader.CopyString(buffer);
+        return KnownKeysBySpan.TryGetValue(buffer[..length], out var key) ? key : null;
+    }
+
+    /// <summary>
+    /// Strings that repeat from event to event (user agents, countries, details texts) are given out as one
+    /// instance each instead of a new string per row. Per thread (a read never awaits), bounded, cleared when full.
+    /// </summary>
+    [ThreadStatic] private static Dictionary<string, string>? _repeated;
+
+    private static Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> RepeatedLookup() =>
+        (_repeated ??= new Dictionary<string, string>(StringComparer.Ordinal)).GetAlternateLookup<ReadOnlySpan<char>>();
+
+    private static string Repeated(ReadOnlySpan<char> chars)
+    {
+        if (chars.Length > 512) return chars.ToString();
+        var lookup = RepeatedLookup();
+        if (lookup.TryGetValue(chars, out var known)) return known;
+        if (lookup.Dictionary.Count >= 4096) lookup.Dictionary.Clear();
+        var text = chars.ToString();
+        lookup.Dictionary[text] = text;
+        return text;
+    }
+
+    private static string Repeated(ref Utf8JsonReader reader)
+    {
+        var max = reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
+        if (max > 512) return reader.GetString()!;
+        Span<char> chars = stackalloc char[512];
+        return Repeated(chars[..reader.CopyString(chars)]);
+    }
+
+    private static string RepeatedText(StringBuilder text)
+    {
+        if (text.Length > 512) return text.ToString();
+        Span<char> chars = stackalloc char[text.Length];
+        text.CopyTo(0, chars, text.Length);
+        return Repeated(chars);
+    }
+
+    /// <summary>
+    /// The string value of a top-level key of a JSON object (the last one, if the key repeats), or null when it is
+    /// absent, not a string, or the text is not an object: what <c>JsonDocument</c>'s <c>TryGetProperty</c> and
+    /// <c>GetString</c> give, read with one forward reader and no document.
+    /// </summary>
+    public static string? StringField(string json, string key)
+    {
+        var bytes = System.Buffers.ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(json.Length));
+        try
+        {
+            var reader = new Utf8JsonReader(bytes.AsSpan(0, Encoding.UTF8.GetBytes(json, bytes)));
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
+            string? found = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var match = reader.ValueTextEquals(key);
+                if (!reader.Read()) break;
+                if (match) found = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) reader.Skip();
+            }
+            return found;
         }
         finally
         {

@@ -45,7 +45,14 @@ public sealed class DisclosureProducer(
         return full;
     }
 
-    public async Task<ProductionResult> ProduceAsync(long requestId, string outPath, DateTime? asOf, bool force, string actor, CancellationToken ct)
+    /// <param name="compactBetweenCategories">
+    /// After each category, a full collection that returns the managed heap's free space to the system
+    /// (<see cref="GCCollectionMode.Aggressive"/>): a one-off command (the CLI verb) then peaks at one
+    /// category's garbage, not the sum the collector keeps committed across categories. Not for the server,
+    /// whose other requests such a collection would pause.
+    /// </param>
+    public async Task<ProductionResult> ProduceAsync(long requestId, string outPath, DateTime? asOf, bool force, string actor, CancellationToken ct,
+        bool compactBetweenCategories = false)
     {
         var full = CheckOutPath(outPath, force);
         var request = await db.LegalRequests.AsNoTracking().Include(r => r.Subjects).FirstOrDefaultAsync(r => r.Id == requestId, ct)
@@ -98,6 +105,7 @@ public sealed class DisclosureProducer(
                         categories.Add(new ManifestCategory(category, true, outcome.Held, outcome.Statement,
                             tables.SelectMany(t => new[] { t.Csv, t.Json }).ToList()));
                         rows[category.Key] = tables.Sum(t => t.Rows);
+                        if (compactBetweenCategories) GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
                     }
                     subjects.Add(new ManifestSubject(subject.Username, subject.UserId, folder, categories));
                 }

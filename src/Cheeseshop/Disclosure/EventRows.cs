@@ -24,12 +24,28 @@ public sealed record IpView(string? Address, string Status, string? KeyedHash, s
     /// <param name="withheld">Why the client is withheld (Withheld or WithheldIndirect), or null to show it.</param>
     public static IpView Of(IpFacts? ip, string? eventCountry, string? withheld)
     {
-        if (withheld is not null) return new IpView(null, withheld, null, null, null);
+        if (withheld is not null) return withheld switch
+        {
+            Withheld => WithheldView,
+            WithheldIndirect => WithheldIndirectView,
+            _ => new IpView(null, withheld, null, null, null),
+        };
         if (ip is null) return new IpView(null, None, null, eventCountry, null);
         var country = ip.CountryCode ?? eventCountry;
         return ip.Address is { } address
             ? new IpView(address, Held, ip.HashedIp, country, null)
             : new IpView(null, Erased(ip.AddressErasedAt), ip.HashedIp, country, ip.AddressErasedAt);
+    }
+
+    private static readonly IpView WithheldView = new(null, Withheld, null, null, null);
+    private static readonly IpView WithheldIndirectView = new(null, WithheldIndirect, null, null, null);
+
+    /// <summary>As <see cref="Of"/>, remembered per IP record in <paramref name="views"/> (one production's reads) when the event's own country cannot change it.</summary>
+    public static IpView Of(IpFacts? ip, string? eventCountry, string? withheld, Dictionary<long, IpView> views)
+    {
+        if (withheld is not null || ip is null || ip.CountryCode is null) return Of(ip, eventCountry, withheld);
+        if (!views.TryGetValue(ip.Id, out var view)) views[ip.Id] = view = Of(ip, eventCountry, withheld);
+        return view;
     }
 
     public static string Erased(DateTime? when) =>

@@ -39,6 +39,12 @@ public sealed class SubjectScope
 
     public bool InScope(DateTime t) => t >= From && t < End;
 
+    /// <summary>
+    /// The addresses of the in-scope account events whose client is shown, as instrument-numbers counts them,
+    /// when connection-records has already read those events (null otherwise): one pass over them, not two.
+    /// </summary>
+    public Dictionary<long, AddressUse>? AccountAddressUse { get; set; }
+
     public static async Task<SubjectScope> LoadAsync(CheeseshopDb db, User user, DateTime? start, DateTime? end, DateTime producedAt,
         RetentionWindows windows, CancellationToken ct)
     {
@@ -78,5 +84,26 @@ public sealed class SubjectScope
         var intervals = (await RoleJournal.RolesAsync(Db, User, Names, End, ct))
             .Where(r => (r.From ?? DateTime.MinValue) < End && (r.To is null || r.To > From)).ToList();
         return new SubjectRoles(intervals, await RoleJournal.ProjectIdsAsync(Db, intervals, ct));
+    }
+}
+
+/// <summary>How a subject used one IP address: first and last time, how many events, whether the account was registered from it.</summary>
+public sealed class AddressUse(DateTime first, DateTime last, long events, bool registration)
+{
+    public DateTime First { get; private set; } = first;
+    public DateTime Last { get; private set; } = last;
+    public long Events { get; private set; } = events;
+    public bool Registration { get; private set; } = registration;
+
+    public static void Count(Dictionary<long, AddressUse> uses, long ip, DateTime first, DateTime last, long events, bool registration)
+    {
+        if (!uses.TryGetValue(ip, out var x)) uses[ip] = new AddressUse(first, last, events, registration);
+        else
+        {
+            if (first < x.First) x.First = first;
+            if (last > x.Last) x.Last = last;
+            x.Events += events;
+            x.Registration |= registration;
+        }
     }
 }

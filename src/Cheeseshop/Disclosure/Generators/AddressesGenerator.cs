@@ -44,8 +44,7 @@ public sealed class AddressesGenerator : ICategoryGenerator
         {
             await foreach (var e in EventRows.UserEvents(s, Tags).WithCancellation(ct))
             {
-                using var doc = System.Text.Json.JsonDocument.Parse(e.Details.Details);
-                string? Str(string key) => doc.RootElement.TryGetProperty(key, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString() : null;
+                string? Str(string key) => EventDetails.StringField(e.Details.Details, key);
                 w.Add(e.Time, e.Tag, Str("email") ?? Str("new_primary"), Str("old_primary"));
             }
         });

@@ -1,3 +1,4 @@
+using Cheeseshop.Core.Audit;
 using Cheeseshop.Core.Disclosure;
 using Microsoft.EntityFrameworkCore;
 using static Cheeseshop.Core.Disclosure.TableSpec;
@@ -48,6 +49,8 @@ public sealed class ConnectionRecordsGenerator : ICategoryGenerator
             await foreach (var j in rows.WithCancellation(ct)) w.Add(j.Id, j.Name, j.Version, j.Action, j.SubmittedDate);
         });
         long withheld = 0;
+        var uses = new Dictionary<long, AddressUse>();
+        var views = new Dictionary<long, IpView>();
         var accountEvents = await tables.WriteAsync(UserEvents, async w =>
         {
             var row = new object?[UserEvents.Columns.Count];
@@ -55,19 +58,21 @@ public sealed class ConnectionRecordsGenerator : ICategoryGenerator
             {
                 var why = EventRows.Withheld(s, e, own);
                 if (why is not null && e.Ip is not null) withheld++;
+                if (why is null && e.Ip is { } ip) AddressUse.Count(uses, ip.Id, e.Time, e.Time, 1, e.Tag == EventTags.Account.Created);
                 (row[0], row[1], row[2]) = (e.Id, e.Tag, e.Time);
-                EventColumns.Fill(row, 3, e, why);
+                EventColumns.Fill(row, 3, e, why, views);
                 row[11] = e.Details.Details;
                 w.Add(row);
             }
         });
+        s.AccountAddressUse = uses;
         var projectEvents = await tables.WriteAsync(ProjectEvents, async w =>
         {
             var row = new object?[ProjectEvents.Columns.Count];
             await foreach (var e in EventRows.ProjectEvents(s, null).WithCancellation(ct))
             {
                 (row[0], row[1], row[2], row[3]) = (e.Id, e.Project, e.Tag, e.Time);
-                EventColumns.Fill(row, 4, e, null);
+                EventColumns.Fill(row, 4, e, null, views);
                 row[12] = e.Details.Details;
                 w.Add(row);
             }

@@ -20,9 +20,10 @@ internal static class EventColumns
 
     /// <summary>Puts the client columns of <paramref name="e"/> into <paramref name="row"/> from <paramref name="at"/> on.</summary>
     /// <param name="withheld">Why the client is withheld, or null to show it.</param>
-    public static void Fill(object?[] row, int at, EventRow e, string? withheld)
+    /// <param name="views">IP views already made in this production (an IP record's view is the same on every row), or null.</param>
+    public static void Fill(object?[] row, int at, EventRow e, string? withheld, Dictionary<long, IpView>? views = null)
     {
-        var ip = IpView.Of(e.Ip, e.Details.CountryCode, withheld);
+        var ip = views is null ? IpView.Of(e.Ip, e.Details.CountryCode, withheld) : IpView.Of(e.Ip, e.Details.CountryCode, withheld, views);
         var ua = withheld is not null ? null : e.Details.UserAgent;
         var (name, version, system) = EventDetails.ParseUserAgent(ua);
         (row[at], row[at + 1], row[at + 2], row[at + 3]) = (ip.Address, ip.Status, ip.KeyedHash, ip.Country);

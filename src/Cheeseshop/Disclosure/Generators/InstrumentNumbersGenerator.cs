@@ -29,41 +29,15 @@ public sealed class InstrumentNumbersGenerator : ICategoryGenerator
 
     public string Key => Core.Disclosure.Categories.InstrumentNumbers;
 
-    private sealed class Seen(DateTime first, DateTime last, long events, bool registration)
-    {
-        public DateTime First { get; set; } = first;
-        public DateTime Last { get; set; } = last;
-        public long Events { get; set; } = events;
-        public bool Registration { get; set; } = registration;
-
-        public void Add(DateTime first, DateTime last, long events, bool registration)
-        {
-            if (first < First) First = first;
-            if (last > Last) Last = last;
-            Events += events;
-            Registration |= registration;
-        }
-    }
-
     public async Task<CategoryOutcome> GenerateAsync(SubjectScope s, CategoryTables tables, CancellationToken ct)
     {
-        var seen = new Dictionary<long, Seen>();
-        void Count(long ip, DateTime first, DateTime last, long events, bool registration)
-        {
-            if (seen.TryGetValue(ip, out var x)) x.Add(first, last, events, registration);
-            else seen[ip] = new Seen(first, last, events, registration);
-        }
+        var seen = new Dictionary<long, AddressUse>();
+        void Count(long ip, DateTime first, DateTime last, long events, bool registration) => AddressUse.Count(seen, ip, first, last, events, registration);
 
-        const string created = EventTags.Account.Created;
-        var direct = await EventRows.InScope(s).Where(EventRows.CertainlyDirect).Where(e => e.IpAddressId != null)
-            .GroupBy(e => e.IpAddressId!.Value)
-            .Select(g => new { Ip = g.Key, First = g.Min(e => e.Time), Last = g.Max(e => e.Time), Events = g.LongCount(), Registration = g.Max(e => e.Tag == created ? 1 : 0) })
-            .ToListAsync(ct);
-        foreach (var d in direct) Count(d.Ip, d.First, d.Last, d.Events, d.Registration == 1);
-
-        var own = await s.OwnAddressesAsync(ct);
-        await foreach (var e in EventRows.UserEvents(s, null, filter: EventRows.MayNotBeDirect).WithCancellation(ct))
-            if (e.Ip is not null && EventRows.Withheld(s, e, own) is null) Count(e.Ip.Id, e.Time, e.Time, 1, e.Tag == created);
+        if (s.AccountAddressUse is { } counted)
+            // connection-records has already read the same account events and counted them, as CountAccountEventsAsync does.
+            foreach (var (ip, x) in counted) Count(ip, x.First, x.Last, x.Events, x.Registration);
+        else await CountAccountEventsAsync(s, Count, ct);
 
         var byProject = await s.Db.ProjectEvents.AsNoTracking().Where(e => e.UserId == s.Id && e.Time >= s.From && e.Time < s.End && e.IpAddressId != null)
             .GroupBy(e => e.IpAddressId!.Value)
@@ -90,5 +64,20 @@ public sealed class InstrumentNumbersGenerator : ICategoryGenerator
         });
         var registrationKnown = seen.Values.Any(x => x.Registration);
         return new CategoryOutcome(seen.Count > 0, CategoryStatements.InstrumentNumbers(held, erased, registrationKnown, s.Windows));
+    }
+
+    /// <summary>The addresses of the subject's in-scope account events whose client is shown (<see cref="EventRows.Withheld"/> is null).</summary>
+    private static async Task CountAccountEventsAsync(SubjectScope s, Action<long, DateTime, DateTime, long, bool> count, CancellationToken ct)
+    {
+        const string created = EventTags.Account.Created;
+        var direct = await EventRows.InScope(s).Where(EventRows.CertainlyDirect).Where(e => e.IpAddressId != null)
+            .GroupBy(e => e.IpAddressId!.Value)
+            .Select(g => new { Ip = g.Key, First = g.Min(e => e.Time), Last = g.Max(e => e.Time), Events = g.LongCount(), Registration = g.Max(e => e.Tag == created ? 1 : 0) })
+            .ToListAsync(ct);
+        foreach (var d in direct) count(d.Ip, d.First, d.Last, d.Events, d.Registration == 1);
+
+        var own = await s.OwnAddressesAsync(ct);
+        await foreach (var e in EventRows.UserEvents(s, null, filter: EventRows.MayNotBeDirect).WithCancellation(ct))
+            if (e.Ip is not null && EventRows.Withheld(s, e, own) is null) count(e.Ip.Id, e.Time, e.Time, 1, e.Tag == created);
     }
 }

@@ -66,7 +66,9 @@ public sealed partial class PackagesGenerator : ICategoryGenerator
             {
                 var removals = await RemovalsAsync(s, uploads, ct);
                 var projectKeys = uploads.Select(u => ProjectName.Normalize(u.Project)).Distinct().ToList();
-                var existing = (await s.Db.Releases.AsNoTracking().Where(r => projectKeys.Contains(r.Project!.NormalizedName))
+                // Only the page's versions: not every release of every project the page touches (checked as pairs below).
+                var versions = uploads.Select(u => u.Version ?? "").Distinct().ToList();
+                var existing = (await s.Db.Releases.AsNoTracking().Where(r => projectKeys.Contains(r.Project!.NormalizedName) && versions.Contains(r.Version))
                         .Select(r => new { r.Project!.NormalizedName, r.Version }).ToListAsync(ct))
                     .Select(r => (r.NormalizedName, r.Version)).ToHashSet();
                 foreach (var u in uploads)

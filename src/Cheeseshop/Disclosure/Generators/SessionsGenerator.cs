@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Cheeseshop.Core.Audit;
 using Cheeseshop.Core.Disclosure;
 using Microsoft.EntityFrameworkCore;
@@ -39,6 +38,7 @@ public sealed class SessionsGenerator : ICategoryGenerator
 
     public async Task<CategoryOutcome> GenerateAsync(SubjectScope s, CategoryTables tables, CancellationToken ct)
     {
+        var views = new Dictionary<long, IpView>();
         var logins = await tables.WriteAsync(Logins, async w =>
         {
             var row = new object?[Logins.Columns.Count];
@@ -48,7 +48,7 @@ public sealed class SessionsGenerator : ICategoryGenerator
                 row[0] = e.Time;
                 row[1] = success ? "success" : "failure";
                 row[2] = Field(e.Details.Details, success ? "two_factor_method" : "reason");
-                EventColumns.Fill(row, 3, e, null);
+                EventColumns.Fill(row, 3, e, null, views);
                 w.Add(row);
             }
         });
@@ -64,7 +64,7 @@ public sealed class SessionsGenerator : ICategoryGenerator
                     var token = how == "api-token" && filename is not null ? tokens.GetValueOrDefault(filename) : null;
                     var row = new object?[Uploads.Columns.Count];
                     (row[0], row[1], row[2], row[3], row[4], row[5]) = (e.Time, e.Project, Field(e.Details.Details, "canonical_version"), filename, how, token);
-                    EventColumns.Fill(row, 6, e, null);
+                    EventColumns.Fill(row, 6, e, null, views);
                     w.Add(row);
                 }
             }
@@ -89,9 +89,5 @@ public sealed class SessionsGenerator : ICategoryGenerator
         return map;
     }
 
-    private static string? Field(string json, string key)
-    {
-        using var doc = JsonDocument.Parse(json);
-        return doc.RootElement.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-    }
+    private static string? Field(string json, string key) => EventDetails.StringField(json, key);
 }
