@@ -135,7 +135,7 @@ public static class LegalCommands
             }, async (sp, c) =>
             {
                 var result = await sp.GetRequiredService<DisclosureProducer>().ProduceAsync(parse.GetValue(id), parse.GetValue(output)!, when,
-                    parse.GetValue(force), LegalHoldService.CliActor, c, compactBetweenCategories: true);
+                    parse.GetValue(force), LegalHoldService.CliActor, c, collectYoungOften: true);
                 PrintProduction(result);
                 return 0;
             });

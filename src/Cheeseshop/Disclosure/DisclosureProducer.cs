@@ -45,14 +45,17 @@ public sealed class DisclosureProducer(
         return full;
     }
 
-    /// <param name="compactBetweenCategories">
-    /// After each category, a full collection that returns the managed heap's free space to the system
-    /// (<see cref="GCCollectionMode.Aggressive"/>): a one-off command (the CLI verb) then peaks at one
-    /// category's garbage, not the sum the collector keeps committed across categories. Not for the server,
-    /// whose other requests such a collection would pause.
+    /// <param name="collectYoungOften">
+    /// For a one-off command (the CLI verb): a young-generation collection every 50 ms while rows stream.
+    /// The server collector lets each of its heaps fill a budget of tens of MB before collecting, every
+    /// new byte of which is memory touched; collected often, the young objects reuse the same few MB.
+    /// About 100 collections of a millisecond or two in a production of 100,000 events; measured
+    /// (bench/disclosure/run.sh), peak memory 198–201 MiB before, 172–186 MiB after, and no slower. (A
+    /// full compacting collection after each category as well lowered the peak further, to 168–170 MiB,
+    /// but cost 0.1–0.3 s.) Not for the server, whose other requests such collections would pause.
     /// </param>
     public async Task<ProductionResult> ProduceAsync(long requestId, string outPath, DateTime? asOf, bool force, string actor, CancellationToken ct,
-        bool compactBetweenCategories = false)
+        bool collectYoungOften = false)
     {
         var full = CheckOutPath(outPath, force);
         var request = await db.LegalRequests.AsNoTracking().Include(r => r.Subjects).FirstOrDefaultAsync(r => r.Id == requestId, ct)
@@ -69,6 +72,9 @@ public sealed class DisclosureProducer(
         var byKey = generators.ToDictionary(g => g.Key);
         var windows = RetentionWindows.From(retention.Rules);
 
+        using var youngCollections = collectYoungOften
+            ? new Timer(_ => GC.Collect(0, GCCollectionMode.Forced, blocking: true), null, 50, 50)
+            : null;
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         var zipTemp = $"{full}.partial-{token}.zip";
         using var workspace = new PackageWorkspace($"{full}.partial-{token}");
@@ -105,7 +111,6 @@ public sealed class DisclosureProducer(
                         categories.Add(new ManifestCategory(category, true, outcome.Held, outcome.Statement,
                             tables.SelectMany(t => new[] { t.Csv, t.Json }).ToList()));
                         rows[category.Key] = tables.Sum(t => t.Rows);
-                        if (compactBetweenCategories) GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
                     }
                     subjects.Add(new ManifestSubject(subject.Username, subject.UserId, folder, categories));
                 }
