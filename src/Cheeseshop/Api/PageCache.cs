@@ -49,8 +49,9 @@ public sealed class PageCache
         return false;
     }
 
-    /// <summary>Take this before reading the data a page is rendered from, and pass it to Set.</summary>
-    public long Watch(string project) => Interlocked.Read(ref _invalidations);
+    /// <summary>Take this before reading the data a page is rendered from, and pass it to Set. It counts
+    /// invalidations of every project, not one: see Set.</summary>
+    public long Watch() => Interlocked.Read(ref _invalidations);
 
     /// <summary>
     /// Keeps a page rendered from data read after <paramref name="ticket"/> was taken, unless any

@@ -21,8 +21,8 @@ public sealed class PageCacheTests
     {
         var (cache, _) = NewCache();
         string[] variants = ["Html", "JsonV1", "http://h", "http://h|1.0", "http://h|2.0"];
-        foreach (var v in variants) cache.Set("demo", v, Page(v, "old " + v), cache.Watch("demo"));
-        cache.Set("demo", "http://h|1.0", Page("http://h|1.0", "new"), cache.Watch("demo"));
+        foreach (var v in variants) cache.Set("demo", v, Page(v, "old " + v), cache.Watch());
+        cache.Set("demo", "http://h|1.0", Page("http://h|1.0", "new"), cache.Watch());
         foreach (var v in variants)
         {
             Assert.True(cache.TryGet("demo", v, out var page), v);
@@ -38,7 +38,7 @@ public sealed class PageCacheTests
     public void A_change_drops_the_project_and_the_index_but_not_other_projects()
     {
         var (cache, feed) = NewCache();
-        foreach (var p in new[] { "a", "b", PageCache.IndexKey }) cache.Set(p, "Html", Page("Html", p), cache.Watch(p));
+        foreach (var p in new[] { "a", "b", PageCache.IndexKey }) cache.Set(p, "Html", Page("Html", p), cache.Watch());
         feed.Publish(["a"]);
         Assert.False(cache.TryGet("a", "Html", out _));
         Assert.False(cache.TryGet(PageCache.IndexKey, "Html", out _));
@@ -51,12 +51,12 @@ public sealed class PageCacheTests
     public void A_page_rendered_from_data_read_before_a_change_is_not_kept()
     {
         var (cache, feed) = NewCache();
-        var ticket = cache.Watch("a");
+        var ticket = cache.Watch();
         // ... the render reads the database here, then the project changes before it is stored ...
         feed.Publish(["a"]);
         cache.Set("a", "Html", Page("Html", "stale"), ticket);
         Assert.False(cache.TryGet("a", "Html", out _));
-        cache.Set("a", "Html", Page("Html", "fresh"), cache.Watch("a"));
+        cache.Set("a", "Html", Page("Html", "fresh"), cache.Watch());
         Assert.True(cache.TryGet("a", "Html", out _));
     }
 
@@ -64,13 +64,13 @@ public sealed class PageCacheTests
     public void A_bounded_cache_keeps_the_projects_asked_for_since_the_last_sweep()
     {
         var (cache, _) = NewCache(maxProjects: 100);
-        for (var i = 0; i < 100; i++) cache.Set($"p{i}", "Html", Page("Html", "x"), cache.Watch(""));
+        for (var i = 0; i < 100; i++) cache.Set($"p{i}", "Html", Page("Html", "x"), cache.Watch());
         for (var i = 0; i < 100; i += 2) Assert.True(cache.TryGet($"p{i}", "Html", out _));
-        cache.Set("p100", "Html", Page("Html", "x"), cache.Watch(""));
+        cache.Set("p100", "Html", Page("Html", "x"), cache.Watch());
         Assert.InRange(cache.Count, 1, 100);
         // The even projects were asked for, so the sweep took odd ones first.
         for (var i = 0; i < 100; i += 2) Assert.True(cache.TryGet($"p{i}", "Html", out _), $"p{i}");
-        for (var i = 0; i < 500; i++) cache.Set($"q{i}", "Html", Page("Html", "x"), cache.Watch(""));
+        for (var i = 0; i < 500; i++) cache.Set($"q{i}", "Html", Page("Html", "x"), cache.Watch());
         Assert.InRange(cache.Count, 1, 100);
     }
 }

@@ -59,7 +59,7 @@ public sealed class ForwardingProxy : IAsyncDisposable
             foreach (var name in ctx.Request.Headers.AllKeys.OfType<string>())
             {
                 if (HopByHop.Contains(name) || name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase) || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)) continue;
-                request.Headers.TryAddWithoutValidation(name, ctx.Request.Headers.GetValues(name));
+                request.Headers.TryAddWithoutValidation(name, ctx.Request.Headers.GetValues(name) ?? []);
             }
             request.Headers.Add("X-Forwarded-For", _clientAddress);
             using var response = await _upstream.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);

@@ -36,7 +36,7 @@ public static class JsonApiEndpoints
         if (!cache.TryGet(normalized, variant, out var page))
         {
             var db = ctx.RequestServices.GetRequiredService<CheeseshopDb>();
-            var token = cache.Watch(normalized);
+            var ticket = cache.Watch();
             var snapshot = await ProjectSnapshot.LoadAsync(db, normalized, ctx.RequestAborted);
             var shown = version is null ? snapshot?.Latest : snapshot?.Find(version);
             if (snapshot is null || shown is null)
@@ -47,7 +47,7 @@ public static class JsonApiEndpoints
             }
             var body = JsonApiRenderer.Render(snapshot, shown, origin, includeReleases: version is null);
             page = new RenderedPage(variant, body, ContentType, snapshot.Project.LastSerial);
-            cache.Set(normalized, variant, page, token);
+            cache.Set(normalized, variant, page, ticket);
         }
         await PageResults.WriteAsync(ctx, page, CacheControl);
     }

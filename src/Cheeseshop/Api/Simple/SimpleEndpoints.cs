@@ -53,7 +53,7 @@ public static class SimpleEndpoints
         if (!cache.TryGet(PageCache.IndexKey, variant, out var page))
         {
             var db = ctx.RequestServices.GetRequiredService<CheeseshopDb>();
-            var token = cache.Watch(PageCache.IndexKey);
+            var ticket = cache.Watch();
             var projects = await db.Projects.AsNoTracking()
                 .OrderBy(p => p.NormalizedName)
                 .Select(p => new SimpleRenderer.IndexEntry(p.Name, p.NormalizedName, p.LastSerial))
@@ -61,7 +61,7 @@ public static class SimpleEndpoints
             var serial = await db.Journals.MaxAsync(j => (long?)j.Id, ctx.RequestAborted) ?? 0;
             var body = format == SimpleFormat.JsonV1 ? SimpleRenderer.IndexJson(projects, serial) : SimpleRenderer.IndexHtml(projects);
             page = new RenderedPage(variant, body, SimpleNegotiation.ContentType(format), serial);
-            cache.Set(PageCache.IndexKey, variant, page, token);
+            cache.Set(PageCache.IndexKey, variant, page, ticket);
         }
         await PageResults.WriteAsync(ctx, page, CacheControl);
     }
@@ -80,7 +80,7 @@ public static class SimpleEndpoints
         {
             // The database is touched only on a miss: a hit costs a dictionary lookup and a write.
             var db = ctx.RequestServices.GetRequiredService<CheeseshopDb>();
-            var token = cache.Watch(normalized);
+            var ticket = cache.Watch();
             var snapshot = await ProjectSnapshot.LoadAsync(db, normalized, ctx.RequestAborted);
             if (snapshot is null)
             {
@@ -89,7 +89,7 @@ public static class SimpleEndpoints
             }
             var body = format == SimpleFormat.JsonV1 ? SimpleRenderer.DetailJson(snapshot) : SimpleRenderer.DetailHtml(snapshot);
             page = new RenderedPage(variant, body, SimpleNegotiation.ContentType(format), snapshot.Project.LastSerial);
-            cache.Set(normalized, variant, page, token);
+            cache.Set(normalized, variant, page, ticket);
         }
         await PageResults.WriteAsync(ctx, page, CacheControl);
     }
