@@ -80,6 +80,14 @@ if [ ${#missing[@]} -gt 0 ]; then
     fi
 fi
 
+# ---------------------------------------------------------------- conflict markers
+# A merge left half-done must never pass: any tracked file holding a conflict marker fails the run.
+if markers="$(git -C "$ROOT" grep -nE '^(<<<<<<<|>>>>>>>)( |$)|^=======$' -- . 2>/dev/null)" && [ -n "$markers" ]; then
+    printf '%s\n' "$markers" | head -n 20 >&2
+    echo "error: tracked files hold merge-conflict markers" >&2
+    finish 0 1 1
+fi
+
 # ---------------------------------------------------------------- build
 say "dotnet build -c $CONFIGURATION"
 if ! dotnet build "$ROOT/Cheeseshop.slnx" -c "$CONFIGURATION" -nologo -v quiet --disable-build-servers \
