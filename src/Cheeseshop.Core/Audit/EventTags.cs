@@ -27,7 +27,7 @@ public static class EventTags
         public const string RecoveryCodeUsed = "account:recovery_codes:used";
         public const string ApiTokenAdded = "account:api_token:added";
         public const string ApiTokenRemoved = "account:api_token:removed";
-        /// <summary>Not in warehouse's catalogue (it counts token use in metrics only); the issue asks for it.</summary>
+        /// <summary>Not in warehouse's catalogue (it counts token use in metrics only): recorded here so that a disclosure can say which token uploaded what.</summary>
         public const string ApiTokenUsed = "account:api_token:used";
         public const string RoleInvited = "account:role:invite";
         public const string RoleAdded = "account:role:add";

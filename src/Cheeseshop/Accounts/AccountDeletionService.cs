@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Cheeseshop.Accounts;
 
 /// <summary>
-/// Self-service account deletion (shared/WIRE.md §7). Refused while the user is the only Owner of a
+/// Self-service account deletion, as warehouse's (docs/compatibility.md). Refused while the user is the only Owner of a
 /// project, so no project is orphaned. Otherwise personal data goes at once: addresses, tokens,
 /// recovery codes, invitations, roles and the account's own events are deleted; the public journal is
 /// reattributed to "deleted-user"; project events keep what happened but no longer point at the

@@ -5,7 +5,7 @@ using Cheeseshop.Index;
 namespace Cheeseshop.Api.Json;
 
 /// <summary>
-/// /pypi/{project}/json and /pypi/{project}/{version}/json with warehouse's keys (shared/WIRE.md §4),
+/// /pypi/{project}/json and /pypi/{project}/{version}/json with warehouse's keys (docs/compatibility.md),
 /// written in sorted key order as warehouse's renderer does.
 /// </summary>
 public static class JsonApiRenderer

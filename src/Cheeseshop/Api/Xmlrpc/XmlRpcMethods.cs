@@ -10,9 +10,9 @@ namespace Cheeseshop.Api.Xmlrpc;
 
 /// <summary>
 /// The XML-RPC methods mirrors use (bandersnatch follows changelog_since_serial and
-/// list_packages_with_serial). Shapes follow warehouse (shared/WIRE.md §1); the methods warehouse
-/// has switched off but the issue asks for (changelog, list_packages, package_releases, release_urls,
-/// release_data) answer with their old shapes. The journal never shows who submitted a change.
+/// list_packages_with_serial). Shapes follow warehouse (docs/compatibility.md); the methods warehouse
+/// has switched off but older mirror tools still call (changelog, list_packages, package_releases,
+/// release_urls, release_data) answer with their old shapes. The journal never shows who submitted a change.
 /// </summary>
 public sealed class XmlRpcMethods(CheeseshopDb db)
 {
