@@ -10,12 +10,11 @@ namespace Cheeseshop.Api;
 /// A hit must cost the same at 100,000 projects as at 1,000, and at that size what a hit costs is
 /// mostly the cache lines it pulls from memory. So a hit is one dictionary lookup by the project
 /// name (no key allocation) and one small immutable object holding the project's usual pages in
-/// its own fields; nothing else is read or written. (Microsoft.Extensions.Caching.Memory was used
-/// before: its entry, expiration token, clock and token source cost about five more misses a hit,
-/// which showed as a 13% lower rate at 100,000 projects.)
+/// its own fields; nothing else is read or written. A general-purpose memory cache would add an
+/// entry, an expiration token and a clock read to every hit (docs/performance.md has the figures).
 ///
-/// By default every project's pages stay until the project changes (memory grows by about 10 KB a
-/// project with every representation rendered); PageCacheMaxProjects bounds the number of projects
+/// By default every project's pages stay until the project changes (memory grows with the number of
+/// projects; docs/performance.md gives the size); PageCacheMaxProjects bounds the number of projects
 /// for an index too large for memory, evicting by second chance (a project asked for since the
 /// last sweep survives it), and a miss costs one render.
 /// </summary>

@@ -52,21 +52,8 @@ public static class JsonApiEndpoints
         await PageResults.WriteAsync(ctx, page, CacheControl);
     }
 
-    public static string Origin(HttpContext ctx, CheeseshopOptions options)
-    {
-        // TrimEnd returns the same string when there is nothing to trim.
-        if (options.PublicUrl is not null) return options.PublicUrl.TrimEnd('/');
-        var request = ctx.Request;
-        // Nearly every request names the same host: hand back the same string object each time, which
-        // the page cache then finds by reference without reading the stored copy.
-        var last = _lastOrigin;
-        var scheme = request.Scheme;
-        var host = request.Host.Value ?? "";
-        if (last is not null && last.Length == scheme.Length + 3 + host.Length && last.StartsWith(scheme, StringComparison.Ordinal) &&
-            last.AsSpan(scheme.Length).StartsWith("://") && last.AsSpan(scheme.Length + 3).SequenceEqual(host))
-            return last;
-        return _lastOrigin = $"{scheme}://{host}";
-    }
-
-    private static string? _lastOrigin;
+    /// <summary>The scheme and host that absolute URLs in the JSON API start with: PublicUrl when it is
+    /// set, otherwise what the request named.</summary>
+    public static string Origin(HttpContext ctx, CheeseshopOptions options) =>
+        options.PublicUrl is not null ? options.PublicUrl.TrimEnd('/') : $"{ctx.Request.Scheme}://{ctx.Request.Host.Value}";
 }
