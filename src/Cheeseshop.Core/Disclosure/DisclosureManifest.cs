@@ -1,5 +1,5 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
+using Cheeseshop.Core.Json;
 
 namespace Cheeseshop.Core.Disclosure;
 
@@ -35,8 +35,7 @@ public sealed record DisclosureManifest(
 
     public byte[] ToJson()
     {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        return JsonBytes.Write(w =>
         {
             w.WriteStartObject();
             w.WriteNumber("schema_version", SchemaVersion);
@@ -104,9 +103,7 @@ public sealed record DisclosureManifest(
             }
             w.WriteEndArray();
             w.WriteEndObject();
-        }
-        buffer.WriteByte((byte)'\n');
-        return buffer.ToArray();
+        }, indented: true, newline: true);
     }
 
     private static void WriteTime(Utf8JsonWriter w, string name, DateTime? t)

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
+using Cheeseshop.Core.Json;
 
 namespace Cheeseshop.Core.Disclosure;
 
@@ -10,8 +10,7 @@ public static class TransparencyFormats
 {
     public static byte[] Json(TransparencyReport report)
     {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        return JsonBytes.Write(w =>
         {
             w.WriteStartObject();
             w.WriteString("instance", report.InstanceName);
@@ -57,9 +56,7 @@ public static class TransparencyFormats
             }
             w.WriteEndArray();
             w.WriteEndObject();
-        }
-        buffer.WriteByte((byte)'\n');
-        return buffer.ToArray();
+        }, indented: true, newline: true);
     }
 
     private static void WriteCounts(Utf8JsonWriter w, KindCounts counts)

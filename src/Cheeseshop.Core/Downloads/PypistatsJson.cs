@@ -1,4 +1,4 @@
-using System.Text.Encodings.Web;
+using Cheeseshop.Core.Json;
 using System.Text.Json;
 
 namespace Cheeseshop.Core.Downloads;
@@ -12,8 +12,6 @@ public static class PypistatsJson
 {
     // Relaxed escaping keeps apostrophes and non-ASCII readable, as Flask writes them; the API sends
     // X-Content-Type-Options: nosniff, so no browser reads this JSON as HTML.
-    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public static byte[] Series(string package, StatsBreakdown breakdown, IReadOnlyList<CategoryCount> data) => Write(w =>
     {
         w.WriteStartArray("data");
@@ -49,15 +47,10 @@ public static class PypistatsJson
         w.WriteNumber("status", status);
     });
 
-    private static byte[] Write(Action<Utf8JsonWriter> body)
+    private static byte[] Write(Action<Utf8JsonWriter> body) => JsonBytes.Write(w =>
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
-        using (var w = new Utf8JsonWriter(buffer, Options))
-        {
-            w.WriteStartObject();
-            body(w);
-            w.WriteEndObject();
-        }
-        return buffer.WrittenSpan.ToArray();
-    }
+        w.WriteStartObject();
+        body(w);
+        w.WriteEndObject();
+    }, initialCapacity: 256);
 }

@@ -1,6 +1,5 @@
-using System.Buffers;
-using System.Text.Encodings.Web;
 using System.Text.Json;
+using Cheeseshop.Core.Json;
 
 namespace Cheeseshop.Api;
 
@@ -8,19 +7,7 @@ namespace Cheeseshop.Api;
 /// non-ASCII text left as is, a trailing newline.</summary>
 public static class JsonText
 {
-    private static readonly JsonWriterOptions Options = new()
-    {
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        Indented = false,
-    };
-
-    public static byte[] Write(Action<Utf8JsonWriter> write)
-    {
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var w = new Utf8JsonWriter(buffer, Options)) write(w);
-        buffer.Write("\n"u8);
-        return buffer.WrittenSpan.ToArray();
-    }
+    public static byte[] Write(Action<Utf8JsonWriter> write) => JsonBytes.Write(write, newline: true);
 
     /// <summary>Python's isoformat() + "Z": microseconds only when non-zero.</summary>
     public static string IsoTime(DateTime utc)
