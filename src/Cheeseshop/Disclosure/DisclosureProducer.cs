@@ -48,11 +48,9 @@ public sealed class DisclosureProducer(
     /// <param name="collectYoungOften">
     /// For a one-off command (the CLI verb): a young-generation collection every 50 ms while rows stream.
     /// The server collector lets each of its heaps fill a budget of tens of MB before collecting, every
-    /// new byte of which is memory touched; collected often, the young objects reuse the same few MB.
-    /// About 100 collections of a millisecond or two in a production of 100,000 events; measured
-    /// (bench/disclosure/run.sh), peak memory 198–201 MiB before, 172–186 MiB after, and no slower. (A
-    /// full compacting collection after each category as well lowered the peak further, to 168–170 MiB,
-    /// but cost 0.1–0.3 s.) Not for the server, whose other requests such collections would pause.
+    /// new byte of which is memory touched; collected often, the young objects reuse the same few MB,
+    /// which keeps the command's peak memory down without slowing it (docs/performance.md, Disclosure).
+    /// Not for the server, whose other requests such collections would pause.
     /// </param>
     public async Task<ProductionResult> ProduceAsync(long requestId, string outPath, DateTime? asOf, bool force, string actor, CancellationToken ct,
         bool collectYoungOften = false)
