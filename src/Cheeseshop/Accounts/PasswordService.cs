@@ -97,7 +97,7 @@ public sealed class PasswordService(
         await NotifyAsync(user, ct);
         await db.SaveChangesAsync(ct);
         // Whoever reset the password holds the mailbox: let them sign in straight away.
-        throttle.RecordSuccess(user.NormalizedUsername);
+        signIn.ForgiveAfterReset(user);
         return user;
     }
 

@@ -36,7 +36,7 @@ public sealed class SignInService(
         if (username.Length > 100 || password.Length > PasswordPolicy.MaxLength)
             throw new AccountException(401, InvalidCredentials);
         var key = AccountKey(username);
-        EnsureNotThrottled(key);
+        var decision = Throttle(key, secondFactorStep: false);
 
         var user = await db.Users.FirstOrDefaultAsync(u => u.NormalizedUsername == key, ct);
         var ok = PasswordHasher.Verify(password, user?.PasswordHash ?? DummyHash);
@@ -48,8 +48,13 @@ public sealed class SignInService(
                 await events.UserEventAsync(user.Id, EventTags.Account.LoginFailure, new { reason = "invalid_password" }, ct);
                 await db.SaveChangesAsync(ct);
             }
+            // Under the account-wide limit a wrong password gets the same answer as a right one without a
+            // second factor: the answer says nothing about the password.
+            if (decision.Verdict == ThrottleVerdict.SecondFactorOnly) throw AccountException.TooManyAttempts(decision.RetryAfter);
             throw new AccountException(401, InvalidCredentials);
         }
+        if (decision.Verdict == ThrottleVerdict.SecondFactorOnly && !NeedsSecondFactor(user))
+            throw AccountException.TooManyAttempts(decision.RetryAfter);
         if (user.IsFrozen)
             throw AccountException.Forbidden("This account is frozen by the index's administrators. Contact them to have it unfrozen.");
         return user;
@@ -62,7 +67,7 @@ public sealed class SignInService(
     public async Task<User> CheckTotpAsync(Guid userId, string stamp, string? code, CancellationToken ct)
     {
         var user = await PendingUserAsync(userId, stamp, ct);
-        EnsureNotThrottled(user.NormalizedUsername);
+        Throttle(user.NormalizedUsername, secondFactorStep: true);
         var secret = totp.UnprotectStored(user.TotpSecretProtected!);
         var step = totp.Verify(secret, code, user.TotpLastStep);
         if (step is null)
@@ -78,7 +83,7 @@ public sealed class SignInService(
     public async Task<User> CheckRecoveryCodeAsync(Guid userId, string stamp, string? code, CancellationToken ct)
     {
         var user = await PendingUserAsync(userId, stamp, ct);
-        EnsureNotThrottled(user.NormalizedUsername);
+        Throttle(user.NormalizedUsername, secondFactorStep: true);
         var normalized = RecoveryCodeRules.Normalize(code);
         var hash = normalized is null ? null : RecoveryCodeRules.Hash(normalized);
         var match = hash is null ? null
@@ -106,19 +111,23 @@ public sealed class SignInService(
         await events.UserEventAsync(user.Id, EventTags.Account.LoginSuccess,
             new { two_factor_method = twoFactorMethod, two_factor_label = twoFactorLabel }, ct);
         await db.SaveChangesAsync(ct);
-        throttle.RecordSuccess(user.NormalizedUsername);
+        throttle.RecordSuccess(user.NormalizedUsername, ClientKey);
     }
+
+    /// <summary>Whoever reset the password holds the mailbox: failures against the old password are forgiven.</summary>
+    public void ForgiveAfterReset(User user) => throttle.ForgiveAccount(user.NormalizedUsername, ClientKey);
 
     /// <summary>
     /// The password again, before something that a stolen session should not be able to do (change the
     /// password, create a token, turn off two-factor, delete the account). A wrong one is recorded as
-    /// account:reauthenticate:failure and counts toward the sign-in limit.
+    /// account:reauthenticate:failure and counts toward the sign-in limit. The session already proves more
+    /// than a password, so a client that has not been failing passes the account-wide limit here.
     /// </summary>
     public async Task ConfirmPasswordAsync(User user, string? password, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(password))
             throw AccountException.BadRequest("Enter your current password to confirm.");
-        EnsureNotThrottled(user.NormalizedUsername);
+        Throttle(user.NormalizedUsername, secondFactorStep: true);
         if (password.Length <= PasswordPolicy.MaxLength && PasswordHasher.Verify(password, user.PasswordHash)) return;
         throttle.RecordFailure(user.NormalizedUsername, ClientKey);
         await events.UserEventAsync(user.Id, EventTags.Account.ReauthenticateFailure, new { reason = "invalid_password" }, ct);
@@ -141,9 +150,12 @@ public sealed class SignInService(
         await db.SaveChangesAsync(ct);
     }
 
-    private void EnsureNotThrottled(string accountKey)
+    /// <summary>Refuses with 429 what the throttle refuses. A second-factor step passes where only a client
+    /// with a second factor may; the password step leaves that decision to its caller.</summary>
+    private ThrottleDecision Throttle(string accountKey, bool secondFactorStep)
     {
-        if (throttle.RetryAfter(accountKey, ClientKey) is { } wait)
-            throw AccountException.TooManyAttempts(wait);
+        var decision = throttle.Check(accountKey, ClientKey);
+        if (decision.Verdict == ThrottleVerdict.Refused) throw AccountException.TooManyAttempts(decision.RetryAfter);
+        return secondFactorStep ? ThrottleDecision.Allow : decision;
     }
 }

@@ -13,6 +13,8 @@ public sealed class CheeseshopOptions
     public DatabaseOptions Database { get; set; } = new();
     public StorageOptions Storage { get; set; } = new();
     public LimitOptions Limits { get; set; } = new();
+    /// <summary>How API clients authenticate (section Auth).</summary>
+    public global::Cheeseshop.Auth.AuthOptions Auth { get; set; } = new();
 
     /// <summary>The URL clients reach this index at, when it differs from what requests say (behind a proxy).</summary>
     public string? PublicUrl { get; set; }

@@ -54,6 +54,7 @@ public static class CheeseshopServices
         else services.AddSingleton<IFileStore, LocalFileStore>();
         services.AddSingleton<IndexChangeFeed>();
         services.AddSingleton<PageCache>();
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options.Auth));
         services.AddScoped<BasicAuthenticator>();
         services.AddScoped<UploadService>();
         services.AddScoped<ReleaseAdmin>();

@@ -25,7 +25,7 @@ public sealed class UploadService(
 {
     private const string HelpSuffix = " See the packaging user guide for how to build a distribution.";
 
-    public async Task<UploadOutcome> UploadAsync(UploadIdentity who, UploadForm form, string? action, string? userAgent, CancellationToken ct)
+    public async Task<UploadOutcome> UploadAsync(BasicIdentity who, UploadForm form, string? action, string? userAgent, CancellationToken ct)
     {
         CheckAction(action ?? form.Get(":action"));
         if (form.Get("protocol_version") is { } pv && pv != "1")
@@ -167,7 +167,7 @@ public sealed class UploadService(
         : SpecifierSet.TryParse(text, out var set) ? set!.ToString() : text.Trim();
 
     private async Task<UploadOutcome> StoreAsync(
-        UploadIdentity who, UploadForm form, CoreMetadata metadata, PackageVersion version, DistributionFilename filename,
+        BasicIdentity who, UploadForm form, CoreMetadata metadata, PackageVersion version, DistributionFilename filename,
         string packageType, string pythonVersion, DistributionContents contents, string? userAgent, CancellationToken ct)
     {
         var digests = form.Digests!;

@@ -58,27 +58,4 @@ public sealed class AccountRulesTests
         if (problem is null) Assert.Null(actual);
         else Assert.Contains(problem, actual);
     }
-
-    [Fact]
-    public void The_throttle_counts_per_account_and_per_client_and_forgets_after_the_window()
-    {
-        var clock = new ManualClock();
-        var throttle = new LoginThrottle(clock);
-        for (var i = 0; i < LoginThrottle.MaxPerAccount; i++) throttle.RecordFailure("alice", "client-a");
-        Assert.NotNull(throttle.RetryAfter("alice", "client-b"));
-        Assert.Null(throttle.RetryAfter("bob", "client-a"));
-        clock.Advance(LoginThrottle.Window);
-        Assert.Null(throttle.RetryAfter("alice", "client-a"));
-        for (var i = 0; i < LoginThrottle.MaxPerClient; i++) throttle.RecordFailure($"user{i}", "client-c");
-        Assert.NotNull(throttle.RetryAfter("carol", "client-c"));
-        Assert.True(throttle.TryTakeResetMail(Guid.Empty) && throttle.TryTakeResetMail(Guid.Empty) && throttle.TryTakeResetMail(Guid.Empty));
-        Assert.False(throttle.TryTakeResetMail(Guid.Empty));
-    }
-
-    private sealed class ManualClock : TimeProvider
-    {
-        private DateTimeOffset _now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        public override DateTimeOffset GetUtcNow() => _now;
-        public void Advance(TimeSpan by) => _now += by;
-    }
 }

@@ -73,7 +73,7 @@ public sealed class SessionSecurityTests(ServerFixture servers, ITestOutputHelpe
 
     [Theory]
     [MemberData(nameof(Databases))]
-    public async Task Repeated_failures_are_rate_limited_per_account_and_per_client(Database db)
+    public async Task Repeated_failures_limit_the_guessing_client_not_the_owner(Database db)
     {
         var server = await ServerAsync(db);
         var victim = Unique("ivan", db);
@@ -83,14 +83,14 @@ public sealed class SessionSecurityTests(ServerFixture servers, ITestOutputHelpe
         for (var i = 0; i < 10; i++)
             AssertStatus(401, await LoginAsync(attacker, victim, $"guess number {i}"), $"wrong password #{i + 1}");
         var limited = await LoginAsync(attacker, victim, Password);
-        AssertStatus(429, limited, "the right password after 10 failures in 5 minutes");
+        AssertStatus(429, limited, "the right password after 10 failures from one client in 5 minutes");
         AssertContains("too many unsuccessful sign-in attempts", limited, "the rate-limit message");
         Assert.True(limited.Raw.Headers.RetryAfter is not null, "a 429 carries Retry-After");
 
-        // Per account: another client is limited on this account too...
+        // The owner, from another client, signs in: the attacker's failures are the attacker's.
         using var owner = new Browser(server, "198.51.100.61");
-        AssertStatus(429, await LoginAsync(owner, victim, Password), "the account from another client");
-        // ...and an unknown name is limited exactly like a real one (the limit reveals nothing).
+        await SignedInAsync(owner, victim);
+        // An unknown name is limited exactly like a real one (the limit reveals nothing).
         var ghost = Unique("ghost", db);
         using var prober = new Browser(server, "198.51.100.62");
         for (var i = 0; i < 10; i++) await LoginAsync(prober, ghost, $"guess {i}");
@@ -104,5 +104,37 @@ public sealed class SessionSecurityTests(ServerFixture servers, ITestOutputHelpe
         AssertStatus(429, await LoginAsync(sprayer, other, Password), "a client that failed 20 times, on a fresh account");
         using var elsewhere = new Browser(server, "198.51.100.64");
         await SignedInAsync(elsewhere, other);
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task Guessing_from_many_clients_does_not_lock_out_an_owner_with_a_second_factor(Database db)
+    {
+        var server = await ServerAsync(db);
+        var victim = Unique("kim", db);
+        await server.CreateUserAsync(victim, Password);
+        byte[] secret;
+        using (var setup = new Browser(server, "192.0.2.250"))
+        {
+            await SignedInAsync(setup, victim);
+            (secret, _) = await EnableTotpAsync(setup);
+        }
+
+        // 100 clients, one wrong password each: the account-wide limit.
+        await Parallel.ForEachAsync(Enumerable.Range(0, 100), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, _) =>
+        {
+            using var guesser = new Browser(server, $"192.0.2.{i + 100}");
+            AssertStatus(401, await LoginAsync(guesser, victim, $"guess {i}"), $"wrong password from client {i}");
+        });
+        using var failed = new Browser(server, "192.0.2.100");
+        AssertStatus(429, await LoginAsync(failed, victim, Password), "the right password from a client that failed");
+        using var fresh = new Browser(server, "192.0.2.251");
+        AssertStatus(429, await LoginAsync(fresh, victim, "yet another guess"), "a wrong password from a client that has not failed");
+
+        // The owner, from a client that has not been failing: the right password, then the right code.
+        using var owner = new Browser(server, "192.0.2.252");
+        AssertRedirect(await LoginAsync(owner, victim), "/account/two-factor", "the right password under the account-wide limit");
+        var signedIn = await SubmitHandlerAsync(owner, "/account/two-factor", "Totp", Form(("code", NextTotp(secret))));
+        AssertRedirect(signedIn, "/manage/projects", "the right TOTP code under the account-wide limit");
     }
 }

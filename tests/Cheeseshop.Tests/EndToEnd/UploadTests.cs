@@ -68,9 +68,9 @@ public sealed class UploadTests(ServerFixture servers, ITestOutputHelper output)
         var tampered = token[..^1] + (token[^1] == 'A' ? 'B' : 'A');
         AssertFailed(await TwineAsync(server, tampered, [alpha.Wheel]), "twine upload with a tampered token", "403");
 
-        // The user's password is not an API token.
-        var password = Logged(await PythonTools.TwineUploadAsync(server.UploadUrl, "ivan-auth", "wrong password", [alpha.Wheel]));
-        AssertFailed(password, "twine upload with a wrong username/password", "403");
+        // A username and password is not accepted at all: the answer says to use an API token.
+        var password = Logged(await PythonTools.TwineUploadAsync(server.UploadUrl, "ivan-auth", Password, [alpha.Wheel]));
+        AssertFailed(password, "twine upload with the right username and password", "403", "API token");
 
         // No credentials at all (twine always sends some, so this is a plain HTTP POST in twine's format).
         using (var form = UploadForm(alpha.Wheel, "cheese-alpha-auth", "1.0"))

@@ -59,7 +59,9 @@ public sealed class CheeseshopServer : IAsyncDisposable
     public string UploadUrl => BaseUrl + "/legacy/";
     public string SimpleIndexUrl => BaseUrl + "/simple/";
 
-    public bool HasExited => _process.HasExited;
+    /// <summary>True once the process ended, including after DisposeAsync (a test may watch a server it
+    /// stopped itself, and its log is written after that).</summary>
+    public bool HasExited => _disposed || _process.HasExited;
 
     /// <summary>Everything the server printed so far (stdout and stderr, each line tagged).</summary>
     public string Output

@@ -1,7 +1,9 @@
+using System.Globalization;
 using Cheeseshop.Auth;
 using Cheeseshop.Configuration;
 using Cheeseshop.Index;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
 
 namespace Cheeseshop.Api.Upload;
 
@@ -14,7 +16,7 @@ public static class UploadEndpoint
     }
 
     private static async Task HandleAsync(HttpContext ctx, BasicAuthenticator auth, UploadService uploads,
-        CheeseshopOptions options, DataDirectory dataDir, ILogger<UploadService> log)
+        CheeseshopOptions options, IOptions<AuthOptions> authOptions, DataDirectory dataDir, ILogger<UploadService> log)
     {
         var ct = ctx.RequestAborted;
         if (!ctx.Request.Path.Value!.EndsWith('/'))
@@ -29,13 +31,12 @@ public static class UploadEndpoint
             sizeFeature.MaxRequestBodySize = null;
         try
         {
-            var identity = await auth.AuthenticateAsync(ctx.Request.Headers.Authorization, ct);
-            if (identity is null)
+            var authenticated = await auth.AuthenticateAsync(ctx.Request.Headers.Authorization, authOptions.Value.PasswordUploads, ct);
+            if (authenticated.Identity is not { } identity)
             {
-                var basicUser = BasicAuthenticator.Username(ctx.Request.Headers.Authorization);
-                throw new UploadException(403, basicUser is null
-                    ? "Invalid or non-existent authentication information. Upload with username __token__ and an API token."
-                    : "Invalid or non-existent authentication information: the username, password or API token is wrong.");
+                if (authenticated.RetryAfter is { } wait)
+                    ctx.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                throw new UploadException(authenticated.Status, authenticated.Message);
             }
             var maxBody = options.Limits.MaxFileBytes + options.Limits.MaxFormFieldsBytes + 64 * 1024;
             if (ctx.Request.ContentLength > maxBody)
