@@ -8,7 +8,8 @@ namespace Cheeseshop.Tests.Api;
 /// <summary>
 /// The server's connection limits, seen from raw TCP sockets: an idle keep-alive connection is closed
 /// after the configured timeout, and connections over the configured maximum are turned away.
-/// No storage is involved, so one database is enough.
+/// No storage is involved, so one database is enough. Each test starts a server of its own with its
+/// settings (not the class's shared one), so the servers' logs go into failure messages by hand.
 /// </summary>
 public sealed class ConnectionLimitTests(ServerFixture servers, ITestOutputHelper output) : EndToEndTest(servers, output)
 {
@@ -74,12 +75,12 @@ public sealed class ConnectionLimitTests(ServerFixture servers, ITestOutputHelpe
         {
             ["CHEESESHOP_Connections__KeepAliveTimeoutSeconds"] = "2",
         });
-        Watch(server);
         using var connection = await RawConnection.OpenAsync(server);
         AssertEqual("HTTP/1.1 200 OK", await connection.GetHealthAsync(), "first request");
         var closedAfter = await connection.WaitForCloseAsync(TimeSpan.FromSeconds(8));
         Log($"closed after {closedAfter?.TotalSeconds:0.0} s");
-        if (closedAfter is null) Fail("an idle keep-alive connection should be closed within 2 s (plus the server's 1 s timer), but stayed open for 8 s");
+        if (closedAfter is null)
+            Fail("an idle keep-alive connection should be closed within 2 s (plus the server's 1 s timer), but stayed open for 8 s\n" + server.ServerLogTail());
         Assert.True(closedAfter >= TimeSpan.FromSeconds(1.5), $"closed after {closedAfter}, before the 2 s timeout");
     }
 
@@ -90,7 +91,6 @@ public sealed class ConnectionLimitTests(ServerFixture servers, ITestOutputHelpe
         {
             ["CHEESESHOP_Connections__MaxConcurrentConnections"] = "3",
         });
-        Watch(server);
         var open = new List<RawConnection>();
         try
         {
