@@ -20,8 +20,24 @@ public sealed record DistributionFilename(
     /// <summary>The extensions accepted for upload: PEP 527 left wheels and sdists (.tar.gz, and the legacy .zip).</summary>
     public static IReadOnlyList<string> AcceptedExtensions { get; } = [".whl", ".tar.gz", ".zip"];
 
-    // Common file systems cap a name at 255 bytes; a longer one could never be stored.
-    private const int MaxFilenameLength = 255;
+    /// <summary>
+    /// The longest filename accepted, in UTF-8 bytes. A file is stored under its own name and a wheel's
+    /// METADATA beside it as "{filename}.metadata"; file systems cap a name at 255 bytes, so the
+    /// filename gets 255 minus the 9 bytes of ".metadata". S3 keys (1,024 bytes) hold that after the
+    /// 67-byte hash folders with room for a prefix (see the storage settings).
+    /// </summary>
+    public const int MaxFilenameBytes = 255 - 9;
+
+    /// <summary>Null when the filename fits <see cref="MaxFilenameBytes"/>; otherwise why not, for a person.
+    /// Cheap enough to check as soon as the name arrives, before the file does.</summary>
+    public static string? CheckLength(string filename)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetByteCount(filename);
+        if (bytes <= MaxFilenameBytes) return null;
+        var unit = bytes == filename.Length ? "characters" : "bytes of UTF-8";
+        return $"Invalid distribution filename {MessageText.Quote(filename)}: it is {bytes} {unit} long, more than the limit of "
+             + $"{MaxFilenameBytes} (a stored file and its .metadata file must fit the 255-byte name limit of file systems).";
+    }
 
     /// <summary>
     /// Parses a wheel or sdist filename. For sdists the name/version split is ambiguous in legacy
@@ -62,9 +78,7 @@ public sealed record DistributionFilename(
             return $"Invalid distribution filename {quoted}: it contains control characters.";
         if (filename.Any(char.IsWhiteSpace))
             return $"Invalid distribution filename {quoted}: it contains whitespace.";
-        if (filename.Length > MaxFilenameLength)
-            return $"Invalid distribution filename {quoted}: it is longer than {MaxFilenameLength} characters.";
-        return null;
+        return CheckLength(filename);
     }
 
     // {name}-{version}(-{build tag})?-{python tag}-{abi tag}-{platform tag}.whl

@@ -25,6 +25,7 @@ internal static class TarGzDistribution
         // A tar has no per-entry compressed sizes, so the compression ratio bounds the whole stream.
         var maxTotal = Math.Max(MinDecompressedAllowance, SaturatingMultiply(stream.Length, limits.MaxCompressionRatio));
         var layout = new TopLevelLayout();
+        var links = new TarLinkRules(archive);
         byte[]? pkgInfo = null;
         string? pkgInfoPath = null;
         var count = 0;
@@ -44,6 +45,7 @@ internal static class TarGzDistribution
 
                 var segments = ArchivePath.Segments(entry.Name, archive);
                 layout.Add(segments, entry.EntryType == TarEntryType.Directory);
+                links.Add(entry, segments);
                 if (segments is not [_, "PKG-INFO"]) continue;
 
                 if (pkgInfo is not null)
@@ -69,6 +71,7 @@ internal static class TarGzDistribution
                 $"Invalid distribution file {archive}: it is not a valid gzip-compressed tar archive (it is damaged or truncated).");
         }
 
+        links.Finish();
         var top = layout.SingleDirectory(archive);
         if (pkgInfo is null || pkgInfoPath != $"{top}/PKG-INFO")
             throw new InvalidDistributionException($"Invalid sdist {archive}: {MessageText.Quote($"{top}/PKG-INFO")} is missing.");

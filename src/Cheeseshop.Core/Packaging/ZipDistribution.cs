@@ -8,7 +8,7 @@ internal static class ZipDistribution
     public static DistributionContents ReadWheel(Stream stream, DistributionFilename filename, ArchiveLimits limits, string archive)
     {
         using var zip = Open(stream, limits, archive, "wheel (.whl)");
-        var entries = Survey(zip, archive);
+        var entries = Survey(zip, archive, "a wheel");
 
         var distInfos = entries
             .Where(e => e.Segments.Length >= 2 && e.Segments[0].EndsWith(".dist-info", StringComparison.Ordinal))
@@ -36,7 +36,7 @@ internal static class ZipDistribution
     public static DistributionContents ReadSdist(Stream stream, ArchiveLimits limits, string archive)
     {
         using var zip = Open(stream, limits, archive, "legacy sdist (.zip)");
-        var entries = Survey(zip, archive);
+        var entries = Survey(zip, archive, "an sdist");
 
         var layout = new TopLevelLayout();
         foreach (var (entry, segments) in entries) layout.Add(segments, entry.FullName.EndsWith('/'));
@@ -74,8 +74,13 @@ internal static class ZipDistribution
     private static InvalidDistributionException TooManyEntries(string archive, long count, ArchiveLimits limits) =>
         new($"Invalid distribution file {archive}: it has {count} entries, more than the limit of {limits.MaxEntries}.");
 
-    private static List<(ZipArchiveEntry Entry, string[] Segments)> Survey(ZipArchive zip, string archive) =>
-        zip.Entries.Select(e => (e, ArchivePath.Segments(e.FullName, archive))).ToList();
+    private static List<(ZipArchiveEntry Entry, string[] Segments)> Survey(ZipArchive zip, string archive, string kind) =>
+        zip.Entries.Select(e =>
+        {
+            var segments = ArchivePath.Segments(e.FullName, archive);
+            ZipEntryType.Check(e, archive, kind);
+            return (e, segments);
+        }).ToList();
 
     // A second entry with the same name would be read by some tools and not others.
     private static ZipArchiveEntry? Single(List<(ZipArchiveEntry Entry, string[] Segments)> entries, string path, string archive, string kind)

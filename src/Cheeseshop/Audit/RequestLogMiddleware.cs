@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using Cheeseshop.Core.Audit;
 using Cheeseshop.Core.Privacy;
 using Microsoft.AspNetCore.Connections.Features;
 
@@ -11,21 +12,35 @@ namespace Cheeseshop.Audit;
 /// follow one client through a log, useless for recovering the address). No raw address ever
 /// reaches a log.
 /// </summary>
-public sealed class RequestLogMiddleware(RequestDelegate next, IpAddressHasher hasher, RequestLogWriter writer)
+public sealed class RequestLogMiddleware(RequestDelegate next, IpAddressHasher hasher, RequestLogWriter writer, TimeProvider clock)
 {
+    // Methods are short words; paths may be kilobytes of the client's choosing.
+    private const int MaxMethodChars = 16, MaxPathChars = 200;
+
     public async Task InvokeAsync(HttpContext ctx)
     {
         var started = Stopwatch.GetTimestamp();
+        // An exception that escapes the application becomes a 500 in the server, after this middleware
+        // has returned, unless the response had already started (then the connection is cut).
+        var failed = false;
         try
         {
             await next(ctx);
         }
+        catch
+        {
+            failed = true;
+            throw;
+        }
         finally
         {
             var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            var status = failed && !ctx.Response.HasStarted ? StatusCodes.Status500InternalServerError : ctx.Response.StatusCode;
             // The path is written escaped, so a decoded control character cannot forge a line.
+            var method = LogText.Prefix(ctx.Request.Method, MaxMethodChars);
+            var path = LogText.Prefix(ctx.Request.Path.ToUriComponent(), MaxPathChars);
             writer.Write(string.Create(CultureInfo.InvariantCulture,
-                $"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ} {ctx.Request.Method} {ctx.Request.Path.ToUriComponent()} {ctx.Response.StatusCode} {ms:F1}ms client={Client(ctx)}"));
+                $"{clock.GetUtcNow():yyyy-MM-ddTHH:mm:ss.fffZ} {method} {path} {status} {ms:F1}ms client={Client(ctx)}"));
         }
     }
 

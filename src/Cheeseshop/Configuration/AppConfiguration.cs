@@ -21,6 +21,7 @@ public static class AppConfiguration
         if (dataDir is not null) options.DataDir = dataDir;
         Validate(options);
         Validate(options.Limits);
+        Validate(options.Connections);
         if (options.Storage.UsesS3) options.Storage.S3.Validate();
         try { Core.Privacy.RetentionPolicy.Configure(options.Retention); }
         catch (ArgumentException e) { throw new ValidationException("Retention: " + e.Message); }

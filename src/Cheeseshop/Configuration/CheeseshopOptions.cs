@@ -15,6 +15,7 @@ public sealed class CheeseshopOptions
     public LimitOptions Limits { get; set; } = new();
     /// <summary>How API clients authenticate (section Auth).</summary>
     public global::Cheeseshop.Auth.AuthOptions Auth { get; set; } = new();
+    public ConnectionOptions Connections { get; set; } = new();
 
     /// <summary>The URL clients reach this index at, when it differs from what requests say (behind a proxy).</summary>
     public string? PublicUrl { get; set; }
@@ -72,6 +73,10 @@ public sealed class S3StorageOptions
     public string? SecretKey { get; set; }
     /// <summary>Put before every key, e.g. "cheeseshop/", to share a bucket with other things.</summary>
     public string? Prefix { get; set; }
+
+    /// <summary>S3 keys are at most 1,024 bytes; the longest stored key after the prefix is the hash
+    /// folders (2, 2 and 60 hex digits with their slashes, 67 bytes), the longest filename and ".metadata".</summary>
+    public const int MaxPrefixBytes = 1024 - 67 - Core.Packaging.DistributionFilename.MaxFilenameBytes - 9;
     /// <summary>Address the bucket in the path (http://host/bucket/key) rather than the host name: what most
     /// S3-compatible servers need. AWS accepts both.</summary>
     public bool ForcePathStyle { get; set; } = true;
@@ -84,6 +89,8 @@ public sealed class S3StorageOptions
         try
         {
             Validator.ValidateObject(this, new ValidationContext(this), validateAllProperties: true);
+            if (Prefix is not null && System.Text.Encoding.UTF8.GetByteCount(Prefix) > MaxPrefixBytes)
+                throw new ValidationException($"Prefix is longer than {MaxPrefixBytes} bytes, so the longest file's key would pass S3's limit of 1,024.");
             if (string.IsNullOrWhiteSpace(AccessKey) != string.IsNullOrWhiteSpace(SecretKey))
                 throw new ValidationException("set both AccessKey and SecretKey, or neither (to use the AWS SDK's credential chain).");
             if (!string.IsNullOrWhiteSpace(ServiceUrl) &&
@@ -95,6 +102,27 @@ public sealed class S3StorageOptions
             throw new ValidationException($"Storage:S3: {e.Message}", e);
         }
     }
+}
+
+/// <summary>
+/// What a connection may cost the server (Kestrel's limits, set on purpose rather than left at its
+/// defaults). A connection costs memory and a socket while it sits idle, so idle ones are closed and
+/// their number is capped; uploads of the largest file (100 MiB) must still get through on slow links,
+/// so the minimum body rate is low and only averaged after a grace period.
+/// </summary>
+public sealed class ConnectionOptions
+{
+    /// <summary>Most open connections; more are accepted and closed at once. Idle keep-alive ones count.</summary>
+    [Range(1, 1_000_000)] public int MaxConcurrentConnections { get; set; } = 1000;
+    /// <summary>How long a connection may sit idle between two requests before the server closes it.</summary>
+    [Range(1, 3600)] public int KeepAliveTimeoutSeconds { get; set; } = 30;
+    /// <summary>How long a client has to send a request's headers once it starts (slow-header attacks).</summary>
+    [Range(1, 600)] public int RequestHeadersTimeoutSeconds { get; set; } = 15;
+    /// <summary>Slowest request body accepted, averaged once the grace period has passed: 1 KiB/s moves
+    /// 100 MiB in about 28 hours, so only a client that has all but stopped is cut off.</summary>
+    [Range(1, 100L * 1024 * 1024)] public double MinRequestBodyBytesPerSecond { get; set; } = 1024;
+    /// <summary>How long a request body may go slower than the minimum (a stalled link recovering).</summary>
+    [Range(1, 3600)] public int MinRequestBodyGraceSeconds { get; set; } = 30;
 }
 
 public sealed class LimitOptions

@@ -29,6 +29,7 @@ public static class ServerHost
             k.AddServerHeader = false;
             // Upload limits are enforced by the upload endpoint itself, with messages that name them.
             k.Limits.MaxRequestBodySize = 64 * 1024 * 1024;
+            ApplyConnectionLimits(k.Limits, options.Connections);
         });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
@@ -61,6 +62,17 @@ public static class ServerHost
         app.MapTransparency();
         app.MapGet("/", () => Results.Text("Cheeseshop: a Python package index. Simple API at /simple/, uploads at /legacy/.\n"));
         return app;
+    }
+
+    private static void ApplyConnectionLimits(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerLimits limits, ConnectionOptions c)
+    {
+        limits.MaxConcurrentConnections = c.MaxConcurrentConnections;
+        // No endpoint switches a connection to another protocol (WebSockets and the like).
+        limits.MaxConcurrentUpgradedConnections = 0;
+        limits.KeepAliveTimeout = TimeSpan.FromSeconds(c.KeepAliveTimeoutSeconds);
+        limits.RequestHeadersTimeout = TimeSpan.FromSeconds(c.RequestHeadersTimeoutSeconds);
+        limits.MinRequestBodyDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(
+            c.MinRequestBodyBytesPerSecond, TimeSpan.FromSeconds(c.MinRequestBodyGraceSeconds));
     }
 
     /// <summary>X-Forwarded-For is believed only from loopback (ASP.NET's default) and the configured proxies.</summary>

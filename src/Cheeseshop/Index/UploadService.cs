@@ -293,7 +293,7 @@ public sealed class UploadService(
             if (stored) await RemoveOrphanAsync(path, filename.Kind == DistributionKind.Wheel);
             if (e is DbUpdateException)
             {
-                log.LogWarning(e, "Upload of {Filename} lost a race with another change", filename.Filename);
+                log.LogWarning(e, "Upload of {Filename} lost a race with another change", LogText.Prefix(filename.Filename));
                 throw new UploadException(409, "Another upload changed this project at the same moment; try again.");
             }
             throw;

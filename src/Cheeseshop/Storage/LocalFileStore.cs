@@ -21,8 +21,17 @@ public sealed class LocalFileStore(DataDirectory dataDir) : IFileStore
         var target = Resolve(path);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         var temp = Path.Combine(dataDir.TempRoot, Guid.NewGuid().ToString("N"));
-        await File.WriteAllBytesAsync(temp, content.ToArray(), ct);
-        File.Move(temp, target, overwrite: true);
+        try
+        {
+            await File.WriteAllBytesAsync(temp, content.ToArray(), ct);
+            File.Move(temp, target, overwrite: true);
+        }
+        catch
+        {
+            // The caller knows nothing of this file: on any failure it is ours to remove.
+            File.Delete(temp);
+            throw;
+        }
     }
 
     public Task<StoredFile?> OpenAsync(string path, CancellationToken ct)

@@ -179,12 +179,40 @@ public class DistributionFilenameTests
     [Fact]
     public void NullIsRejected() => Assert.Contains("empty", Reject(null!));
 
-    [Fact]
-    public void OverlongNamesAreRejected()
+    // The limit leaves room for ".metadata" within a 255-byte file name; counted in UTF-8 bytes.
+    [Theory]
+    [InlineData(".whl", 246, true)]
+    [InlineData(".whl", 247, false)]
+    [InlineData(".whl", 255, false)]
+    [InlineData(".whl", 256, false)]
+    [InlineData(".tar.gz", 246, true)]
+    [InlineData(".tar.gz", 247, false)]
+    [InlineData(".zip", 300, false)]
+    public void NamesLongerThanTheStorableLimitAreRejected(string extension, int length, bool accepted)
     {
-        var error = Reject(new string('a', 300) + "-1.0.tar.gz");
-        Assert.Contains("longer than 255", error);
+        var tail = extension == ".whl" ? "-1.0-py3-none-any.whl" : "-1.0" + extension;
+        var filename = new string('a', length - tail.Length) + tail;
+        Assert.Equal(length, filename.Length);
+        Assert.Equal(accepted, DistributionFilename.CheckLength(filename) is null);
+        if (accepted)
+        {
+            Parse(filename);
+            return;
+        }
+        var error = Reject(filename);
+        Assert.Contains($"it is {length} characters long, more than the limit of 246", error);
         Assert.True(error.Length < 400, "the quoted name is shortened");
         Assert.Contains("aaa...'", error);
+    }
+
+    [Theory]
+    [InlineData(123, true)]  // 246 bytes
+    [InlineData(124, false)] // 248 bytes in 124 characters
+    public void TheLimitCountsBytesNotCharacters(int twoByteChars, bool accepted)
+    {
+        var name = new string('\u00e9', twoByteChars);
+        var error = DistributionFilename.CheckLength(name);
+        Assert.Equal(accepted, error is null);
+        if (!accepted) Assert.Contains("248 bytes of UTF-8 long, more than the limit of 246", error);
     }
 }

@@ -308,7 +308,7 @@ public class DistributionReaderTests
     [Fact]
     public void PkgInfoMustBeARegularFile()
     {
-        using var tgz = TarGz(File("foo-1.0/real", PkgInfo), Symlink("foo-1.0/PKG-INFO", "/etc/passwd"));
+        using var tgz = TarGz(File("foo-1.0/real", PkgInfo), Symlink("foo-1.0/PKG-INFO", "real"));
         Assert.Contains("'foo-1.0/PKG-INFO' is not a regular file", Invalid(tgz, "foo-1.0.tar.gz"));
     }
 
@@ -461,5 +461,135 @@ public class DistributionReaderTests
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
         public override void SetLength(long value) => throw new NotSupportedException();
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
+
+/// <summary>Links and special files: what an installer or a person running tar would unpack unsafely.</summary>
+public class ArchiveLinkTests
+{
+    private static readonly Dictionary<string, TarItem[]> Hostile = new()
+    {
+        ["symlink-absolute"] = [Symlink("foo-1.0/passwd", "/etc/passwd")],
+        ["symlink-up"] = [Symlink("foo-1.0/shadow", "../../../../etc/shadow")],
+        ["symlink-one-level-out"] = [Dir("foo-1.0/sub"), Symlink("foo-1.0/sub/x", "../../y")],
+        ["symlink-to-top-parent"] = [Symlink("foo-1.0/up", "..")],
+        ["symlink-windows-absolute"] = [Symlink("foo-1.0/win", "C:\\Windows")],
+        ["symlink-backslash-up"] = [Symlink("foo-1.0/bs", "..\\..\\x")],
+        ["hardlink-absolute"] = [new("foo-1.0/passwd", Type: TarEntryType.HardLink, LinkName: "/etc/passwd")],
+        ["hardlink-up"] = [new("foo-1.0/outside", Type: TarEntryType.HardLink, LinkName: "../../outside")],
+        ["hardlink-missing"] = [new("foo-1.0/h", Type: TarEntryType.HardLink, LinkName: "foo-1.0/missing")],
+        ["hardlink-to-a-symlink"] = [Symlink("foo-1.0/s", "setup.py"), new("foo-1.0/h", Type: TarEntryType.HardLink, LinkName: "foo-1.0/s")],
+        ["char-device"] = [new("foo-1.0/null", Type: TarEntryType.CharacterDevice)],
+        ["block-device"] = [new("foo-1.0/sda", Type: TarEntryType.BlockDevice)],
+        ["fifo"] = [new("foo-1.0/pipe", Type: TarEntryType.Fifo)],
+        ["file-through-symlinked-dir"] = [Symlink("foo-1.0/d", "sub"), File("foo-1.0/d/x", "x")],
+        ["file-before-its-symlinked-dir"] = [File("foo-1.0/d/x", "x"), Symlink("foo-1.0/d", "sub")],
+        ["file-over-a-symlink"] = [Symlink("foo-1.0/a", "setup.py"), File("foo-1.0/a", "x")],
+        ["symlink-twice"] = [Symlink("foo-1.0/a", "setup.py"), Symlink("foo-1.0/a", "PKG-INFO")],
+        ["link-walking-through-a-symlink"] = [Symlink("foo-1.0/s", "sub/deep"), Symlink("foo-1.0/a", "s/../x")],
+    };
+
+    [Theory]
+    [InlineData("symlink-absolute", "'foo-1.0/passwd' is a symbolic link to '/etc/passwd', which points outside")]
+    [InlineData("symlink-up", "'foo-1.0/shadow' is a symbolic link to '../../../../etc/shadow', which points outside")]
+    [InlineData("symlink-one-level-out", "'foo-1.0/sub/x' is a symbolic link to '../../y', which points outside")]
+    [InlineData("symlink-to-top-parent", "'foo-1.0/up' is a symbolic link to '..', which points outside")]
+    [InlineData("symlink-windows-absolute", "'foo-1.0/win' is a symbolic link")]
+    [InlineData("symlink-backslash-up", "'foo-1.0/bs' is a symbolic link")]
+    [InlineData("hardlink-absolute", "'foo-1.0/passwd' is a hard link to '/etc/passwd'")]
+    [InlineData("hardlink-up", "'foo-1.0/outside' is a hard link to '../../outside'")]
+    [InlineData("hardlink-missing", "'foo-1.0/h' is a hard link to 'foo-1.0/missing', which is not a regular file")]
+    [InlineData("hardlink-to-a-symlink", "'foo-1.0/h' is a hard link to 'foo-1.0/s'")]
+    [InlineData("char-device", "'foo-1.0/null' is a character device")]
+    [InlineData("block-device", "'foo-1.0/sda' is a block device")]
+    [InlineData("fifo", "'foo-1.0/pipe' is a FIFO (named pipe)")]
+    [InlineData("file-through-symlinked-dir", "'foo-1.0/d/x' is reached through the symbolic link 'foo-1.0/d'")]
+    [InlineData("file-before-its-symlinked-dir", "'foo-1.0/d/x' is reached through the symbolic link 'foo-1.0/d'")]
+    [InlineData("file-over-a-symlink", "'foo-1.0/a' is also a symbolic link")]
+    [InlineData("symlink-twice", "'foo-1.0/a' is a symbolic link that appears more than once")]
+    [InlineData("link-walking-through-a-symlink", "'foo-1.0/a' is a link whose target goes through the symbolic link 'foo-1.0/s'")]
+    public void AnSdistWithAnUnsafeEntryIsRefusedNamingIt(string caseName, string expected)
+    {
+        TarItem[] items = [File("foo-1.0/PKG-INFO", PkgInfo), File("foo-1.0/setup.py", ""), .. Hostile[caseName]];
+        using var tgz = TarGz(items);
+        var error = Assert.Throws<InvalidDistributionException>(() =>
+            DistributionReader.Read(tgz, Name("foo-1.0.tar.gz"), new ArchiveLimits())).Message;
+        Assert.Contains(expected, error);
+        Assert.StartsWith("Invalid distribution file 'foo-1.0.tar.gz': the entry ", error);
+    }
+
+    private static readonly Dictionary<string, TarItem[]> Harmless = new()
+    {
+        ["symlink-to-a-sibling"] = [Symlink("foo-1.0/link", "setup.py")],
+        ["symlink-up-and-back-inside"] = [Dir("foo-1.0/docs"), Symlink("foo-1.0/docs/readme", "../setup.py")],
+        ["symlink-to-the-top-directory"] = [Dir("foo-1.0/sub"), Symlink("foo-1.0/sub/top", "..")],
+        ["symlink-to-a-symlink"] = [Symlink("foo-1.0/a", "setup.py"), Symlink("foo-1.0/b", "a")],
+        ["hardlink-to-an-earlier-file"] = [new("foo-1.0/copy.py", Type: TarEntryType.HardLink, LinkName: "foo-1.0/setup.py")],
+    };
+
+    [Theory]
+    [InlineData("symlink-to-a-sibling")]
+    [InlineData("symlink-up-and-back-inside")]
+    [InlineData("symlink-to-the-top-directory")]
+    [InlineData("symlink-to-a-symlink")]
+    [InlineData("hardlink-to-an-earlier-file")]
+    public void LinksThatStayInsideAreAccepted(string caseName)
+    {
+        TarItem[] items = [File("foo-1.0/PKG-INFO", PkgInfo), File("foo-1.0/setup.py", ""), .. Harmless[caseName]];
+        using var tgz = TarGz(items);
+        Assert.Equal("foo-1.0/PKG-INFO", DistributionReader.Read(tgz, Name("foo-1.0.tar.gz"), new ArchiveLimits()).MetadataPath);
+    }
+
+    // The file type in the upper half of a zip entry's external attributes (Unix st_mode).
+    [Theory]
+    [InlineData("foo-1.0-py3-none-any.whl", 0xA1FF, "'foo/link' is a symbolic link; a wheel may hold only regular files and directories")]
+    [InlineData("foo-1.0-py3-none-any.whl", 0x21B6, "'foo/link' is a character device")]
+    [InlineData("foo-1.0-py3-none-any.whl", 0x61B0, "'foo/link' is a block device")]
+    [InlineData("foo-1.0-py3-none-any.whl", 0x11A4, "'foo/link' is a FIFO (named pipe)")]
+    [InlineData("foo-1.0-py3-none-any.whl", 0xC1ED, "'foo/link' is a socket")]
+    [InlineData("foo-1.0.zip", 0xA1FF, "'foo-1.0/link' is a symbolic link; an sdist may hold only")]
+    [InlineData("foo-1.0-py3-none-any.whl", 0x81A4, null)] // regular file, rw-r--r--
+    [InlineData("foo-1.0-py3-none-any.whl", 0x41ED, null)] // directory
+    [InlineData("foo-1.0-py3-none-any.whl", 0x0000, null)] // no Unix mode (made on Windows)
+    [InlineData("foo-1.0.zip", 0x81ED, null)]
+    public void ZipEntriesAreRegularFilesOrDirectories(string filename, int mode, string? expected)
+    {
+        var wheel = filename.EndsWith(".whl");
+        var stream = new MemoryStream();
+        using (var zip = new System.IO.Compression.ZipArchive(stream, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        {
+            void Add(string path, string content, int unixMode = 0x81A4)
+            {
+                var entry = zip.CreateEntry(path);
+                entry.ExternalAttributes = unixMode << 16;
+                using var s = entry.Open();
+                s.Write(Encoding.UTF8.GetBytes(content));
+            }
+            if (wheel)
+            {
+                Add("foo-1.0.dist-info/METADATA", Metadata);
+                Add("foo-1.0.dist-info/WHEEL", TestArchives.Wheel);
+                Add("foo/link", "/etc/passwd", mode);
+            }
+            else
+            {
+                Add("foo-1.0/PKG-INFO", PkgInfo);
+                Add("foo-1.0/link", "/etc/passwd", mode);
+            }
+        }
+        stream.Position = 0;
+        if (expected is null)
+        {
+            Assert.NotNull(DistributionReader.Read(stream, Name(filename), new ArchiveLimits()));
+            return;
+        }
+        var error = Assert.Throws<InvalidDistributionException>(() => DistributionReader.Read(stream, Name(filename), new ArchiveLimits())).Message;
+        Assert.Contains(expected, error);
+    }
+
+    private static DistributionFilename Name(string filename)
+    {
+        Assert.True(DistributionFilename.TryParse(filename, null, out var f, out var error), error);
+        return f!;
     }
 }

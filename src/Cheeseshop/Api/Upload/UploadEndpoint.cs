@@ -1,6 +1,7 @@
 using System.Globalization;
 using Cheeseshop.Auth;
 using Cheeseshop.Configuration;
+using Cheeseshop.Core.Audit;
 using Cheeseshop.Index;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
@@ -45,7 +46,7 @@ public static class UploadEndpoint
             using var form = await UploadForm.ReadAsync(ctx.Request, dataDir.TempRoot,
                 options.Limits.MaxFileBytes, options.Limits.MaxFormFieldsBytes, ct);
             var outcome = await uploads.UploadAsync(identity, form, ctx.Request.Query[":action"], ctx.Request.Headers.UserAgent, ct);
-            log.LogInformation("Upload of {Filename} by {User}: {Outcome}", form.ContentFilename, identity.User.Username, outcome);
+            log.LogInformation("Upload of {Filename} by {User}: {Outcome}", LogText.Prefix(form.ContentFilename), identity.User.Username, outcome);
             ctx.Response.StatusCode = 200;
         }
         catch (UploadException e)

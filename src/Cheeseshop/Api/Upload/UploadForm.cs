@@ -14,6 +14,10 @@ namespace Cheeseshop.Api.Upload;
 /// </summary>
 public sealed class UploadForm : IDisposable
 {
+    /// <summary>RFC 2046 §5.1.1: a boundary is 1 to 70 characters. The multipart reader needs a buffer
+    /// larger than the boundary, so a longer one is refused before it gets there.</summary>
+    public const int MaxBoundaryLength = 70;
+
     public List<KeyValuePair<string, string>> Fields { get; } = [];
     public string? ContentFilename { get; private set; }
     public string? ContentType { get; private set; }
@@ -31,6 +35,8 @@ public sealed class UploadForm : IDisposable
         var boundary = HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value;
         if (string.IsNullOrEmpty(boundary))
             throw new UploadException(400, "The multipart/form-data body has no boundary.");
+        if (boundary.Length > MaxBoundaryLength)
+            throw new UploadException(400, $"The multipart boundary is {boundary.Length} characters long; RFC 2046 allows at most {MaxBoundaryLength}.");
 
         var form = new UploadForm();
         try
@@ -48,6 +54,9 @@ public sealed class UploadForm : IDisposable
                     if (form.TempFile is not null) throw new UploadException(400, "Only one file may be uploaded at a time.");
                     form.ContentFilename = (HeaderUtilities.RemoveQuotes(disposition.FileNameStar).Value
                                             ?? HeaderUtilities.RemoveQuotes(disposition.FileName).Value);
+                    // A name too long to store is refused before its file is received.
+                    if (form.ContentFilename is not null && DistributionFilename.CheckLength(form.ContentFilename) is { } tooLong)
+                        throw new UploadException(400, tooLong);
                     form.ContentType = section.ContentType;
                     await form.ReceiveFileAsync(section.Body, tempDir, maxFileBytes, ct);
                 }

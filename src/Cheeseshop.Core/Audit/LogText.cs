@@ -1,0 +1,27 @@
+using System.Text;
+
+namespace Cheeseshop.Core.Audit;
+
+/// <summary>
+/// Client-supplied text (a path, a filename, a header) on its way into a log line. A client may send
+/// kilobytes of it, and a line that holds all of it lets one request flood the log; control characters
+/// could forge a line. So a log keeps a short prefix, escaped, and says how long the whole was.
+/// </summary>
+public static class LogText
+{
+    public const int DefaultMaxChars = 100;
+
+    public static string Prefix(string? value, int maxChars = DefaultMaxChars)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxChars);
+        if (value is null) return "-";
+        var sb = new StringBuilder(Math.Min(value.Length, maxChars) + 24);
+        foreach (var c in value.Length > maxChars ? value.AsSpan(0, maxChars) : value)
+        {
+            if (char.IsControl(c) || char.IsSurrogate(c) || c is '\u2028' or '\u2029') sb.Append($"\\u{(int)c:x4}");
+            else sb.Append(c);
+        }
+        if (value.Length > maxChars) sb.Append($"...({value.Length} chars)");
+        return sb.ToString();
+    }
+}
