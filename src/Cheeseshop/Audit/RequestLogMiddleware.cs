@@ -11,7 +11,7 @@ namespace Cheeseshop.Audit;
 /// follow one client through a log, useless for recovering the address). No raw address ever
 /// reaches a log.
 /// </summary>
-public sealed class RequestLogMiddleware(RequestDelegate next, IpAddressHasher hasher, RequestLogWriter writer)
+public sealed class RequestLogMiddleware(RequestDelegate next, IpAddressHasher hasher, RequestLogWriter writer, TimeProvider clock)
 {
     public async Task InvokeAsync(HttpContext ctx)
     {
@@ -25,7 +25,7 @@ public sealed class RequestLogMiddleware(RequestDelegate next, IpAddressHasher h
             var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             // The path is written escaped, so a decoded control character cannot forge a line.
             writer.Write(string.Create(CultureInfo.InvariantCulture,
-                $"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ} {ctx.Request.Method} {ctx.Request.Path.ToUriComponent()} {ctx.Response.StatusCode} {ms:F1}ms client={Client(ctx)}"));
+                $"{clock.GetUtcNow().UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ} {ctx.Request.Method} {ctx.Request.Path.ToUriComponent()} {ctx.Response.StatusCode} {ms:F1}ms client={Client(ctx)}"));
         }
     }
 
