@@ -29,8 +29,7 @@ public static class DisclosureDataset
 
     private static async Task<ServiceProvider> OpenAsync(string dataDir)
     {
-        var options = AppConfiguration.Load(dataDir).Options;
-        var services = new ServiceCollection().AddLogging().AddCheeseshop(options).BuildServiceProvider();
+        var services = new ServiceCollection().AddLogging().AddCheeseshop(AppConfiguration.Build(dataDir)).BuildServiceProvider();
         await DatabaseMigrator.MigrateAsync(services);
         return services;
     }

@@ -17,8 +17,7 @@ public static class IndexGenerator
 {
     public static async Task RunAsync(string dataDir, int projects, int filesPerProject)
     {
-        var options = AppConfiguration.Load(dataDir).Options;
-        var services = new ServiceCollection().AddLogging().AddCheeseshop(options).BuildServiceProvider();
+        var services = new ServiceCollection().AddLogging().AddCheeseshop(AppConfiguration.Build(dataDir)).BuildServiceProvider();
         await DatabaseMigrator.MigrateAsync(services);
         var started = DateTime.UtcNow;
         Guid ownerId;

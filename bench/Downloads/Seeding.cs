@@ -15,8 +15,7 @@ public static class Seeding
 {
     public static async Task<ServiceProvider> ServicesAsync(string dataDir)
     {
-        var options = AppConfiguration.Load(dataDir).Options;
-        var services = new ServiceCollection().AddLogging().AddCheeseshop(options).BuildServiceProvider();
+        var services = new ServiceCollection().AddLogging().AddCheeseshop(AppConfiguration.Build(dataDir)).BuildServiceProvider();
         await DatabaseMigrator.MigrateAsync(services);
         return services;
     }

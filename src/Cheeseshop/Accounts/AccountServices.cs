@@ -13,19 +13,16 @@ public static class AccountServices
     /// read every other node's cookies, links and TOTP secrets), mail, and the services behind both the
     /// pages and the CLI.
     /// </summary>
-    public static IServiceCollection AddAccounts(this IServiceCollection services, CheeseshopOptions options, DataDirectory dataDir)
+    public static IServiceCollection AddAccounts(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddDataProtection()
             .SetApplicationName("cheeseshop")
             .PersistKeysToDbContext<CheeseshopDb>();
 
-        var mail = new MailOptions();
-        AppConfiguration.Load(options.DataDir).Config.GetSection(MailOptions.Section).Bind(mail);
-        System.ComponentModel.DataAnnotations.Validator.ValidateObject(mail, new(mail), validateAllProperties: true);
-        services.AddSingleton(mail);
-        services.AddSingleton<IMailTransport>(mail.UsesSmtp
+        services.AddSettings<MailOptions>(configuration.GetSection(MailOptions.Section));
+        services.AddSingleton<IMailTransport>(sp => sp.GetRequiredService<MailOptions>() is { UsesSmtp: true } mail
             ? new SmtpTransport(mail)
-            : new OutboxTransport(Path.Combine(dataDir.Root, "outbox")));
+            : new OutboxTransport(Path.Combine(sp.GetRequiredService<DataDirectory>().Root, "outbox"), sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<MailStartupLog>();
         services.AddScoped<Mailer>();
 

@@ -5,7 +5,6 @@ using Cheeseshop.Hosting;
 using Cheeseshop.Index;
 using Cheeseshop.Jobs;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Cheeseshop.Cli;
 
@@ -44,9 +43,16 @@ public static class CommandLine
         serve.TreatUnmatchedTokensAsErrors = false;
         serve.SetAction(async (parse, ct) =>
         {
-            var options = LoadOptions(parse);
-            if (options is null) return 1;
-            return await ServerHost.RunAsync(options, parse.UnmatchedTokens.ToArray());
+            WebApplication app;
+            try
+            {
+                app = ServerHost.Build(Settings(parse), parse.UnmatchedTokens.ToArray());
+            }
+            catch (InvalidSettingsException e)
+            {
+                return InvalidSettings(e);
+            }
+            await using (app) return await ServerHost.RunAsync(app);
         });
         return serve;
     }
@@ -63,18 +69,20 @@ public static class CommandLine
         return migrate;
     }
 
-    internal static CheeseshopOptions? LoadOptions(ParseResult parse)
+    /// <summary>The one place settings are read: the server and every admin verb register their services
+    /// on this configuration (AddCheeseshop), which binds and validates each section. --data-dir given on
+    /// the command line wins over the DataDir setting; left out, the setting (default "data") applies.</summary>
+    private static IConfigurationRoot Settings(ParseResult parse) =>
+        AppConfiguration.Build(parse.GetResult(DataDir) is { Implicit: false } ? parse.GetValue(DataDir) : null);
+
+    private static int InvalidSettings(InvalidSettingsException e)
     {
-        try
-        {
-            return AppConfiguration.Load(parse.GetValue(DataDir)).Options;
-        }
-        catch (Exception e) when (e is System.ComponentModel.DataAnnotations.ValidationException or OptionsValidationException or InvalidOperationException or FormatException)
-        {
-            Console.Error.WriteLine($"error: invalid configuration: {e.Message}");
-            return null;
-        }
+        Console.Error.WriteLine($"error: invalid configuration: {e.Message}");
+        return 1;
     }
+
+    /// <summary>The current time of the one clock the services use.</summary>
+    internal static DateTime CurrentTime(IServiceProvider services) => services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
 
     private static readonly TimeSpan ServerSyncTimeout = TimeSpan.FromSeconds(10);
 
@@ -102,12 +110,18 @@ public static class CommandLine
     /// AdminException becomes "error: ..." on stderr and exit code 1.</summary>
     internal static async Task<int> WithServicesAsync(ParseResult parse, Func<IServiceProvider, CancellationToken, Task<int>> action, CancellationToken ct)
     {
-        var options = LoadOptions(parse);
-        if (options is null) return 1;
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddCheeseshop(options);
+        services.AddCheeseshop(Settings(parse));
         await using var provider = services.BuildServiceProvider();
+        try
+        {
+            AppConfiguration.Validate(provider);
+        }
+        catch (InvalidSettingsException e)
+        {
+            return InvalidSettings(e);
+        }
         try
         {
             await DatabaseMigrator.MigrateAsync(provider, ct);
@@ -118,7 +132,7 @@ public static class CommandLine
             if (await JournalSerialAsync(provider, ct) is var after && after > before)
             {
                 // The change is in the journal; a server on this data directory serves it before we return.
-                var signal = new LocalServerSignal(provider.GetRequiredService<DataDirectory>().Root);
+                var signal = new LocalServerSignal(provider.GetRequiredService<DataDirectory>().Root, provider.GetRequiredService<TimeProvider>());
                 if (!await signal.AwaitServerAsync(after, ServerSyncTimeout, ct))
                     Console.Error.WriteLine($"warning: the running server has not picked this change up within {ServerSyncTimeout.TotalSeconds:0} s; " +
                                             "it will by its next journal poll.");

@@ -67,7 +67,7 @@ public static class LegalCommands
         {
             var rows = await sp.GetRequiredService<LegalRequestService>().ListAsync(parse.GetValue(open), LegalHoldService.CliActor, c);
             if (rows.Count == 0) Console.Out.WriteLine(parse.GetValue(open) ? "No open requests." : "No requests.");
-            var today = DateTime.UtcNow.Date;
+            var today = CommandLine.CurrentTime(sp).Date;
             foreach (var r in rows)
             {
                 var state = r.ClosedAt is { } closed ? $"closed {LegalDates.Date(closed)} ({r.Outcome})" : $"open, due {LegalDates.Date(r.Due)} ({DaysLeft(r.Due, today)})";
@@ -86,7 +86,7 @@ public static class LegalCommands
         {
             var d = await sp.GetRequiredService<LegalRequestService>().ShowAsync(parse.GetValue(id), LegalHoldService.CliActor, c);
             var r = d.Request;
-            var today = DateTime.UtcNow;
+            var today = CommandLine.CurrentTime(sp);
             var o = Console.Out;
             o.WriteLine($"Request {r.Id}: {r.Kind}");
             o.WriteLine($"  authority:    {r.Authority}");
@@ -168,7 +168,7 @@ public static class LegalCommands
             DateTime? when = null;
             return RunAsync(parse, ct, () => when = parse.GetValue(asOf) is { } text ? LegalDates.ParseInstant(text, "--as-of") : null, async (sp, c) =>
             {
-                var run = await sp.GetRequiredService<LegalNoticeService>().SendDueAsync(when ?? DateTime.UtcNow, null, LegalHoldService.CliActor, c);
+                var run = await sp.GetRequiredService<LegalNoticeService>().SendDueAsync(when ?? CommandLine.CurrentTime(sp), null, LegalHoldService.CliActor, c);
                 Console.Out.WriteLine($"Notices: {run.Sent} sent, {run.Undeliverable} undeliverable, {run.Failed} failed.");
                 return run.Failed > 0 ? 1 : 0;
             });

@@ -23,7 +23,7 @@ public static class PrivacyCommands
         var run = new Command("run", "Erase what the policy says has been kept long enough") { dryRun, asOf };
         run.SetAction((parse, ct) => CommandLine.WithServicesAsync(parse, async (sp, c) =>
         {
-            var when = parse.GetValue(asOf) is { } text ? ParseTime(text, "--as-of") : DateTime.UtcNow;
+            var when = parse.GetValue(asOf) is { } text ? ParseTime(text, "--as-of") : CommandLine.CurrentTime(sp);
             var report = await sp.GetRequiredService<RetentionService>().RunAsync(when, parse.GetValue(dryRun), LegalHoldService.CliActor, c);
             Console.Out.WriteLine($"Retention {(report.DryRun ? "dry run (nothing changed)" : "run")} as of {report.AsOf:yyyy-MM-ddTHH:mm:ssZ}");
             foreach (var (key, rows) in report.Counts)

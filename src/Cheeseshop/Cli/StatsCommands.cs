@@ -18,7 +18,7 @@ public static class StatsCommands
         var rollup = new Command("rollup", "Count raw download events into daily aggregates (idempotent)") { asOf, from };
         rollup.SetAction((parse, ct) => CommandLine.WithServicesAsync(parse, async (sp, c) =>
         {
-            var when = parse.GetValue(asOf) is { } text ? PrivacyCommands.ParseTime(text, "--as-of") : DateTime.UtcNow;
+            var when = parse.GetValue(asOf) is { } text ? PrivacyCommands.ParseTime(text, "--as-of") : CommandLine.CurrentTime(sp);
             DateOnly? since = parse.GetValue(from) is { } f ? ParseDate(f, "--from") : null;
             var report = await sp.GetRequiredService<DownloadRollup>().RunAsync(when, since, c);
             Console.Out.WriteLine(report.Days is { } days

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Cheeseshop.Configuration;
 
@@ -6,28 +7,49 @@ public static class AppConfiguration
 {
     /// <summary>
     /// Settings come from appsettings.json beside the binary, then CHEESESHOP_* environment variables
-    /// (CHEESESHOP_Database__PostgreSQL, CHEESESHOP_Limits__MaxFileBytes, ...), then --data-dir.
-    /// Invalid values stop the program at start with a message naming the setting.
+    /// (CHEESESHOP_Database__PostgreSQL, CHEESESHOP_Limits__MaxFileBytes, ...), then --data-dir, then
+    /// <paramref name="settings"/> (for programs that host the services themselves). Nothing is bound
+    /// here: each section is bound and validated by the options registration (AddCheeseshop).
     /// </summary>
-    public static (IConfigurationRoot Config, CheeseshopOptions Options) Load(string? dataDir)
+    public static IConfigurationRoot Build(string? dataDir, IEnumerable<KeyValuePair<string, string?>>? settings = null)
     {
-        var config = new ConfigurationBuilder()
+        var builder = new ConfigurationBuilder()
             .SetBasePath(AppContext.BaseDirectory)
             .AddJsonFile("appsettings.json", optional: true)
-            .AddEnvironmentVariables("CHEESESHOP_")
-            .Build();
-        var options = new CheeseshopOptions();
-        config.Bind(options);
-        if (dataDir is not null) options.DataDir = dataDir;
-        Validate(options);
-        Validate(options.Limits);
-        Validate(options.Connections);
-        if (options.Storage.UsesS3) options.Storage.S3.Validate();
-        try { Core.Privacy.RetentionPolicy.Configure(options.Retention); }
-        catch (ArgumentException e) { throw new ValidationException("Retention: " + e.Message); }
-        return (config, options);
+            .AddEnvironmentVariables("CHEESESHOP_");
+        if (dataDir is not null) builder.AddInMemoryCollection([new(nameof(CheeseshopOptions.DataDir), dataDir)]);
+        if (settings is not null) builder.AddInMemoryCollection(settings);
+        return builder.Build();
     }
 
-    private static void Validate(object o) =>
-        Validator.ValidateObject(o, new ValidationContext(o), validateAllProperties: true);
+    /// <summary>
+    /// Binds and validates every section registered with ValidateOnStart, so that an invalid value stops
+    /// the program before it does anything, with a message naming the setting. A plain service provider
+    /// (the admin verbs) never starts a host, which is where this would otherwise happen.
+    /// </summary>
+    public static void Validate(IServiceProvider services)
+    {
+        try
+        {
+            services.GetRequiredService<IStartupValidator>().Validate();
+        }
+        catch (OptionsValidationException e)
+        {
+            throw new InvalidSettingsException(Describe(e), e);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.All(i => i is OptionsValidationException))
+        {
+            throw new InvalidSettingsException(string.Join(" ", e.InnerExceptions.Cast<OptionsValidationException>().Select(Describe)), e);
+        }
+        // A value the binder cannot convert ("abc" for a number) or an out-of-range enum.
+        catch (Exception e) when (e is InvalidOperationException or FormatException or ValidationException)
+        {
+            throw new InvalidSettingsException(e.InnerException is { } inner ? $"{e.Message} {inner.Message}" : e.Message, e);
+        }
+    }
+
+    private static string Describe(OptionsValidationException e) => string.Join(" ", e.Failures);
 }
+
+/// <summary>A setting has a value the program cannot run with; the message names it.</summary>
+public sealed class InvalidSettingsException(string message, Exception inner) : Exception(message, inner);

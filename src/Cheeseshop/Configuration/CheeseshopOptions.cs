@@ -1,21 +1,23 @@
 using System.ComponentModel.DataAnnotations;
+using System.Net;
+using Microsoft.Extensions.Options;
 
 namespace Cheeseshop.Configuration;
 
 /// <summary>
-/// Everything an operator can set; see AppConfiguration for where values come from.
+/// The settings at the root of the configuration and their sections Database, Storage, Limits and
+/// Retention; see AppConfiguration for where values come from. Features with a section of their own
+/// (Downloads, Mail, Disclosure) bind it beside their services.
 /// </summary>
-public sealed class CheeseshopOptions
+public sealed class CheeseshopOptions : IValidatableObject
 {
     /// <summary>Where the embedded default keeps its SQLite database, files and secrets.</summary>
     [Required] public string DataDir { get; set; } = "data";
 
     public DatabaseOptions Database { get; set; } = new();
-    public StorageOptions Storage { get; set; } = new();
-    public LimitOptions Limits { get; set; } = new();
-    /// <summary>How API clients authenticate (section Auth).</summary>
-    public global::Cheeseshop.Auth.AuthOptions Auth { get; set; } = new();
-    public ConnectionOptions Connections { get; set; } = new();
+    [ValidateObjectMembers] public StorageOptions Storage { get; set; } = new();
+    [ValidateObjectMembers] public LimitOptions Limits { get; set; } = new();
+    [ValidateObjectMembers] public ConnectionOptions Connections { get; set; } = new();
 
     /// <summary>The URL clients reach this index at, when it differs from what requests say (behind a proxy).</summary>
     public string? PublicUrl { get; set; }
@@ -41,8 +43,16 @@ public sealed class CheeseshopOptions
     /// <summary>How often a node reads the journal for changes made by other nodes (milliseconds).</summary>
     [Range(50, 60_000)] public int JournalPollMilliseconds { get; set; } = 1000;
 
-    /// <summary>Download statistics: recording, queue and rollup (see docs/downloads.md).</summary>
-    public global::Cheeseshop.Downloads.DownloadsOptions Downloads { get; set; } = new();
+    /// <summary>Rules no attribute expresses: retention keys come from the policy, proxies must parse.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        string? retention = null;
+        try { Core.Privacy.RetentionPolicy.Configure(Retention); }
+        catch (ArgumentException e) { retention = e.Message; }
+        if (retention is not null) yield return new ValidationResult("Retention: " + retention, [nameof(Retention)]);
+        foreach (var entry in TrustedProxies.Where(e => !(e.Contains('/') ? System.Net.IPNetwork.TryParse(e, out _) : IPAddress.TryParse(e, out _))))
+            yield return new ValidationResult($"TrustedProxies: '{entry}' is not an IP address or a CIDR network.", [nameof(TrustedProxies)]);
+    }
 }
 
 public sealed class DatabaseOptions
@@ -52,11 +62,22 @@ public sealed class DatabaseOptions
 }
 
 /// <summary>Where distribution files are kept: DATA_DIR/files unless an S3 bucket is named.</summary>
-public sealed class StorageOptions
+public sealed class StorageOptions : IValidatableObject
 {
     public S3StorageOptions S3 { get; set; } = new();
 
     public bool UsesS3 => !string.IsNullOrWhiteSpace(S3.Bucket);
+
+    /// <summary>The S3 settings matter only once a bucket is named; then they stop the program at start
+    /// rather than fail at the first upload.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!UsesS3) return [];
+        var results = new List<ValidationResult>();
+        if (Validator.TryValidateObject(S3, new ValidationContext(S3), results, validateAllProperties: true))
+            results.AddRange(S3.Rules());
+        return results.Select(r => new ValidationResult($"Storage:S3: {r.ErrorMessage}", [nameof(S3)]));
+    }
 }
 
 /// <summary>An S3-compatible object store (AWS S3, MinIO, Ceph, Garage, ...). Used when Bucket is set.</summary>
@@ -83,24 +104,16 @@ public sealed class S3StorageOptions
     /// <summary>Files larger than this go up in parts of this size (multipart upload). S3's smallest part is 5 MiB.</summary>
     [Range(5L * 1024 * 1024, 5L * 1024 * 1024 * 1024)] public long PartSizeBytes { get; set; } = 16L * 1024 * 1024;
 
-    /// <summary>Stops the program at start on settings that would only fail at the first upload.</summary>
-    public void Validate()
+    /// <summary>What the attributes cannot say about a combination of settings.</summary>
+    internal IEnumerable<ValidationResult> Rules()
     {
-        try
-        {
-            Validator.ValidateObject(this, new ValidationContext(this), validateAllProperties: true);
-            if (Prefix is not null && System.Text.Encoding.UTF8.GetByteCount(Prefix) > MaxPrefixBytes)
-                throw new ValidationException($"Prefix is longer than {MaxPrefixBytes} bytes, so the longest file's key would pass S3's limit of 1,024.");
-            if (string.IsNullOrWhiteSpace(AccessKey) != string.IsNullOrWhiteSpace(SecretKey))
-                throw new ValidationException("set both AccessKey and SecretKey, or neither (to use the AWS SDK's credential chain).");
-            if (!string.IsNullOrWhiteSpace(ServiceUrl) &&
-                !(Uri.TryCreate(ServiceUrl, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"))
-                throw new ValidationException($"ServiceUrl '{ServiceUrl}' is not an http(s) URL.");
-        }
-        catch (ValidationException e)
-        {
-            throw new ValidationException($"Storage:S3: {e.Message}", e);
-        }
+        if (Prefix is not null && System.Text.Encoding.UTF8.GetByteCount(Prefix) > MaxPrefixBytes)
+            yield return new ValidationResult($"Prefix is longer than {MaxPrefixBytes} bytes, so the longest file's key would pass S3's limit of 1,024.");
+        if (string.IsNullOrWhiteSpace(AccessKey) != string.IsNullOrWhiteSpace(SecretKey))
+            yield return new ValidationResult("set both AccessKey and SecretKey, or neither (to use the AWS SDK's credential chain).");
+        if (!string.IsNullOrWhiteSpace(ServiceUrl) &&
+            !(Uri.TryCreate(ServiceUrl, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"))
+            yield return new ValidationResult($"ServiceUrl '{ServiceUrl}' is not an http(s) URL.");
     }
 }
 

@@ -6,23 +6,20 @@ namespace Cheeseshop.Data;
 
 public static class DatabaseRegistration
 {
-    /// <summary>Registers CheeseshopDb on the provider the configuration chooses.</summary>
-    public static IServiceCollection AddCheeseshopDatabase(this IServiceCollection services, CheeseshopOptions options, DataDirectory dataDir)
+    /// <summary>Registers CheeseshopDb on the provider the settings choose (Database:PostgreSQL set or not).
+    /// Both pools are registered; only the chosen one is ever resolved, so only it is ever configured.</summary>
+    public static IServiceCollection AddCheeseshopDatabase(this IServiceCollection services)
     {
-        if (!string.IsNullOrWhiteSpace(options.Database.PostgreSQL))
-        {
-            var cs = options.Database.PostgreSQL;
-            services.AddDbContextPool<PostgresDb>(o => ConfigurePostgres(o, cs));
-            services.AddScoped<CheeseshopDb>(sp => sp.GetRequiredService<PostgresDb>());
-        }
-        else
-        {
-            var cs = SqliteConnectionString(dataDir.SqlitePath);
-            services.AddDbContextPool<SqliteDb>(o => ConfigureSqlite(o, cs));
-            services.AddScoped<CheeseshopDb>(sp => sp.GetRequiredService<SqliteDb>());
-        }
+        services.AddDbContextPool<PostgresDb>((sp, o) => ConfigurePostgres(o, sp.GetRequiredService<CheeseshopOptions>().Database.PostgreSQL!));
+        services.AddDbContextPool<SqliteDb>((sp, o) => ConfigureSqlite(o, SqliteConnectionString(sp.GetRequiredService<DataDirectory>().SqlitePath)));
+        services.AddSingleton(sp => new DatabaseChoice(!string.IsNullOrWhiteSpace(sp.GetRequiredService<CheeseshopOptions>().Database.PostgreSQL)));
+        services.AddScoped<CheeseshopDb>(sp => sp.GetRequiredService<DatabaseChoice>().Postgres
+            ? sp.GetRequiredService<PostgresDb>()
+            : sp.GetRequiredService<SqliteDb>());
         return services;
     }
+
+    private sealed record DatabaseChoice(bool Postgres);
 
     public static string SqliteConnectionString(string path) => new SqliteConnectionStringBuilder
     {

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Cheeseshop.Accounts;
+using Cheeseshop.Core;
 using Cheeseshop.Core.Disclosure;
 using Cheeseshop.Data;
 using Cheeseshop.Data.Entities;
@@ -67,7 +68,9 @@ public sealed class DisclosureProducer(
         var now = asOf ?? clock.GetUtcNow().UtcDateTime;
         var producedAt = new DateTime(now.Ticks - now.Ticks % 10, DateTimeKind.Utc);
         var requested = Core.Disclosure.Categories.Split(request.Categories);
-        var byKey = generators.ToDictionary(g => g.Key);
+        var all = generators.ToList();
+        OnePerKey.Require(Core.Disclosure.Categories.Keys, all.Select(g => g.Key), "disclosure category", "generator");
+        var byKey = all.ToDictionary(g => g.Key);
         var windows = RetentionWindows.From(retention.Rules);
 
         using var youngCollections = collectYoungOften

@@ -7,14 +7,9 @@ namespace Cheeseshop.Disclosure;
 public static class DisclosureServices
 {
     /// <summary>Legal requests, the nine category generators, packages, notices, data exports and the transparency report.</summary>
-    public static IServiceCollection AddDisclosure(this IServiceCollection services, CheeseshopOptions options)
+    public static IServiceCollection AddDisclosure(this IServiceCollection services, IConfiguration configuration)
     {
-        var disclosure = new DisclosureOptions();
-        AppConfiguration.Load(options.DataDir).Config.GetSection(DisclosureOptions.Section).Bind(disclosure);
-        if (string.IsNullOrWhiteSpace(disclosure.InstanceName) || disclosure.InstanceName.Any(char.IsControl) || disclosure.InstanceName.Length > 100)
-            throw new System.ComponentModel.DataAnnotations.ValidationException(
-                "Disclosure:InstanceName must be 1 to 100 characters without control characters.");
-        services.AddSingleton(disclosure);
+        services.AddSettings<DisclosureOptions>(configuration.GetSection(DisclosureOptions.Section));
 
         services.AddScoped<LegalAudit>();
         services.AddScoped<LegalNoticeService>();
@@ -23,7 +18,8 @@ public static class DisclosureServices
         services.AddScoped<DataExportService>();
         services.AddScoped<TransparencyService>();
 
-        // In package order; each generator names its category key.
+        // One per category, in package order; each generator names its category key, and DisclosureProducer
+        // refuses to produce unless every category has exactly one.
         services.AddScoped<ICategoryGenerator, NamesGenerator>();
         services.AddScoped<ICategoryGenerator, AddressesGenerator>();
         services.AddScoped<ICategoryGenerator, ConnectionRecordsGenerator>();

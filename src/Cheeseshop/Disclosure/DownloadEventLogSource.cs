@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using Cheeseshop.Configuration;
+using Cheeseshop.Downloads;
 using Cheeseshop.Core.Disclosure;
 using Cheeseshop.Data;
 using Microsoft.EntityFrameworkCore;
@@ -11,9 +11,9 @@ namespace Cheeseshop.Disclosure;
 /// the file and installer they point at), which hold no client address at all. They exist only while
 /// download recording is on (Downloads:Enabled) and for the download_events retention window.
 /// </summary>
-public sealed class DownloadEventLogSource(CheeseshopDb db, CheeseshopOptions options) : IDownloadLogSource
+public sealed class DownloadEventLogSource(CheeseshopDb db, DownloadsOptions downloads) : IDownloadLogSource
 {
-    public bool KeepsRecords => options.Downloads.Enabled;
+    public bool KeepsRecords => downloads.Enabled;
 
     public async IAsyncEnumerable<DownloadLogRecord> ReadAsync(IReadOnlyCollection<Guid> projectIds, DateTime? start, DateTime? end,
         [EnumeratorCancellation] CancellationToken ct)

@@ -14,9 +14,12 @@ namespace Cheeseshop.Downloads;
 /// download_files stay: public facts about files of the index, kept so statistics outlive a removed file.
 /// The count returned includes the agent rows.
 /// </summary>
-public sealed class DownloadEventRetention : IRetentionTask
+public sealed class DownloadEventRetention(TimeProvider clock) : IRetentionTask
 {
     public string Key => RetentionPolicy.DownloadEvents;
+
+    /// <summary>The real day, whatever --as-of says: what the writers go by.</summary>
+    private DateOnly Today() => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
     public async Task<long> ApplyAsync(RetentionContext c, CancellationToken ct)
     {
@@ -30,8 +33,8 @@ public sealed class DownloadEventRetention : IRetentionTask
             && !c.Db.DownloadFiles.Any(f => f.Id == e.FileId && f.ProjectId != null && held.Contains(f.ProjectId.Value)));
         var simple = c.Db.SimpleRequests.Where(e => e.Timestamp < cutoff && (e.ProjectId == null || !held.Contains(e.ProjectId.Value)));
         return c.DryRun
-            ? await events.CountAsync(ct) + await simple.CountAsync(ct) + await UnusedAgents(c, cutoff).CountAsync(ct)
-            : await events.ExecuteDeleteAsync(ct) + await simple.ExecuteDeleteAsync(ct) + await UnusedAgents(c, cutoff).ExecuteDeleteAsync(ct);
+            ? await events.CountAsync(ct) + await simple.CountAsync(ct) + await UnusedAgents(c, cutoff, Today()).CountAsync(ct)
+            : await events.ExecuteDeleteAsync(ct) + await simple.ExecuteDeleteAsync(ct) + await UnusedAgents(c, cutoff, Today()).ExecuteDeleteAsync(ct);
     }
 
     /// <summary>
@@ -43,10 +46,10 @@ public sealed class DownloadEventRetention : IRetentionTask
     /// whatever --as-of says: a writer trusts an agent it has confirmed today, so no row seen today or
     /// yesterday may go. In a dry run the events counted above are still there, so fewer agents count.
     /// </summary>
-    private static IQueryable<Data.Entities.DownloadAgent> UnusedAgents(RetentionContext c, DateTime cutoff)
+    private static IQueryable<Data.Entities.DownloadAgent> UnusedAgents(RetentionContext c, DateTime cutoff, DateOnly today)
     {
         var byWindow = DateOnly.FromDateTime(cutoff);
-        var byWriters = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-2);
+        var byWriters = today.AddDays(-2);
         var lastSeenBefore = byWindow < byWriters ? byWindow : byWriters;
         // Events are from their agent's last_seen day or before; a day more for clocks that disagree.
         var until = lastSeenBefore.AddDays(2).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);

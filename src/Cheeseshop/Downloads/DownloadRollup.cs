@@ -16,7 +16,7 @@ public sealed record RollupReport(DayRange? Days, long Events, long Rows, DateOn
 /// either old or new. See <see cref="RollupPlan"/> for which days are open. Counting happens here, in
 /// memory, with Core's <see cref="DailyKey"/>, so the Python buckets are the unit-tested ones.
 /// </summary>
-public sealed class DownloadRollup(CheeseshopDb db, CheeseshopOptions options, ILogger<DownloadRollup> log)
+public sealed class DownloadRollup(CheeseshopDb db, CheeseshopOptions options, TimeProvider clock, ILogger<DownloadRollup> log)
 {
     /// <summary>Serialises rollups of several nodes on PostgreSQL (SQLite's write lock does it there).</summary>
     private const long AdvisoryLock = 7249032;
@@ -63,7 +63,7 @@ public sealed class DownloadRollup(CheeseshopDb db, CheeseshopOptions options, I
         if (tracked is null) db.DownloadRollupState.Add(tracked = new DownloadRollupState { Id = 1 });
         // Another node may have moved it on meanwhile: never move it back.
         if (tracked.RecomputeFrom < plan.NextFrom) tracked.RecomputeFrom = plan.NextFrom;
-        tracked.LastRunAt = DateTime.UtcNow;
+        tracked.LastRunAt = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();
 

@@ -1,3 +1,5 @@
+using Cheeseshop.Jobs;
+
 namespace Cheeseshop.Downloads;
 
 /// <summary>
@@ -5,25 +7,14 @@ namespace Cheeseshop.Downloads;
 /// days are rebuilt, so a run costs about one day's events. On several nodes each runs it; the
 /// rebuild of a day is serialised and idempotent.
 /// </summary>
-public sealed class DownloadRollupJob(IServiceScopeFactory scopes, DownloadsOptions options, ILogger<DownloadRollupJob> log) : BackgroundService
+public sealed class DownloadRollupJob(IServiceScopeFactory scopes, DownloadsOptions options, TimeProvider clock, ILogger<DownloadRollupJob> log)
+    : PeriodicJob(scopes, clock, log)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try { await Task.Delay(TimeSpan.FromMinutes(1), stoppingToken); }
-        catch (OperationCanceledException) { return; }
-        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(options.RollupMinutes));
-        do
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<DownloadRollup>().RunAsync(DateTime.UtcNow, null, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
-            catch (Exception e)
-            {
-                log.LogError(e, "The download rollup failed; it runs again in {Minutes} minutes (or run `cheeseshop stats rollup`)", options.RollupMinutes);
-            }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override TimeSpan FirstDelay => TimeSpan.FromMinutes(1);
+    protected override TimeSpan Period => TimeSpan.FromMinutes(options.RollupMinutes);
+    protected override string FailureMessage =>
+        $"The download rollup failed; it runs again in {options.RollupMinutes} minutes (or run `cheeseshop stats rollup`)";
+
+    protected override Task RunOnceAsync(IServiceProvider services, DateTime now, CancellationToken ct) =>
+        services.GetRequiredService<DownloadRollup>().RunAsync(now, null, ct);
 }

@@ -5,6 +5,8 @@ namespace Cheeseshop.Downloads;
 /// <summary>Download statistics settings (CHEESESHOP_Downloads__*). See docs/downloads.md.</summary>
 public sealed class DownloadsOptions
 {
+    public const string Section = "Downloads";
+
     /// <summary>Record one event per file download (GET answered 200, or 206 from byte 0).</summary>
     public bool Enabled { get; set; } = true;
 
@@ -22,16 +24,4 @@ public sealed class DownloadsOptions
 
     /// <summary>How often the daily aggregates are brought up to date (minutes); today's are partial until tomorrow.</summary>
     [Range(1, 1440)] public int RollupMinutes { get; set; } = 60;
-
-    public void Validate()
-    {
-        try
-        {
-            Validator.ValidateObject(this, new ValidationContext(this), validateAllProperties: true);
-        }
-        catch (ValidationException e)
-        {
-            throw new ValidationException($"Downloads: {e.Message}", e);
-        }
-    }
 }

@@ -1,15 +1,13 @@
 using Cheeseshop.Configuration;
-using Cheeseshop.Privacy;
 
 namespace Cheeseshop.Downloads;
 
 /// <summary>Registration of download statistics: one call for services, one for the web app.</summary>
 public static class DownloadsServices
 {
-    public static IServiceCollection AddDownloads(this IServiceCollection services, CheeseshopOptions options)
+    public static IServiceCollection AddDownloads(this IServiceCollection services, IConfiguration configuration)
     {
-        options.Downloads.Validate();
-        services.AddSingleton(options.Downloads);
+        services.AddSettings<DownloadsOptions>(configuration.GetSection(DownloadsOptions.Section));
         services.AddSingleton<DownloadQueue>();
         services.AddSingleton<DownloadRecorder>();
         services.AddSingleton<IDownloadSink, DatabaseDownloadSink>();
@@ -21,7 +19,6 @@ public static class DownloadsServices
         services.AddScoped<DownloadStatsQuery>();
         services.AddScoped<DownloadDataSource>();
         services.AddScoped<DownloadExport>();
-        services.AddScoped<IRetentionTask, DownloadEventRetention>();
         return services;
     }
 

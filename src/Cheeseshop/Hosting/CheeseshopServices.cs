@@ -15,55 +15,40 @@ namespace Cheeseshop.Hosting;
 
 public static class CheeseshopServices
 {
-    /// <summary>The retention policy's tasks, one per data class, and the services that use them.</summary>
-    public static IServiceCollection AddRetention(this IServiceCollection services)
+    /// <summary>
+    /// Everything the server and the admin verbs share: settings, database, storage, rules. Every section
+    /// of <paramref name="configuration"/> is bound here or in the feature registrations it calls, once;
+    /// choices that depend on a setting (database, file store, mail transport) are made when the service
+    /// is first resolved, from the bound settings.
+    /// </summary>
+    public static IServiceCollection AddCheeseshop(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddScoped<IRetentionTask, RawIpAddressRetention>();
-        services.AddScoped<IRetentionTask, UnreferencedIpAddressRetention>();
-        services.AddScoped<IRetentionTask, LoginFailureRetention>();
-        services.AddScoped<IRetentionTask, UserEventRetention>();
-        services.AddScoped<IRetentionTask, ProjectEventRetention>();
-        services.AddScoped<IRetentionTask, SentEmailRetention>();
-        services.AddScoped<IRetentionTask, UnverifiedAccountRetention>();
-        services.AddScoped<IRetentionTask, ExpiredInvitationRetention>();
-        services.AddScoped<IRetentionTask, RetentionRunRetention>();
-        services.AddScoped<IRetentionTask, AdminAuditRetention>();
-        services.AddScoped<IRetentionTask, SealedAccountRetention>();
-        services.AddScoped<IRetentionTask, LegalRequestRetention>();
-        services.AddScoped<RetentionService>();
-        services.AddScoped<LegalHoldService>();
-        return services;
-    }
-
-    /// <summary>Everything the server and the admin verbs share: configuration, database, storage, rules.</summary>
-    public static IServiceCollection AddCheeseshop(this IServiceCollection services, CheeseshopOptions options)
-    {
-        var dataDir = new DataDirectory(options.DataDir);
-        services.AddSingleton(options);
-        services.AddSingleton(dataDir);
+        services.AddSettings<CheeseshopOptions>(configuration);
+        services.AddSingleton(sp => new DataDirectory(sp.GetRequiredService<CheeseshopOptions>().DataDir));
         services.AddSingleton(TimeProvider.System);
-        services.AddCheeseshopDatabase(options, dataDir);
-        services.AddSingleton(IpHashKey.Load(options, dataDir));
-        services.AddSingleton(sp => Privacy.MaxMindCountryLookup.Open(options.GeoIpDatabase, dataDir.Root,
-            sp.GetService<ILoggerFactory>()?.CreateLogger("Cheeseshop.Privacy")));
+        services.AddCheeseshopDatabase();
+        services.AddSingleton(sp => IpHashKey.Load(sp.GetRequiredService<CheeseshopOptions>(), sp.GetRequiredService<DataDirectory>()));
+        services.AddSingleton(sp => MaxMindCountryLookup.Open(sp.GetRequiredService<CheeseshopOptions>().GeoIpDatabase,
+            sp.GetRequiredService<DataDirectory>().Root, sp.GetService<ILoggerFactory>()?.CreateLogger("Cheeseshop.Privacy")));
         // The client of the current request; the CLI has none, so its actions record no address.
         services.AddHttpContextAccessor();
         services.AddScoped(sp => sp.GetRequiredService<IHttpContextAccessor>().HttpContext is { } ctx ? ClientInfo.From(ctx) : new ClientInfo());
         services.AddScoped<EventRecorder>();
-        if (options.Storage.UsesS3) services.AddSingleton<IFileStore>(new S3FileStore(options.Storage.S3));
-        else services.AddSingleton<IFileStore, LocalFileStore>();
+        services.AddSingleton<IFileStore>(sp => sp.GetRequiredService<CheeseshopOptions>().Storage is { UsesS3: true } storage
+            ? new S3FileStore(storage.S3)
+            : new LocalFileStore(sp.GetRequiredService<DataDirectory>()));
         services.AddSingleton<IndexChangeFeed>();
         services.AddSingleton<PageCache>();
-        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options.Auth));
+        services.AddSettings<AuthOptions>(configuration.GetSection(AuthOptions.Section));
         services.AddScoped<BasicAuthenticator>();
         services.AddScoped<UploadService>();
         services.AddScoped<ReleaseAdmin>();
         services.AddScoped<AccountAdmin>();
         services.AddScoped<XmlRpcMethods>();
         services.AddRetention();
-        services.AddDownloads(options);
-        services.AddAccounts(options, dataDir);
-        services.AddDisclosure(options);
+        services.AddDownloads(configuration);
+        services.AddAccounts(configuration);
+        services.AddDisclosure(configuration);
         return services;
     }
 }

@@ -19,7 +19,9 @@ public static class ServerHost
 {
     public const string DefaultUrls = "http://127.0.0.1:8000";
 
-    public static WebApplication Build(CheeseshopOptions options, string[] aspNetArgs)
+    /// <summary>The server on <paramref name="configuration"/>; an invalid setting throws
+    /// InvalidSettingsException before anything listens or touches the data directory.</summary>
+    public static WebApplication Build(IConfiguration configuration, string[] aspNetArgs)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = aspNetArgs });
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && Environment.GetEnvironmentVariable("ASPNETCORE_URLS") is null)
@@ -29,11 +31,12 @@ public static class ServerHost
             k.AddServerHeader = false;
             // Upload limits are enforced by the upload endpoint itself, with messages that name them.
             k.Limits.MaxRequestBodySize = 64 * 1024 * 1024;
-            ApplyConnectionLimits(k.Limits, options.Connections);
         });
+        builder.Services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>()
+            .Configure<CheeseshopOptions>((k, options) => ApplyConnectionLimits(k.Limits, options.Connections));
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
-        builder.Services.AddCheeseshop(options);
+        builder.Services.AddCheeseshop(configuration);
         builder.Services.AddHostedService<JournalWatcher>();
         builder.Services.AddHostedService<RetentionJob>();
         builder.Services.AddHostedService<LegalNoticeJob>();
@@ -41,11 +44,13 @@ public static class ServerHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RequestLogWriter>());
         builder.Services.AddAccountPages();
 
-        builder.Services.Configure<ForwardedHeadersOptions>(o => ConfigureProxies(o, options));
+        builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<CheeseshopOptions>(ConfigureProxies);
         // Keep ASP.NET's own logs free of addresses too: only our request log line describes a request.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
 
         var app = builder.Build();
+        AppConfiguration.Validate(app.Services);
+        var options = app.Services.GetRequiredService<CheeseshopOptions>();
         // Most requests carry no forwarding header at all (no proxy, or a cached page fetched directly):
         // they skip the middleware, which otherwise parses and compares on every request.
         app.UseWhen(ctx => ctx.Request.Headers.ContainsKey("X-Forwarded-For") || ctx.Request.Headers.ContainsKey("X-Forwarded-Proto"),
@@ -87,12 +92,11 @@ public static class ServerHost
         }
     }
 
-    public static async Task<int> RunAsync(CheeseshopOptions options, string[] aspNetArgs)
+    public static async Task<int> RunAsync(WebApplication app)
     {
-        var app = Build(options, aspNetArgs);
         await DatabaseMigrator.MigrateAsync(app.Services);
         CleanTemp(app.Services.GetRequiredService<DataDirectory>());
-        app.Logger.LogInformation("Data directory: {DataDir}", options.DataDir);
+        app.Logger.LogInformation("Data directory: {DataDir}", app.Services.GetRequiredService<CheeseshopOptions>().DataDir);
         await app.RunAsync();
         return 0;
     }

@@ -14,11 +14,11 @@ namespace Cheeseshop.Jobs;
 /// which waits for it, so a command's change is served as soon as the command returns.
 /// </summary>
 public sealed class JournalWatcher(IServiceScopeFactory scopes, PageCache cache, CheeseshopOptions options, DataDirectory dataDir,
-    ILogger<JournalWatcher> log) : BackgroundService
+    TimeProvider clock, ILogger<JournalWatcher> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var signal = new LocalServerSignal(dataDir.Root);
+        var signal = new LocalServerSignal(dataDir.Root, clock);
         using var serverLock = signal.HoldServerLock();
         if (serverLock is null)
             log.LogWarning("Another server holds {Folder}: admin commands will wait for that one, and this one sees their changes by polling", signal.FolderPath);

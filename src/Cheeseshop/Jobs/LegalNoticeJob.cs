@@ -7,29 +7,18 @@ namespace Cheeseshop.Jobs;
 /// day and shortly after start. `cheeseshop legal notices [--as-of TIME]` does the same work by hand.
 /// Sending is idempotent: a sent notice is marked, so several nodes never send one twice in sequence.
 /// </summary>
-public sealed class LegalNoticeJob(IServiceScopeFactory scopes, ILogger<LegalNoticeJob> log) : BackgroundService
+public sealed class LegalNoticeJob(IServiceScopeFactory scopes, TimeProvider clock, ILogger<LegalNoticeJob> log) : PeriodicJob(scopes, clock, log)
 {
     public const string Actor = "job:legal-notices";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan FirstDelay => TimeSpan.FromMinutes(2);
+    protected override TimeSpan Period => TimeSpan.FromDays(1);
+    protected override string FailureMessage => "Sending due legal notices failed; they are tried again tomorrow (or run `cheeseshop legal notices`)";
+
+    protected override async Task RunOnceAsync(IServiceProvider services, DateTime now, CancellationToken ct)
     {
-        try { await Task.Delay(TimeSpan.FromMinutes(2), stoppingToken); }
-        catch (OperationCanceledException) { return; }
-        using var timer = new PeriodicTimer(TimeSpan.FromDays(1));
-        do
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var run = await scope.ServiceProvider.GetRequiredService<LegalNoticeService>().SendDueAsync(DateTime.UtcNow, null, Actor, stoppingToken);
-                if (run.Sent + run.Undeliverable + run.Failed > 0)
-                    log.LogInformation("Legal notices: {Sent} sent, {Undeliverable} undeliverable, {Failed} failed (tried again tomorrow)", run.Sent, run.Undeliverable, run.Failed);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
-            catch (Exception e)
-            {
-                log.LogError(e, "Sending due legal notices failed; they are tried again tomorrow (or run `cheeseshop legal notices`)");
-            }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
+        var run = await services.GetRequiredService<LegalNoticeService>().SendDueAsync(now, null, Actor, ct);
+        if (run.Sent + run.Undeliverable + run.Failed > 0)
+            log.LogInformation("Legal notices: {Sent} sent, {Undeliverable} undeliverable, {Failed} failed (tried again tomorrow)", run.Sent, run.Undeliverable, run.Failed);
     }
 }

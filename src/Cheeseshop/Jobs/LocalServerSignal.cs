@@ -11,7 +11,7 @@ namespace Cheeseshop.Jobs;
 /// until the server says it has read the journal up to the command's change (a file the server writes).
 /// Servers on other machines still learn by polling: they share the database, not the data directory.
 /// </summary>
-public sealed class LocalServerSignal(string dataDirectoryRoot)
+public sealed class LocalServerSignal(string dataDirectoryRoot, TimeProvider clock)
 {
     private string Folder => Path.Combine(dataDirectoryRoot, "run");
 
@@ -72,12 +72,12 @@ public sealed class LocalServerSignal(string dataDirectoryRoot)
     {
         if (!ServerRunning()) return true;
         await File.WriteAllTextAsync(NudgePath, serial.ToString(CultureInfo.InvariantCulture), ct);
-        var deadline = DateTime.UtcNow + timeout;
+        var started = clock.GetTimestamp();
         while (true)
         {
             if (ReadSeen() >= serial) return true;
-            if (DateTime.UtcNow >= deadline || !ServerRunning()) return false;
-            await Task.Delay(10, ct);
+            if (clock.GetElapsedTime(started) >= timeout || !ServerRunning()) return false;
+            await Task.Delay(TimeSpan.FromMilliseconds(10), clock, ct);
         }
     }
 

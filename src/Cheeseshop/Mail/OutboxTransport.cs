@@ -6,7 +6,7 @@ namespace Cheeseshop.Mail;
 /// The embedded default: every message becomes an .eml file in DATA_DIR/outbox/, named by time so a
 /// directory listing reads in order. Any mail client opens them; a test reads links out of them.
 /// </summary>
-public sealed class OutboxTransport(string folder) : IMailTransport
+public sealed class OutboxTransport(string folder, TimeProvider clock) : IMailTransport
 {
     public string Folder { get; } = folder;
 
@@ -15,7 +15,7 @@ public sealed class OutboxTransport(string folder) : IMailTransport
     public async Task<string> DeliverAsync(MimeMessage message, CancellationToken ct)
     {
         Directory.CreateDirectory(Folder);
-        var name = $"{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}-{Guid.NewGuid():N}.eml";
+        var name = $"{clock.GetUtcNow().UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-{Guid.NewGuid():N}.eml";
         var path = Path.Combine(Folder, name);
         var partial = path + ".partial";
         // Written under another name first, so a reader never sees half a message.

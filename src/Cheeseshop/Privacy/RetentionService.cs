@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Cheeseshop.Configuration;
+using Cheeseshop.Core;
 using Cheeseshop.Core.Privacy;
 using Cheeseshop.Data;
 using Cheeseshop.Data.Entities;
@@ -15,37 +16,31 @@ public sealed record RetentionReport(DateTime AsOf, bool DryRun, IReadOnlyList<(
 /// the data), then, on SQLite, a WAL checkpoint so erased values leave the write-ahead log too
 /// (secure_delete already zeroes freed space in the database file; see docs/privacy.md).
 /// </summary>
-public sealed class RetentionService(CheeseshopDb db, IEnumerable<IRetentionTask> tasks, CheeseshopOptions options, ILogger<RetentionService> log)
+public sealed class RetentionService(CheeseshopDb db, IEnumerable<IRetentionTask> tasks, CheeseshopOptions options, TimeProvider clock,
+    ILogger<RetentionService> log)
 {
-    /// <summary>Events go before the addresses they point at, so an address freed by them goes in the same run;
-    /// sealed accounts go first, so their events and addresses follow in the same run.</summary>
-    private static readonly string[] Order =
-    [
-        RetentionPolicy.DeletedHeldAccounts,
-        RetentionPolicy.LoginFailureEvents, RetentionPolicy.UserEvents, RetentionPolicy.ProjectEvents,
-        RetentionPolicy.SentEmail, RetentionPolicy.UnverifiedAccounts, RetentionPolicy.ExpiredInvitations,
-        RetentionPolicy.DownloadEvents, RetentionPolicy.RawIpAddress, RetentionPolicy.UnreferencedIpAddress,
-        RetentionPolicy.RetentionRuns, RetentionPolicy.LegalRequests, RetentionPolicy.AdminAudit,
-    ];
-
     public IReadOnlyList<RetentionRule> Rules => RetentionPolicy.Configure(options.Retention);
 
+    /// <summary>Runs the tasks in the order they are registered (RetentionServices.AddRetention), which is
+    /// the run order; a policy class without exactly one task stops the run before it changes anything.</summary>
     public async Task<RetentionReport> RunAsync(DateTime asOf, bool dryRun, string actor, CancellationToken ct)
     {
         var rules = Rules;
-        var byKey = tasks.ToDictionary(t => t.Key);
+        var ordered = tasks.ToList();
+        OnePerKey.Require(rules.Select(r => r.Key), ordered.Select(t => t.Key), "retention class", "retention task");
         var counts = new List<(string, long)>();
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
             var context = new RetentionContext(db, asOf, dryRun, await HeldSubjects.LoadAsync(db, asOf, ct), rules);
-            foreach (var key in Order)
+            foreach (var task in ordered)
             {
-                if (!byKey.TryGetValue(key, out var task) || context.Cutoff(key) is null) continue;
-                counts.Add((key, await task.ApplyAsync(context, ct)));
+                if (context.Cutoff(task.Key) is null) continue;
+                counts.Add((task.Key, await task.ApplyAsync(context, ct)));
             }
             var countsJson = JsonSerializer.Serialize(counts.ToDictionary(c => c.Item1, c => c.Item2));
-            db.RetentionRuns.Add(new RetentionRun { StartedAt = DateTime.UtcNow, AsOf = asOf, DryRun = dryRun, Actor = actor, CountsJson = countsJson });
-            db.AdminAudit.Add(new AdminAuditEntry { Time = DateTime.UtcNow, Actor = actor, Action = dryRun ? "retention.dry-run" : "retention.run", DetailsJson = countsJson });
+            var now = clock.GetUtcNow().UtcDateTime;
+            db.RetentionRuns.Add(new RetentionRun { StartedAt = now, AsOf = asOf, DryRun = dryRun, Actor = actor, CountsJson = countsJson });
+            db.AdminAudit.Add(new AdminAuditEntry { Time = now, Actor = actor, Action = dryRun ? "retention.dry-run" : "retention.run", DetailsJson = countsJson });
             await db.SaveChangesAsync(ct);
             if (dryRun) await tx.RollbackAsync(ct); // a dry run changes nothing, not even its own record
             else await tx.CommitAsync(ct);

@@ -54,16 +54,18 @@ public static class SessionCookie
         o.SlidingExpiration = false;
     }
 
+    private static TimeProvider Clock(HttpContext http) => http.RequestServices.GetRequiredService<TimeProvider>();
+
     public static Task SignInAsync(HttpContext http, User user, DateTimeOffset? authTime = null)
     {
-        var identity = new ClaimsIdentity(Claims(user, authTime ?? DateTimeOffset.UtcNow), Scheme, ClaimTypes.Name, ClaimTypes.Role);
+        var identity = new ClaimsIdentity(Claims(user, authTime ?? Clock(http).GetUtcNow()), Scheme, ClaimTypes.Name, ClaimTypes.Role);
         return http.SignInAsync(Scheme, new ClaimsPrincipal(identity), new AuthenticationProperties { IsPersistent = false, AllowRefresh = true });
     }
 
     /// <summary>After the password changed in this browser: this session goes on with the new stamp (and
     /// its original sign-in time, so the 12-hour limit is not reset); all others end.</summary>
     public static Task RenewAsync(HttpContext http, User user) =>
-        SignInAsync(http, user, AuthTime(http.User) ?? DateTimeOffset.UtcNow);
+        SignInAsync(http, user, AuthTime(http.User) ?? Clock(http).GetUtcNow());
 
     public static Task BeginTwoFactorAsync(HttpContext http, User user)
     {

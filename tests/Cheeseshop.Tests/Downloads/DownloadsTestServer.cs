@@ -141,11 +141,9 @@ public sealed class DownloadsTestServer : IAsyncDisposable
     /// <summary>The services of this server's configuration, in this process: to read or seed its database.</summary>
     public ServiceProvider Services()
     {
-        var options = new CheeseshopOptions { DataDir = DataDir };
-        if (PostgresConnectionString is not null) options.Database.PostgreSQL = PostgresConnectionString;
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddCheeseshop(options);
+        services.AddCheeseshop(AppConfiguration.Build(DataDir, [new("Database:PostgreSQL", PostgresConnectionString)]));
         return services.BuildServiceProvider();
     }
 

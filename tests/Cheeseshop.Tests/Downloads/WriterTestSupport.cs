@@ -31,15 +31,14 @@ public sealed class WriterDatabase : IAsyncDisposable
     public static async Task<WriterDatabase> CreateAsync(Database database)
     {
         var dataDir = TempPaths.NewDirectory("writer");
-        var options = new CheeseshopOptions { DataDir = dataDir };
-        string? pgName = null;
+        string? pgName = null, connectionString = null;
         if (database == Database.Postgres)
         {
-            (pgName, options.Database.PostgreSQL) = await TestPostgres.CreateDatabaseAsync();
+            (pgName, connectionString) = await TestPostgres.CreateDatabaseAsync();
         }
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddCheeseshop(options);
+        services.AddCheeseshop(AppConfiguration.Build(dataDir, [new("Database:PostgreSQL", connectionString)]));
         var provider = services.BuildServiceProvider();
         await DatabaseMigrator.MigrateAsync(provider);
         await using (var scope = provider.CreateAsyncScope())
