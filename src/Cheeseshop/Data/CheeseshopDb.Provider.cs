@@ -16,7 +16,9 @@ public enum WriteLock
 /// <summary>
 /// Everything the two databases do differently, as members each provider (Data/Sqlite, Data/Postgres)
 /// implements, so that code outside Data/ never asks which database it is on. A member with a body
-/// holds SQL both providers accept; a provider without that SQL overrides it.
+/// holds SQL both providers accept; a provider without that SQL overrides it. Another database is one
+/// more folder: its context class deriving from this one, its migrations and compiled model, and a
+/// branch in <see cref="DatabaseRegistration"/>.
 /// </summary>
 public abstract partial class CheeseshopDb
 {
