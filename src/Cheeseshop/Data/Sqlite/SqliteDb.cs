@@ -22,9 +22,9 @@ public sealed class SqliteDb(DbContextOptions<SqliteDb> options) : CheeseshopDb(
         Pooling = true,
     }.ToString();
 
-    // The model is compiled (Data/CompiledModels, see its README): building the model from
-    // OnModelCreating costs about 0.65 s of CPU at the first query of every process. The design-time
-    // factory passes compiledModel: false, so migrations are always made from the code.
+    // The model is compiled (Data/CompiledModels, see its README): building it from OnModelCreating
+    // would cost every process CPU at its first query (docs/performance.md). The design-time factory
+    // passes compiledModel: false, so migrations are always made from the code.
     internal static void Configure(DbContextOptionsBuilder o, string connectionString, bool compiledModel = true)
     {
         o.UseSqlite(connectionString, s => s.MigrationsHistoryTable("ef_migrations"))
