@@ -39,7 +39,7 @@ public static class WriterBench
         while (queue.Written < events) await Task.Delay(10);
         var seconds = clock.Elapsed.TotalSeconds;
         await writer.StoppedAsync(CancellationToken.None);
-        Console.WriteLine($"writer: {events} events in {seconds:F2} s = {events / seconds:N0} events/s ({(services.GetRequiredService<Cheeseshop.Data.CheeseshopDb>().IsPostgres ? "PostgreSQL" : "SQLite")})");
+        Console.WriteLine($"writer: {events} events in {seconds:F2} s = {events / seconds:N0} events/s ({(services.GetRequiredService<Cheeseshop.Data.CheeseshopDb>() is Cheeseshop.Data.Postgres.PostgresDb ? "PostgreSQL" : "SQLite")})");
     }
 }
 

@@ -42,16 +42,6 @@ public sealed class EventRecorder(CheeseshopDb db, ClientInfo client, IpAddressH
         return (ipId, json.ToJsonString());
     }
 
-    private async Task<long> UpsertAddressAsync(string address, string hash, string? country, CancellationToken ct)
-    {
-        // One statement on both databases, safe under concurrency: a returning client refreshes
-        // last_seen and, if its address had been erased, the address is held again from now.
-        var now = Now;
-        var ids = await db.Database.SqlQueryRaw<long>(
-            "INSERT INTO ip_addresses (hashed_ip, address, country_code, first_seen, last_seen, address_erased_at) VALUES ({0}, {1}, {2}, {3}, {3}, NULL) " +
-            "ON CONFLICT (hashed_ip) DO UPDATE SET last_seen = excluded.last_seen, address = excluded.address, " +
-            "country_code = COALESCE(excluded.country_code, ip_addresses.country_code), address_erased_at = NULL " +
-            "RETURNING id AS \"Value\"", hash, address, (object?)country ?? DBNull.Value, now).ToListAsync(ct);
-        return ids[0];
-    }
+    private Task<long> UpsertAddressAsync(string address, string hash, string? country, CancellationToken ct) =>
+        db.UpsertIpAddressAsync(hash, address, country, Now, ct);
 }

@@ -6,11 +6,12 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Cheeseshop.Data;
 
 /// <summary>
-/// The one database. Two providers share this model: SQLite (the embedded default) and PostgreSQL;
-/// each has its own migrations (see SqliteDb / PostgresDb), because SQL types differ.
+/// The one database. Two providers share this model: SQLite (the embedded default, Data/Sqlite) and
+/// PostgreSQL (Data/Postgres); each has its own migrations, because SQL types differ, and implements
+/// what the databases do differently (CheeseshopDb.Provider.cs).
 /// Tables and columns are snake_case so that an operator's own SQL reads naturally.
 /// </summary>
-public abstract class CheeseshopDb(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
+public abstract partial class CheeseshopDb(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<User> Users => Set<User>();
     public DbSet<UserEmail> UserEmails => Set<UserEmail>();
@@ -45,8 +46,6 @@ public abstract class CheeseshopDb(DbContextOptions options) : DbContext(options
     public DbSet<DailyDownloadSeries> DailySeries => Set<DailyDownloadSeries>();
     public DbSet<DownloadRollupState> DownloadRollupState => Set<DownloadRollupState>();
     // ---- end download statistics ----
-
-    public abstract bool IsPostgres { get; }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
@@ -260,14 +259,4 @@ public abstract class CheeseshopDb(DbContextOptions options) : DbContext(options
     internal sealed class UtcConverter() : ValueConverter<DateTime, DateTime>(
         v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
         v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
-}
-
-public sealed class SqliteDb(DbContextOptions<SqliteDb> options) : CheeseshopDb(options)
-{
-    public override bool IsPostgres => false;
-}
-
-public sealed class PostgresDb(DbContextOptions<PostgresDb> options) : CheeseshopDb(options)
-{
-    public override bool IsPostgres => true;
 }

@@ -14,10 +14,6 @@ public static class DatabaseMigrator
         // which costs about a second of CPU: pay it only when there is something to apply.
         var pending = db.Database.GetMigrations().Except(await db.Database.GetAppliedMigrationsAsync(ct));
         if (pending.Any()) await db.Database.MigrateAsync(ct);
-        if (!db.IsPostgres)
-        {
-            // WAL lets readers run while one writer writes. The setting is stored in the file.
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
-        }
+        await db.AfterMigrateAsync(ct);
     }
 }

@@ -1,4 +1,3 @@
-using System.Data;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -9,7 +8,6 @@ using Cheeseshop.Data;
 using Cheeseshop.Data.Entities;
 using Cheeseshop.Privacy;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Cheeseshop.Disclosure;
 
@@ -83,7 +81,7 @@ public sealed class DisclosureProducer(
         {
             var subjects = new List<ManifestSubject>();
             var counts = new SortedDictionary<string, SortedDictionary<string, long>>(StringComparer.Ordinal);
-            await using (var snapshot = await BeginSnapshotAsync(ct))
+            await using (var snapshot = await db.BeginSnapshotAsync(ct))
             {
                 var index = 0;
                 foreach (var subject in request.Subjects.OrderBy(s => s.Id))
@@ -187,12 +185,4 @@ public sealed class DisclosureProducer(
             if (File.Exists(zipTemp)) File.Delete(zipTemp);
         }
     }
-
-    /// <summary>
-    /// One snapshot for the whole package, so its categories agree with each other even while the site
-    /// keeps changing. PostgreSQL: REPEATABLE READ. SQLite: a deferred read transaction (WAL gives it a
-    /// snapshot at its first read), which unlike the default BEGIN IMMEDIATE does not stop writers.
-    /// </summary>
-    private Task<IDbContextTransaction> BeginSnapshotAsync(CancellationToken ct) =>
-        db.Database.BeginTransactionAsync(db.IsPostgres ? IsolationLevel.RepeatableRead : IsolationLevel.ReadUncommitted, ct);
 }

@@ -18,9 +18,6 @@ public sealed record RollupReport(DayRange? Days, long Events, long Rows, DateOn
 /// </summary>
 public sealed class DownloadRollup(CheeseshopDb db, CheeseshopOptions options, TimeProvider clock, ILogger<DownloadRollup> log)
 {
-    /// <summary>Serialises rollups of several nodes on PostgreSQL (SQLite's write lock does it there).</summary>
-    private const long AdvisoryLock = 7249032;
-
     public async Task<RollupReport> RunAsync(DateTime asOf, DateOnly? from, CancellationToken ct)
     {
         var started = Stopwatch.StartNew();
@@ -33,28 +30,13 @@ public sealed class DownloadRollup(CheeseshopDb db, CheeseshopOptions options, T
         long events = 0, rows = 0;
         if (plan.Days is { } days)
         {
-            // SQLite's default page cache (2 MB) thrashes on the aggregate indexes of a large database;
-            // a larger one for this connection, while it rebuilds, and the default again after.
-            if (!db.IsPostgres)
-            {
-                await db.Database.OpenConnectionAsync(ct);
-                await db.Database.ExecuteSqlRawAsync("PRAGMA cache_size = -131072", ct);
-            }
-            try
+            await using (await db.WithLargeCacheAsync(ct))
             {
                 foreach (var day in days.Each())
                 {
                     var (e, r) = await RebuildDayAsync(day, ct);
                     events += e;
                     rows += r;
-                }
-            }
-            finally
-            {
-                if (!db.IsPostgres)
-                {
-                    await db.Database.ExecuteSqlRawAsync("PRAGMA cache_size = -2000", CancellationToken.None);
-                    await db.Database.CloseConnectionAsync();
                 }
             }
         }
@@ -85,8 +67,8 @@ public sealed class DownloadRollup(CheeseshopDb db, CheeseshopOptions options, T
     {
         var start = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
         var end = start.AddDays(1);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        if (db.IsPostgres) await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({AdvisoryLock})", ct);
+        // Rollups of several nodes take turns.
+        await using var tx = await db.BeginWriteAsync(WriteLock.DownloadRollup, ct);
         await db.DailyDownloads.Where(d => d.Date == day).ExecuteDeleteAsync(ct);
         await db.DailySeries.Where(d => d.Date == day).ExecuteDeleteAsync(ct);
 
@@ -132,14 +114,14 @@ public sealed class DownloadRollup(CheeseshopDb db, CheeseshopOptions options, T
             Ci = kv.Key.Ci,
             Downloads = kv.Value,
         }).ToList();
-        await BulkInsert.InsertAsync(db, rows, ct);
+        await db.BulkInsertAsync(rows, ct);
         // Series rows go in the order of their (project, series, date) index, so its pages fill one after another.
         var series = DailySeries.From(counts.Counts).OrderBy(kv => kv.Key.ProjectId?.ToString("D").ToUpperInvariant(), StringComparer.Ordinal)
             .ThenBy(kv => kv.Key.Breakdown, StringComparer.Ordinal).Select(kv => new DailyDownloadSeries
         {
             Date = kv.Key.Date, ProjectId = kv.Key.ProjectId, Breakdown = kv.Key.Breakdown, Value = kv.Key.Value, Mirror = kv.Key.Mirror, Downloads = kv.Value,
         }).ToList();
-        await BulkInsert.InsertAsync(db, series, ct);
+        await db.BulkInsertAsync(series, ct);
         await tx.CommitAsync(ct);
         return (counts.Events, rows.Count);
     }

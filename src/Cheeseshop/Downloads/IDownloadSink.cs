@@ -14,8 +14,8 @@ public sealed class DatabaseDownloadSink : IDownloadSink
     public async Task WriteAsync(CheeseshopDb db, DownloadBatch batch, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await DownloadEventInsert.InsertAsync(db, batch.Files, ct);
-        await BulkInsert.InsertAsync(db, batch.Simple, ct);
+        await db.InsertDownloadEventsAsync(batch.Files, ct);
+        await db.BulkInsertAsync(batch.Simple, ct);
         await tx.CommitAsync(ct);
     }
 }

@@ -5,7 +5,7 @@ namespace Cheeseshop.Index;
 
 /// <summary>
 /// Collects the journal rows of one change and, on commit, stamps each touched project with its new
-/// serial. Use inside a write transaction (WriteTransaction.BeginWriteAsync).
+/// serial. Use inside a write transaction (CheeseshopDb.BeginWriteAsync).
 /// </summary>
 public sealed class Journal(CheeseshopDb db, TimeProvider clock)
 {

@@ -1,4 +1,6 @@
 using Cheeseshop.Data;
+using Cheeseshop.Data.Postgres;
+using Cheeseshop.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -22,11 +24,11 @@ public sealed class CompiledModelTests
         if (provider == "postgres")
         {
             var p = new DbContextOptionsBuilder<PostgresDb>();
-            DatabaseRegistration.ConfigurePostgres(p, "Host=localhost;Database=unused");
+            PostgresDb.Configure(p, "Host=localhost;Database=unused");
             return new PostgresDb(p.Options);
         }
         var s = new DbContextOptionsBuilder<SqliteDb>();
-        DatabaseRegistration.ConfigureSqlite(s, "Data Source=:memory:");
+        SqliteDb.Configure(s, "Data Source=:memory:");
         return new SqliteDb(s.Options);
     }
 

@@ -2,6 +2,8 @@ using Microsoft.Data.Sqlite;
 using System.Data.Common;
 using System.Text.Json;
 using Cheeseshop.Data;
+using Cheeseshop.Data.Postgres;
+using Cheeseshop.Data.Sqlite;
 using Cheeseshop.Data.Entities;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -20,11 +22,11 @@ public static class ServerDatabase
         {
             var cs = new NpgsqlConnectionStringBuilder(TestPostgres.AdminConnectionString) { Database = server.PostgresDatabase, Pooling = false };
             var b = new DbContextOptionsBuilder<PostgresDb>();
-            DatabaseRegistration.ConfigurePostgres(b, cs.ConnectionString);
+            PostgresDb.Configure(b, cs.ConnectionString);
             return new PostgresDb(b.Options);
         }
         var o = new DbContextOptionsBuilder<SqliteDb>();
-        DatabaseRegistration.ConfigureSqlite(o, DatabaseRegistration.SqliteConnectionString(Path.Combine(server.DataDir, "cheeseshop.db")));
+        SqliteDb.Configure(o, SqliteDb.ConnectionString(Path.Combine(server.DataDir, "cheeseshop.db")));
         return new SqliteDb(o.Options);
     }
 

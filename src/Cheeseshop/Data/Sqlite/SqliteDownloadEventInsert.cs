@@ -1,24 +1,23 @@
 using System.Globalization;
 using System.Text;
-using Cheeseshop.Data;
 using Cheeseshop.Data.Entities;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using SQLitePCL;
 
-namespace Cheeseshop.Downloads;
+namespace Cheeseshop.Data.Sqlite;
 
 /// <summary>
-/// Inserts raw download events, the one table written for every download. On SQLite the writer shares
+/// SQLite's insert of raw download events, the one table written for every download. The writer shares
 /// the web server's cores, so this path is written for CPU: one multi-row INSERT prepared per batch
 /// and stepped once per <see cref="RowsPerStatement"/> rows, parameters bound by position through
 /// SQLite's own API (Microsoft.Data.Sqlite looks each parameter up by name, which made multi-row
 /// statements slower than single rows), values written from the typed row without boxing, and the
-/// time formatted into a stack buffer. PostgreSQL gets BulkInsert's binary COPY.
+/// time formatted into a stack buffer.
 /// Column names come from the EF model, so they cannot drift from the migrations.
 /// </summary>
-public static class DownloadEventInsert
+internal static class SqliteDownloadEventInsert
 {
     /// <summary>
     /// 100 rows × 6 values: well under SQLite's limit of 32,766 variables, and enough that the
@@ -37,11 +36,6 @@ public static class DownloadEventInsert
     public static async Task InsertAsync(CheeseshopDb db, IReadOnlyList<DownloadEventRecord> rows, CancellationToken ct)
     {
         if (rows.Count == 0) return;
-        if (db.IsPostgres)
-        {
-            await BulkInsert.InsertAsync(db, rows, ct);
-            return;
-        }
         var own = db.Database.CurrentTransaction is null;
         await using var tx = own ? await db.Database.BeginTransactionAsync(ct) : null;
         await db.Database.OpenConnectionAsync(ct);
@@ -114,7 +108,7 @@ public static class DownloadEventInsert
         ];
         // Every column but the generated id: a column added to the entity must be added here too.
         if (entity.GetProperties().Count(p => !p.IsPrimaryKey()) != Columns)
-            throw new InvalidOperationException("download_events has columns DownloadEventInsert does not write.");
+            throw new InvalidOperationException("download_events has columns SqliteDownloadEventInsert does not write.");
         var columns = properties.Select(p => $"\"{entity.FindProperty(p)!.GetColumnName(store)}\"");
         return $"INSERT INTO \"{entity.GetTableName()}\" ({string.Join(", ", columns)}) VALUES ";
     }

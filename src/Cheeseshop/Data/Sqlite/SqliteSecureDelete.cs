@@ -1,7 +1,7 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
-namespace Cheeseshop.Data;
+namespace Cheeseshop.Data.Sqlite;
 
 /// <summary>
 /// Turns on PRAGMA secure_delete for every SQLite connection: freed space is overwritten with zeros,

@@ -1,0 +1,38 @@
+using System.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Cheeseshop.Data.Postgres;
+
+/// <summary>
+/// The shared database of a site with several nodes. Transactions run side by side, so writers that
+/// must take turns queue on advisory locks (as warehouse does).
+/// </summary>
+public sealed class PostgresDb(DbContextOptions<PostgresDb> options) : CheeseshopDb(options)
+{
+    // The model is compiled (Data/CompiledModels, see its README); the design-time factory passes
+    // compiledModel: false, so migrations are always made from the code.
+    internal static void Configure(DbContextOptionsBuilder o, string connectionString, bool compiledModel = true)
+    {
+        o.UseNpgsql(connectionString, s => s.MigrationsHistoryTable("ef_migrations"))
+         .UseSnakeCaseNamingConvention();
+        if (compiledModel) o.UseModel(CompiledModels.Postgres.PostgresDbModel.Instance);
+    }
+
+    /// <summary>The advisory lock key of each kind of writer; the numbers are arbitrary but fixed, since
+    /// nodes of different versions must agree on them.</summary>
+    private static long AdvisoryLock(WriteLock writeLock) => writeLock switch
+    {
+        WriteLock.Journal => 7249031,
+        WriteLock.DownloadRollup => 7249032,
+        _ => throw new ArgumentOutOfRangeException(nameof(writeLock)),
+    };
+
+    protected override Task LockAsync(WriteLock writeLock, CancellationToken ct) =>
+        Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({AdvisoryLock(writeLock)})", ct);
+
+    public override Task<IDbContextTransaction> BeginSnapshotAsync(CancellationToken ct) =>
+        Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+
+    public override Task BulkInsertAsync<T>(IReadOnlyList<T> rows, CancellationToken ct) => PostgresCopy.InsertAsync(this, rows, ct);
+}

@@ -1,0 +1,74 @@
+using System.Data;
+using Cheeseshop.Data.Entities;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Cheeseshop.Data.Sqlite;
+
+/// <summary>
+/// The embedded database: one file in the data directory, one writer at a time (the default BEGIN
+/// IMMEDIATE admits one), readers beside it through the write-ahead log.
+/// </summary>
+public sealed class SqliteDb(DbContextOptions<SqliteDb> options) : CheeseshopDb(options)
+{
+    private static readonly SqliteSecureDelete SecureDelete = new();
+
+    public static string ConnectionString(string path) => new SqliteConnectionStringBuilder
+    {
+        DataSource = path,
+        // Writers wait for each other instead of failing with "database is locked".
+        DefaultTimeout = 30,
+        Pooling = true,
+    }.ToString();
+
+    // The model is compiled (Data/CompiledModels, see its README): building it from OnModelCreating
+    // would cost every process CPU at its first query (docs/performance.md). The design-time factory
+    // passes compiledModel: false, so migrations are always made from the code.
+    internal static void Configure(DbContextOptionsBuilder o, string connectionString, bool compiledModel = true)
+    {
+        o.UseSqlite(connectionString, s => s.MigrationsHistoryTable("ef_migrations"))
+         .UseSnakeCaseNamingConvention()
+         .AddInterceptors(SecureDelete);
+        if (compiledModel) o.UseModel(CompiledModels.Sqlite.SqliteDbModel.Instance);
+    }
+
+    /// <summary>A write transaction already excludes every other writer.</summary>
+    protected override Task LockAsync(WriteLock writeLock, CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>A deferred transaction: the write-ahead log gives it a snapshot at its first read, and
+    /// unlike the default BEGIN IMMEDIATE it does not stop writers.</summary>
+    public override Task<IDbContextTransaction> BeginSnapshotAsync(CancellationToken ct) =>
+        Database.BeginTransactionAsync(IsolationLevel.ReadUncommitted, ct);
+
+    public override Task BulkInsertAsync<T>(IReadOnlyList<T> rows, CancellationToken ct) => SqliteBulkInsert.InsertAsync(this, rows, ct);
+
+    public override Task InsertDownloadEventsAsync(IReadOnlyList<DownloadEventRecord> rows, CancellationToken ct) =>
+        SqliteDownloadEventInsert.InsertAsync(this, rows, ct);
+
+    /// <summary>WAL lets readers run while one writer writes. The setting is stored in the file.</summary>
+    internal override async Task AfterMigrateAsync(CancellationToken ct) =>
+        await Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+
+    /// <summary>secure_delete (see <see cref="SqliteSecureDelete"/>) zeroes freed space in the database
+    /// file; erased values also sit in the write-ahead log until it is checkpointed and truncated.</summary>
+    public override Task PurgeErasedAsync(ILogger log, CancellationToken ct) => SqliteCheckpoint.TruncateAsync(this, log, ct);
+
+    /// <summary>SQLite's default page cache (2 MB) thrashes on the aggregate indexes of a large database:
+    /// a larger one for this connection, held open meanwhile, and the default again after.</summary>
+    public override async Task<IAsyncDisposable> WithLargeCacheAsync(CancellationToken ct)
+    {
+        await Database.OpenConnectionAsync(ct);
+        await Database.ExecuteSqlRawAsync("PRAGMA cache_size = -131072", ct);
+        return new DefaultCache(this);
+    }
+
+    private sealed class DefaultCache(SqliteDb db) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await db.Database.ExecuteSqlRawAsync("PRAGMA cache_size = -2000", CancellationToken.None);
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+}
