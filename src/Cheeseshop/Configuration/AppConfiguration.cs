@@ -27,11 +27,16 @@ public static class AppConfiguration
     /// the program before it does anything, with a message naming the setting. A plain service provider
     /// (the admin verbs) never starts a host, which is where this would otherwise happen.
     /// </summary>
-    public static void Validate(IServiceProvider services)
+    public static void Validate(IServiceProvider services) =>
+        Checked(() => services.GetRequiredService<IStartupValidator>().Validate());
+
+    /// <summary>Runs <paramref name="work"/>, turning a settings failure into InvalidSettingsException: also
+    /// for work that resolves a setting before Validate can run (building the web host configures Kestrel).</summary>
+    public static void Checked(Action work)
     {
         try
         {
-            services.GetRequiredService<IStartupValidator>().Validate();
+            work();
         }
         catch (OptionsValidationException e)
         {

@@ -48,7 +48,8 @@ public static class ServerHost
         // Keep ASP.NET's own logs free of addresses too: only our request log line describes a request.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
 
-        var app = builder.Build();
+        WebApplication app = null!;
+        AppConfiguration.Checked(() => app = builder.Build());
         AppConfiguration.Validate(app.Services);
         var options = app.Services.GetRequiredService<CheeseshopOptions>();
         // Most requests carry no forwarding header at all (no proxy, or a cached page fetched directly):
