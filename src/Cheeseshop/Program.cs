@@ -1,3 +1,3 @@
-using Cheeseshop.Cli;
+using Cheeseshop.Hosting;
 
 return await CommandLine.RunAsync(args);

@@ -1,4 +1,5 @@
-using Cheeseshop.Jobs;
+using Cheeseshop.Disclosure;
+using Cheeseshop.Hosting;
 
 namespace Cheeseshop.Downloads;
 

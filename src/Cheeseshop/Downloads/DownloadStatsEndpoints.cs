@@ -1,5 +1,5 @@
-using Cheeseshop.Api;
 using Cheeseshop.Core.Downloads;
+using Cheeseshop.Index;
 
 namespace Cheeseshop.Downloads;
 

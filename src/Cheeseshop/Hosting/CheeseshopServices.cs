@@ -1,15 +1,15 @@
 using Cheeseshop.Accounts;
-using Cheeseshop.Api;
-using Cheeseshop.Api.Xmlrpc;
 using Cheeseshop.Audit;
 using Cheeseshop.Auth;
 using Cheeseshop.Configuration;
 using Cheeseshop.Data;
-using Cheeseshop.Downloads;
 using Cheeseshop.Disclosure;
+using Cheeseshop.Downloads;
 using Cheeseshop.Index;
 using Cheeseshop.Privacy;
 using Cheeseshop.Storage;
+using Cheeseshop.Upload;
+using Cheeseshop.Xmlrpc;
 
 namespace Cheeseshop.Hosting;
 

@@ -1,15 +1,17 @@
 using System.Net;
-using Cheeseshop.Api.Files;
 using Cheeseshop.Audit;
-using Cheeseshop.Api.Json;
-using Cheeseshop.Api.Simple;
-using Cheeseshop.Api.Upload;
-using Cheeseshop.Api.Xmlrpc;
 using Cheeseshop.Configuration;
 using Cheeseshop.Data;
+using Cheeseshop.Disclosure;
 using Cheeseshop.Downloads;
-using Cheeseshop.Jobs;
+using Cheeseshop.Files;
+using Cheeseshop.Index;
+using Cheeseshop.JsonApi;
+using Cheeseshop.Privacy;
+using Cheeseshop.Simple;
+using Cheeseshop.Upload;
 using Cheeseshop.Web;
+using Cheeseshop.Xmlrpc;
 using Microsoft.AspNetCore.HttpOverrides;
 
 namespace Cheeseshop.Hosting;

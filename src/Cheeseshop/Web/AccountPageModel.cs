@@ -1,5 +1,6 @@
 using Cheeseshop.Accounts;
 using Cheeseshop.Data;
+using Cheeseshop.Disclosure;
 using Cheeseshop.Mail;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

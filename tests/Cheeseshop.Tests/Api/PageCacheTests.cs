@@ -1,4 +1,3 @@
-using Cheeseshop.Api;
 using Cheeseshop.Configuration;
 using Cheeseshop.Index;
 

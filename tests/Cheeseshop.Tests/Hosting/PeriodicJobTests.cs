@@ -1,5 +1,6 @@
+using Cheeseshop.Hosting;
+using Cheeseshop.Privacy;
 using Microsoft.Extensions.DependencyInjection;
-using Cheeseshop.Jobs;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 

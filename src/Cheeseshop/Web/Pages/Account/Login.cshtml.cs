@@ -2,7 +2,7 @@ using Cheeseshop.Accounts;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 
-namespace Cheeseshop.Web.Pages;
+namespace Cheeseshop.Web.Pages.Account;
 
 public sealed class LoginModel(SignInService signIn) : AccountPageModel
 {

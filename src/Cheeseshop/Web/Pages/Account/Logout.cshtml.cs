@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 
-namespace Cheeseshop.Web.Pages;
+namespace Cheeseshop.Web.Pages.Account;
 
 /// <summary>Signing out is a POST (with its CSRF token): a link or an image on another site cannot do it.</summary>
 public sealed class LogoutModel : AccountPageModel

@@ -1,7 +1,8 @@
 using Cheeseshop.Accounts;
+using Cheeseshop.Disclosure;
 using Microsoft.AspNetCore.Mvc;
 
-namespace Cheeseshop.Web.Pages;
+namespace Cheeseshop.Web.Pages.Account;
 
 public sealed class RegisterModel(RegistrationService registration, SignInService signIn) : AccountPageModel
 {

@@ -1,7 +1,7 @@
 using Cheeseshop.Accounts;
 using Microsoft.AspNetCore.Mvc;
 
-namespace Cheeseshop.Web.Pages;
+namespace Cheeseshop.Web.Pages.Account;
 
 /// <summary>Asks for a reset link. The answer is the same whether or not an account matched.</summary>
 public sealed class ResetPasswordModel(PasswordService passwords) : AccountPageModel

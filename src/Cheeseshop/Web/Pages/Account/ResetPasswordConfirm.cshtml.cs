@@ -1,8 +1,9 @@
 using Cheeseshop.Accounts;
+using Cheeseshop.Disclosure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 
-namespace Cheeseshop.Web.Pages;
+namespace Cheeseshop.Web.Pages.Account;
 
 /// <summary>The page the reset link opens. The link works once: using it changes the security stamp it carries.</summary>
 public sealed class ResetPasswordConfirmModel(PasswordService passwords) : AccountPageModel

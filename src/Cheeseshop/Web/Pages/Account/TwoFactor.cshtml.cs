@@ -1,9 +1,10 @@
 using Cheeseshop.Accounts;
 using Cheeseshop.Data.Entities;
+using Cheeseshop.Disclosure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 
-namespace Cheeseshop.Web.Pages;
+namespace Cheeseshop.Web.Pages.Account;
 
 /// <summary>The second step of signing in, for accounts with TOTP: a code, or one recovery code.</summary>
 public sealed class TwoFactorLoginModel(SignInService signIn) : AccountPageModel

@@ -1,7 +1,7 @@
 using Cheeseshop.Accounts;
 using Microsoft.AspNetCore.Mvc;
 
-namespace Cheeseshop.Web.Pages;
+namespace Cheeseshop.Web.Pages.Account;
 
 /// <summary>Opening the emailed link verifies the address; it needs no session (it may be opened on a phone).</summary>
 public sealed class VerifyEmailModel(EmailAddressService emails) : AccountPageModel

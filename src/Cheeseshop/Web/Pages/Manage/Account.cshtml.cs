@@ -1,9 +1,10 @@
 using Cheeseshop.Accounts;
 using Cheeseshop.Data;
 using Cheeseshop.Data.Entities;
+using Cheeseshop.Disclosure;
 using Microsoft.AspNetCore.Mvc;
 
-namespace Cheeseshop.Web.Pages;
+namespace Cheeseshop.Web.Pages.Manage;
 
 /// <summary>/manage/account: name, addresses, password; links to two-factor, tokens and deletion.</summary>
 public sealed class AccountModel(CheeseshopDb db, ProfileService profile, EmailAddressService emails, PasswordService passwords)

@@ -1,7 +1,8 @@
 using Cheeseshop.Accounts;
+using Cheeseshop.Disclosure;
 using Microsoft.AspNetCore.Mvc;
 
-namespace Cheeseshop.Web.Pages;
+namespace Cheeseshop.Web.Pages.Manage;
 
 /// <summary>/manage/project/{name}/collaborators: roles and invitations of one project.</summary>
 public sealed class CollaboratorsModel(RoleService roles) : AccountPageModel

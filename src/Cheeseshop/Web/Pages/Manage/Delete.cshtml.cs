@@ -2,7 +2,7 @@ using Cheeseshop.Accounts;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 
-namespace Cheeseshop.Web.Pages;
+namespace Cheeseshop.Web.Pages.Manage;
 
 /// <summary>/manage/account/delete: the password, then everything personal goes.</summary>
 public sealed class DeleteAccountModel(AccountDeletionService deletion) : AccountPageModel

@@ -5,7 +5,7 @@ using Cheeseshop.Data;
 using Cheeseshop.Disclosure;
 using Microsoft.AspNetCore.Mvc;
 
-namespace Cheeseshop.Web.Pages;
+namespace Cheeseshop.Web.Pages.Manage;
 
 /// <summary>
 /// /manage/account/data: the signed-in user's own disclosure package (kind data-subject), at most once a

@@ -1,7 +1,7 @@
 using Cheeseshop.Accounts;
 using Microsoft.AspNetCore.Mvc;
 
-namespace Cheeseshop.Web.Pages;
+namespace Cheeseshop.Web.Pages.Manage;
 
 /// <summary>/manage/projects: the user's projects and roles, and invitations waiting for an answer.</summary>
 public sealed class ProjectsModel(RoleService roles) : AccountPageModel

@@ -1,7 +1,8 @@
 using Cheeseshop.Accounts;
+using Cheeseshop.Disclosure;
 using Microsoft.AspNetCore.Mvc;
 
-namespace Cheeseshop.Web.Pages;
+namespace Cheeseshop.Web.Pages.Manage;
 
 /// <summary>/manage/account/tokens: list, create (shown once) and delete API tokens.</summary>
 public sealed class TokensModel(ApiTokenService tokens) : AccountPageModel

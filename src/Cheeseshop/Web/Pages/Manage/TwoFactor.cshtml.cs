@@ -1,8 +1,9 @@
 using Cheeseshop.Accounts;
 using Cheeseshop.Data;
+using Cheeseshop.Disclosure;
 using Microsoft.AspNetCore.Mvc;
 
-namespace Cheeseshop.Web.Pages;
+namespace Cheeseshop.Web.Pages.Manage;
 
 /// <summary>/manage/account/two-factor: set up TOTP, see and renew recovery codes, turn it off.</summary>
 public sealed class TwoFactorModel(CheeseshopDb db, TwoFactorService twoFactor) : AccountPageModel

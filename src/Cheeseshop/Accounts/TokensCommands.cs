@@ -1,0 +1,25 @@
+using System.CommandLine;
+using Cheeseshop.Hosting;
+
+namespace Cheeseshop.Accounts;
+
+public static class TokensCommands
+{
+    public static Command Build()
+    {
+        var tokens = new Command("tokens", "Manage API tokens");
+        var username = new Argument<string>("username") { Description = "Whose token" };
+        var project = new Option<string?>("--project") { Description = "Limit the token to uploads to this project" };
+        var description = new Option<string?>("--description") { Description = "What the token is for" };
+        var create = new Command("create", "Create an API token and print it (the only time it is shown)") { username, project, description };
+        create.SetAction((parse, ct) => CommandLine.WithServicesAsync(parse, async (sp, ct2) =>
+        {
+            var token = await sp.GetRequiredService<AccountAdmin>().CreateTokenAsync(
+                parse.GetValue(username)!, parse.GetValue(project), parse.GetValue(description), ct2);
+            Console.Out.WriteLine(token);
+            return 0;
+        }, ct));
+        tokens.Subcommands.Add(create);
+        return tokens;
+    }
+}

@@ -1,9 +1,0 @@
-using Cheeseshop.Data.Entities;
-
-namespace Cheeseshop.Api;
-
-public static class FileUrls
-{
-    /// <summary>Absolute path of a file: /packages/ + PyPI's blake2b layout.</summary>
-    public static string Path(ReleaseFile f) => "/packages/" + Uri.EscapeDataString(f.Path).Replace("%2F", "/");
-}

@@ -1,0 +1,70 @@
+using System.Globalization;
+using Cheeseshop.Accounts;
+using Cheeseshop.Auth;
+using Cheeseshop.Configuration;
+using Cheeseshop.Core.Audit;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+
+namespace Cheeseshop.Upload;
+
+/// <summary>POST /legacy/: the upload API twine, poetry and flit speak.</summary>
+public static class UploadEndpoint
+{
+    public static void MapUpload(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/legacy/", HandleAsync);
+    }
+
+    private static async Task HandleAsync(HttpContext ctx, BasicAuthenticator auth, UploadService uploads,
+        CheeseshopOptions options, IOptions<AuthOptions> authOptions, DataDirectory dataDir, ILogger<UploadService> log)
+    {
+        var ct = ctx.RequestAborted;
+        if (!ctx.Request.Path.Value!.EndsWith('/'))
+        {
+            // As warehouse: a 308 makes the client resend the POST, body and all, to /legacy/.
+            ctx.Response.StatusCode = StatusCodes.Status308PermanentRedirect;
+            ctx.Response.Headers.Location = "/legacy/" + ctx.Request.QueryString;
+            return;
+        }
+        // We enforce our own limits while streaming, with messages that name them.
+        if (ctx.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
+            sizeFeature.MaxRequestBodySize = null;
+        try
+        {
+            var authenticated = await auth.AuthenticateAsync(ctx.Request.Headers.Authorization, authOptions.Value.PasswordUploads, ct);
+            if (authenticated.Identity is not { } identity)
+            {
+                if (authenticated.RetryAfter is { } wait)
+                    ctx.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                throw new UploadException(authenticated.Status, authenticated.Message);
+            }
+            var maxBody = options.Limits.MaxFileBytes + options.Limits.MaxFormFieldsBytes + 64 * 1024;
+            if (ctx.Request.ContentLength > maxBody)
+                throw new UploadException(413, $"File too large. Limit is {UploadForm.FormatSize(options.Limits.MaxFileBytes)}.");
+
+            using var form = await UploadForm.ReadAsync(ctx.Request, dataDir.TempRoot,
+                options.Limits.MaxFileBytes, options.Limits.MaxFormFieldsBytes, ct);
+            var outcome = await uploads.UploadAsync(identity, form, ctx.Request.Query[":action"], ctx.Request.Headers.UserAgent, ct);
+            log.LogInformation("Upload of {Filename} by {User}: {Outcome}", LogText.Prefix(form.ContentFilename), identity.User.Username, outcome);
+            ctx.Response.StatusCode = 200;
+        }
+        catch (UploadException e)
+        {
+            await WriteErrorAsync(ctx, e.Status, e.Message);
+        }
+    }
+
+    /// <summary>twine shows the HTTP reason phrase, so the message goes there as well as in the body.</summary>
+    private static async Task WriteErrorAsync(HttpContext ctx, int status, string message)
+    {
+        if (ctx.Response.HasStarted) return;
+        ctx.Response.StatusCode = status;
+        var reason = new string(message.Select(c => c < 0x20 || c > 0xFF ? '?' : c).ToArray());
+        ctx.Features.Get<IHttpResponseFeature>()!.ReasonPhrase = reason;
+        ctx.Response.ContentType = "text/plain; charset=utf-8";
+        // Ask the client to close rather than sending the rest of a body we will not read.
+        if (status == 413) ctx.Response.Headers.Connection = "close";
+        await ctx.Response.WriteAsync(message + "\n");
+    }
+}
