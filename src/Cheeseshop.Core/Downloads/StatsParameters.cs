@@ -54,58 +54,54 @@ public static class StatsParameters
 
         var filter = StatsFilter.All;
         RecentPeriod? period = null;
-        if (breakdown is null)
-        {
-            if (!TrySingle(query, "period", out var p, out error)) return false;
-            if (p is not null)
-            {
-                period = p switch
-                {
-                    "day" => RecentPeriod.Day,
-                    "week" => RecentPeriod.Week,
-                    "month" => RecentPeriod.Month,
-                    _ => null,
-                };
-                if (period is null)
-                {
-                    error = $"period must be day, week or month, not '{Shorten(p)}'.";
-                    return false;
-                }
-            }
-        }
-        else
-        {
-            var name = breakdown.Value.FilterParameter();
-            if (!TrySingle(query, name, out var value, out error)) return false;
-            if (value is not null)
-            {
-                if (breakdown == StatsBreakdown.Overall)
-                {
-                    filter = value switch
-                    {
-                        "true" => StatsFilter.Only(StatsBreakdowns.WithMirrors),
-                        "false" => StatsFilter.Only(StatsBreakdowns.WithoutMirrors),
-                        _ => null!,
-                    };
-                    if (filter is null)
-                    {
-                        error = $"mirrors must be true or false, not '{Shorten(value)}'.";
-                        return false;
-                    }
-                }
-                else
-                {
-                    if (value.Length > 200)
-                    {
-                        error = $"{name} is longer than 200 characters; no category is.";
-                        return false;
-                    }
-                    filter = StatsFilter.Only(value);
-                }
-            }
-        }
+        if (breakdown is null ? !TryPeriod(query, out period, out error) : !TryFilter(breakdown.Value, query, out filter, out error))
+            return false;
         result = new StatsQuery(new DayRange(first, last), filter, period);
         error = null;
+        return true;
+    }
+
+    private static bool TryPeriod(Func<string, IReadOnlyList<string>> query, out RecentPeriod? period, out string? error)
+    {
+        period = null;
+        if (!TrySingle(query, "period", out var p, out error)) return false;
+        if (p is null) return true;
+        period = p switch
+        {
+            "day" => RecentPeriod.Day,
+            "week" => RecentPeriod.Week,
+            "month" => RecentPeriod.Month,
+            _ => null,
+        };
+        if (period is not null) return true;
+        error = $"period must be day, week or month, not '{Shorten(p)}'.";
+        return false;
+    }
+
+    private static bool TryFilter(StatsBreakdown breakdown, Func<string, IReadOnlyList<string>> query, out StatsFilter filter, out string? error)
+    {
+        filter = StatsFilter.All;
+        var name = breakdown.FilterParameter();
+        if (!TrySingle(query, name, out var value, out error)) return false;
+        if (value is null) return true;
+        if (breakdown == StatsBreakdown.Overall)
+        {
+            filter = value switch
+            {
+                "true" => StatsFilter.Only(StatsBreakdowns.WithMirrors),
+                "false" => StatsFilter.Only(StatsBreakdowns.WithoutMirrors),
+                _ => null!,
+            };
+            if (filter is not null) return true;
+            error = $"mirrors must be true or false, not '{Shorten(value)}'.";
+            return false;
+        }
+        if (value.Length > 200)
+        {
+            error = $"{name} is longer than 200 characters; no category is.";
+            return false;
+        }
+        filter = StatsFilter.Only(value);
         return true;
     }
 

@@ -55,21 +55,12 @@ public sealed class DisclosureProducer(
         bool collectYoungOften = false)
     {
         var full = CheckOutPath(outPath, force);
-        var request = await db.LegalRequests.AsNoTracking().Include(r => r.Subjects).FirstOrDefaultAsync(r => r.Id == requestId, ct)
-                      ?? throw new DisclosureInputException($"There is no legal request {requestId}.");
-        if (!RequestKinds.Produces(request.Kind))
-            throw new DisclosureInputException($"Request {requestId} is a preservation request: it holds the subjects' records and produces nothing. Record the demand that follows it as a new request.");
-        if (request.ClosedAt is { } closedAt)
-            throw new DisclosureInputException($"Request {requestId} was closed on {LegalDates.Short(closedAt)}: its holds are released, so it can no longer be produced. Record a new request.");
+        var request = await LoadProducibleAsync(requestId, ct);
 
         // Microseconds, as PostgreSQL keeps them: the recorded time then reproduces the same package.
         var now = asOf ?? clock.GetUtcNow().UtcDateTime;
         var producedAt = new DateTime(now.Ticks - now.Ticks % 10, DateTimeKind.Utc);
         var requested = Core.Disclosure.Categories.Split(request.Categories);
-        var all = generators.ToList();
-        OnePerKey.Require(Core.Disclosure.Categories.Keys, all.Select(g => g.Key), "disclosure category", "generator");
-        var byKey = all.ToDictionary(g => g.Key);
-        var windows = RetentionWindows.From(retention.Rules);
 
         using var youngCollections = collectYoungOften
             ? new Timer(_ => GC.Collect(0, GCCollectionMode.Forced, blocking: true), null, 50, 50)
@@ -79,79 +70,14 @@ public sealed class DisclosureProducer(
         using var workspace = new PackageWorkspace($"{full}.partial-{token}");
         try
         {
-            var subjects = new List<ManifestSubject>();
-            var counts = new SortedDictionary<string, SortedDictionary<string, long>>(StringComparer.Ordinal);
-            await using (var snapshot = await db.BeginSnapshotAsync(ct))
-            {
-                var index = 0;
-                foreach (var subject in request.Subjects.OrderBy(s => s.Id))
-                {
-                    var folder = $"subjects/{++index:D2}-{subject.Username}";
-                    var user = subject.UserId is { } id ? await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, ct) : null;
-                    var rows = counts[subject.Username] = new SortedDictionary<string, long>(StringComparer.Ordinal);
-                    var scope = user is null ? null : await SubjectScope.LoadAsync(db, user, request.ScopeFrom, request.ScopeTo, producedAt, windows, ct);
-                    var categories = new List<ManifestCategory>();
-                    foreach (var category in Core.Disclosure.Categories.All)
-                    {
-                        if (!requested.Contains(category.Key))
-                        {
-                            categories.Add(new ManifestCategory(category, false, false, CategoryStatements.NotRequested, []));
-                            continue;
-                        }
-                        if (scope is null)
-                        {
-                            categories.Add(new ManifestCategory(category, true, false,
-                                $"Nothing is held: the account '{subject.Username}' was erased after the request was recorded, as no legal hold kept it.", []));
-                            rows[category.Key] = 0;
-                            continue;
-                        }
-                        var outcome = await byKey[category.Key].GenerateAsync(scope, workspace.For(folder, category), ct);
-                        var tables = workspace.Tables.GetValueOrDefault((folder, category.Key)) ?? [];
-                        categories.Add(new ManifestCategory(category, true, outcome.Held, outcome.Statement,
-                            tables.SelectMany(t => new[] { t.Csv, t.Json }).ToList()));
-                        rows[category.Key] = tables.Sum(t => t.Rows);
-                    }
-                    subjects.Add(new ManifestSubject(subject.Username, subject.UserId, folder, categories));
-                }
-                await snapshot.CommitAsync(ct);
-            }
-
+            var (subjects, counts) = await GenerateAsync(request, requested, producedAt, workspace, ct);
             var manifest = new DisclosureManifest(
                 new ManifestRequest(request.Id, request.Kind, request.Authority, request.Reference, request.Received, request.Due,
                     request.ScopeFrom, request.ScopeTo, requested),
                 producedAt, options.InstanceName, links.Absolute("/"), subjects, null);
             var reportFile = Path.Combine(workspace.Root, "report.html");
-            string reportSha;
-            using (var file = File.Create(reportFile))
-            using (var hashing = new HashingStream(file, leaveOpen: true))
-            {
-                using (var text = new StreamWriter(hashing, new UTF8Encoding(false), 65536, leaveOpen: true))
-                    DisclosureReportHtml.Write(text, manifest, workspace.Tables);
-                reportSha = hashing.Sha256Hex;
-            }
-            manifest = manifest with { Report = new PackageFile("report.html", reportSha, 0) };
-
-            string sha256;
-            long bytes;
-            using (var file = File.Create(zipTemp))
-            using (var hashing = new HashingStream(file, leaveOpen: true))
-            {
-                using (var zip = new DeterministicZipWriter(hashing, producedAt))
-                {
-                    zip.Add("manifest.json", manifest.ToJson());
-                    using (var report = File.OpenRead(reportFile)) zip.Add("report.html", report);
-                    foreach (var (pathInZip, tableFile, deflating) in workspace.Entries)
-                    {
-                        var deflated = await deflating;
-                        using var compressed = File.OpenRead(tableFile + ".deflate");
-                        zip.AddDeflated(pathInZip, deflated, compressed);
-                    }
-                    zip.Finish();
-                }
-                sha256 = hashing.Sha256Hex;
-                bytes = hashing.BytesWritten;
-                file.Flush(flushToDisk: true);
-            }
+            manifest = manifest with { Report = new PackageFile("report.html", WriteReport(reportFile, manifest, workspace), 0) };
+            var (sha256, bytes) = await WriteZipAsync(zipTemp, producedAt, manifest, reportFile, workspace);
 
             File.Move(zipTemp, full, overwrite: force);
             var record = new DisclosureRecord
@@ -160,29 +86,123 @@ public sealed class DisclosureProducer(
                 Sha256 = sha256, Bytes = bytes, FileName = Path.GetFileName(full), Categories = Core.Disclosure.Categories.Join(requested),
                 CountsJson = JsonSerializer.Serialize(counts),
             };
-            try
-            {
-                db.Disclosures.Add(record);
-                await db.SaveChangesAsync(ct);
-                audit.Add(actor, "legal.produce", request.Id, new
-                {
-                    disclosure_id = record.Id, sha256, bytes, file = record.FileName, produced_at = LegalDates.Instant(producedAt),
-                    categories = record.Categories, rows = counts,
-                });
-                await db.SaveChangesAsync(ct);
-            }
-            catch
-            {
-                // An unrecorded package must not exist: the record is what proves what was sent.
-                File.Delete(full);
-                throw;
-            }
+            await RecordAsync(record, full, actor, counts, ct);
             log.LogInformation("Produced the package of legal request {Request}: {Bytes} bytes, sha256 {Sha256}", request.Id, bytes, sha256);
             return new ProductionResult(request.Id, record.Id, full, sha256, bytes, producedAt, counts);
         }
         finally
         {
             if (File.Exists(zipTemp)) File.Delete(zipTemp);
+        }
+    }
+
+    private async Task<LegalRequest> LoadProducibleAsync(long requestId, CancellationToken ct)
+    {
+        var request = await db.LegalRequests.AsNoTracking().Include(r => r.Subjects).FirstOrDefaultAsync(r => r.Id == requestId, ct)
+                      ?? throw new DisclosureInputException($"There is no legal request {requestId}.");
+        if (!RequestKinds.Produces(request.Kind))
+            throw new DisclosureInputException($"Request {requestId} is a preservation request: it holds the subjects' records and produces nothing. Record the demand that follows it as a new request.");
+        if (request.ClosedAt is { } closedAt)
+            throw new DisclosureInputException($"Request {requestId} was closed on {LegalDates.Short(closedAt)}: its holds are released, so it can no longer be produced. Record a new request.");
+        return request;
+    }
+
+    /// <summary>Every subject's categories, generated from one read snapshot so that the tables agree
+    /// with each other.</summary>
+    private async Task<(List<ManifestSubject> Subjects, SortedDictionary<string, SortedDictionary<string, long>> Counts)> GenerateAsync(
+        LegalRequest request, IReadOnlyCollection<string> requested, DateTime producedAt, PackageWorkspace workspace, CancellationToken ct)
+    {
+        var all = generators.ToList();
+        OnePerKey.Require(Core.Disclosure.Categories.Keys, all.Select(g => g.Key), "disclosure category", "generator");
+        var byKey = all.ToDictionary(g => g.Key);
+        var windows = RetentionWindows.From(retention.Rules);
+        var subjects = new List<ManifestSubject>();
+        var counts = new SortedDictionary<string, SortedDictionary<string, long>>(StringComparer.Ordinal);
+        await using var snapshot = await db.BeginSnapshotAsync(ct);
+        var index = 0;
+        foreach (var subject in request.Subjects.OrderBy(s => s.Id))
+        {
+            var folder = $"subjects/{++index:D2}-{subject.Username}";
+            var user = subject.UserId is { } id ? await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, ct) : null;
+            var rows = counts[subject.Username] = new SortedDictionary<string, long>(StringComparer.Ordinal);
+            var scope = user is null ? null : await SubjectScope.LoadAsync(db, user, request.ScopeFrom, request.ScopeTo, producedAt, windows, ct);
+            var categories = new List<ManifestCategory>();
+            foreach (var category in Core.Disclosure.Categories.All)
+                categories.Add(await CategoryAsync(category, subject.Username, folder, scope, requested, byKey, rows, workspace, ct));
+            subjects.Add(new ManifestSubject(subject.Username, subject.UserId, folder, categories));
+        }
+        await snapshot.CommitAsync(ct);
+        return (subjects, counts);
+    }
+
+    private static async Task<ManifestCategory> CategoryAsync(
+        DisclosureCategory category, string username, string folder, SubjectScope? scope, IReadOnlyCollection<string> requested,
+        Dictionary<string, ICategoryGenerator> generators, SortedDictionary<string, long> rows, PackageWorkspace workspace, CancellationToken ct)
+    {
+        if (!requested.Contains(category.Key))
+            return new ManifestCategory(category, false, false, CategoryStatements.NotRequested, []);
+        if (scope is null)
+        {
+            rows[category.Key] = 0;
+            return new ManifestCategory(category, true, false,
+                $"Nothing is held: the account '{username}' was erased after the request was recorded, as no legal hold kept it.", []);
+        }
+        var outcome = await generators[category.Key].GenerateAsync(scope, workspace.For(folder, category), ct);
+        var tables = workspace.Tables.GetValueOrDefault((folder, category.Key)) ?? [];
+        rows[category.Key] = tables.Sum(t => t.Rows);
+        return new ManifestCategory(category, true, outcome.Held, outcome.Statement, tables.SelectMany(t => new[] { t.Csv, t.Json }).ToList());
+    }
+
+    /// <summary>Writes the human-readable report and returns its SHA-256, which the manifest states.</summary>
+    private static string WriteReport(string reportFile, DisclosureManifest manifest, PackageWorkspace workspace)
+    {
+        using var file = File.Create(reportFile);
+        using var hashing = new HashingStream(file, leaveOpen: true);
+        using (var text = new StreamWriter(hashing, new UTF8Encoding(false), 65536, leaveOpen: true))
+            DisclosureReportHtml.Write(text, manifest, workspace.Tables);
+        return hashing.Sha256Hex;
+    }
+
+    private static async Task<(string Sha256, long Bytes)> WriteZipAsync(
+        string zipTemp, DateTime producedAt, DisclosureManifest manifest, string reportFile, PackageWorkspace workspace)
+    {
+        using var file = File.Create(zipTemp);
+        using var hashing = new HashingStream(file, leaveOpen: true);
+        using (var zip = new DeterministicZipWriter(hashing, producedAt))
+        {
+            zip.Add("manifest.json", manifest.ToJson());
+            using (var report = File.OpenRead(reportFile)) zip.Add("report.html", report);
+            foreach (var (pathInZip, tableFile, deflating) in workspace.Entries)
+            {
+                var deflated = await deflating;
+                using var compressed = File.OpenRead(tableFile + ".deflate");
+                zip.AddDeflated(pathInZip, deflated, compressed);
+            }
+            zip.Finish();
+        }
+        file.Flush(flushToDisk: true);
+        return (hashing.Sha256Hex, hashing.BytesWritten);
+    }
+
+    private async Task RecordAsync(DisclosureRecord record, string full, string actor,
+        SortedDictionary<string, SortedDictionary<string, long>> counts, CancellationToken ct)
+    {
+        try
+        {
+            db.Disclosures.Add(record);
+            await db.SaveChangesAsync(ct);
+            audit.Add(actor, "legal.produce", record.LegalRequestId, new
+            {
+                disclosure_id = record.Id, sha256 = record.Sha256, bytes = record.Bytes, file = record.FileName,
+                produced_at = LegalDates.Instant(record.ProducedAt), categories = record.Categories, rows = counts,
+            });
+            await db.SaveChangesAsync(ct);
+        }
+        catch
+        {
+            // An unrecorded package must not exist: the record is what proves what was sent.
+            File.Delete(full);
+            throw;
         }
     }
 }

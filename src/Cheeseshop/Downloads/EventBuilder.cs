@@ -60,40 +60,10 @@ public sealed class EventBuilder(TimeProvider? clock = null)
         // and only what this writer has not met yet is asked of the database and looked up again.
         var agentOf = new long?[requests.Count];
         var fileOf = new long[requests.Count];
-        var newAgents = new Dictionary<string, InstallerDetails>(StringComparer.Ordinal);
-        var newFiles = new Dictionary<string, string>(StringComparer.Ordinal);
-        var newProjects = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < requests.Count; i++)
-        {
-            var r = requests[i];
-            // No User-Agent at all: linehaul ignores it ("(null)" in the CDN's log).
-            if (r.UserAgent is not { } ua) agentOf[i] = IgnoredAgent;
-            else if (_agentOf.TryGetValue(ua, out var known)) agentOf[i] = known;
-            else
-            {
-                agentOf[i] = Pending;
-                if (!newAgents.ContainsKey(ua))
-                {
-                    var parsed = Parse(ua);
-                    if (parsed.Ignored) _agentOf[ua] = agentOf[i] = IgnoredAgent;
-                    else if (parsed.Details is null) _agentOf[ua] = agentOf[i] = null;
-                    else newAgents[ua] = parsed.Details;
-                }
-            }
-            if (r.Kind == RequestKind.File)
-            {
-                if (_files.TryGetValue(r.Name, out var file)) fileOf[i] = file;
-                else
-                {
-                    fileOf[i] = Pending;
-                    newFiles.TryAdd(r.Name, r.Url);
-                }
-            }
-            else if (!_projects.ContainsKey(r.Name)) newProjects.Add(r.Name);
-        }
-        var resolvedAgents = newAgents.Count > 0 ? await ResolveAgentsAsync(db, newAgents, ct) : null;
-        var resolvedFiles = newFiles.Count > 0 ? await ResolveFilesAsync(db, newFiles.Select(kv => (kv.Key, kv.Value)).ToList(), ct) : null;
-        if (newProjects.Count > 0) await ResolveProjectsAsync(db, newProjects.ToList(), ct);
+        var unknown = Classify(requests, agentOf, fileOf);
+        var resolvedAgents = unknown.Agents.Count > 0 ? await ResolveAgentsAsync(db, unknown.Agents, ct) : null;
+        var resolvedFiles = unknown.Files.Count > 0 ? await ResolveFilesAsync(db, unknown.Files.Select(kv => (kv.Key, kv.Value)).ToList(), ct) : null;
+        if (unknown.Projects.Count > 0) await ResolveProjectsAsync(db, unknown.Projects.ToList(), ct);
 
         var today = DateOnly.FromDateTime(_clock.GetUtcNow().UtcDateTime);
         HashSet<long>? unconfirmed = null;
@@ -104,7 +74,49 @@ public sealed class EventBuilder(TimeProvider? clock = null)
                 (unconfirmed ??= []).Add(id);
         }
         if (unconfirmed is not null && !await ConfirmAgentsAsync(db, unconfirmed, today, ct)) return null;
+        return Assemble(requests, agentOf, fileOf, resolvedFiles);
+    }
 
+    private sealed record Unknown(Dictionary<string, InstallerDetails> Agents, Dictionary<string, string> Files, HashSet<string> Projects);
+
+    /// <summary>Fills in the agent and file of each request from what this writer already knows, marks the
+    /// rest Pending, and returns what must be asked of the database.</summary>
+    private Unknown Classify(IReadOnlyList<PendingRequest> requests, long?[] agentOf, long[] fileOf)
+    {
+        var unknown = new Unknown(new(StringComparer.Ordinal), new(StringComparer.Ordinal), new(StringComparer.Ordinal));
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var r = requests[i];
+            // No User-Agent at all: linehaul ignores it ("(null)" in the CDN's log).
+            if (r.UserAgent is not { } ua) agentOf[i] = IgnoredAgent;
+            else if (_agentOf.TryGetValue(ua, out var known)) agentOf[i] = known;
+            else
+            {
+                agentOf[i] = Pending;
+                if (!unknown.Agents.ContainsKey(ua))
+                {
+                    var parsed = Parse(ua);
+                    if (parsed.Ignored) _agentOf[ua] = agentOf[i] = IgnoredAgent;
+                    else if (parsed.Details is null) _agentOf[ua] = agentOf[i] = null;
+                    else unknown.Agents[ua] = parsed.Details;
+                }
+            }
+            if (r.Kind == RequestKind.File)
+            {
+                if (_files.TryGetValue(r.Name, out var file)) fileOf[i] = file;
+                else
+                {
+                    fileOf[i] = Pending;
+                    unknown.Files.TryAdd(r.Name, r.Url);
+                }
+            }
+            else if (!_projects.ContainsKey(r.Name)) unknown.Projects.Add(r.Name);
+        }
+        return unknown;
+    }
+
+    private DownloadBatch Assemble(IReadOnlyList<PendingRequest> requests, long?[] agentOf, long[] fileOf, Dictionary<string, long>? resolvedFiles)
+    {
         var batch = new DownloadBatch();
         for (var i = 0; i < requests.Count; i++)
         {

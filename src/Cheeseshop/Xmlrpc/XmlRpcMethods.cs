@@ -22,107 +22,128 @@ public sealed class XmlRpcMethods(CheeseshopDb db)
     private const int MaxChangelogRows = 50_000;
     private const string DeprecatedUrl = "https://warehouse.pypa.io/api-reference/xml-rpc.html#deprecated-methods";
 
-    public async Task<object?> CallAsync(XmlRpcCall call, string origin, CancellationToken ct)
+    public Task<object?> CallAsync(XmlRpcCall call, string origin, CancellationToken ct)
     {
         var p = new XmlRpcParameters(call.Params);
-        switch (call.MethodName)
+        return call.MethodName switch
         {
-            case "changelog_last_serial":
-                return Check(p) ?? (object?)await db.Journals.MaxAsync(j => (long?)j.Id, ct);
-            case "changelog_since_serial":
-            {
-                var serial = p.Integer("serial");
-                if (Check(p) is { } fault) return fault;
-                var rows = await db.Journals.AsNoTracking().Where(j => j.Id > serial).OrderBy(j => j.Id).Take(MaxChangelogRows).ToListAsync(ct);
-                return rows.Select(j => (object?)Changelog(j, withId: true)).ToList();
-            }
-            case "changelog":
-            {
-                var since = p.Integer("since");
-                var withIds = p.Boolean("with_ids", false);
-                if (Check(p) is { } fault) return fault;
-                var after = DateTime.UnixEpoch.AddSeconds(Math.Clamp(since, 0, 253402300799));
-                var rows = await db.Journals.AsNoTracking().Where(j => j.SubmittedDate > after).OrderBy(j => j.Id).Take(MaxChangelogRows).ToListAsync(ct);
-                return rows.Select(j => (object?)Changelog(j, withIds)).ToList();
-            }
-            case "list_packages_with_serial":
-            {
-                if (Check(p) is { } fault) return fault;
-                var rows = await db.Projects.AsNoTracking().OrderBy(x => x.NormalizedName).Select(x => new { x.Name, x.LastSerial }).ToListAsync(ct);
-                return rows.Select(r => new KeyValuePair<string, object?>(r.Name, r.LastSerial)).ToList();
-            }
-            case "list_packages":
-            {
-                if (Check(p) is { } fault) return fault;
-                return (await db.Projects.AsNoTracking().OrderBy(x => x.NormalizedName).Select(x => x.Name).ToListAsync(ct)).Cast<object?>().ToList();
-            }
-            case "package_roles":
-            {
-                var name = p.String("package_name");
-                if (Check(p) is { } fault) return fault;
-                var normalized = ProjectName.Normalize(name);
-                var roles = await db.Roles.AsNoTracking().Where(r => r.Project!.NormalizedName == normalized)
-                    .Select(r => new { r.RoleName, r.User!.Username }).ToListAsync(ct);
-                return roles.OrderByDescending(r => r.RoleName, StringComparer.Ordinal).ThenBy(r => r.Username, StringComparer.Ordinal)
-                    .Select(r => (object?)new object?[] { r.RoleName, r.Username }).ToList();
-            }
-            case "user_packages":
-            {
-                var username = p.String("username");
-                if (Check(p) is { } fault) return fault;
-                var normalized = Core.Accounts.Usernames.Normalize(username);
-                var roles = await db.Roles.AsNoTracking().Where(r => r.User!.NormalizedUsername == normalized)
-                    .Select(r => new { r.RoleName, r.Project!.Name }).ToListAsync(ct);
-                return roles.OrderByDescending(r => r.RoleName, StringComparer.Ordinal).ThenBy(r => r.Name, StringComparer.Ordinal)
-                    .Select(r => (object?)new object?[] { r.RoleName, r.Name }).ToList();
-            }
-            case "package_releases":
-            {
-                var name = p.String("package_name");
-                var showHidden = p.Boolean("show_hidden", false);
-                if (Check(p) is { } fault) return fault;
-                var snapshot = await ProjectSnapshot.LoadAsync(db, ProjectName.Normalize(name), ct);
-                if (snapshot is null) return new List<object?>();
-                if (showHidden)
-                    return snapshot.Releases.Reverse().Select(r => (object?)r.Release.Version).ToList();
-                var latest = snapshot.Latest;
-                return latest is null || latest.Release.Yanked ? new List<object?>() : new List<object?> { latest.Release.Version };
-            }
-            case "release_urls":
-            {
-                var name = p.String("package_name");
-                var version = p.String("version");
-                if (Check(p) is { } fault) return fault;
-                var snapshot = await ProjectSnapshot.LoadAsync(db, ProjectName.Normalize(name), ct);
-                var release = snapshot?.Find(version);
-                return release is null ? new List<object?>() : release.Files.Select(f => (object?)ReleaseUrl(f, origin)).ToList();
-            }
-            case "release_data":
-            {
-                var name = p.String("package_name");
-                var version = p.String("version");
-                if (Check(p) is { } fault) return fault;
-                var snapshot = await ProjectSnapshot.LoadAsync(db, ProjectName.Normalize(name), ct);
-                var release = snapshot?.Find(version);
-                return release is null ? new Dictionary<string, object?>() : ReleaseData(snapshot!, release, origin);
-            }
-            case "browse":
-            {
-                var classifiers = p.StringList("classifiers");
-                if (Check(p) is { } fault) return fault;
-                return await BrowseAsync(classifiers, ct);
-            }
-            case "search":
-                return XmlRpcFault.Wrapped("RuntimeError", "Cheeseshop does not support 'pip search' (or XML-RPC search). Use the Simple or JSON API instead.");
-            case "top_packages":
-                return XmlRpcFault.Wrapped("RuntimeError", $"This API has been removed. Use the download statistics API instead. See {DeprecatedUrl} for more information.");
-            case "package_data" or "package_urls":
-                return XmlRpcFault.Wrapped("RuntimeError", $"This API has been deprecated. See {DeprecatedUrl} for more information.");
-            case "system.multicall":
-                return XmlRpcFault.Wrapped("ValueError", "MultiCall requests have been deprecated, use individual requests instead.");
-            default:
-                return XmlRpcFault.MethodNotFound;
-        }
+            "changelog_last_serial" => ChangelogLastSerialAsync(p, ct),
+            "changelog_since_serial" => ChangelogSinceSerialAsync(p, ct),
+            "changelog" => ChangelogAsync(p, ct),
+            "list_packages_with_serial" => ListPackagesWithSerialAsync(p, ct),
+            "list_packages" => ListPackagesAsync(p, ct),
+            "package_roles" => PackageRolesAsync(p, ct),
+            "user_packages" => UserPackagesAsync(p, ct),
+            "package_releases" => PackageReleasesAsync(p, ct),
+            "release_urls" => ReleaseUrlsAsync(p, origin, ct),
+            "release_data" => ReleaseDataAsync(p, origin, ct),
+            "browse" => BrowseAsync(p, ct),
+            "search" => Answer(XmlRpcFault.Wrapped("RuntimeError", "Cheeseshop does not support 'pip search' (or XML-RPC search). Use the Simple or JSON API instead.")),
+            "top_packages" => Answer(XmlRpcFault.Wrapped("RuntimeError", $"This API has been removed. Use the download statistics API instead. See {DeprecatedUrl} for more information.")),
+            "package_data" or "package_urls" => Answer(XmlRpcFault.Wrapped("RuntimeError", $"This API has been deprecated. See {DeprecatedUrl} for more information.")),
+            "system.multicall" => Answer(XmlRpcFault.Wrapped("ValueError", "MultiCall requests have been deprecated, use individual requests instead.")),
+            _ => Answer(XmlRpcFault.MethodNotFound),
+        };
+    }
+
+    private static Task<object?> Answer(object? value) => Task.FromResult(value);
+
+    // Each method reads all its parameters before checking them, so that every problem is reported at once.
+
+    private async Task<object?> ChangelogLastSerialAsync(XmlRpcParameters p, CancellationToken ct) =>
+        Check(p) ?? (object?)await db.Journals.MaxAsync(j => (long?)j.Id, ct);
+
+    private async Task<object?> ChangelogSinceSerialAsync(XmlRpcParameters p, CancellationToken ct)
+    {
+        var serial = p.Integer("serial");
+        if (Check(p) is { } fault) return fault;
+        var rows = await db.Journals.AsNoTracking().Where(j => j.Id > serial).OrderBy(j => j.Id).Take(MaxChangelogRows).ToListAsync(ct);
+        return rows.Select(j => (object?)Changelog(j, withId: true)).ToList();
+    }
+
+    private async Task<object?> ChangelogAsync(XmlRpcParameters p, CancellationToken ct)
+    {
+        var since = p.Integer("since");
+        var withIds = p.Boolean("with_ids", false);
+        if (Check(p) is { } fault) return fault;
+        var after = DateTime.UnixEpoch.AddSeconds(Math.Clamp(since, 0, 253402300799));
+        var rows = await db.Journals.AsNoTracking().Where(j => j.SubmittedDate > after).OrderBy(j => j.Id).Take(MaxChangelogRows).ToListAsync(ct);
+        return rows.Select(j => (object?)Changelog(j, withIds)).ToList();
+    }
+
+    private async Task<object?> ListPackagesWithSerialAsync(XmlRpcParameters p, CancellationToken ct)
+    {
+        if (Check(p) is { } fault) return fault;
+        var rows = await db.Projects.AsNoTracking().OrderBy(x => x.NormalizedName).Select(x => new { x.Name, x.LastSerial }).ToListAsync(ct);
+        return rows.Select(r => new KeyValuePair<string, object?>(r.Name, r.LastSerial)).ToList();
+    }
+
+    private async Task<object?> ListPackagesAsync(XmlRpcParameters p, CancellationToken ct)
+    {
+        if (Check(p) is { } fault) return fault;
+        return (await db.Projects.AsNoTracking().OrderBy(x => x.NormalizedName).Select(x => x.Name).ToListAsync(ct)).Cast<object?>().ToList();
+    }
+
+    private async Task<object?> PackageRolesAsync(XmlRpcParameters p, CancellationToken ct)
+    {
+        var name = p.String("package_name");
+        if (Check(p) is { } fault) return fault;
+        var normalized = ProjectName.Normalize(name);
+        var roles = await db.Roles.AsNoTracking().Where(r => r.Project!.NormalizedName == normalized)
+            .Select(r => new { r.RoleName, r.User!.Username }).ToListAsync(ct);
+        return roles.OrderByDescending(r => r.RoleName, StringComparer.Ordinal).ThenBy(r => r.Username, StringComparer.Ordinal)
+            .Select(r => (object?)new object?[] { r.RoleName, r.Username }).ToList();
+    }
+
+    private async Task<object?> UserPackagesAsync(XmlRpcParameters p, CancellationToken ct)
+    {
+        var username = p.String("username");
+        if (Check(p) is { } fault) return fault;
+        var normalized = Core.Accounts.Usernames.Normalize(username);
+        var roles = await db.Roles.AsNoTracking().Where(r => r.User!.NormalizedUsername == normalized)
+            .Select(r => new { r.RoleName, r.Project!.Name }).ToListAsync(ct);
+        return roles.OrderByDescending(r => r.RoleName, StringComparer.Ordinal).ThenBy(r => r.Name, StringComparer.Ordinal)
+            .Select(r => (object?)new object?[] { r.RoleName, r.Name }).ToList();
+    }
+
+    private async Task<object?> PackageReleasesAsync(XmlRpcParameters p, CancellationToken ct)
+    {
+        var name = p.String("package_name");
+        var showHidden = p.Boolean("show_hidden", false);
+        if (Check(p) is { } fault) return fault;
+        var snapshot = await ProjectSnapshot.LoadAsync(db, ProjectName.Normalize(name), ct);
+        if (snapshot is null) return new List<object?>();
+        if (showHidden)
+            return snapshot.Releases.Reverse().Select(r => (object?)r.Release.Version).ToList();
+        var latest = snapshot.Latest;
+        return latest is null || latest.Release.Yanked ? new List<object?>() : new List<object?> { latest.Release.Version };
+    }
+
+    private async Task<object?> ReleaseUrlsAsync(XmlRpcParameters p, string origin, CancellationToken ct)
+    {
+        var name = p.String("package_name");
+        var version = p.String("version");
+        if (Check(p) is { } fault) return fault;
+        var snapshot = await ProjectSnapshot.LoadAsync(db, ProjectName.Normalize(name), ct);
+        var release = snapshot?.Find(version);
+        return release is null ? new List<object?>() : release.Files.Select(f => (object?)ReleaseUrl(f, origin)).ToList();
+    }
+
+    private async Task<object?> ReleaseDataAsync(XmlRpcParameters p, string origin, CancellationToken ct)
+    {
+        var name = p.String("package_name");
+        var version = p.String("version");
+        if (Check(p) is { } fault) return fault;
+        var snapshot = await ProjectSnapshot.LoadAsync(db, ProjectName.Normalize(name), ct);
+        var release = snapshot?.Find(version);
+        return release is null ? new Dictionary<string, object?>() : ReleaseData(snapshot!, release, origin);
+    }
+
+    private async Task<object?> BrowseAsync(XmlRpcParameters p, CancellationToken ct)
+    {
+        var classifiers = p.StringList("classifiers");
+        if (Check(p) is { } fault) return fault;
+        return await BrowseAsync(classifiers, ct);
     }
 
     private static XmlRpcFault? Check(XmlRpcParameters p) => p.Problems();
