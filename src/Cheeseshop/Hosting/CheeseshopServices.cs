@@ -44,7 +44,6 @@ public static class CheeseshopServices
         services.AddScoped<IndexWriter>();
         services.AddScoped<UploadService>();
         services.AddScoped<ReleaseAdmin>();
-        services.AddScoped<AccountAdmin>();
         services.AddScoped<XmlRpcMethods>();
         services.AddRetention();
         services.AddDownloads(configuration);
