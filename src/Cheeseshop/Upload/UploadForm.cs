@@ -25,8 +25,6 @@ public sealed class UploadForm : IDisposable
     public FileDigests? Digests { get; private set; }
     public long Size { get; private set; }
 
-    public string? Get(string name) => Fields.FirstOrDefault(f => f.Key == name).Value;
-
     public static async Task<UploadForm> ReadAsync(HttpRequest request, string tempDir, long maxFileBytes, int maxFieldBytes, CancellationToken ct)
     {
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType) ||
