@@ -19,7 +19,7 @@ namespace Cheeseshop.Accounts;
 /// hold ends (Disclosure/SealedAccountRetention).
 /// </summary>
 public sealed class AccountDeletionService(
-    CheeseshopDb db, SignInService signIn, AccountMail mail, IndexChangeFeed changes, TimeProvider clock,
+    CheeseshopDb db, SignInService signIn, AccountMail mail, IndexWriter writer, TimeProvider clock,
     ILogger<AccountDeletionService> log)
 {
     public async Task<IReadOnlyList<string>> SoleOwnerProjectsAsync(Guid userId, CancellationToken ct) =>
@@ -35,15 +35,15 @@ public sealed class AccountDeletionService(
         await EnsureNotSoleOwnerAsync(user.Id, ct);
         var tombstone = await Tombstone.GetOrCreateAsync(db, clock, ct);
 
-        IReadOnlyList<string> projects;
-        bool sealedUnderHold;
-        await using (var tx = await db.BeginWriteAsync(ct))
+        var sealedUnderHold = await writer.ChangeAsync(async change =>
         {
             // Again inside the transaction that serializes role changes: an Owner may have left meanwhile.
             await EnsureNotSoleOwnerAsync(user.Id, ct);
-            projects = await db.Roles.Where(r => r.UserId == user.Id).Select(r => r.Project!.NormalizedName).ToListAsync(ct);
+            // Roles vanish with no journal row (warehouse writes none), so their projects are named to the caches.
+            foreach (var project in await db.Roles.Where(r => r.UserId == user.Id).Select(r => r.Project!.NormalizedName).ToListAsync(ct))
+                change.Touch(project);
             var now = clock.GetUtcNow().UtcDateTime;
-            sealedUnderHold = await HeldSubjects.IsUserHeldAsync(db, user.Id, now, ct);
+            var held = await HeldSubjects.IsUserHeldAsync(db, user.Id, now, ct);
 
             if (user.PrimaryEmail() is { } primary)
             {
@@ -61,15 +61,13 @@ public sealed class AccountDeletionService(
             db.ChangeTracker.Clear();
 
             // The user sees the same outcome either way: a legal hold is never revealed by a refusal.
-            if (sealedUnderHold) await SealAsync(db, user.Id, now, ct);
+            if (held) await SealAsync(db, user.Id, now, ct);
             else await EraseAsync(db, user.Id, user.Username, tombstone.Id, null, ct);
-            await tx.CommitAsync(ct);
-        }
+            return held;
+        }, ct);
         log.LogInformation(sealedUnderHold
             ? "An account was deleted at its owner's request; a legal hold keeps its records sealed until the hold ends"
             : "An account was deleted at its owner's request");
-        // Roles vanished with no journal row (warehouse writes none), so tell this node's page cache directly.
-        changes.Publish(projects);
     }
 
     /// <summary>

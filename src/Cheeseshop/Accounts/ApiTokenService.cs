@@ -4,6 +4,7 @@ using Cheeseshop.Core.Audit;
 using Cheeseshop.Core.Packaging;
 using Cheeseshop.Data;
 using Cheeseshop.Data.Entities;
+using Cheeseshop.Index;
 using Microsoft.EntityFrameworkCore;
 
 namespace Cheeseshop.Accounts;
@@ -12,8 +13,9 @@ namespace Cheeseshop.Accounts;
 public sealed record ApiTokenSummary(Guid Id, string Description, string? ProjectName, DateTime Created, DateTime? LastUsed);
 
 /// <summary>
-/// API tokens made on the website: for every project of the account, or for one. The token is
-/// returned once, to be shown once; only the hash of its secret is kept (ApiTokenCodec).
+/// API tokens, made on the website or by an operator (<c>cheeseshop tokens create</c>): for every project
+/// of the account, or for one. The token is returned once, to be shown once; only the hash of its secret
+/// is kept (ApiTokenCodec). Either way the same events are recorded.
 /// </summary>
 public sealed class ApiTokenService(CheeseshopDb db, SignInService signIn, EventRecorder events, TimeProvider clock)
 {
@@ -38,8 +40,7 @@ public sealed class ApiTokenService(CheeseshopDb db, SignInService signIn, Event
         description = description?.Trim() ?? "";
         if (description.Length == 0)
             throw AccountException.BadRequest("Give the token a name that says what it is for (for example \"CI for myproject\"), so you know which one to delete later.");
-        if (description.Length > MaxDescriptionLength || description.Any(char.IsControl))
-            throw AccountException.BadRequest($"The token name must be at most {MaxDescriptionLength} characters, without control characters.");
+        CheckDescription(description);
         if (!user.HasVerifiedPrimaryEmail())
             throw AccountException.Forbidden("Verify your primary email address before creating API tokens: it is how we reach you about your uploads.");
         await signIn.ConfirmPasswordAsync(user, password, ct);
@@ -52,7 +53,38 @@ public sealed class ApiTokenService(CheeseshopDb db, SignInService signIn, Event
             if (scope is null || !await db.Roles.AnyAsync(r => r.ProjectId == scope.Id && r.UserId == user.Id, ct))
                 throw AccountException.BadRequest($"You have no role on a project named '{project.Trim()}', so a token cannot be scoped to it.");
         }
+        return await IssueAsync(user, description, scope, ct);
+    }
 
+    /// <summary>A token made by an operator for the named account. The operator vouches for the account, so
+    /// neither its password nor a verified address is asked for, and the description may be left out.</summary>
+    public async Task<string> CreateForOperatorAsync(string username, string? project, string? description, CancellationToken ct)
+    {
+        var normalized = Usernames.Normalize(username);
+        var user = await db.Users.FirstOrDefaultAsync(u => u.NormalizedUsername == normalized, ct)
+                   ?? throw new AdminException($"No user named '{username}'.");
+        description = description?.Trim() ?? "";
+        CheckDescription(description);
+        Project? scope = null;
+        if (project is not null)
+        {
+            var name = ProjectName.Normalize(project);
+            scope = await db.Projects.FirstOrDefaultAsync(x => x.NormalizedName == name, ct)
+                    ?? throw new AdminException($"No project named '{project}': a project-scoped token needs an existing project.");
+            if (!await db.Roles.AnyAsync(r => r.ProjectId == scope.Id && r.UserId == user.Id, ct))
+                throw new AdminException($"'{user.Username}' has no role on '{scope.Name}'.");
+        }
+        return await IssueAsync(user, description, scope, ct);
+    }
+
+    private static void CheckDescription(string description)
+    {
+        if (description.Length > MaxDescriptionLength || description.Any(char.IsControl))
+            throw AccountException.BadRequest($"The token name must be at most {MaxDescriptionLength} characters, without control characters.");
+    }
+
+    private async Task<string> IssueAsync(User user, string description, Project? scope, CancellationToken ct)
+    {
         var issued = ApiTokenCodec.Create();
         db.ApiTokens.Add(new ApiToken
         {

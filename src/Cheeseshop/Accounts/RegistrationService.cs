@@ -7,10 +7,35 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Cheeseshop.Accounts;
 
-/// <summary>Creating an account from the sign-up page: the address is unverified until its link is opened.</summary>
+/// <summary>
+/// Creating an account, from the sign-up page (the address is unverified until its link is opened) or by
+/// an operator (<c>cheeseshop users create</c>: the address counts as verified, an admin vouched for it).
+/// Both apply the same rules to the username, the address and the password, and record the same events.
+/// </summary>
 public sealed class RegistrationService(CheeseshopDb db, PasswordPolicy policy, EventRecorder events, AccountMail mail, TimeProvider clock)
 {
     public async Task<User> RegisterAsync(string? username, string? displayName, string? email, string? password, CancellationToken ct)
+    {
+        var (user, address) = await CreateAsync(username, displayName, email, password, verified: false, admin: false, ct);
+        try
+        {
+            await mail.SendVerificationAsync(user, address, ct);
+            await db.SaveChangesAsync(ct);
+        }
+        catch (Mail.MailDeliveryException)
+        {
+            // The account exists either way; the account page offers to send the link again.
+            db.ChangeTracker.Clear();
+        }
+        return user;
+    }
+
+    /// <summary>An account made by an operator: its address counts as verified, so no link is sent.</summary>
+    public async Task<User> CreateVerifiedAsync(string? username, string? email, string? password, bool admin, CancellationToken ct) =>
+        (await CreateAsync(username, null, email, password, verified: true, admin, ct)).User;
+
+    private async Task<(User User, UserEmail Address)> CreateAsync(string? username, string? displayName, string? email, string? password,
+        bool verified, bool admin, CancellationToken ct)
     {
         username = username?.Trim() ?? "";
         if (username.Length == 0) throw AccountException.BadRequest("Choose a username.");
@@ -32,16 +57,18 @@ public sealed class RegistrationService(CheeseshopDb db, PasswordPolicy policy, 
         {
             Id = Guid.NewGuid(), Username = username, NormalizedUsername = normalized,
             DisplayName = DisplayNames.Clean(displayName), PasswordHash = new PasswordHasher().Hash(password!),
-            DateJoined = clock.GetUtcNow().UtcDateTime,
+            DateJoined = clock.GetUtcNow().UtcDateTime, IsAdmin = admin,
         };
-        var address = new UserEmail { Email = email, IsPrimary = true, IsVerified = false };
+        var address = new UserEmail { Email = email, IsPrimary = true, IsVerified = verified };
         user.Emails.Add(address);
         db.Users.Add(user);
         await events.UserEventAsync(user.Id, EventTags.Account.Created, new { email }, ct);
         await events.UserEventAsync(user.Id, EventTags.Account.EmailAdded, new { email }, ct);
+        if (verified)
+            await events.UserEventAsync(user.Id, EventTags.Account.EmailVerified, new { email, primary = true }, ct);
         try
         {
-            // Saved before the mail goes out: the link names the address's row id.
+            // Saved before any mail goes out: a verification link names the address's row id.
             await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateException)
@@ -49,16 +76,6 @@ public sealed class RegistrationService(CheeseshopDb db, PasswordPolicy policy, 
             // Someone took the name between the check and the insert.
             throw AccountException.Conflict($"The username '{username}' is already taken. Choose another.");
         }
-        try
-        {
-            await mail.SendVerificationAsync(user, address, ct);
-            await db.SaveChangesAsync(ct);
-        }
-        catch (Mail.MailDeliveryException)
-        {
-            // The account exists either way; the account page offers to send the link again.
-            db.ChangeTracker.Clear();
-        }
-        return user;
+        return (user, address);
     }
 }

@@ -25,7 +25,7 @@ public sealed record ProjectCollaborators(string ProjectName, string NormalizedN
 /// its last Owner: the check runs inside the journal's write transaction, so two Owners removing each
 /// other at the same moment cannot both succeed.
 /// </summary>
-public sealed class RoleService(CheeseshopDb db, EventRecorder events, AccountMail mail, IndexChangeFeed changes, TimeProvider clock)
+public sealed class RoleService(CheeseshopDb db, EventRecorder events, AccountMail mail, IndexWriter writer, TimeProvider clock)
 {
     public static readonly TimeSpan InvitationLifetime = TimeSpan.FromDays(3);
 
@@ -59,7 +59,7 @@ public sealed class RoleService(CheeseshopDb db, EventRecorder events, AccountMa
     }
 
     public Task InviteAsync(Guid actorId, string projectName, string? username, string? role, CancellationToken ct) =>
-        AsOwnerAsync(actorId, projectName, ct, async (actor, project, journal) =>
+        AsOwnerAsync(actorId, projectName, ct, async (actor, project, change) =>
         {
             var roleName = ParseRole(role);
             var target = await FindUserAsync(username, ct);
@@ -81,7 +81,7 @@ public sealed class RoleService(CheeseshopDb db, EventRecorder events, AccountMa
                 ProjectId = project.Id, UserId = target.Id, InvitedById = actor.Id, RoleName = roleName,
                 Created = Now, ExpiresAt = Now + InvitationLifetime,
             });
-            journal.Record(project, null, $"invite {roleName} {target.Username}", actor.Id);
+            change.Journal(project, null, $"invite {roleName} {target.Username}", actor.Id);
             await events.ProjectEventAsync(project.Id, EventTags.Project.RoleInvited, actor.Id,
                 new { submitted_by = actor.Username, role_name = roleName, target_user = target.Username }, ct);
             await events.UserEventAsync(target.Id, EventTags.Account.RoleInvited,
@@ -90,14 +90,14 @@ public sealed class RoleService(CheeseshopDb db, EventRecorder events, AccountMa
         });
 
     public Task RevokeInvitationAsync(Guid actorId, string projectName, long invitationId, CancellationToken ct) =>
-        AsOwnerAsync(actorId, projectName, ct, async (actor, project, journal) =>
+        AsOwnerAsync(actorId, projectName, ct, async (actor, project, change) =>
         {
             var invitation = await db.RoleInvitations.Include(i => i.User)
                 .FirstOrDefaultAsync(i => i.Id == invitationId && i.ProjectId == project.Id, ct)
                 ?? throw AccountException.NotFound("That invitation does not exist any more (it may have been accepted, declined or revoked).");
             db.RoleInvitations.Remove(invitation);
             var target = invitation.User!;
-            journal.Record(project, null, $"revoke_invite {invitation.RoleName} {target.Username}", actor.Id);
+            change.Journal(project, null, $"revoke_invite {invitation.RoleName} {target.Username}", actor.Id);
             await events.ProjectEventAsync(project.Id, EventTags.Project.RoleInviteRevoked, actor.Id,
                 new { submitted_by = actor.Username, role_name = invitation.RoleName, target_user = target.Username }, ct);
             await events.UserEventAsync(target.Id, EventTags.Account.RoleInviteRevoked,
@@ -105,30 +105,22 @@ public sealed class RoleService(CheeseshopDb db, EventRecorder events, AccountMa
         });
 
     /// <summary>The invitee takes the role. The journal names the invitee as submitter, as warehouse does.</summary>
-    public async Task<string> AcceptAsync(Guid userId, long invitationId, CancellationToken ct)
-    {
-        var journal = new Journal(db, clock);
-        string projectName;
-        await using (var tx = await db.BeginWriteAsync(ct))
+    public Task<string> AcceptAsync(Guid userId, long invitationId, CancellationToken ct) =>
+        writer.ChangeAsync(async change =>
         {
             var (user, invitation) = await MyInvitationAsync(userId, invitationId, ct);
             var project = invitation.Project!;
-            projectName = project.Name;
             db.RoleInvitations.Remove(invitation);
             if (await db.Roles.AnyAsync(r => r.ProjectId == project.Id && r.UserId == user.Id, ct))
                 throw AccountException.Conflict($"You already have a role on {project.Name}.");
             db.Roles.Add(new Role { ProjectId = project.Id, UserId = user.Id, RoleName = invitation.RoleName });
-            journal.Record(project, null, $"accepted {invitation.RoleName} {user.Username}", user.Id);
+            change.Journal(project, null, $"accepted {invitation.RoleName} {user.Username}", user.Id);
             await events.ProjectEventAsync(project.Id, EventTags.Project.RoleAdded, user.Id,
                 new { submitted_by = user.Username, role_name = invitation.RoleName, target_user = user.Username }, ct);
             await events.UserEventAsync(user.Id, EventTags.Account.RoleAdded,
                 new { submitted_by = user.Username, project_name = project.Name, role_name = invitation.RoleName }, ct);
-            var touched = await journal.SaveAsync(ct);
-            await tx.CommitAsync(ct);
-            changes.Publish(touched);
-        }
-        return projectName;
-    }
+            return project.Name;
+        }, ct);
 
     /// <summary>Declining leaves no journal row (warehouse writes none): nothing public changed.</summary>
     public async Task<string> DeclineAsync(Guid userId, long invitationId, CancellationToken ct)
@@ -145,7 +137,7 @@ public sealed class RoleService(CheeseshopDb db, EventRecorder events, AccountMa
     }
 
     public Task ChangeAsync(Guid actorId, string projectName, string? username, string? newRole, CancellationToken ct) =>
-        AsOwnerAsync(actorId, projectName, ct, async (actor, project, journal) =>
+        AsOwnerAsync(actorId, projectName, ct, async (actor, project, change) =>
         {
             var roleName = ParseRole(newRole);
             var (target, role) = await FindRoleAsync(project, username, ct);
@@ -154,7 +146,7 @@ public sealed class RoleService(CheeseshopDb db, EventRecorder events, AccountMa
             if (role.RoleName == RoleNames.Owner) await EnsureAnotherOwnerAsync(project, target, ct);
             var old = role.RoleName;
             role.RoleName = roleName;
-            journal.Record(project, null, $"change {old} {target.Username} to {roleName}", actor.Id);
+            change.Journal(project, null, $"change {old} {target.Username} to {roleName}", actor.Id);
             await events.ProjectEventAsync(project.Id, EventTags.Project.RoleChanged, actor.Id,
                 new { submitted_by = actor.Username, role_name = roleName, target_user = target.Username }, ct);
             await events.UserEventAsync(target.Id, EventTags.Account.RoleChanged,
@@ -162,36 +154,29 @@ public sealed class RoleService(CheeseshopDb db, EventRecorder events, AccountMa
         });
 
     public Task RemoveAsync(Guid actorId, string projectName, string? username, CancellationToken ct) =>
-        AsOwnerAsync(actorId, projectName, ct, async (actor, project, journal) =>
+        AsOwnerAsync(actorId, projectName, ct, async (actor, project, change) =>
         {
             var (target, role) = await FindRoleAsync(project, username, ct);
             if (role.RoleName == RoleNames.Owner) await EnsureAnotherOwnerAsync(project, target, ct);
             db.Roles.Remove(role);
-            journal.Record(project, null, $"remove {role.RoleName} {target.Username}", actor.Id);
+            change.Journal(project, null, $"remove {role.RoleName} {target.Username}", actor.Id);
             await events.ProjectEventAsync(project.Id, EventTags.Project.RoleRemoved, actor.Id,
                 new { submitted_by = actor.Username, role_name = role.RoleName, target_user = target.Username }, ct);
             await events.UserEventAsync(target.Id, EventTags.Account.RoleRemoved,
                 new { submitted_by = actor.Username, project_name = project.Name, role_name = role.RoleName }, ct);
         });
 
-    /// <summary>Runs a change as an Owner of the project, in the journal's write transaction; publishes the
-    /// new serial so this node's cached pages (the JSON API lists roles) drop at once.</summary>
-    private async Task AsOwnerAsync(Guid actorId, string projectName, CancellationToken ct, Func<User, Project, Journal, Task> change)
-    {
-        var journal = new Journal(db, clock);
-        IReadOnlyCollection<string> touched;
-        await using (var tx = await db.BeginWriteAsync(ct))
+    /// <summary>Runs a change as an Owner of the project, as one change to the index: the JSON API lists
+    /// roles, so this node's cached pages drop as soon as it commits.</summary>
+    private Task AsOwnerAsync(Guid actorId, string projectName, CancellationToken ct, Func<User, Project, IndexChange, Task> work) =>
+        writer.ChangeAsync(async change =>
         {
             var actor = await db.RequireUserAsync(actorId, ct);
             var project = await FindProjectAsync(projectName, ct);
             if (!await db.Roles.AnyAsync(r => r.ProjectId == project.Id && r.UserId == actor.Id && r.RoleName == RoleNames.Owner, ct))
                 throw AccountException.Forbidden($"Only Owners of {project.Name} can change its collaborators.");
-            await change(actor, project, journal);
-            touched = await journal.SaveAsync(ct);
-            await tx.CommitAsync(ct);
-        }
-        changes.Publish(touched);
-    }
+            await work(actor, project, change);
+        }, ct);
 
     private async Task<(User User, RoleInvitation Invitation)> MyInvitationAsync(Guid userId, long invitationId, CancellationToken ct)
     {

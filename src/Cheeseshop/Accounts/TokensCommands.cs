@@ -14,7 +14,7 @@ public static class TokensCommands
         var create = new Command("create", "Create an API token and print it (the only time it is shown)") { username, project, description };
         create.SetAction((parse, ct) => CommandLine.WithServicesAsync(parse, async (sp, ct2) =>
         {
-            var token = await sp.GetRequiredService<AccountAdmin>().CreateTokenAsync(
+            var token = await sp.GetRequiredService<ApiTokenService>().CreateForOperatorAsync(
                 parse.GetValue(username)!, parse.GetValue(project), parse.GetValue(description), ct2);
             Console.Out.WriteLine(token);
             return 0;

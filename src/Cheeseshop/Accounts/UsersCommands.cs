@@ -22,7 +22,7 @@ public static class UsersCommands
                 throw new AdminException("Pass --password-stdin and the password on standard input (never on the command line, where other users can see it).");
             var password = (await Console.In.ReadLineAsync(ct2))?.TrimEnd('\r', '\n');
             if (string.IsNullOrEmpty(password)) throw new AdminException("No password on standard input.");
-            var user = await sp.GetRequiredService<AccountAdmin>().CreateUserAsync(
+            var user = await sp.GetRequiredService<RegistrationService>().CreateVerifiedAsync(
                 parse.GetValue(username)!, parse.GetValue(email)!, password, parse.GetValue(admin), ct2);
             Console.Error.WriteLine($"Created user '{user.Username}'.");
             return 0;

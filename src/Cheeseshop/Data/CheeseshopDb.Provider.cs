@@ -7,7 +7,8 @@ namespace Cheeseshop.Data;
 /// <summary>What a write transaction serialises against: writers of the same kind take turns.</summary>
 public enum WriteLock
 {
-    /// <summary>Changes that write journal rows.</summary>
+    /// <summary>Changes to the index, which write journal rows: journal ids are the serials mirrors follow, so
+    /// they must become visible in id order. Taken by Index/IndexWriter alone.</summary>
     Journal,
     /// <summary>The rebuild of a day of download aggregates, which several nodes may start at once.</summary>
     DownloadRollup,
@@ -22,12 +23,6 @@ public enum WriteLock
 /// </summary>
 public abstract partial class CheeseshopDb
 {
-    /// <summary>
-    /// Starts a transaction for a change that writes journal rows. Journal ids are the serials mirrors
-    /// follow, so they must become visible in id order: writers take turns.
-    /// </summary>
-    public Task<IDbContextTransaction> BeginWriteAsync(CancellationToken ct) => BeginWriteAsync(WriteLock.Journal, ct);
-
     /// <summary>Starts a transaction that no other writer holding the same lock runs beside, on any node.</summary>
     public async Task<IDbContextTransaction> BeginWriteAsync(WriteLock writeLock, CancellationToken ct)
     {

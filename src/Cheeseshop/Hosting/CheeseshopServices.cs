@@ -41,9 +41,9 @@ public static class CheeseshopServices
         services.AddSingleton<PageCache>();
         services.AddSettings<AuthOptions>(configuration.GetSection(AuthOptions.Section));
         services.AddScoped<BasicAuthenticator>();
+        services.AddScoped<IndexWriter>();
         services.AddScoped<UploadService>();
         services.AddScoped<ReleaseAdmin>();
-        services.AddScoped<AccountAdmin>();
         services.AddScoped<XmlRpcMethods>();
         services.AddRetention();
         services.AddDownloads(configuration);

@@ -109,7 +109,8 @@ public static class CommandLine
     }
 
     /// <summary>Runs an admin action with the same services the server uses, on a migrated database.
-    /// AdminException becomes "error: ..." on stderr and exit code 1.</summary>
+    /// A refusal (AdminException, or AccountException from the account rules the web pages apply too)
+    /// becomes "error: ..." on stderr and exit code 1.</summary>
     internal static async Task<int> WithServicesAsync(ParseResult parse, Func<IServiceProvider, CancellationToken, Task<int>> action, CancellationToken ct)
     {
         var services = new ServiceCollection();
@@ -141,7 +142,7 @@ public static class CommandLine
             }
             return code;
         }
-        catch (AdminException e)
+        catch (Exception e) when (e is AdminException or AccountException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 1;

@@ -3,6 +3,7 @@ using Cheeseshop.Accounts;
 using Cheeseshop.Auth;
 using Cheeseshop.Configuration;
 using Cheeseshop.Core.Audit;
+using Cheeseshop.Core.Upload;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
@@ -30,30 +31,53 @@ public static class UploadEndpoint
         // We enforce our own limits while streaming, with messages that name them.
         if (ctx.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
             sizeFeature.MaxRequestBodySize = null;
+        var authenticated = await auth.AuthenticateAsync(ctx.Request.Headers.Authorization, authOptions.Value.PasswordUploads, ct);
+        if (authenticated.Identity is not { } identity)
+        {
+            if (authenticated.RetryAfter is { } wait)
+                ctx.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            await WriteErrorAsync(ctx, authenticated.Status, authenticated.Message);
+            return;
+        }
+        var maxBody = options.Limits.MaxFileBytes + options.Limits.MaxFormFieldsBytes + 64 * 1024;
+        if (ctx.Request.ContentLength > maxBody)
+        {
+            await WriteRefusalAsync(ctx, UploadRules.FileTooLarge(options.Limits.MaxFileBytes));
+            return;
+        }
         try
         {
-            var authenticated = await auth.AuthenticateAsync(ctx.Request.Headers.Authorization, authOptions.Value.PasswordUploads, ct);
-            if (authenticated.Identity is not { } identity)
-            {
-                if (authenticated.RetryAfter is { } wait)
-                    ctx.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                throw new UploadException(authenticated.Status, authenticated.Message);
-            }
-            var maxBody = options.Limits.MaxFileBytes + options.Limits.MaxFormFieldsBytes + 64 * 1024;
-            if (ctx.Request.ContentLength > maxBody)
-                throw new UploadException(413, $"File too large. Limit is {UploadForm.FormatSize(options.Limits.MaxFileBytes)}.");
-
             using var form = await UploadForm.ReadAsync(ctx.Request, dataDir.TempRoot,
                 options.Limits.MaxFileBytes, options.Limits.MaxFormFieldsBytes, ct);
-            var outcome = await uploads.UploadAsync(identity, form, ctx.Request.Query[":action"], ctx.Request.Headers.UserAgent, ct);
-            log.LogInformation("Upload of {Filename} by {User}: {Outcome}", LogText.Prefix(form.ContentFilename), identity.User.Username, outcome);
+            var decision = await uploads.UploadAsync(identity, form, ctx.Request.Query[":action"], ctx.Request.Headers.UserAgent, ct);
+            if (!decision.Succeeded)
+            {
+                await WriteRefusalAsync(ctx, decision);
+                return;
+            }
+            log.LogInformation("Upload of {Filename} by {User}: {Outcome}", LogText.Prefix(form.ContentFilename), identity.User.Username, decision.Verdict);
             ctx.Response.StatusCode = 200;
         }
         catch (UploadException e)
         {
-            await WriteErrorAsync(ctx, e.Status, e.Message);
+            await WriteRefusalAsync(ctx, e.Decision);
         }
     }
+
+    /// <summary>The status each kind of refusal is answered with, as warehouse answers it.</summary>
+    public static int StatusOf(UploadVerdict verdict) => verdict switch
+    {
+        UploadVerdict.Accepted or UploadVerdict.AlreadyPresent => StatusCodes.Status200OK,
+        UploadVerdict.BadRequest => StatusCodes.Status400BadRequest,
+        UploadVerdict.Forbidden => StatusCodes.Status403Forbidden,
+        UploadVerdict.Conflict => StatusCodes.Status409Conflict,
+        UploadVerdict.TooLarge => StatusCodes.Status413PayloadTooLarge,
+        UploadVerdict.Gone => StatusCodes.Status410Gone,
+        _ => throw new ArgumentOutOfRangeException(nameof(verdict), verdict, null),
+    };
+
+    private static Task WriteRefusalAsync(HttpContext ctx, UploadDecision decision) =>
+        WriteErrorAsync(ctx, StatusOf(decision.Verdict), decision.Message);
 
     /// <summary>twine shows the HTTP reason phrase, so the message goes there as well as in the body.</summary>
     private static async Task WriteErrorAsync(HttpContext ctx, int status, string message)

@@ -1,7 +1,10 @@
+using Cheeseshop.Core.Upload;
+
 namespace Cheeseshop.Upload;
 
-/// <summary>An upload refused with an HTTP status and a message for a person (twine prints the reason phrase).</summary>
-public sealed class UploadException(int status, string message) : Exception(message)
+/// <summary>A request refused while its body is read, before the upload rules see it (a malformed or
+/// oversized multipart body). The endpoint answers it as it answers a refused decision.</summary>
+public sealed class UploadException(UploadDecision decision) : Exception(decision.Message)
 {
-    public int Status { get; } = status;
+    public UploadDecision Decision { get; } = decision;
 }

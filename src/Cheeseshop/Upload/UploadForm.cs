@@ -1,5 +1,6 @@
 using System.Text;
 using Cheeseshop.Core.Packaging;
+using Cheeseshop.Core.Upload;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
@@ -24,18 +25,16 @@ public sealed class UploadForm : IDisposable
     public FileDigests? Digests { get; private set; }
     public long Size { get; private set; }
 
-    public string? Get(string name) => Fields.FirstOrDefault(f => f.Key == name).Value;
-
     public static async Task<UploadForm> ReadAsync(HttpRequest request, string tempDir, long maxFileBytes, int maxFieldBytes, CancellationToken ct)
     {
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType) ||
             !mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
-            throw new UploadException(400, "Uploads must be sent as multipart/form-data.");
+            throw new UploadException(UploadDecision.BadRequest("Uploads must be sent as multipart/form-data."));
         var boundary = HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value;
         if (string.IsNullOrEmpty(boundary))
-            throw new UploadException(400, "The multipart/form-data body has no boundary.");
+            throw new UploadException(UploadDecision.BadRequest("The multipart/form-data body has no boundary."));
         if (boundary.Length > MaxBoundaryLength)
-            throw new UploadException(400, $"The multipart boundary is {boundary.Length} characters long; RFC 2046 allows at most {MaxBoundaryLength}.");
+            throw new UploadException(UploadDecision.BadRequest($"The multipart boundary is {boundary.Length} characters long; RFC 2046 allows at most {MaxBoundaryLength}."));
 
         var form = new UploadForm();
         try
@@ -46,22 +45,22 @@ public sealed class UploadForm : IDisposable
             {
                 if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) ||
                     !disposition.DispositionType.Equals("form-data") || StringSegment.IsNullOrEmpty(disposition.Name))
-                    throw new UploadException(400, "Malformed multipart body: a part has no form-data name.");
+                    throw new UploadException(UploadDecision.BadRequest("Malformed multipart body: a part has no form-data name."));
                 var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value!;
                 if (name == "content")
                 {
-                    if (form.TempFile is not null) throw new UploadException(400, "Only one file may be uploaded at a time.");
+                    if (form.TempFile is not null) throw new UploadException(UploadDecision.BadRequest("Only one file may be uploaded at a time."));
                     form.ContentFilename = (HeaderUtilities.RemoveQuotes(disposition.FileNameStar).Value
                                             ?? HeaderUtilities.RemoveQuotes(disposition.FileName).Value);
                     // A name too long to store is refused before its file is received.
                     if (form.ContentFilename is not null && DistributionFilename.CheckLength(form.ContentFilename) is { } tooLong)
-                        throw new UploadException(400, tooLong);
+                        throw new UploadException(UploadDecision.BadRequest(tooLong));
                     form.ContentType = section.ContentType;
                     await form.ReceiveFileAsync(section.Body, tempDir, maxFileBytes, ct);
                 }
                 else if (disposition.IsFileDisposition() && name is not "gpg_signature" and not "attestations")
                 {
-                    throw new UploadException(400, $"{name}: Should not be a tuple.");
+                    throw new UploadException(UploadDecision.BadRequest($"{name}: Should not be a tuple."));
                 }
                 else
                 {
@@ -84,7 +83,7 @@ public sealed class UploadForm : IDisposable
         try { return await reader.ReadNextSectionAsync(ct); }
         catch (Exception e) when (e is IOException or InvalidDataException)
         {
-            throw new UploadException(400, "Malformed multipart body: " + e.Message.TrimEnd('.') + ".");
+            throw new UploadException(UploadDecision.BadRequest("Malformed multipart body: " + e.Message.TrimEnd('.') + "."));
         }
     }
 
@@ -101,14 +100,14 @@ public sealed class UploadForm : IDisposable
                 while ((read = await body.ReadAsync(buffer, ct)) > 0)
                 {
                     if (digester.Length + read > maxFileBytes)
-                        throw new UploadException(413, $"File too large. Limit is {FormatSize(maxFileBytes)}.");
+                        throw new UploadException(UploadRules.FileTooLarge(maxFileBytes));
                     digester.Append(buffer.AsSpan(0, read));
                     await file.WriteAsync(buffer.AsMemory(0, read), ct);
                 }
             }
             catch (Exception e) when (e is IOException or InvalidDataException)
             {
-                throw new UploadException(400, "Malformed multipart body: the file part ended early.");
+                throw new UploadException(UploadDecision.BadRequest("Malformed multipart body: the file part ended early."));
             }
         }
         Size = digester.Length;
@@ -124,13 +123,13 @@ public sealed class UploadForm : IDisposable
         {
             while ((read = await body.ReadAsync(buffer, ct)) > 0)
             {
-                if (ms.Length + read > remaining) throw new UploadException(413, "The upload's form fields are too large.");
+                if (ms.Length + read > remaining) throw new UploadException(UploadDecision.TooLarge("The upload's form fields are too large."));
                 ms.Write(buffer, 0, read);
             }
         }
         catch (Exception e) when (e is IOException or InvalidDataException)
         {
-            throw new UploadException(400, "Malformed multipart body: a field ended early.");
+            throw new UploadException(UploadDecision.BadRequest("Malformed multipart body: a field ended early."));
         }
         try
         {
@@ -138,12 +137,9 @@ public sealed class UploadForm : IDisposable
         }
         catch (DecoderFallbackException)
         {
-            throw new UploadException(400, "Form fields must be UTF-8 text.");
+            throw new UploadException(UploadDecision.BadRequest("Form fields must be UTF-8 text."));
         }
     }
-
-    public static string FormatSize(long bytes) =>
-        bytes >= 1024 * 1024 ? $"{bytes / (1024.0 * 1024):0.#} MiB" : $"{bytes} bytes";
 
     /// <summary>Called once the file has been moved into the store, so Dispose leaves it alone.</summary>
     public void ReleaseTempFile() => TempFile = null;

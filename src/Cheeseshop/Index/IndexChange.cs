@@ -1,0 +1,86 @@
+using Cheeseshop.Data;
+using Cheeseshop.Data.Entities;
+
+namespace Cheeseshop.Index;
+
+/// <summary>
+/// One change in progress, handed to the work of <see cref="IndexWriter.ChangeAsync{T}"/>: it collects the
+/// journal rows, the projects whose pages change, and what to do should the change not commit or once it has.
+/// </summary>
+public sealed class IndexChange
+{
+    private readonly CheeseshopDb _db;
+    private readonly TimeProvider _clock;
+    private readonly List<(Project Project, JournalEntry Entry)> _journal = [];
+    private readonly HashSet<string> _touched = new(StringComparer.Ordinal);
+    private readonly List<Func<Task>> _undo = [];
+    private readonly List<Func<CancellationToken, Task>> _afterCommit = [];
+
+    internal IndexChange(CheeseshopDb db, TimeProvider clock)
+    {
+        _db = db;
+        _clock = clock;
+    }
+
+    internal bool Discarded { get; private set; }
+
+    /// <summary>A row of the public change log. Actions use warehouse's wording ("create", "new release",
+    /// "add py3 file x.whl", ...): mirrors and people read them.</summary>
+    public void Journal(Project project, string? version, string action, Guid? submittedBy)
+    {
+        var entry = new JournalEntry
+        {
+            Name = project.Name,
+            Version = version,
+            Action = action,
+            SubmittedDate = _clock.GetUtcNow().UtcDateTime,
+            SubmittedById = submittedBy,
+        };
+        _db.Journals.Add(entry);
+        _journal.Add((project, entry));
+    }
+
+    /// <summary>A project whose pages change with no journal row (roles removed along with an account,
+    /// where warehouse writes none).</summary>
+    public void Touch(string normalizedName) => _touched.Add(normalizedName);
+
+    /// <summary>Ends the change without committing anything: it rolls back and publishes nothing.</summary>
+    public void Discard() => Discarded = true;
+
+    /// <summary>Undoes, should the change not commit, something the change did outside the database.</summary>
+    public void OnRollback(Func<Task> undo) => _undo.Add(undo);
+
+    /// <summary>Runs once the change has committed and been published (deleting files no row refers to any more).</summary>
+    public void AfterCommit(Func<CancellationToken, Task> action) => _afterCommit.Add(action);
+
+    /// <summary>Saves everything, then sets each project's last serial to its newest journal id.</summary>
+    internal async Task<IReadOnlyCollection<string>> SaveAsync(CancellationToken ct)
+    {
+        await _db.SaveChangesAsync(ct);
+        foreach (var group in _journal.GroupBy(p => p.Project))
+            group.Key.LastSerial = group.Max(p => p.Entry.Id);
+        await _db.SaveChangesAsync(ct);
+        foreach (var (project, _) in _journal) _touched.Add(project.NormalizedName);
+        return _touched;
+    }
+
+    internal async Task UndoAsync(ILogger log)
+    {
+        foreach (var undo in _undo)
+        {
+            try
+            {
+                await undo();
+            }
+            catch (Exception e)
+            {
+                log.LogError(e, "Undoing part of a change that did not commit failed");
+            }
+        }
+    }
+
+    internal async Task AfterCommitAsync(CancellationToken ct)
+    {
+        foreach (var action in _afterCommit) await action(ct);
+    }
+}
