@@ -5,6 +5,7 @@ using Cheeseshop.Configuration;
 using Cheeseshop.Data;
 using Cheeseshop.Disclosure;
 using Cheeseshop.Downloads;
+using Cheeseshop.Health;
 using Cheeseshop.Index;
 using Cheeseshop.Privacy;
 using Cheeseshop.Storage;
@@ -49,6 +50,7 @@ public static class CheeseshopServices
         services.AddDownloads(configuration);
         services.AddAccounts(configuration);
         services.AddDisclosure(configuration);
+        services.AddCheeseshopHealth();
         return services;
     }
 }

@@ -5,6 +5,7 @@ using Cheeseshop.Data;
 using Cheeseshop.Disclosure;
 using Cheeseshop.Downloads;
 using Cheeseshop.Files;
+using Cheeseshop.Health;
 using Cheeseshop.Index;
 using Cheeseshop.JsonApi;
 using Cheeseshop.Privacy;
@@ -59,7 +60,7 @@ public static class ServerHost
         app.UseWhen(ctx => ctx.Request.Headers.ContainsKey("X-Forwarded-For") || ctx.Request.Headers.ContainsKey("X-Forwarded-Proto"),
             proxied => proxied.UseForwardedHeaders());
         if (options.RequestLog) app.UseMiddleware<RequestLogMiddleware>();
-        app.MapGet("/health", () => Results.Text("ok"));
+        app.MapHealth();
         app.MapSimple();
         app.MapJsonApi();
         app.MapUpload();
