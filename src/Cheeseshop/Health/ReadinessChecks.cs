@@ -46,17 +46,16 @@ public sealed class DatabaseHealthCheck(CheeseshopDb db) : IHealthCheck
 /// the server uses, local folder or bucket.</summary>
 public sealed class StorageHealthCheck(IFileStore store) : IHealthCheck
 {
-    // One name per process: nodes sharing a bucket never probe the same key. The name fits no file's layout
-    // (three folders of hash digits, then a filename), so the file endpoint never serves it.
-    private static readonly string ProbePath = $".health/{Guid.NewGuid():N}.probe";
-
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct)
     {
+        // A name of its own for each run: nodes sharing a bucket never read each other's probe. The name fits
+        // no file's layout (three folders of hash digits, then a filename), so the file endpoint never serves it.
+        var probePath = $".health/{Guid.NewGuid():N}.probe";
         var content = RandomNumberGenerator.GetBytes(32);
         try
         {
-            await store.PutBytesAsync(ProbePath, content, ct);
-            var stored = await store.OpenAsync(ProbePath, ct)
+            await store.PutBytesAsync(probePath, content, ct);
+            var stored = await store.OpenAsync(probePath, ct)
                          ?? throw new IOException("the probe object just written is not there");
             var read = new byte[content.Length + 1];
             int total = 0, n;
@@ -64,7 +63,7 @@ public sealed class StorageHealthCheck(IFileStore store) : IHealthCheck
                 while (total < read.Length && (n = await stream.ReadAsync(read.AsMemory(total), ct)) > 0) total += n;
             if (!read.AsSpan(0, total).SequenceEqual(content))
                 throw new IOException($"the probe object read back differs from what was written ({total} bytes for {content.Length})");
-            await store.DeleteAsync(ProbePath, ct);
+            await store.DeleteAsync(probePath, ct);
             return HealthCheckResult.Healthy("a probe object was written, read back and removed");
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
