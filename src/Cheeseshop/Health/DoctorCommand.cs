@@ -49,8 +49,7 @@ public static class DoctorCommand
         var options = provider.GetRequiredService<CheeseshopOptions>();
         var dataDir = provider.GetRequiredService<DataDirectory>();
         findings.Add(KeyFile(IpHashKey.PathOf(options, dataDir)));
-        findings.Add(CountryDatabase(options.GeoIpDatabase ?? MaxMindCountryLookup.DefaultPath(dataDir.Root),
-            provider.GetRequiredService<TimeProvider>()));
+        findings.Add(CountryDatabase(options.GeoIpDatabase, dataDir, provider.GetRequiredService<TimeProvider>()));
         findings.Add(await MailAsync(provider.GetRequiredService<MailOptions>(), dataDir, ct));
         return Report(findings, output);
     }
@@ -73,8 +72,13 @@ public static class DoctorCommand
 
     /// <summary>Its age is the build date inside the file, not the file's time: a copy made today of an old
     /// database is still old.</summary>
-    private static Finding CountryDatabase(string path, TimeProvider clock)
+    private static Finding CountryDatabase(string? configured, DataDirectory dataDir, TimeProvider clock)
     {
+        var path = configured ?? MaxMindCountryLookup.DefaultPath(dataDir.Root);
+        // A configured file that is missing stops the server at start; the default one is optional.
+        if (!File.Exists(path) && configured is not null)
+            return new Finding("country database", Verdict.Fail, $"GeoIpDatabase names {path}, which does not exist: the server will not start",
+                "correct GeoIpDatabase, or unset it and run `cheeseshop geoip fetch`");
         if (!File.Exists(path)) return HealthRules.CountryDatabase(path, null, clock.GetUtcNow());
         try
         {
