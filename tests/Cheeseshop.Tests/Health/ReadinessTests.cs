@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
-using Cheeseshop.Data;
-using Microsoft.EntityFrameworkCore;
+using Cheeseshop.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
 using Npgsql;
 
 namespace Cheeseshop.Tests.Health;
@@ -112,15 +112,9 @@ public sealed class ReadinessTests(ServerFixture servers, ITestOutputHelper outp
         await using var server = await CheeseshopServer.StartAsync(database);
         Watch(server);
         await ReadyAsync(server, HttpStatusCode.OK);
-        var (id, version) = await server.WithDbAsync(async db =>
-        {
-            var newest = (await db.Database.SqlQueryRaw<string>(
-                "SELECT migration_id AS \"Value\" FROM ef_migrations ORDER BY migration_id DESC").ToListAsync())[0];
-            var product = (await db.Database.SqlQueryRaw<string>(
-                "SELECT product_version AS \"Value\" FROM ef_migrations WHERE migration_id = {0}", newest).ToListAsync())[0];
-            await db.Database.ExecuteSqlRawAsync("DELETE FROM ef_migrations WHERE migration_id = {0}", newest);
-            return (newest, product);
-        });
+        var id = (string)(await MigrationHistoryAsync(server, "SELECT migration_id FROM ef_migrations ORDER BY migration_id DESC LIMIT 1"))!;
+        var version = (string)(await MigrationHistoryAsync(server, $"SELECT product_version FROM ef_migrations WHERE migration_id = '{id}'"))!;
+        await MigrationHistoryAsync(server, $"DELETE FROM ef_migrations WHERE migration_id = '{id}'");
         Log($"removed migration {id} from the history");
         try
         {
@@ -134,10 +128,25 @@ public sealed class ReadinessTests(ServerFixture servers, ITestOutputHelper outp
         }
         finally
         {
-            await server.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(
-                "INSERT INTO ef_migrations (migration_id, product_version) VALUES ({0}, {1})", id, version));
+            await MigrationHistoryAsync(server, $"INSERT INTO ef_migrations (migration_id, product_version) VALUES ('{id}', '{version}')");
         }
         await ReadyAsync(server, HttpStatusCode.OK);
+    }
+
+    /// <summary>Runs one statement on the server's database through a connection of the test's own; the first
+    /// column of the first row, if any. The history holds migration ids and EF versions: no quoting needed.</summary>
+    private static async Task<object?> MigrationHistoryAsync(CheeseshopServer server, string sql)
+    {
+        System.Data.Common.DbConnection connection = server.Database == Database.Sqlite
+            ? new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(server.DataDir, "cheeseshop.db"), Pooling = false }.ToString())
+            : new NpgsqlConnection(new NpgsqlConnectionStringBuilder(TestPostgres.AdminConnectionString) { Database = server.PostgresDatabase, Pooling = false }.ConnectionString);
+        await using (connection)
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            return await command.ExecuteScalarAsync();
+        }
     }
 
     /// <summary>Makes new connections to the server's database fail until disposed.</summary>
