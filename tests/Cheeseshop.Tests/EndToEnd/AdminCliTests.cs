@@ -55,7 +55,7 @@ public sealed class AdminCliTests(ProcessServerFixture servers, ITestOutputHelpe
     [InlineData(Database.Postgres)]
     public async Task A_cli_change_is_served_as_soon_as_the_command_returns(Database database)
     {
-        await using var server = await CheeseshopServer.StartAsync(database, hosting: ServerHosting.Process, settings: new Dictionary<string, string>
+        await using var server = await CheeseshopServer.StartAsync(database, settings: new Dictionary<string, string>
         {
             ["CHEESESHOP_JournalPollMilliseconds"] = "60000",
         });
