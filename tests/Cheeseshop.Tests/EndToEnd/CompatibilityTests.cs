@@ -3,7 +3,8 @@ using Cheeseshop.Tests.Infrastructure;
 namespace Cheeseshop.Tests.EndToEnd;
 
 /// <summary>Names as people write them, Requires-Python, and a real wheel that nobody here built.</summary>
-public sealed class CompatibilityTests(ServerFixture servers, ITestOutputHelper output) : EndToEndTest(servers, output)
+public sealed class CompatibilityTests(ProcessServerFixture servers, ITestOutputHelper output)
+    : EndToEndTest(servers, output), IClassFixture<ProcessServerFixture>
 {
     [Theory]
     [InlineData(Database.Sqlite)]
