@@ -28,7 +28,7 @@ public sealed class FsckTests(ServerFixture servers, ITestOutputHelper output) :
         AssertEqual("", clean.Stdout.Trim(), "fsck lines of an intact index");
         AssertOutputContains(clean, "6 stored files checked with their digests; no differences", "fsck summary");
 
-        var paths = await server.WithDbAsync(db => db.Files.ToDictionaryAsync(f => f.Release!.Project!.NormalizedName, f => f.Path));
+        var paths = await server.WithDbAsync(db => db.Files.Select(f => new { f.Release!.Project!.NormalizedName, f.Path }).ToDictionaryAsync(f => f.NormalizedName, f => f.Path));
         var files = Path.Combine(server.DataDir, "files");
         var hourAgo = DateTime.UtcNow.AddHours(-2);
         File.Delete(Path.Combine(files, paths["fsck-gone"]));
