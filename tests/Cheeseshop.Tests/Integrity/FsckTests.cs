@@ -95,6 +95,44 @@ public sealed class FsckTests(ServerFixture servers, ITestOutputHelper output) :
                                         || e.StartsWith("journal-gap", StringComparison.Ordinal)).ToArray(), after, "fsck after --repair");
     }
 
+    [Theory]
+    [InlineData(Database.Sqlite)]
+    [InlineData(Database.Postgres)]
+    public async Task Fsck_finds_a_closed_day_whose_rollup_differs_from_its_raw_events(Database database)
+    {
+        await using var server = await CheeseshopServer.StartAsync(database);
+        Watch(server);
+        var day = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(-3));
+        var noon = day.ToDateTime(new TimeOnly(12, 0), DateTimeKind.Utc);
+        await server.WithDbAsync(async db =>
+        {
+            var file = new Cheeseshop.Data.Entities.DownloadFile
+            {
+                Filename = "rollup-1.0.tar.gz", Url = "/packages/x/rollup-1.0.tar.gz", Project = "rollup", Version = "1.0", Type = "sdist",
+            };
+            db.DownloadFiles.Add(file);
+            await db.SaveChangesAsync();
+            for (var i = 0; i < 3; i++) db.DownloadEvents.Add(new() { Timestamp = noon.AddMinutes(i), FileId = file.Id });
+            return await db.SaveChangesAsync();
+        });
+        AssertSucceeded(Logged(await server.RunCliAsync("stats", "rollup")), "stats rollup");
+        var clean = Logged(await server.RunCliAsync("fsck"));
+        AssertSucceeded(clean, "fsck after the rollup");
+
+        // An event the rollup never counted, on a day it has closed.
+        await server.WithDbAsync(async db =>
+        {
+            db.DownloadEvents.Add(new() { Timestamp = noon.AddHours(1), FileId = await db.DownloadFiles.Select(f => f.Id).SingleAsync() });
+            return await db.SaveChangesAsync();
+        });
+        var found = Logged(await server.RunCliAsync("fsck"));
+        AssertEqual(1, found.ExitCode, "fsck exit code with a rollup difference");
+        AssertLines([$"rollup-mismatch: downloads {day:yyyy-MM-dd}: the daily rollup counts 3 downloads but 4 raw events are kept for the day"], found, "fsck");
+
+        AssertSucceeded(Logged(await server.RunCliAsync("stats", "rollup", "--from", $"{day:yyyy-MM-dd}")), "stats rollup --from the day");
+        AssertSucceeded(Logged(await server.RunCliAsync("fsck")), "fsck after the day is rebuilt");
+    }
+
     internal static string[] Lines(ProcessResult result) =>
         result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
