@@ -30,23 +30,12 @@ public sealed class FsckTests(ServerFixture servers, ITestOutputHelper output) :
 
         var paths = await server.WithDbAsync(db => db.Files.Select(f => new { f.Release!.Project!.NormalizedName, f.Path }).ToDictionaryAsync(f => f.NormalizedName, f => f.Path));
         var files = Path.Combine(server.DataDir, "files");
-        var hourAgo = DateTime.UtcNow.AddHours(-2);
         File.Delete(Path.Combine(files, paths["fsck-gone"]));
         var bent = Path.Combine(files, paths["fsck-bent"]);
         var bytes = await File.ReadAllBytesAsync(bent);
         bytes[bytes.Length / 2] ^= 0x5a;
         await File.WriteAllBytesAsync(bent, bytes);
-        var orphan = Path.Combine(files, "aa", "bb", "orphan", "left-1.0-py3-none-any.whl");
-        Directory.CreateDirectory(Path.GetDirectoryName(orphan)!);
-        await File.WriteAllTextAsync(orphan, "stored by an upload that never committed");
-        File.SetLastWriteTimeUtc(orphan, hourAgo);
-        var youngOrphan = Path.Combine(files, "aa", "bb", "orphan", "young-1.0-py3-none-any.whl");
-        await File.WriteAllTextAsync(youngOrphan, "an upload about to commit");
-        var staleTemp = Path.Combine(server.DataDir, "tmp", "upload-stale");
-        await File.WriteAllTextAsync(staleTemp, "half an upload");
-        File.SetLastWriteTimeUtc(staleTemp, hourAgo);
-        var youngTemp = Path.Combine(server.DataDir, "tmp", "upload-streaming");
-        await File.WriteAllTextAsync(youngTemp, "an upload streaming now");
+        var (orphan, youngOrphan, staleTemp, youngTemp) = await LeaveFilesWithoutRowsAsync(server.DataDir);
         var (newest, gap) = await server.WithDbAsync(async db =>
         {
             await db.Projects.Where(p => p.NormalizedName == "fsck-serial").ExecuteUpdateAsync(s => s.SetProperty(p => p.LastSerial, 1L));
@@ -131,6 +120,26 @@ public sealed class FsckTests(ServerFixture servers, ITestOutputHelper output) :
 
         AssertSucceeded(Logged(await server.RunCliAsync("stats", "rollup", "--from", $"{day:yyyy-MM-dd}")), "stats rollup --from the day");
         AssertSucceeded(Logged(await server.RunCliAsync("fsck")), "fsck after the day is rebuilt");
+    }
+
+    /// <summary>A stored file and a temporary file from two hours ago (left behind), and one of each
+    /// written just now (an upload in progress may own them).</summary>
+    private static async Task<(string Orphan, string YoungOrphan, string StaleTemp, string YoungTemp)> LeaveFilesWithoutRowsAsync(string dataDir)
+    {
+        var twoHoursAgo = DateTime.UtcNow.AddHours(-2);
+        var folder = Path.Combine(dataDir, "files", "aa", "bb", "orphan");
+        Directory.CreateDirectory(folder);
+        var orphan = Path.Combine(folder, "left-1.0-py3-none-any.whl");
+        await File.WriteAllTextAsync(orphan, "stored by an upload that never committed");
+        File.SetLastWriteTimeUtc(orphan, twoHoursAgo);
+        var youngOrphan = Path.Combine(folder, "young-1.0-py3-none-any.whl");
+        await File.WriteAllTextAsync(youngOrphan, "an upload about to commit");
+        var staleTemp = Path.Combine(dataDir, "tmp", "upload-stale");
+        await File.WriteAllTextAsync(staleTemp, "half an upload");
+        File.SetLastWriteTimeUtc(staleTemp, twoHoursAgo);
+        var youngTemp = Path.Combine(dataDir, "tmp", "upload-streaming");
+        await File.WriteAllTextAsync(youngTemp, "an upload streaming now");
+        return (orphan, youngOrphan, staleTemp, youngTemp);
     }
 
     internal static string[] Lines(ProcessResult result) =>
