@@ -122,6 +122,40 @@ public sealed class FsckTests(ServerFixture servers, ITestOutputHelper output) :
         AssertSucceeded(Logged(await server.RunCliAsync("fsck")), "fsck after the day is rebuilt");
     }
 
+    [Theory]
+    [InlineData(Database.Sqlite)]
+    [InlineData(Database.Postgres)]
+    public async Task A_change_that_rolls_back_after_writing_its_journal_rows_leaves_no_gap_in_the_serials(Database database)
+    {
+        await using var server = await CheeseshopServer.StartAsync(database);
+        Watch(server);
+        var token = await SharedTokenAsync(server);
+        using (var first = await TestDistributions.UploadWheelAsync(server, token, "gapless-a", "1.0"))
+            AssertEqual(System.Net.HttpStatusCode.OK, first.StatusCode, "first upload");
+        // The database refuses this file's row in the same save as the change's journal rows: the change
+        // rolls back after they were inserted.
+        await server.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(database == Database.Postgres
+            ? """
+              CREATE FUNCTION fsck_test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+              BEGIN RAISE EXCEPTION 'refused by the test'; END $$;
+              CREATE TRIGGER fsck_test_refuse BEFORE INSERT ON release_files FOR EACH ROW
+                  WHEN (NEW.filename LIKE 'gapless_b-%') EXECUTE FUNCTION fsck_test_refuse();
+              """
+            : """
+              CREATE TRIGGER fsck_test_refuse BEFORE INSERT ON release_files
+              WHEN NEW.filename LIKE 'gapless_b-%' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;
+              """));
+        using (var refused = await TestDistributions.UploadWheelAsync(server, token, "gapless-b", "1.0"))
+            AssertEqual(false, refused.IsSuccessStatusCode, "upload the database refuses");
+        using (var next = await TestDistributions.UploadWheelAsync(server, token, "gapless-a", "2.0"))
+            AssertEqual(System.Net.HttpStatusCode.OK, next.StatusCode, "upload after the refused one");
+
+        var result = Logged(await server.RunCliAsync("fsck"));
+        AssertSucceeded(result, "fsck after a change rolled back");
+        var ids = await server.WithDbAsync(db => db.Journals.OrderBy(j => j.Id).Select(j => j.Id).ToListAsync());
+        AssertEqual(string.Join(",", Enumerable.Range(1, ids.Count)), string.Join(",", ids), "journal serials");
+    }
+
     /// <summary>A stored file and a temporary file from two hours ago (left behind), and one of each
     /// written just now (an upload in progress may own them).</summary>
     private static async Task<(string Orphan, string YoungOrphan, string StaleTemp, string YoungTemp)> LeaveFilesWithoutRowsAsync(string dataDir)
