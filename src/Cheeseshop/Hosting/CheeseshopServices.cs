@@ -43,6 +43,7 @@ public static class CheeseshopServices
         services.AddSettings<AuthOptions>(configuration.GetSection(AuthOptions.Section));
         services.AddScoped<BasicAuthenticator>();
         services.AddScoped<IndexWriter>();
+        services.AddScoped<Integrity.IntegrityCheck>();
         services.AddScoped<UploadService>();
         services.AddScoped<ReleaseAdmin>();
         services.AddScoped<XmlRpcMethods>();

@@ -6,6 +6,7 @@ using Cheeseshop.Disclosure;
 using Cheeseshop.Downloads;
 using Cheeseshop.Health;
 using Cheeseshop.Index;
+using Cheeseshop.Integrity;
 using Cheeseshop.Privacy;
 using Microsoft.EntityFrameworkCore;
 
@@ -40,6 +41,7 @@ public static class CommandLine
         root.Subcommands.Add(StatsCommands.Build());
         root.Subcommands.Add(LegalCommands.Build());
         root.Subcommands.Add(TransparencyCommands.Build());
+        root.Subcommands.Add(FsckCommand.Build());
         return await root.Parse(args).InvokeAsync();
     }
 

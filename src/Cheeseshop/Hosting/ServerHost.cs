@@ -42,6 +42,7 @@ public static class ServerHost
         builder.Services.AddCheeseshop(configuration);
         builder.Services.AddHostedService<JournalWatcher>();
         builder.Services.AddHostedService<RetentionJob>();
+        builder.Services.AddHostedService<Integrity.OrphanSweepJob>();
         builder.Services.AddHostedService<LegalNoticeJob>();
         builder.Services.AddSingleton<RequestLogWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RequestLogWriter>());

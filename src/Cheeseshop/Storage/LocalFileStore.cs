@@ -58,6 +58,31 @@ public sealed class LocalFileStore(DataDirectory dataDir) : IFileStore
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
     }
 
+    public async IAsyncEnumerable<StoredEntry> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var root = new DirectoryInfo(_root);
+        if (!root.Exists) yield break;
+        foreach (var file in root.EnumerateFiles("*", SearchOption.AllDirectories))
+        {
+            ct.ThrowIfCancellationRequested();
+            // A file may go between the listing and the look at its length (a removal that commits meanwhile).
+            long length;
+            DateTimeOffset modified;
+            try
+            {
+                length = file.Length;
+                modified = file.LastWriteTimeUtc;
+            }
+            catch (FileNotFoundException)
+            {
+                continue;
+            }
+            var relative = Path.GetRelativePath(_root, file.FullName).Replace(Path.DirectorySeparatorChar, '/');
+            yield return new StoredEntry(relative, length, modified);
+        }
+        await Task.CompletedTask;
+    }
+
     /// <summary>Refuses any path that would leave the files folder; paths come from our own database,
     /// but a URL is matched against them, so check anyway.</summary>
     private string Resolve(string path)
