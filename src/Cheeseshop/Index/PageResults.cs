@@ -49,10 +49,21 @@ public static class PageResults
         return coding;
     }
 
+    /// <summary>If-None-Match's weak comparison (RFC 9110, 13.1.2): a "W/" prefix, as a proxy that
+    /// re-encodes a response may add, still matches.</summary>
     private static bool Matches(StringValues ifNoneMatch, string etag)
     {
         foreach (var value in ifNoneMatch)
-            if (value is not null && (value == etag || value == "*" || value.Split(',').Any(t => t.Trim() == etag))) return true;
+        {
+            if (value is null) continue;
+            if (value == etag) return true;
+            foreach (var range in value.AsSpan().Split(','))
+            {
+                var tag = value.AsSpan()[range].Trim();
+                if (tag.StartsWith("W/")) tag = tag[2..];
+                if (tag is "*" || tag.SequenceEqual(etag)) return true;
+            }
+        }
         return false;
     }
 
