@@ -2,8 +2,9 @@ using Cheeseshop.Tests.Infrastructure;
 
 namespace Cheeseshop.Tests.EndToEnd;
 
-/// <summary>The admin CLI (yank, unyank, remove) as pip and twine see it.</summary>
-public sealed class AdminCliTests(ServerFixture servers, ITestOutputHelper output) : EndToEndTest(servers, output)
+/// <summary>The admin CLI (yank, unyank, remove) as pip and twine see it: the real executable beside a running server.</summary>
+public sealed class AdminCliTests(ProcessServerFixture servers, ITestOutputHelper output)
+    : EndToEndTest(servers, output), IClassFixture<ProcessServerFixture>
 {
     [Theory]
     [InlineData(Database.Sqlite)]
@@ -16,7 +17,7 @@ public sealed class AdminCliTests(ServerFixture servers, ITestOutputHelper outpu
             await BuildAsync("cheese-alpha", "1.0", "-yank"),
             await BuildAsync("cheese-alpha", "1.1", "-yank"));
 
-        var yank = await CliAsync(server, "releases", "yank", "cheese-alpha-yank", "1.1", "--reason", "broken on purpose");
+        var yank = await CliProcessAsync(server, "releases", "yank", "cheese-alpha-yank", "1.1", "--reason", "broken on purpose");
         AssertSucceeded(yank, "cheeseshop releases yank cheese-alpha-yank 1.1");
 
         using (var venv = await NewVenvAsync())
@@ -35,7 +36,7 @@ public sealed class AdminCliTests(ServerFixture servers, ITestOutputHelper outpu
             AssertOutputContains(pinned, "broken on purpose", "the yank reason in pip's warning");
         }
 
-        AssertSucceeded(await CliAsync(server, "releases", "unyank", "cheese-alpha-yank", "1.1"),
+        AssertSucceeded(await CliProcessAsync(server, "releases", "unyank", "cheese-alpha-yank", "1.1"),
             "cheeseshop releases unyank cheese-alpha-yank 1.1");
         using (var venv = await NewVenvAsync())
         {
@@ -63,9 +64,9 @@ public sealed class AdminCliTests(ServerFixture servers, ITestOutputHelper outpu
         async Task<string> PageAsync() => await server.Http.GetStringAsync($"simple/{project}/");
         Assert.DoesNotContain("data-yanked", await PageAsync()); // now cached
 
-        AssertSucceeded(await CliAsync(server, "releases", "yank", project, "1.0", "--reason", "at once"), "releases yank");
+        AssertSucceeded(await CliProcessAsync(server, "releases", "yank", project, "1.0", "--reason", "at once"), "releases yank");
         Assert.Contains("data-yanked=\"at once\"", await PageAsync());
-        AssertSucceeded(await CliAsync(server, "releases", "unyank", project, "1.0"), "releases unyank");
+        AssertSucceeded(await CliProcessAsync(server, "releases", "unyank", project, "1.0"), "releases unyank");
         Assert.DoesNotContain("data-yanked", await PageAsync());
     }
 
@@ -82,7 +83,7 @@ public sealed class AdminCliTests(ServerFixture servers, ITestOutputHelper outpu
         await UploadAsync(server, token, v10, v11, v12);
 
         // Without 1.2's wheel, a wheel-only install falls back to 1.1.
-        AssertSucceeded(await CliAsync(server, "files", "remove", "cheese-alpha-rm", Path.GetFileName(v12.Wheel)),
+        AssertSucceeded(await CliProcessAsync(server, "files", "remove", "cheese-alpha-rm", Path.GetFileName(v12.Wheel)),
             $"cheeseshop files remove cheese-alpha-rm {Path.GetFileName(v12.Wheel)}");
         var listed = (await SimpleJsonFilesAsync(server, "cheese-alpha-rm")).Select(f => f.Filename).ToList();
         if (listed.Contains(Path.GetFileName(v12.Wheel)) || !listed.Contains(Path.GetFileName(v12.Sdist)))
@@ -95,8 +96,8 @@ public sealed class AdminCliTests(ServerFixture servers, ITestOutputHelper outpu
         }
 
         // With releases 1.1 and 1.2 removed, 1.0 is all pip sees.
-        AssertSucceeded(await CliAsync(server, "releases", "remove", "cheese-alpha-rm", "1.1"), "cheeseshop releases remove cheese-alpha-rm 1.1");
-        AssertSucceeded(await CliAsync(server, "releases", "remove", "cheese-alpha-rm", "1.2"), "cheeseshop releases remove cheese-alpha-rm 1.2");
+        AssertSucceeded(await CliProcessAsync(server, "releases", "remove", "cheese-alpha-rm", "1.1"), "cheeseshop releases remove cheese-alpha-rm 1.1");
+        AssertSucceeded(await CliProcessAsync(server, "releases", "remove", "cheese-alpha-rm", "1.2"), "cheeseshop releases remove cheese-alpha-rm 1.2");
         using (var venv = await NewVenvAsync())
         {
             AssertSucceeded(await PipInstallAsync(venv, server, "cheese-alpha-rm"), "pip install cheese-alpha-rm");
