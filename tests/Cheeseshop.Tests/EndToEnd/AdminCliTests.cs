@@ -2,7 +2,8 @@ using Cheeseshop.Tests.Infrastructure;
 
 namespace Cheeseshop.Tests.EndToEnd;
 
-/// <summary>The admin CLI (yank, unyank, remove) as pip and twine see it: the real executable beside a running server.</summary>
+/// <summary>The admin CLI (yank, unyank, remove) as pip and twine see it, and the real executable's change
+/// served by a running server as soon as the command returns.</summary>
 public sealed class AdminCliTests(ProcessServerFixture servers, ITestOutputHelper output)
     : EndToEndTest(servers, output), IClassFixture<ProcessServerFixture>
 {
@@ -17,7 +18,7 @@ public sealed class AdminCliTests(ProcessServerFixture servers, ITestOutputHelpe
             await BuildAsync("cheese-alpha", "1.0", "-yank"),
             await BuildAsync("cheese-alpha", "1.1", "-yank"));
 
-        var yank = await CliProcessAsync(server, "releases", "yank", "cheese-alpha-yank", "1.1", "--reason", "broken on purpose");
+        var yank = await CliAsync(server, "releases", "yank", "cheese-alpha-yank", "1.1", "--reason", "broken on purpose");
         AssertSucceeded(yank, "cheeseshop releases yank cheese-alpha-yank 1.1");
 
         using (var venv = await NewVenvAsync())
@@ -36,7 +37,7 @@ public sealed class AdminCliTests(ProcessServerFixture servers, ITestOutputHelpe
             AssertOutputContains(pinned, "broken on purpose", "the yank reason in pip's warning");
         }
 
-        AssertSucceeded(await CliProcessAsync(server, "releases", "unyank", "cheese-alpha-yank", "1.1"),
+        AssertSucceeded(await CliAsync(server, "releases", "unyank", "cheese-alpha-yank", "1.1"),
             "cheeseshop releases unyank cheese-alpha-yank 1.1");
         using (var venv = await NewVenvAsync())
         {
@@ -83,7 +84,7 @@ public sealed class AdminCliTests(ProcessServerFixture servers, ITestOutputHelpe
         await UploadAsync(server, token, v10, v11, v12);
 
         // Without 1.2's wheel, a wheel-only install falls back to 1.1.
-        AssertSucceeded(await CliProcessAsync(server, "files", "remove", "cheese-alpha-rm", Path.GetFileName(v12.Wheel)),
+        AssertSucceeded(await CliAsync(server, "files", "remove", "cheese-alpha-rm", Path.GetFileName(v12.Wheel)),
             $"cheeseshop files remove cheese-alpha-rm {Path.GetFileName(v12.Wheel)}");
         var listed = (await SimpleJsonFilesAsync(server, "cheese-alpha-rm")).Select(f => f.Filename).ToList();
         if (listed.Contains(Path.GetFileName(v12.Wheel)) || !listed.Contains(Path.GetFileName(v12.Sdist)))
@@ -96,8 +97,8 @@ public sealed class AdminCliTests(ProcessServerFixture servers, ITestOutputHelpe
         }
 
         // With releases 1.1 and 1.2 removed, 1.0 is all pip sees.
-        AssertSucceeded(await CliProcessAsync(server, "releases", "remove", "cheese-alpha-rm", "1.1"), "cheeseshop releases remove cheese-alpha-rm 1.1");
-        AssertSucceeded(await CliProcessAsync(server, "releases", "remove", "cheese-alpha-rm", "1.2"), "cheeseshop releases remove cheese-alpha-rm 1.2");
+        AssertSucceeded(await CliAsync(server, "releases", "remove", "cheese-alpha-rm", "1.1"), "cheeseshop releases remove cheese-alpha-rm 1.1");
+        AssertSucceeded(await CliAsync(server, "releases", "remove", "cheese-alpha-rm", "1.2"), "cheeseshop releases remove cheese-alpha-rm 1.2");
         using (var venv = await NewVenvAsync())
         {
             AssertSucceeded(await PipInstallAsync(venv, server, "cheese-alpha-rm"), "pip install cheese-alpha-rm");
