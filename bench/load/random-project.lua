@@ -1,7 +1,9 @@
 -- wrk script: each request asks for a random generated project, so the cache sees the whole index.
 -- Usage: wrk ... -s random-project.lua URL -- PROJECTS PATH_TEMPLATE [ACCEPT]
 -- PATH_TEMPLATE has %s for the project name, e.g. /simple/%s/ or /pypi/%s/json
+-- The environment variable ACCEPT_ENCODING, when set and not empty, is sent as Accept-Encoding.
 local projects, template, accept = 1000, "/simple/%s/", nil
+local encoding = os.getenv("ACCEPT_ENCODING")
 
 function init(args)
   projects = tonumber(args[1] or projects)
@@ -14,6 +16,7 @@ function request()
   local name = string.format("bench-project-%06d", math.random(0, projects - 1))
   local headers = {}
   if accept then headers["Accept"] = accept end
+  if encoding and encoding ~= "" then headers["Accept-Encoding"] = encoding end
   return wrk.format("GET", string.format(template, name), headers)
 end
 

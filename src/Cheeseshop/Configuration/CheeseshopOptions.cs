@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Cheeseshop.Configuration;
 
 /// <summary>
-/// The settings at the root of the configuration and their sections Database, Storage, Limits and
+/// The settings at the root of the configuration and their sections Database, Storage, Limits, Cache and
 /// Retention; see AppConfiguration for where values come from. Features with a section of their own
 /// (Downloads, Mail, Disclosure) bind it beside their services.
 /// </summary>
@@ -37,8 +37,7 @@ public sealed class CheeseshopOptions : IValidatableObject
     /// <summary>Retention overrides: data class key → days (see Core.Privacy.RetentionPolicy and docs/privacy.md).</summary>
     public Dictionary<string, int> Retention { get; set; } = [];
 
-    /// <summary>Most projects whose rendered pages are kept in memory; 0 keeps every project's.</summary>
-    [Range(0, int.MaxValue)] public int PageCacheMaxProjects { get; set; }
+    [ValidateObjectMembers] public CacheOptions Cache { get; set; } = new();
 
     /// <summary>How often a node reads the journal for changes made by other nodes (milliseconds).</summary>
     [Range(50, 60_000)] public int JournalPollMilliseconds { get; set; } = 1000;
@@ -53,6 +52,13 @@ public sealed class CheeseshopOptions : IValidatableObject
         foreach (var entry in TrustedProxies.Where(e => !(e.Contains('/') ? System.Net.IPNetwork.TryParse(e, out _) : IPAddress.TryParse(e, out _))))
             yield return new ValidationResult($"TrustedProxies: '{entry}' is not an IP address or a CIDR network.", [nameof(TrustedProxies)]);
     }
+}
+
+/// <summary>The page cache: rendered Simple and JSON API pages and their compressed forms.</summary>
+public sealed class CacheOptions
+{
+    /// <summary>Most memory the cached pages may hold; past it, the least recently asked-for projects are evicted.</summary>
+    [Range(1, 1024 * 1024)] public int MaxMegabytes { get; set; } = 256;
 }
 
 public sealed class DatabaseOptions

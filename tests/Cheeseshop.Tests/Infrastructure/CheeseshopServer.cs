@@ -187,6 +187,12 @@ public sealed class CheeseshopServer : IAsyncDisposable
         return services.BuildServiceProvider();
     }
 
+    /// <summary>The running server's own services (not a copy): to look at its singletons, such as the page
+    /// cache. Only for a server in the test process.</summary>
+    public IServiceProvider AppServices => _host is InProcessServer inProcess
+        ? inProcess.AppServices
+        : throw new InvalidOperationException("A server running as its own process shares no services with the test.");
+
     public async Task<T> WithDbAsync<T>(Func<CheeseshopDb, Task<T>> action)
     {
         await using var provider = Services();
