@@ -1,0 +1,63 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Cheeseshop.Auth;
+
+/// <summary>
+/// A private index (Access:Read = Authenticated): before any endpoint marked as a read runs, the request must
+/// carry credentials IndexAccess accepts. Without them the answer is 401 with a Basic challenge, so pip asks its
+/// keyring, netrc or the user. Responses of allowed reads are marked private, so no shared cache keeps a page
+/// for clients that never authenticated. The server only adds this middleware for a private index: a public
+/// one pays nothing for it.
+/// </summary>
+public sealed class ReadAccessMiddleware(RequestDelegate next)
+{
+    public async Task InvokeAsync(HttpContext ctx)
+    {
+        if (ctx.GetEndpoint()?.Metadata.GetMetadata<IndexAccess.ReadEndpoint>() is null)
+        {
+            await next(ctx);
+            return;
+        }
+        var auth = ctx.RequestServices.GetRequiredService<BasicAuthenticator>();
+        var result = await auth.AuthenticateReadAsync(ctx.Request.Headers.Authorization, ctx.RequestAborted);
+        if (result.Refusal is { } refusal)
+        {
+            if (refusal.RetryAfter is { } wait)
+                ctx.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            await RefuseAsync(ctx, refusal.Challenge ? 401 : refusal.Status, refusal.Message);
+            return;
+        }
+        if (IndexAccess.ReadRefusal(result.Reader!, ctx.Request.RouteValues) is { } message)
+        {
+            await RefuseAsync(ctx, 403, message);
+            return;
+        }
+        ctx.Response.OnStarting(static state =>
+        {
+            var headers = ((HttpContext)state).Response.Headers;
+            headers.CacheControl = Private(headers.CacheControl.ToString());
+            return Task.CompletedTask;
+        }, ctx);
+        await next(ctx);
+    }
+
+    /// <summary>The endpoint's own directives (max-age, must-revalidate, immutable) with "private" in place of "public".</summary>
+    public static string Private(string cacheControl)
+    {
+        var kept = cacheControl.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Where(d => !d.Equals("public", StringComparison.OrdinalIgnoreCase) && !d.Equals("private", StringComparison.OrdinalIgnoreCase));
+        return string.Join(", ", kept.Prepend("private"));
+    }
+
+    /// <summary>A plain-text refusal; the message also goes in the reason phrase, which pip shows with the status.</summary>
+    private static async Task RefuseAsync(HttpContext ctx, int status, string message)
+    {
+        ctx.Response.StatusCode = status;
+        if (status == 401) ctx.Response.Headers.WWWAuthenticate = IndexAccess.Realm;
+        ctx.Response.Headers.CacheControl = "private, no-store";
+        ctx.Features.Get<IHttpResponseFeature>()!.ReasonPhrase = new string(message.Select(c => c < 0x20 || c > 0x7E ? '?' : c).ToArray());
+        ctx.Response.ContentType = "text/plain; charset=utf-8";
+        await ctx.Response.WriteAsync(message + "\n");
+    }
+}
