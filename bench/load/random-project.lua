@@ -2,6 +2,8 @@
 -- Usage: wrk ... -s random-project.lua URL -- PROJECTS PATH_TEMPLATE [ACCEPT]
 -- PATH_TEMPLATE has %s for the project name, e.g. /simple/%s/ or /pypi/%s/json
 local projects, template, accept = 1000, "/simple/%s/", nil
+-- Basic credentials for a private index ("__token__:TOKEN"), from the environment.
+local auth = os.getenv("CHEESESHOP_BENCH_AUTH")
 
 function init(args)
   projects = tonumber(args[1] or projects)
@@ -14,6 +16,7 @@ function request()
   local name = string.format("bench-project-%06d", math.random(0, projects - 1))
   local headers = {}
   if accept then headers["Accept"] = accept end
+  if auth and auth ~= "" then headers["Authorization"] = "Basic " .. auth end
   return wrk.format("GET", string.format(template, name), headers)
 end
 

@@ -56,20 +56,13 @@ public sealed class BasicAuthenticator(
         $"This API token expired on {expires:yyyy-MM-dd HH:mm} UTC. Create a new one at /manage/account/tokens.";
 
     /// <summary>
-    /// Credentials for a read of a private index: an API token of any scope, or a username and password
-    /// (never for an account with two-factor authentication). A verification is remembered briefly
-    /// (ReadCredentialCache), so the reads of one install cost one lookup; a token's last-use date is
-    /// written once a day.
+    /// Credentials for a read of a private index that ReadCredentialCache does not remember: an API token of
+    /// any scope, or a username and password (never for an account with two-factor authentication). A success
+    /// is remembered under <paramref name="key"/>, and a token's use recorded for the day.
     /// </summary>
-    public async Task<ReadAuthResult> AuthenticateReadAsync(string? authorization, CancellationToken ct)
+    public async Task<ReadAuthResult> AuthenticateReadAsync(string authorization, (UInt128, UInt128) key, CancellationToken ct)
     {
-        if (string.IsNullOrEmpty(authorization)) return new ReadAuthResult(null, BasicAuthResult.Refused(401, PrivateIndex, challenge: true));
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        if (readers.Find(authorization, out var key) is { } known)
-        {
-            if (known.TokenId is { } tokenId && readers.FirstUseToday(key, today)) await TouchAsync(tokenId, ct);
-            return new ReadAuthResult(known, null);
-        }
+        if (authorization.Length == 0) return new ReadAuthResult(null, BasicAuthResult.Refused(401, PrivateIndex, challenge: true));
         var result = await AuthenticateAsync(authorization, passwordsAllowed: true, ct);
         if (result.Identity is not { } identity) return new ReadAuthResult(null, result);
         var token = identity.Token;
@@ -77,13 +70,15 @@ public sealed class BasicAuthenticator(
             ? await db.Projects.Where(p => p.Id == projectId).Select(p => p.NormalizedName).FirstOrDefaultAsync(ct)
             : null;
         var reader = new Reader(identity.User.Id, token?.Id, project, token?.Expires);
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         if (token is not null && (token.LastUsed is not { } used || DateOnly.FromDateTime(used) != today))
             await TouchAsync(token.Id, ct);
         readers.Add(key, reader, today);
         return new ReadAuthResult(reader, null);
     }
 
-    private Task TouchAsync(Guid tokenId, CancellationToken ct)
+    /// <summary>Records that a token authenticated a request now (the tokens page shows the day).</summary>
+    public Task TouchAsync(Guid tokenId, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         return db.ApiTokens.Where(t => t.Id == tokenId).ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsed, now), ct);

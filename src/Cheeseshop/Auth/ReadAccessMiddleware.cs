@@ -10,7 +10,7 @@ namespace Cheeseshop.Auth;
 /// for clients that never authenticated. The server only adds this middleware for a private index: a public
 /// one pays nothing for it.
 /// </summary>
-public sealed class ReadAccessMiddleware(RequestDelegate next)
+public sealed class ReadAccessMiddleware(RequestDelegate next, ReadCredentialCache readers)
 {
     public async Task InvokeAsync(HttpContext ctx)
     {
@@ -19,16 +19,24 @@ public sealed class ReadAccessMiddleware(RequestDelegate next)
             await next(ctx);
             return;
         }
-        var auth = ctx.RequestServices.GetRequiredService<BasicAuthenticator>();
-        var result = await auth.AuthenticateReadAsync(ctx.Request.Headers.Authorization, ctx.RequestAborted);
-        if (result.Refusal is { } refusal)
+        // Remembered credentials are checked without the request's service scope (and its database context),
+        // which would cost more than the cached page they guard.
+        var authorization = ctx.Request.Headers.Authorization.ToString();
+        var reader = readers.Find(authorization, out var key, out var firstUseToday);
+        if (reader is not null && firstUseToday) await Authenticator(ctx).TouchAsync(reader.TokenId!.Value, ctx.RequestAborted);
+        if (reader is null)
         {
-            if (refusal.RetryAfter is { } wait)
-                ctx.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-            await RefuseAsync(ctx, refusal.Challenge ? 401 : refusal.Status, refusal.Message);
-            return;
+            var result = await Authenticator(ctx).AuthenticateReadAsync(authorization, key, ctx.RequestAborted);
+            if (result.Refusal is { } refusal)
+            {
+                if (refusal.RetryAfter is { } wait)
+                    ctx.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                await RefuseAsync(ctx, refusal.Challenge ? 401 : refusal.Status, refusal.Message);
+                return;
+            }
+            reader = result.Reader!;
         }
-        if (IndexAccess.ReadRefusal(result.Reader!, ctx.Request.RouteValues) is { } message)
+        if (IndexAccess.ReadRefusal(reader, ctx.Request.RouteValues) is { } message)
         {
             await RefuseAsync(ctx, 403, message);
             return;
@@ -42,8 +50,16 @@ public sealed class ReadAccessMiddleware(RequestDelegate next)
         await next(ctx);
     }
 
+    private static BasicAuthenticator Authenticator(HttpContext ctx) => ctx.RequestServices.GetRequiredService<BasicAuthenticator>();
+
     /// <summary>The endpoint's own directives (max-age, must-revalidate, immutable) with "private" in place of "public".</summary>
-    public static string Private(string cacheControl)
+    public static string Private(string cacheControl) =>
+        // Endpoints send a handful of constant values: each is rewritten once, not on every response.
+        PrivateForms.Count < 64 ? PrivateForms.GetOrAdd(cacheControl, MakePrivate) : MakePrivate(cacheControl);
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> PrivateForms = new(StringComparer.Ordinal);
+
+    private static string MakePrivate(string cacheControl)
     {
         var kept = cacheControl.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
             .Where(d => !d.Equals("public", StringComparison.OrdinalIgnoreCase) && !d.Equals("private", StringComparison.OrdinalIgnoreCase));

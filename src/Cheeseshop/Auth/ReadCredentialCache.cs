@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
@@ -24,49 +25,61 @@ public sealed class ReadCredentialCache(TimeProvider clock)
     /// <summary>Bounds the memory that a client presenting many distinct valid credentials can make us hold.</summary>
     private const int MaxEntries = 10_000;
 
-    private sealed record Entry(Reader Reader, DateTime VerifiedAt)
+    private sealed class Entry(Reader reader, DateTime verifiedAt, DateOnly lastUseDay)
     {
+        public Reader Reader { get; } = reader;
+        public DateTime VerifiedAt { get; } = verifiedAt;
         /// <summary>The last day the token's last-use date was written, so it is written once a day, not per read.</summary>
-        public DateOnly LastUseDay;
+        public DateOnly LastUseDay = lastUseDay;
     }
 
     private readonly byte[] _key = RandomNumberGenerator.GetBytes(32);
-    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(UInt128, UInt128), Entry> _entries = new();
 
-    private string KeyOf(string authorization)
+    /// <summary>The HMAC as two numbers: a key that costs no allocation to make or compare.</summary>
+    public (UInt128, UInt128) KeyOf(string authorization)
     {
+        const int stackLimit = 1024;
+        var length = Encoding.UTF8.GetMaxByteCount(authorization.Length);
+        var buffer = length <= stackLimit ? stackalloc byte[stackLimit] : new byte[length];
+        var bytes = buffer[..Encoding.UTF8.GetBytes(authorization, buffer)];
         Span<byte> mac = stackalloc byte[32];
-        HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(authorization), mac);
-        return Convert.ToBase64String(mac);
+        HMACSHA256.HashData(_key, bytes, mac);
+        return (BinaryPrimitives.ReadUInt128LittleEndian(mac), BinaryPrimitives.ReadUInt128LittleEndian(mac[16..]));
     }
 
-    /// <summary>The reader these credentials were verified as within the lifetime and not expired since; null otherwise.</summary>
-    public Reader? Find(string authorization, out string key)
+    /// <summary>
+    /// The reader these credentials were verified as within the lifetime and not expired since; null otherwise.
+    /// <paramref name="firstUseToday"/> is true once a day per entry, when the caller records the token's use.
+    /// </summary>
+    public Reader? Find(string authorization, out (UInt128, UInt128) key, out bool firstUseToday)
     {
         key = KeyOf(authorization);
+        firstUseToday = false;
         if (!_entries.TryGetValue(key, out var entry)) return null;
         var now = clock.GetUtcNow().UtcDateTime;
-        if (now - entry.VerifiedAt < Lifetime && !TokenRules.IsExpired(entry.Reader.Expires, now)) return entry.Reader;
-        _entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
-        return null;
+        if (now - entry.VerifiedAt >= Lifetime || TokenRules.IsExpired(entry.Reader.Expires, now))
+        {
+            _entries.TryRemove(new KeyValuePair<(UInt128, UInt128), Entry>(key, entry));
+            return null;
+        }
+        var today = DateOnly.FromDateTime(now);
+        if (entry.Reader.TokenId is not null && entry.LastUseDay != today)
+        {
+            entry.LastUseDay = today;
+            firstUseToday = true;
+        }
+        return entry.Reader;
     }
 
-    public void Add(string key, Reader reader, DateOnly lastUseDay)
+    public void Add((UInt128, UInt128) key, Reader reader, DateOnly lastUseDay)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         if (_entries.Count >= MaxEntries)
             foreach (var (k, e) in _entries)
                 if (now - e.VerifiedAt >= Lifetime) _entries.TryRemove(k, out _);
         if (_entries.Count >= MaxEntries) _entries.Clear();
-        _entries[key] = new Entry(reader, now) { LastUseDay = lastUseDay };
-    }
-
-    /// <summary>True once per key and day: the caller then records the token's use for that day.</summary>
-    public bool FirstUseToday(string key, DateOnly today)
-    {
-        if (!_entries.TryGetValue(key, out var entry) || entry.LastUseDay == today) return false;
-        entry.LastUseDay = today;
-        return true;
+        _entries[key] = new Entry(reader, now, lastUseDay);
     }
 
     /// <summary>A deleted token stops working on this node at once.</summary>
