@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Cheeseshop.Auth;
@@ -22,7 +23,8 @@ public sealed class ReadAccessMiddleware(RequestDelegate next, ReadCredentialCac
         // Remembered credentials are checked without the request's service scope (and its database context),
         // which would cost more than the cached page they guard.
         var authorization = ctx.Request.Headers.Authorization.ToString();
-        var reader = readers.Find(authorization, out var key, out var firstUseToday);
+        var key = KeyOf(ctx, authorization);
+        var reader = readers.Find(key, out var firstUseToday);
         if (reader is not null && firstUseToday) await Authenticator(ctx).TouchAsync(reader.TokenId!.Value, ctx.RequestAborted);
         if (reader is null)
         {
@@ -49,6 +51,24 @@ public sealed class ReadAccessMiddleware(RequestDelegate next, ReadCredentialCac
         }, ctx);
         await next(ctx);
     }
+
+    /// <summary>The header's cache key. A client sends the same header on every request of a kept-alive
+    /// connection, and Kestrel then hands out the same string instance (it reuses a header's string while
+    /// the bytes repeat), so the key is remembered with the connection and the HMAC computed once per
+    /// connection. The test is by reference: it compares no secret, and the connection keeps no string
+    /// Kestrel does not keep already.</summary>
+    private (UInt128, UInt128) KeyOf(HttpContext ctx, string authorization)
+    {
+        var items = ctx.Features.Get<IConnectionItemsFeature>()?.Items;
+        if (items is not null && items.TryGetValue(typeof(ReadAccessMiddleware), out var value) && value is ConnectionKey last
+            && ReferenceEquals(last.Authorization, authorization))
+            return last.Key;
+        var key = readers.KeyOf(authorization);
+        if (items is not null) items[typeof(ReadAccessMiddleware)] = new ConnectionKey(authorization, key);
+        return key;
+    }
+
+    private sealed record ConnectionKey(string Authorization, (UInt128, UInt128) Key);
 
     private static BasicAuthenticator Authenticator(HttpContext ctx) => ctx.RequestServices.GetRequiredService<BasicAuthenticator>();
 

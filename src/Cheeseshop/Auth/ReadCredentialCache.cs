@@ -52,9 +52,8 @@ public sealed class ReadCredentialCache(TimeProvider clock)
     /// The reader these credentials were verified as within the lifetime and not expired since; null otherwise.
     /// <paramref name="firstUseToday"/> is true once a day per entry, when the caller records the token's use.
     /// </summary>
-    public Reader? Find(string authorization, out (UInt128, UInt128) key, out bool firstUseToday)
+    public Reader? Find((UInt128, UInt128) key, out bool firstUseToday)
     {
-        key = KeyOf(authorization);
         firstUseToday = false;
         if (!_entries.TryGetValue(key, out var entry)) return null;
         var now = clock.GetUtcNow().UtcDateTime;
