@@ -41,8 +41,9 @@ public sealed class PrivateIndexTests(ServerFixture servers, ITestOutputHelper o
 
         using (var venv = await NewVenvAsync())
         {
-            var anonymous = await PipInstallAsync(venv, server, "cheese-alpha-pi");
-            AssertFailed(anonymous, "pip install from a private index without credentials", "401");
+            // pip reports why it skipped an index page only at -vv.
+            var anonymous = await PipInstallAsync(venv, server, "-vv", "cheese-alpha-pi");
+            AssertFailed(anonymous, "pip install from a private index without credentials", "401", "This index is private");
             AssertEqual(null, await InstalledVersionAsync(venv, "cheese-alpha-pi"), "installed after the refusal");
         }
         using (var venv = await NewVenvAsync())
@@ -59,8 +60,8 @@ public sealed class PrivateIndexTests(ServerFixture servers, ITestOutputHelper o
         }
         using (var venv = await NewVenvAsync())
         {
-            var wrong = await venv.PipInstallAsync(WithCredentials(server, "__token__", readToken + "x"), "cheese-alpha-pi");
-            AssertFailed(Logged(wrong), "pip install with a wrong token", "401");
+            var wrong = await venv.PipInstallAsync(WithCredentials(server, "__token__", readToken + "x"), "-vv", "cheese-alpha-pi");
+            AssertFailed(Logged(wrong), "pip install with a wrong token", "401", "Invalid or non-existent authentication information");
         }
 
         // A read token cannot upload, and twine is told why.
@@ -168,8 +169,8 @@ public sealed class PrivateIndexTests(ServerFixture servers, ITestOutputHelper o
         }
         using (var venv = await NewVenvAsync())
         {
-            var refused = await venv.PipInstallAsync(WithCredentials(server, "__token__", expiring), "cheese-alpha-ex");
-            AssertFailed(Logged(refused), "pip install with an expired token", "401");
+            var refused = await venv.PipInstallAsync(WithCredentials(server, "__token__", expiring), "-vv", "cheese-alpha-ex");
+            AssertFailed(Logged(refused), "pip install with an expired token", "401", "This API token expired");
             AssertEqual(null, await InstalledVersionAsync(venv, "cheese-alpha-ex"), "installed with the expired token");
         }
         using var http = new HttpClient();

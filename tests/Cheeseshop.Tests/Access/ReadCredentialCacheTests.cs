@@ -11,7 +11,7 @@ public sealed class ReadCredentialCacheTests
         public override DateTimeOffset GetUtcNow() => Now;
     }
 
-    private static readonly DateTimeOffset Start = new(2026, 12, 6, 23, 59, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Start = new(2026, 12, 6, 23, 59, 40, TimeSpan.Zero);
     private const string Header = "Basic X190b2tlbl9fOmNoZWVzZXNob3AtYWJjLmRlZg==";
 
     private static (ReadCredentialCache Cache, MovableClock Clock, (UInt128, UInt128) Key) Remembering(Reader reader)
