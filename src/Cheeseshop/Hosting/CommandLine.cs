@@ -20,9 +20,11 @@ public static class CommandLine
         Recursive = true,
     };
 
-    public static async Task<int> RunAsync(string[] args)
+    /// <param name="settings">Settings over those of the environment, as AppConfiguration.Build takes them:
+    /// for a program that runs the verbs in its own process with settings of its own (the tests).</param>
+    public static async Task<int> RunAsync(string[] args, IEnumerable<KeyValuePair<string, string?>>? settings = null)
     {
-        var root = new RootCommand("Cheeseshop: a Python package index that keeps the least personal data it can.");
+        var root = new CheeseshopRootCommand(settings?.ToList());
         root.Options.Add(DataDir);
         root.Subcommands.Add(ServeCommand());
         root.Subcommands.Add(MigrateCommand());
@@ -75,7 +77,14 @@ public static class CommandLine
     /// on this configuration (AddCheeseshop), which binds and validates each section. --data-dir given on
     /// the command line wins over the DataDir setting; left out, the setting (default "data") applies.</summary>
     private static IConfigurationRoot Settings(ParseResult parse) =>
-        AppConfiguration.Build(parse.GetResult(DataDir) is { Implicit: false } ? parse.GetValue(DataDir) : null);
+        AppConfiguration.Build(parse.GetResult(DataDir) is { Implicit: false } ? parse.GetValue(DataDir) : null,
+            (parse.RootCommandResult.Command as CheeseshopRootCommand)?.Settings);
+
+    private sealed class CheeseshopRootCommand(IReadOnlyList<KeyValuePair<string, string?>>? settings)
+        : RootCommand("Cheeseshop: a Python package index that keeps the least personal data it can.")
+    {
+        public IReadOnlyList<KeyValuePair<string, string?>>? Settings { get; } = settings;
+    }
 
     private static int InvalidSettings(InvalidSettingsException e)
     {

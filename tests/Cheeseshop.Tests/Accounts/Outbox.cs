@@ -12,7 +12,8 @@ public static partial class Outbox
     {
         var folder = Path.Combine(dataDir, "outbox");
         if (!Directory.Exists(folder)) return [];
-        return Directory.GetFiles(folder, "*.eml").Order(StringComparer.Ordinal).Select(f =>
+        // Oldest first. Names start with the second the mail was sent; within a second the file's own time orders.
+        return Directory.GetFiles(folder, "*.eml").OrderBy(File.GetLastWriteTimeUtc).ThenBy(f => f, StringComparer.Ordinal).Select(f =>
         {
             var m = MimeMessage.Load(f);
             return new Message(Path.GetFileName(f), m.To.Mailboxes.Single().Address, m.Subject ?? "", m.TextBody ?? "");

@@ -21,12 +21,12 @@ public static class DownloadClient
     public sealed record Published(string Project, Uri Wheel, Uri Sdist, string WheelName, string SdistName);
 
     /// <summary>Builds cheese-alpha{suffix} 1.0 (wheel and sdist) and uploads both with twine.</summary>
-    public static async Task<Published> PublishAsync(DownloadsTestServer server, string suffix)
+    public static async Task<Published> PublishAsync(CheeseshopServer server, string suffix)
     {
         var user = "dl" + suffix.Replace("-", "");
-        var created = await server.CliWithInputAsync(Password + "\n", "users", "create", user, "--email", $"{user}@example.invalid", "--password-stdin");
+        var created = await server.RunCliWithInputAsync(Password + "\n", "users", "create", user, "--email", $"{user}@example.invalid", "--password-stdin");
         if (!created.Succeeded) throw new InvalidOperationException($"users create failed\n{created}");
-        var token = await server.CliAsync("tokens", "create", user);
+        var token = await server.RunCliAsync("tokens", "create", user);
         if (!token.Succeeded) throw new InvalidOperationException($"tokens create failed\n{token}");
         var built = await PythonTools.BuildAsync("cheese-alpha", "1.0", suffix);
         var upload = await PythonTools.TwineUploadAsync(server.UploadUrl, "__token__", token.Stdout.Trim(), built.Files);
@@ -45,7 +45,7 @@ public static class DownloadClient
     }
 
     /// <summary>One request for a file; the agent header is left out when <paramref name="agent"/> is null.</summary>
-    public static async Task<HttpStatusCode> FetchAsync(DownloadsTestServer server, Uri url, string? agent, string? forwardedFor = null,
+    public static async Task<HttpStatusCode> FetchAsync(CheeseshopServer server, Uri url, string? agent, string? forwardedFor = null,
         RangeHeaderValue? range = null, HttpMethod? method = null, string? ifNoneMatch = null)
     {
         using var request = new HttpRequestMessage(method ?? HttpMethod.Get, url);
@@ -59,7 +59,7 @@ public static class DownloadClient
         return response.StatusCode;
     }
 
-    public static async Task<(HttpStatusCode Status, JsonElement Body, string Text)> ApiAsync(DownloadsTestServer server, string path)
+    public static async Task<(HttpStatusCode Status, JsonElement Body, string Text)> ApiAsync(CheeseshopServer server, string path)
     {
         using var response = await server.Http.GetAsync(path);
         var text = await response.Content.ReadAsStringAsync();

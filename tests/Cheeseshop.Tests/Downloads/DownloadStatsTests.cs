@@ -16,7 +16,7 @@ namespace Cheeseshop.Tests.Downloads;
 /// Download statistics end to end on the real server: real pip and other agents download, the writer
 /// records, `stats rollup` counts, and the pypistats-shaped API, the page and the export show it.
 /// </summary>
-public sealed class DownloadStatsTests(DownloadsServerFixture servers, ITestOutputHelper output) : IClassFixture<DownloadsServerFixture>
+public sealed class DownloadStatsTests(CountryServerFixture servers, ITestOutputHelper output) : IClassFixture<CountryServerFixture>
 {
     public static TheoryData<Database> Databases => [Database.Sqlite, Database.Postgres];
 
@@ -107,7 +107,7 @@ public sealed class DownloadStatsTests(DownloadsServerFixture servers, ITestOutp
         await SeedAsync(server, p, today.AddDays(-5), ("pip", 3));
         await SeedAsync(server, p, today.AddDays(-20), (null, 4));
         await SeedAsync(server, p, today.AddDays(-40), ("pip", 5));
-        var rollup = await server.CliAsync("stats", "rollup", "--from", StatsParameters.Format(today.AddDays(-40)));
+        var rollup = await server.RunCliAsync("stats", "rollup", "--from", StatsParameters.Format(today.AddDays(-40)));
         Assert.True(rollup.Succeeded, rollup.ToString());
         output.WriteLine(rollup.ToString());
 
@@ -142,7 +142,7 @@ public sealed class DownloadStatsTests(DownloadsServerFixture servers, ITestOutp
 
         // A second rollup of the same days changes nothing (idempotent).
         var before = (await ApiAsync(server, $"{api}/installer?start_date={D(40)}")).Text;
-        Assert.True((await server.CliAsync("stats", "rollup", "--from", D(40))).Succeeded);
+        Assert.True((await server.RunCliAsync("stats", "rollup", "--from", D(40))).Succeeded);
         Assert.Equal(before, (await ApiAsync(server, $"{api}/installer?start_date={D(40)}")).Text);
     }
 
@@ -154,17 +154,17 @@ public sealed class DownloadStatsTests(DownloadsServerFixture servers, ITestOutp
         var held = await PublishAsync(server, $"-rh-{database}".ToLowerInvariant());
         var free = await PublishAsync(server, $"-rf-{database}".ToLowerInvariant());
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        Assert.True((await server.CliAsync("stats", "rollup")).Succeeded);
+        Assert.True((await server.RunCliAsync("stats", "rollup")).Succeeded);
         foreach (var project in new[] { held, free })
         {
             await SeedAsync(server, project, today.AddDays(-200), ("pip", 2));
             await SeedAsync(server, project, today.AddDays(-10), ("pip", 1));
         }
-        Assert.True((await server.CliAsync("stats", "rollup", "--from", StatsParameters.Format(today.AddDays(-10)))).Succeeded);
-        var hold = await server.CliAsync("holds", "create", "--project", held.Project, "--until", DateTime.UtcNow.AddDays(30).ToString("yyyy-MM-dd"), "--reason", "test hold");
+        Assert.True((await server.RunCliAsync("stats", "rollup", "--from", StatsParameters.Format(today.AddDays(-10)))).Succeeded);
+        var hold = await server.RunCliAsync("holds", "create", "--project", held.Project, "--until", DateTime.UtcNow.AddDays(30).ToString("yyyy-MM-dd"), "--reason", "test hold");
         Assert.True(hold.Succeeded, hold.ToString());
 
-        var run = await server.CliAsync("retention", "run");
+        var run = await server.RunCliAsync("retention", "run");
         output.WriteLine(run.ToString());
         Assert.True(run.Succeeded, run.ToString());
         Assert.Contains("download_events", run.Stdout);
@@ -186,13 +186,13 @@ public sealed class DownloadStatsTests(DownloadsServerFixture servers, ITestOutp
     }
 
     /// <summary>Runs `stats rollup` until the writer's events are counted (it flushes every second).</summary>
-    private async Task RollupUntilAsync(DownloadsTestServer server, string project, long withMirrors)
+    private async Task RollupUntilAsync(CheeseshopServer server, string project, long withMirrors)
     {
         long seen = -1;
         for (var attempt = 0; attempt < 20; attempt++)
         {
             await Task.Delay(attempt == 0 ? 1500 : 1000);
-            var rollup = await server.CliAsync("stats", "rollup");
+            var rollup = await server.RunCliAsync("stats", "rollup");
             Assert.True(rollup.Succeeded, rollup.ToString());
             var (status, body, _) = await ApiAsync(server, $"api/packages/{project}/overall?mirrors=true");
             Assert.Equal(HttpStatusCode.OK, status);
@@ -202,7 +202,7 @@ public sealed class DownloadStatsTests(DownloadsServerFixture servers, ITestOutp
         Assert.True(seen == withMirrors, $"expected {withMirrors} downloads with mirrors, counted {seen}\n{server.Output}");
     }
 
-    private static async Task ExpectErrorAsync(DownloadsTestServer server, string path, int status, string message)
+    private static async Task ExpectErrorAsync(CheeseshopServer server, string path, int status, string message)
     {
         var (code, body, text) = await ApiAsync(server, path);
         Assert.True((int)code == status, $"GET {path}: expected {status}, got {(int)code}: {text}");
@@ -211,7 +211,7 @@ public sealed class DownloadStatsTests(DownloadsServerFixture servers, ITestOutp
     }
 
     /// <summary>Downloads on a past day, through the writer's own code (agent parsing, file lookup, bulk insert).</summary>
-    private static async Task SeedAsync(DownloadsTestServer server, Published p, DateOnly day, params (string? Installer, int Count)[] downloads)
+    private static async Task SeedAsync(CheeseshopServer server, Published p, DateOnly day, params (string? Installer, int Count)[] downloads)
     {
         await server.WithDbAsync(async db =>
         {
@@ -235,14 +235,14 @@ public sealed class DownloadStatsTests(DownloadsServerFixture servers, ITestOutp
         });
     }
 
-    private async Task ExportMatchesAsync(DownloadsTestServer server, Published p)
+    private async Task ExportMatchesAsync(CheeseshopServer server, Published p)
     {
         var dir = TempPaths.NewDirectory("export");
         var parquet = Path.Combine(dir, "downloads.parquet");
         var jsonl = Path.Combine(dir, "downloads.jsonl");
         foreach (var file in new[] { parquet, jsonl })
         {
-            var export = await server.CliAsync("stats", "export", "--from", Today, "--to", Today, "--out", file);
+            var export = await server.RunCliAsync("stats", "export", "--from", Today, "--to", Today, "--out", file);
             output.WriteLine(export.ToString());
             Assert.True(export.Succeeded, export.ToString());
         }
@@ -292,7 +292,7 @@ public sealed class DownloadStatsTests(DownloadsServerFixture servers, ITestOutp
 
     /// <summary>The forwarded client addresses appear in no file of the data directory, no log line and
     /// (on PostgreSQL) no column of any table.</summary>
-    private async Task NoClientAddressIsKeptAsync(DownloadsTestServer server)
+    private async Task NoClientAddressIsKeptAsync(CheeseshopServer server)
     {
         string[] addresses = [DutchClient, JapaneseMirror, JapaneseBrowser];
         foreach (var file in Directory.EnumerateFiles(server.DataDir, "*", SearchOption.AllDirectories))

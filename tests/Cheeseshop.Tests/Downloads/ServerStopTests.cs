@@ -16,11 +16,11 @@ public sealed class ServerStopTests(ITestOutputHelper output)
     [MemberData(nameof(Databases))]
     public async Task Sigterm_flushes_queued_downloads_and_simple_requests_are_recorded_when_on(Database database)
     {
-        await using var server = await DownloadsTestServer.StartAsync(database, new Dictionary<string, string>
+        await using var server = await CheeseshopServer.StartAsync(database, countries: true, hosting: ServerHosting.Process, settings: new Dictionary<string, string>
         {
             // Ten minutes: nothing would be written during the test but for the stop.
-            ["Downloads__FlushMilliseconds"] = "600000",
-            ["Downloads__RecordSimpleRequests"] = "true",
+            ["CHEESESHOP_Downloads__FlushMilliseconds"] = "600000",
+            ["CHEESESHOP_Downloads__RecordSimpleRequests"] = "true",
         });
         var p = await PublishAsync(server, $"-stop-{database}".ToLowerInvariant());
         for (var i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.OK, await FetchAsync(server, p.Wheel, UvAgent));
@@ -46,7 +46,7 @@ public sealed class ServerStopTests(ITestOutputHelper output)
         // The simple_requests export, in PyPI's shape.
         var file = Path.Combine(TempPaths.NewDirectory("export"), "simple.jsonl");
         var today = DateTime.UtcNow.ToString("yyyy-MM-dd");
-        var export = await server.CliAsync("stats", "export", "--table", "simple_requests", "--from", today, "--to", today, "--out", file);
+        var export = await server.RunCliAsync("stats", "export", "--table", "simple_requests", "--from", today, "--to", today, "--out", file);
         Assert.True(export.Succeeded, export.ToString());
         var line = Assert.Single(await File.ReadAllLinesAsync(file));
         using var doc = JsonDocument.Parse(line);

@@ -2,8 +2,10 @@ using Cheeseshop.Tests.Infrastructure;
 
 namespace Cheeseshop.Tests.EndToEnd;
 
-/// <summary>The admin CLI (yank, unyank, remove) as pip and twine see it.</summary>
-public sealed class AdminCliTests(ServerFixture servers, ITestOutputHelper output) : EndToEndTest(servers, output)
+/// <summary>The admin CLI (yank, unyank, remove) as pip and twine see it, and the real executable's change
+/// served by a running server as soon as the command returns.</summary>
+public sealed class AdminCliTests(ProcessServerFixture servers, ITestOutputHelper output)
+    : EndToEndTest(servers, output), IClassFixture<ProcessServerFixture>
 {
     [Theory]
     [InlineData(Database.Sqlite)]
@@ -63,9 +65,9 @@ public sealed class AdminCliTests(ServerFixture servers, ITestOutputHelper outpu
         async Task<string> PageAsync() => await server.Http.GetStringAsync($"simple/{project}/");
         Assert.DoesNotContain("data-yanked", await PageAsync()); // now cached
 
-        AssertSucceeded(await CliAsync(server, "releases", "yank", project, "1.0", "--reason", "at once"), "releases yank");
+        AssertSucceeded(await CliProcessAsync(server, "releases", "yank", project, "1.0", "--reason", "at once"), "releases yank");
         Assert.Contains("data-yanked=\"at once\"", await PageAsync());
-        AssertSucceeded(await CliAsync(server, "releases", "unyank", project, "1.0"), "releases unyank");
+        AssertSucceeded(await CliProcessAsync(server, "releases", "unyank", project, "1.0"), "releases unyank");
         Assert.DoesNotContain("data-yanked", await PageAsync());
     }
 

@@ -3,7 +3,8 @@ using Cheeseshop.Tests.Infrastructure;
 namespace Cheeseshop.Tests.EndToEnd;
 
 /// <summary>twine uploads, pip installs from the index, Python imports: the index's main job, on both databases.</summary>
-public sealed class InstallTests(ServerFixture servers, ITestOutputHelper output) : EndToEndTest(servers, output)
+public sealed class InstallTests(ProcessServerFixture servers, ITestOutputHelper output)
+    : EndToEndTest(servers, output), IClassFixture<ProcessServerFixture>
 {
     [Theory]
     [InlineData(Database.Sqlite)]

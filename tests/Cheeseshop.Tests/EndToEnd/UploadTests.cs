@@ -4,7 +4,8 @@ using Cheeseshop.Tests.Infrastructure;
 namespace Cheeseshop.Tests.EndToEnd;
 
 /// <summary>twine against the upload endpoint: re-uploads, filename reuse, credentials.</summary>
-public sealed class UploadTests(ServerFixture servers, ITestOutputHelper output) : EndToEndTest(servers, output)
+public sealed class UploadTests(ProcessServerFixture servers, ITestOutputHelper output)
+    : EndToEndTest(servers, output), IClassFixture<ProcessServerFixture>
 {
     [Theory]
     [InlineData(Database.Sqlite)]

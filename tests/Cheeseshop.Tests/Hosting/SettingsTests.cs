@@ -3,9 +3,10 @@ using Cheeseshop.Tests.Infrastructure;
 namespace Cheeseshop.Tests.Hosting;
 
 /// <summary>
-/// Settings as an operator gives them (CHEESESHOP_* variables, --data-dir) to the real executable: an
-/// invalid value stops the server and every admin verb at start, with a message naming the setting,
-/// before anything is written to the data directory.
+/// Settings as an operator gives them (CHEESESHOP_* variables, --data-dir): an invalid value stops the
+/// server and every admin verb at start, with a message naming the setting, before anything is written to
+/// the data directory. The table runs the program's command line in the test process; the real executable
+/// reads its variables in the last two tests (and in every test of a server in a process of its own).
 /// </summary>
 public sealed class SettingsTests
 {
@@ -28,7 +29,7 @@ public sealed class SettingsTests
     {
         var dataDir = Path.Combine(TempPaths.NewDirectory("settings"), "data");
         var args = verb == "serve" ? new[] { "serve", "--urls", "http://127.0.0.1:0" } : ["retention", "show"];
-        var result = await RunAsync([.. args, "--data-dir", dataDir], new() { [variable] = value });
+        var result = await InProcessCli.RunAsync([.. args, "--data-dir", dataDir], new Dictionary<string, string?> { [variable] = value });
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("error: invalid configuration:", result.Stderr);
         Assert.Contains(message, result.Stderr);

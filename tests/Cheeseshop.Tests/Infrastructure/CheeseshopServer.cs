@@ -3,6 +3,11 @@ using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
 using System.Text;
+using Cheeseshop.Configuration;
+using Cheeseshop.Data;
+using Cheeseshop.Hosting;
+using Cheeseshop.Tests.Downloads;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Cheeseshop.Tests.Infrastructure;
 
@@ -14,36 +19,44 @@ public enum Database
 }
 
 /// <summary>
-/// The real Cheeseshop server, started as a child process (<c>dotnet cheeseshop.dll serve</c>) on a free
-/// loopback port with its own temporary data folder and, for <see cref="Database.Postgres"/>, its own
-/// freshly created database. Disposing kills the process, drops the database and deletes the folder.
+/// The real Cheeseshop server on a free loopback port with its own temporary data folder and, for
+/// <see cref="Database.Postgres"/>, its own freshly created database; in the test process or as a child
+/// process (<c>dotnet cheeseshop.dll serve</c>), see <see cref="ServerHosting"/>. Disposing stops it, drops
+/// the database and deletes the folder.
+/// Besides HTTP it gives the admin verbs on the same data (<see cref="RunCliAsync"/>), the server's own
+/// services in the test process (<see cref="WithDbAsync"/>) and a graceful stop (<see cref="StopGracefullyAsync"/>).
 /// </summary>
 public sealed class CheeseshopServer : IAsyncDisposable
 {
     public const string PostgresVariable = "CHEESESHOP_Database__PostgreSQL";
-    private const int MaxOutputChars = 4_000_000;
 
-    private readonly Process _process;
-    private readonly StringBuilder _output;
+    /// <summary>Networks of the test country database (documentation ranges, RFC 5737).</summary>
+    public const string NetherlandsNetwork = "203.0.113.0/24";
+    public const string JapanNetwork = "198.51.100.0/24";
+    private readonly IRunningServer _host;
+    private readonly ServerOutput _output;
     private readonly IReadOnlyDictionary<string, string?> _environment;
     private readonly bool _ownsDatabase;
     private bool _disposed;
 
-    private CheeseshopServer(Database database, string baseUrl, string dataDir, string? postgresDatabase, bool ownsDatabase,
-        Process process, StringBuilder output, IReadOnlyDictionary<string, string?> environment)
+    private CheeseshopServer(Database database, ServerHosting hosting, string baseUrl, string dataDir, string? postgresDatabase, bool ownsDatabase,
+        IRunningServer host, ServerOutput output, IReadOnlyDictionary<string, string?> environment)
     {
         _ownsDatabase = ownsDatabase;
         Database = database;
+        Hosting = hosting;
         BaseUrl = baseUrl;
         DataDir = dataDir;
         PostgresDatabase = postgresDatabase;
-        _process = process;
+        _host = host;
         _output = output;
         _environment = environment;
         Http = new HttpClient { BaseAddress = new Uri(baseUrl + "/"), Timeout = TimeSpan.FromSeconds(60) };
     }
 
     public Database Database { get; }
+
+    public ServerHosting Hosting { get; }
 
     /// <summary>e.g. <c>http://127.0.0.1:41234</c>, without a trailing slash.</summary>
     public string BaseUrl { get; }
@@ -53,44 +66,51 @@ public sealed class CheeseshopServer : IAsyncDisposable
     /// <summary>The cs_&lt;random&gt; database of a PostgreSQL server; null for SQLite.</summary>
     public string? PostgresDatabase { get; }
 
+    /// <summary>The connection string of a PostgreSQL server's database; null for SQLite.</summary>
+    public string? PostgresConnectionString => _environment.TryGetValue(PostgresVariable, out var cs) ? cs : null;
+
     /// <summary>A client whose BaseAddress is the server's root.</summary>
     public HttpClient Http { get; }
 
     public string UploadUrl => BaseUrl + "/legacy/";
     public string SimpleIndexUrl => BaseUrl + "/simple/";
 
-    /// <summary>True once the process ended, including after DisposeAsync (a test may watch a server it
+    /// <summary>True once the server stopped, including after DisposeAsync (a test may watch a server it
     /// stopped itself, and its log is written after that).</summary>
-    public bool HasExited => _disposed || _process.HasExited;
+    public bool HasExited => _disposed || _host.HasExited;
+
+    public int ExitCode => _host.ExitCode;
 
     /// <summary>Everything the server printed so far (stdout and stderr, each line tagged).</summary>
-    public string Output
-    {
-        get { lock (_output) return _output.ToString(); }
-    }
+    public string Output => _output.ToString();
 
     /// <summary>A position in <see cref="Output"/>, for <see cref="OutputSince"/>.</summary>
-    public int OutputMark
-    {
-        get { lock (_output) return _output.Length; }
-    }
+    public int OutputMark => _output.Length;
 
-    public string OutputSince(int mark)
-    {
-        lock (_output) return mark >= _output.Length ? "" : _output.ToString(mark, _output.Length - mark);
-    }
+    public string OutputSince(int mark) => _output.Since(mark);
 
     /// <param name="settings">Extra server settings as CHEESESHOP_* environment variables, e.g.
     /// ["CHEESESHOP_Limits__MaxFileBytes"] = "4096".</param>
     /// <param name="joinPostgresDatabase">Another node: use this existing database (of a running server,
     /// which owns it and drops it) instead of creating one.</param>
+    /// <param name="countries">Put a country database in the data folder before start, mapping
+    /// <see cref="NetherlandsNetwork"/> to NL and <see cref="JapanNetwork"/> to JP.</param>
+    /// <param name="hosting">In the test process (the default) or as the program in a process of its own.</param>
     public static async Task<CheeseshopServer> StartAsync(Database database, TimeSpan? startTimeout = null,
-        IReadOnlyDictionary<string, string>? settings = null, string? joinPostgresDatabase = null)
+        IReadOnlyDictionary<string, string>? settings = null, string? joinPostgresDatabase = null, bool countries = false,
+        ServerHosting hosting = ServerHosting.InProcess)
     {
         if (joinPostgresDatabase != null && database != Database.Postgres)
             throw new ArgumentException("Only a PostgreSQL server can join another's database.", nameof(joinPostgresDatabase));
         var dll = ServerBinary.Path;
         var dataDir = TempPaths.NewDirectory($"server-{database.ToString().ToLowerInvariant()}");
+        if (countries)
+        {
+            // The country database is read at start: it must be there first.
+            Directory.CreateDirectory(System.IO.Path.Combine(dataDir, "geoip"));
+            await File.WriteAllBytesAsync(System.IO.Path.Combine(dataDir, "geoip", "country.mmdb"),
+                TestCountryDatabase.Build((NetherlandsNetwork, "NL"), (JapanNetwork, "JP")));
+        }
         string? pgName = null;
         var environment = BaseEnvironment();
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) environment[key] = value;
@@ -114,14 +134,16 @@ public sealed class CheeseshopServer : IAsyncDisposable
             {
                 var port = FreePort();
                 var baseUrl = $"http://127.0.0.1:{port}";
-                var output = new StringBuilder();
-                var process = Launch(dll, ["serve", "--data-dir", dataDir, "--urls", baseUrl], environment, output);
-                var server = new CheeseshopServer(database, baseUrl, dataDir, pgName, ownsDatabase: joinPostgresDatabase == null, process, output, environment);
+                var output = new ServerOutput();
+                var host = hosting == ServerHosting.Process
+                    ? ChildProcessServer.Launch(["serve", "--data-dir", dataDir, "--urls", baseUrl], environment, output)
+                    : InProcessServer.Start(dataDir, baseUrl, environment, output);
+                var server = new CheeseshopServer(database, hosting, baseUrl, dataDir, pgName, ownsDatabase: joinPostgresDatabase == null, host, output, environment);
                 var failure = await server.WaitUntilHealthyAsync(timeout);
                 if (failure == null) return server;
 
                 attempts.Add($"attempt {attempt} ({baseUrl}): {failure}\n--- server output ---\n{server.Output.TrimEnd()}");
-                await server.StopProcessAsync();
+                await host.KillAsync();
                 server.Http.Dispose();
                 // Only a lost race for the port is worth another try.
                 if (!server.Output.Contains("address already in use", StringComparison.OrdinalIgnoreCase)) break;
@@ -134,23 +156,47 @@ public sealed class CheeseshopServer : IAsyncDisposable
         }
         await CleanUpAsync(dataDir, joinPostgresDatabase == null ? pgName : null);
         throw new InvalidOperationException(
-            $"The Cheeseshop server ({database}) did not become healthy.\n$ dotnet {dll} serve ...\n" + string.Join("\n", attempts));
+            $"The Cheeseshop server ({database}, {hosting}) did not become healthy.\n$ dotnet {dll} serve ...\n" + string.Join("\n", attempts));
     }
 
-    /// <summary>Runs <c>dotnet cheeseshop.dll ARGS --data-dir DATA_DIR</c> with this server's environment.</summary>
-    public Task<ProcessResult> RunCliAsync(params string[] args) => RunCliCoreAsync(args, stdin: null);
+    /// <summary><c>cheeseshop ARGS --data-dir DATA_DIR</c> with this server's settings, run in the test process
+    /// (<see cref="InProcessCli"/>): the same verbs, services and database as the executable.</summary>
+    public Task<ProcessResult> RunCliAsync(params string[] args) => RunCliWithInputAsync(null, args);
 
-    /// <summary>As <see cref="RunCliAsync"/>, writing <paramref name="stdin"/> to the command's standard input.</summary>
-    public Task<ProcessResult> RunCliWithInputAsync(string stdin, params string[] args) => RunCliCoreAsync(args, stdin);
+    /// <summary>As <see cref="RunCliAsync"/>, with <paramref name="stdin"/> as the command's standard input.</summary>
+    public Task<ProcessResult> RunCliWithInputAsync(string? stdin, params string[] args) =>
+        InProcessCli.RunAsync([.. args, "--data-dir", DataDir], _environment, stdin);
 
-    private Task<ProcessResult> RunCliCoreAsync(string[] args, string? stdin) =>
+    /// <summary>Runs <c>dotnet cheeseshop.dll ARGS --data-dir DATA_DIR</c> as a process of its own with this
+    /// server's environment: for tests of the program itself beside a running server.</summary>
+    public Task<ProcessResult> RunCliProcessAsync(params string[] args) =>
         ProcessRunner.RunAsync(
             ServerBinary.DotnetHost,
             new[] { ServerBinary.Path }.Concat(args).Concat(["--data-dir", DataDir]),
             _environment,
-            stdin,
+            stdin: null,
             workingDirectory: System.IO.Path.GetDirectoryName(ServerBinary.Path),
             timeout: TimeSpan.FromMinutes(2));
+
+    /// <summary>The services of this server's configuration, in the test process: to read or seed its database.</summary>
+    public ServiceProvider Services()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddCheeseshop(AppConfiguration.Build(DataDir, InProcessCli.Settings(_environment)));
+        return services.BuildServiceProvider();
+    }
+
+    public async Task<T> WithDbAsync<T>(Func<CheeseshopDb, Task<T>> action)
+    {
+        await using var provider = Services();
+        await using var scope = provider.CreateAsyncScope();
+        return await action(scope.ServiceProvider.GetRequiredService<CheeseshopDb>());
+    }
+
+    /// <summary>SIGTERM, as systemd or docker stop sends it (in process: the host's own graceful stop);
+    /// waits for the server to stop; returns its exit code.</summary>
+    public Task<int> StopGracefullyAsync() => _host.StopGracefullyAsync();
 
     /// <summary><c>users create</c>; throws with the command's output unless it succeeds.</summary>
     public async Task CreateUserAsync(string username, string password, bool admin = false)
@@ -206,7 +252,7 @@ public sealed class CheeseshopServer : IAsyncDisposable
     {
         var all = Output;
         var tail = all.Length <= maxChars ? all : "...\n" + all[^maxChars..];
-        return $"--- server output ({Database}, {BaseUrl}{(HasExited ? $", EXITED with code {_process.ExitCode}" : "")}) ---\n{tail.TrimEnd()}";
+        return $"--- server output ({Database}, {BaseUrl}{(HasExited ? $", EXITED with code {_host.ExitCode}" : "")}) ---\n{tail.TrimEnd()}";
     }
 
     public async ValueTask DisposeAsync()
@@ -214,7 +260,7 @@ public sealed class CheeseshopServer : IAsyncDisposable
         if (_disposed) return;
         _disposed = true;
         Http.Dispose();
-        await StopProcessAsync();
+        await _host.KillAsync();
         await CleanUpAsync(DataDir, _ownsDatabase ? PostgresDatabase : null);
     }
 
@@ -225,10 +271,10 @@ public sealed class CheeseshopServer : IAsyncDisposable
         string last = "no answer yet";
         while (stopwatch.Elapsed < timeout)
         {
-            if (_process.HasExited)
+            if (_host.HasExited)
             {
-                _process.WaitForExit(); // let the output readers finish
-                return $"the process exited with code {_process.ExitCode} before /health answered 200";
+                await Task.Delay(200); // let the output readers finish
+                return $"the server stopped with code {_host.ExitCode} before /health answered 200";
             }
             try
             {
@@ -249,20 +295,6 @@ public sealed class CheeseshopServer : IAsyncDisposable
         return $"no 200 from /health within {timeout.TotalSeconds:0} s (last: {last})";
     }
 
-    private async Task StopProcessAsync()
-    {
-        try
-        {
-            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-            await _process.WaitForExitAsync(cts.Token);
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException or System.ComponentModel.Win32Exception)
-        {
-        }
-        _process.Dispose();
-    }
-
     private static async Task CleanUpAsync(string dataDir, string? pgName)
     {
         if (pgName != null)
@@ -271,40 +303,6 @@ public sealed class CheeseshopServer : IAsyncDisposable
             catch (Exception ex) { Console.Error.WriteLine($"warning: could not drop test database {pgName}: {ex.Message}"); }
         }
         TempPaths.TryDelete(dataDir);
-    }
-
-    private static Process Launch(string dll, string[] args, IReadOnlyDictionary<string, string?> environment, StringBuilder output)
-    {
-        var psi = new ProcessStartInfo(ServerBinary.DotnetHost)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = System.IO.Path.GetDirectoryName(dll)!,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        psi.ArgumentList.Add(dll);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        ProcessRunner.ApplyEnvironment(psi, environment);
-
-        var process = new Process { StartInfo = psi };
-        void Append(string tag, string? line)
-        {
-            if (line == null) return;
-            lock (output)
-            {
-                if (output.Length < MaxOutputChars) output.Append(tag).AppendLine(line);
-            }
-        }
-        process.OutputDataReceived += (_, e) => Append("[out] ", e.Data);
-        process.ErrorDataReceived += (_, e) => Append("[err] ", e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        process.StandardInput.Close();
-        return process;
     }
 
     /// <summary>The inherited environment minus anything that would point the server elsewhere.</summary>

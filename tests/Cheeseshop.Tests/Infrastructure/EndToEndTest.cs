@@ -94,8 +94,13 @@ public abstract class EndToEndTest : IClassFixture<ServerFixture>, IAsyncLifetim
     protected async Task<ProcessResult> PipInstallAsync(Venv venv, CheeseshopServer server, params string[] args) =>
         Logged(await venv.PipInstallAsync(server.SimpleIndexUrl, args));
 
+    /// <summary>An admin verb run in the test process (<see cref="InProcessCli"/>).</summary>
     protected async Task<ProcessResult> CliAsync(CheeseshopServer server, params string[] args) =>
         Logged(await server.RunCliAsync(args));
+
+    /// <summary>An admin verb run as the real executable, a process of its own beside the server.</summary>
+    protected async Task<ProcessResult> CliProcessAsync(CheeseshopServer server, params string[] args) =>
+        Logged(await server.RunCliProcessAsync(args));
 
     /// <summary>The installed version of a distribution in the venv (null: not installed).</summary>
     protected async Task<string?> InstalledVersionAsync(Venv venv, string distribution)

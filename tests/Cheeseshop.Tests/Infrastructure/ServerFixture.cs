@@ -8,8 +8,16 @@ namespace Cheeseshop.Tests.Infrastructure;
 /// A server that died is replaced for the next test (the test that saw it die has its output).
 /// A server that cannot start fails every test that asks for it, with the reason.
 /// </summary>
-public sealed class ServerFixture : IAsyncLifetime
+public class ServerFixture : IAsyncLifetime
 {
+    private readonly Func<Database, Task<CheeseshopServer>> _start;
+
+    public ServerFixture() : this(db => CheeseshopServer.StartAsync(db))
+    {
+    }
+
+    protected ServerFixture(Func<Database, Task<CheeseshopServer>> start) => _start = start;
+
     private readonly ConcurrentDictionary<Database, Lazy<Task<CheeseshopServer>>> _servers = new();
     private readonly ConcurrentBag<Task<CheeseshopServer>> _all = new();
     private readonly object _gate = new();
@@ -31,7 +39,7 @@ public sealed class ServerFixture : IAsyncLifetime
 
     private Lazy<Task<CheeseshopServer>> Create(Database database) => new(() =>
     {
-        var task = CheeseshopServer.StartAsync(database);
+        var task = _start(database);
         _all.Add(task);
         return task;
     });
@@ -53,3 +61,10 @@ public sealed class ServerFixture : IAsyncLifetime
         }
     }
 }
+
+/// <summary>As <see cref="ServerFixture"/>, each server with the test country database (NL and JP networks).</summary>
+public sealed class CountryServerFixture() : ServerFixture(db => CheeseshopServer.StartAsync(db, countries: true));
+
+/// <summary>As <see cref="ServerFixture"/>, each server the program in a process of its own
+/// (<see cref="ServerHosting.Process"/>): for the tests of real pip, twine and the admin executable.</summary>
+public sealed class ProcessServerFixture() : ServerFixture(db => CheeseshopServer.StartAsync(db, hosting: ServerHosting.Process));

@@ -11,7 +11,7 @@ namespace Cheeseshop.Tests.Legal;
 /// records stay sealed and can still be produced, and retention erases it once the request closes and no
 /// hold remains, leaving whoever took the name alone.
 /// </summary>
-public sealed class HeldDeletionTests(ServerFixture servers, ITestOutputHelper output) : LegalTest(servers, output)
+public sealed class HeldDeletionTests(ServerFixture servers, ITestOutputHelper output) : AccountTest(servers, output)
 {
     [Theory]
     [MemberData(nameof(Databases))]

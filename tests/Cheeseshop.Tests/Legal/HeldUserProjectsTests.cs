@@ -10,7 +10,7 @@ namespace Cheeseshop.Tests.Legal;
 /// project they have or had a role on (download-logs: "for the subject's projects"), not only of projects
 /// held by name. Once the request is closed, retention takes them as it takes anyone's.
 /// </summary>
-public sealed class HeldUserProjectsTests(ServerFixture servers, ITestOutputHelper output) : LegalTest(servers, output)
+public sealed class HeldUserProjectsTests(ServerFixture servers, ITestOutputHelper output) : AccountTest(servers, output)
 {
     private const string PipAgent = """pip/23.2.1 {"installer":{"name":"pip","version":"23.2.1"},"python":"3.11.7"}""";
 

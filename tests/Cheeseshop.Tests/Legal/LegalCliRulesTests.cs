@@ -1,3 +1,4 @@
+using Cheeseshop.Tests.Accounts;
 using Cheeseshop.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -8,7 +9,7 @@ namespace Cheeseshop.Tests.Legal;
 /// overwritten without --force; holds follow requests (a preservation request holds and produces
 /// nothing; closing one request leaves another's hold on the same account in place).
 /// </summary>
-public sealed class LegalCliRulesTests(ServerFixture servers, ITestOutputHelper output) : LegalTest(servers, output)
+public sealed class LegalCliRulesTests(ServerFixture servers, ITestOutputHelper output) : AccountTest(servers, output)
 {
     private static async Task<(long Requests, long Holds, long Audit, long Disclosures)> CountsAsync(CheeseshopServer server) => (
         await ServerDatabase.CountAsync(server, "SELECT COUNT(*) FROM legal_requests"),

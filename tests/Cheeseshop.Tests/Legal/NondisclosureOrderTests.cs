@@ -11,7 +11,7 @@ namespace Cheeseshop.Tests.Legal;
 /// waits and the daily job's work (`legal notices`) sends it on the day the order ends; meanwhile the
 /// transparency report counts the request but does not list it.
 /// </summary>
-public sealed class NondisclosureOrderTests(ServerFixture servers, ITestOutputHelper output) : LegalTest(servers, output)
+public sealed class NondisclosureOrderTests(ServerFixture servers, ITestOutputHelper output) : AccountTest(servers, output)
 {
     [Theory]
     [MemberData(nameof(Databases))]

@@ -1,3 +1,4 @@
+using Cheeseshop.Tests.Accounts;
 using Cheeseshop.Data.Entities;
 using Cheeseshop.Tests.Infrastructure;
 using static Cheeseshop.Tests.Legal.DisclosurePackage;
@@ -12,7 +13,7 @@ namespace Cheeseshop.Tests.Legal;
 /// the rename (whose roles must not be attributed to the subject). Every category is checked row by row,
 /// over the whole history and with a scope that starts later.
 /// </summary>
-public sealed class SeededCategoryTests(ServerFixture servers, ITestOutputHelper output) : LegalTest(servers, output)
+public sealed class SeededCategoryTests(ServerFixture servers, ITestOutputHelper output) : AccountTest(servers, output)
 {
     private sealed record Seeded(string Sam, string OldName, string Other, string Imposter, string Tools, string Old, string OtherProject,
         DateTime T0, DateTime Removed, DateTime Renamed, DateTime Accepted, DateTime ErasedAt, string ErasedHash);

@@ -9,7 +9,7 @@ namespace Cheeseshop.Tests.Legal;
 /// "Download your data": a signed-in user downloads their own package through the page, once a day; it
 /// is the same package a legal request gets (kind data-subject), recorded, counted and notified.
 /// </summary>
-public sealed class SelfExportTests(ServerFixture servers, ITestOutputHelper output) : LegalTest(servers, output)
+public sealed class SelfExportTests(ServerFixture servers, ITestOutputHelper output) : AccountTest(servers, output)
 {
     [Theory]
     [MemberData(nameof(Databases))]

@@ -13,7 +13,7 @@ namespace Cheeseshop.Tests.Legal;
 /// other user's data; the request is closed and the notice is in the outbox; retention then erases the
 /// addresses, and a new package says they were erased.
 /// </summary>
-public sealed class SubpoenaEndToEndTests(ServerFixture servers, ITestOutputHelper output) : LegalTest(servers, output)
+public sealed class SubpoenaEndToEndTests(ServerFixture servers, ITestOutputHelper output) : AccountTest(servers, output)
 {
     [Theory]
     [MemberData(nameof(Databases))]

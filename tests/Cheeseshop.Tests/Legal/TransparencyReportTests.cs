@@ -1,3 +1,4 @@
+using Cheeseshop.Tests.Accounts;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -11,7 +12,7 @@ namespace Cheeseshop.Tests.Legal;
 /// nondisclosure order and a user's own data request are counted but never listed; the CLI prints the
 /// same figures.
 /// </summary>
-public sealed class TransparencyReportTests(ServerFixture servers, ITestOutputHelper output) : LegalTest(servers, output)
+public sealed class TransparencyReportTests(ServerFixture servers, ITestOutputHelper output) : AccountTest(servers, output)
 {
     [Theory]
     [MemberData(nameof(Databases))]

@@ -26,9 +26,9 @@ public sealed class S3ClusterFixture : IAsyncLifetime
         // Quick enough for a test to see the other node's changes and the download counts.
         settings["CHEESESHOP_JournalPollMilliseconds"] = "100";
         settings["CHEESESHOP_Downloads__FlushMilliseconds"] = "100";
-        NodeA = await CheeseshopServer.StartAsync(Database.Postgres, settings: settings);
+        NodeA = await CheeseshopServer.StartAsync(Database.Postgres, settings: settings, hosting: ServerHosting.Process);
         // Started after A, which has created the schema.
-        NodeB = await CheeseshopServer.StartAsync(Database.Postgres, settings: settings, joinPostgresDatabase: NodeA.PostgresDatabase);
+        NodeB = await CheeseshopServer.StartAsync(Database.Postgres, settings: settings, joinPostgresDatabase: NodeA.PostgresDatabase, hosting: ServerHosting.Process);
     }
 
     public async Task DisposeAsync()

@@ -1,16 +1,16 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Cheeseshop.Tests.Accounts;
 using Cheeseshop.Tests.Infrastructure;
+using Cheeseshop.Tests.Legal;
 using Microsoft.EntityFrameworkCore;
 
-namespace Cheeseshop.Tests.Legal;
+namespace Cheeseshop.Tests.Accounts;
 
 /// <summary>
-/// What the legal-request tests share: the CLI verbs run as an operator runs them (each a real
-/// `cheeseshop` process), packages read back, and the list of secrets no package may ever hold.
+/// What the legal-request tests (Legal/) add to the account steps: the legal verbs run as an operator runs
+/// them, packages read back, and the list of secrets no package may ever hold.
 /// </summary>
-public abstract class LegalTest(ServerFixture servers, ITestOutputHelper output) : AccountTest(servers, output)
+public abstract partial class AccountTest
 {
     protected static DateTime Today => DateTime.UtcNow.Date;
 
