@@ -157,20 +157,33 @@ else
         finish 0 0 1
     fi
     PGROOT="$(mktemp -d "${TMPDIR:-/tmp}/cheeseshop-pg.XXXXXX")"
-    PGPORT="$(free_port 54329)"
     mkdir -p "$PGROOT/sock"
     if [ "$(id -u)" -eq 0 ]; then chown -R postgres:postgres "$PGROOT"; fi
     chmod 700 "$PGROOT"
-    say "PostgreSQL $(basename "$(dirname "$PGBIN")") on 127.0.0.1:$PGPORT"
     if ! as_postgres "$PGBIN/initdb" -D "$PGROOT/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 \
-            >"$WORK/initdb.log" 2>&1 ||
-       ! as_postgres "$PGBIN/pg_ctl" -D "$PGROOT/data" -l "$PGROOT/server.log" -w -t 30 \
-            -o "-p $PGPORT -c listen_addresses=127.0.0.1 -k $PGROOT/sock -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
-            start >"$WORK/pg_ctl.log" 2>&1; then
-        cat "$WORK/initdb.log" "$WORK/pg_ctl.log" "$PGROOT/server.log" 2>/dev/null | tail -n 30 >&2
+            >"$WORK/initdb.log" 2>&1; then
+        cat "$WORK/initdb.log" >&2
+        echo "error: could not initialise PostgreSQL" >&2
+        finish 0 0 1
+    fi
+    # Another run on the machine can take the port between the check and the start: then try a
+    # port the system picks.
+    started=""
+    for preferred in 54329 0 0; do
+        PGPORT="$(free_port "$preferred")"
+        if as_postgres "$PGBIN/pg_ctl" -D "$PGROOT/data" -l "$PGROOT/server.log" -w -t 30 \
+               -o "-p $PGPORT -c listen_addresses=127.0.0.1 -k $PGROOT/sock -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+               start >"$WORK/pg_ctl.log" 2>&1; then
+            started=1
+            break
+        fi
+    done
+    if [ -z "$started" ]; then
+        cat "$WORK/pg_ctl.log" "$PGROOT/server.log" 2>/dev/null | tail -n 30 >&2
         echo "error: could not start PostgreSQL" >&2
         finish 0 0 1
     fi
+    say "PostgreSQL $(basename "$(dirname "$PGBIN")") on 127.0.0.1:$PGPORT"
     export CHEESESHOP_TEST_PG="Host=127.0.0.1;Port=$PGPORT;Username=postgres"
 fi
 

@@ -1,9 +1,11 @@
 -- wrk script: each request asks for a random generated project, so the cache sees the whole index.
 -- Usage: wrk ... -s random-project.lua URL -- PROJECTS PATH_TEMPLATE [ACCEPT]
 -- PATH_TEMPLATE has %s for the project name, e.g. /simple/%s/ or /pypi/%s/json
+-- The environment variable ACCEPT_ENCODING, when set and not empty, is sent as Accept-Encoding.
 local projects, template, accept = 1000, "/simple/%s/", nil
 -- Basic credentials for a private index ("__token__:TOKEN"), from the environment.
 local auth = os.getenv("CHEESESHOP_BENCH_AUTH")
+local encoding = os.getenv("ACCEPT_ENCODING")
 
 function init(args)
   projects = tonumber(args[1] or projects)
@@ -17,6 +19,7 @@ function request()
   local headers = {}
   if accept then headers["Accept"] = accept end
   if auth and auth ~= "" then headers["Authorization"] = "Basic " .. auth end
+  if encoding and encoding ~= "" then headers["Accept-Encoding"] = encoding end
   return wrk.format("GET", string.format(template, name), headers)
 end
 

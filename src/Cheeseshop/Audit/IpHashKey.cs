@@ -11,9 +11,13 @@ namespace Cheeseshop.Audit;
 /// </summary>
 public static class IpHashKey
 {
+    /// <summary>The key file: IpHashKeyFile, or the data directory's own.</summary>
+    public static string PathOf(CheeseshopOptions options, DataDirectory dataDir) =>
+        options.IpHashKeyFile ?? Path.Combine(dataDir.Root, "secrets", "ip-hash.key");
+
     public static IpAddressHasher Load(CheeseshopOptions options, DataDirectory dataDir)
     {
-        var path = options.IpHashKeyFile ?? Path.Combine(dataDir.Root, "secrets", "ip-hash.key");
+        var path = PathOf(options, dataDir);
         if (!File.Exists(path))
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);

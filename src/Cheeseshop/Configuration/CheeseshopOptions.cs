@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Cheeseshop.Configuration;
 
 /// <summary>
-/// The settings at the root of the configuration and their sections Database, Storage, Limits and
+/// The settings at the root of the configuration and their sections Database, Storage, Limits, Cache and
 /// Retention; see AppConfiguration for where values come from. Features with a section of their own
 /// (Downloads, Mail, Disclosure) bind it beside their services.
 /// </summary>
@@ -41,8 +41,7 @@ public sealed class CheeseshopOptions : IValidatableObject
     /// <summary>Retention overrides: data class key → days (see Core.Privacy.RetentionPolicy and docs/privacy.md).</summary>
     public Dictionary<string, int> Retention { get; set; } = [];
 
-    /// <summary>Most projects whose rendered pages are kept in memory; 0 keeps every project's.</summary>
-    [Range(0, int.MaxValue)] public int PageCacheMaxProjects { get; set; }
+    [ValidateObjectMembers] public CacheOptions Cache { get; set; } = new();
 
     /// <summary>How often a node reads the journal for changes made by other nodes (milliseconds).</summary>
     [Range(50, 60_000)] public int JournalPollMilliseconds { get; set; } = 1000;
@@ -63,6 +62,13 @@ public enum RegistrationMode
 {
     Open,
     Closed,
+}
+
+/// <summary>The page cache: rendered Simple and JSON API pages and their compressed forms.</summary>
+public sealed class CacheOptions
+{
+    /// <summary>Most memory the cached pages may hold; past it, the least recently asked-for projects are evicted.</summary>
+    [Range(1, 1024 * 1024)] public int MaxMegabytes { get; set; } = 256;
 }
 
 public sealed class DatabaseOptions

@@ -65,6 +65,21 @@ public abstract partial class CheeseshopDb
         return ids[0];
     }
 
+    /// <summary>
+    /// Opens a connection of its own, outside the pool, and reads from the database; throws when it cannot.
+    /// A pooled connection opened earlier can go on working against a database that no new connection
+    /// reaches any more (a SQLite file moved away keeps its open handles; a PostgreSQL database closed to
+    /// new connections keeps its sessions), so only a new connection tells whether the next one will work.
+    /// </summary>
+    public abstract Task ProbeAsync(CancellationToken ct);
+
+    /// <summary>Migrations the code knows and the database has not applied; reads the history table.</summary>
+    public async Task<IReadOnlyList<string>> PendingMigrationsAsync(CancellationToken ct)
+    {
+        var applied = await Database.GetAppliedMigrationsAsync(ct);
+        return Database.GetMigrations().Except(applied).ToList();
+    }
+
     /// <summary>Settings kept in the database itself, applied after every migration.</summary>
     internal virtual Task AfterMigrateAsync(CancellationToken ct) => Task.CompletedTask;
 

@@ -25,7 +25,7 @@ public sealed class DownloadRollup(CheeseshopDb db, CheeseshopOptions options, T
         DateOnly? earliest = null;
         if (state is null && await db.DownloadEvents.AnyAsync(ct))
             earliest = DateOnly.FromDateTime(await db.DownloadEvents.MinAsync(e => e.Timestamp, ct));
-        var plan = RollupPlan.Make(state?.RecomputeFrom, earliest, asOf, from, IntactFrom(asOf));
+        var plan = RollupPlan.Make(state?.RecomputeFrom, earliest, asOf, from, IntactFrom(options, asOf));
 
         long events = 0, rows = 0;
         if (plan.Days is { } days)
@@ -57,7 +57,7 @@ public sealed class DownloadRollup(CheeseshopDb db, CheeseshopOptions options, T
     }
 
     /// <summary>The first day retention cannot have thinned out yet (raw events of older days may be gone).</summary>
-    private DateOnly IntactFrom(DateTime asOf)
+    internal static DateOnly IntactFrom(CheeseshopOptions options, DateTime asOf)
     {
         var days = RetentionPolicy.Configure(options.Retention).Single(r => r.Key == RetentionPolicy.DownloadEvents).Days;
         return days is { } d ? DateOnly.FromDateTime(asOf.AddDays(-d)).AddDays(1) : DateOnly.MinValue;

@@ -34,6 +34,18 @@ public sealed class DownloadWriter(
     /// <summary>Batches that failed at least once (for tests and logs).</summary>
     public long FailedAttempts { get; private set; }
 
+    // UTC ticks at which the batch being filled or written took its first event; 0 while idle.
+    private long _batchTakenTicks;
+
+    /// <summary>False until the host starts the writer (never, in an admin verb) and once its loop has ended.</summary>
+    public bool IsRunning => _loop is { IsCompleted: false };
+
+    /// <summary>The host has started the writer.</summary>
+    public bool Started => _loop is not null;
+
+    /// <summary>When the batch in hand took its first event; null while the writer waits for one.</summary>
+    public DateTimeOffset? BatchTakenAt => Interlocked.Read(ref _batchTakenTicks) is var t and not 0 ? new DateTimeOffset(t, TimeSpan.Zero) : null;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _lastDropReport = clock.GetUtcNow();
@@ -91,6 +103,7 @@ public sealed class DownloadWriter(
             // on the channel is woken, with a timer made for the wait, by nearly every event, on the same
             // two cores that serve the downloads. Events arriving meanwhile wait in the queue, which holds far more.
             var deadline = clock.GetUtcNow() + flush;
+            Interlocked.Exchange(ref _batchTakenTicks, clock.GetUtcNow().UtcTicks);
             while (true)
             {
                 while (batch.Count < options.BatchSize && reader.TryRead(out var item)) batch.Add(item);
@@ -106,6 +119,7 @@ public sealed class DownloadWriter(
                 }
             }
             if (!await WriteWithRetryAsync(batch)) return;
+            Interlocked.Exchange(ref _batchTakenTicks, 0);
             batch.Clear();
             ReportDrops();
         }

@@ -5,6 +5,7 @@ using Cheeseshop.Configuration;
 using Cheeseshop.Data;
 using Cheeseshop.Disclosure;
 using Cheeseshop.Downloads;
+using Cheeseshop.Health;
 using Cheeseshop.Index;
 using Cheeseshop.Privacy;
 using Cheeseshop.Storage;
@@ -44,6 +45,7 @@ public static class CheeseshopServices
         services.AddSingleton<ReadCredentialCache>();
         services.AddScoped<BasicAuthenticator>();
         services.AddScoped<IndexWriter>();
+        services.AddScoped<Integrity.IntegrityCheck>();
         services.AddScoped<UploadService>();
         services.AddScoped<ReleaseAdmin>();
         services.AddScoped<XmlRpcMethods>();
@@ -51,6 +53,7 @@ public static class CheeseshopServices
         services.AddDownloads(configuration);
         services.AddAccounts(configuration);
         services.AddDisclosure(configuration);
+        services.AddCheeseshopHealth();
         return services;
     }
 }

@@ -4,7 +4,9 @@ using Cheeseshop.Configuration;
 using Cheeseshop.Data;
 using Cheeseshop.Disclosure;
 using Cheeseshop.Downloads;
+using Cheeseshop.Health;
 using Cheeseshop.Index;
+using Cheeseshop.Integrity;
 using Cheeseshop.Privacy;
 using Microsoft.EntityFrameworkCore;
 
@@ -28,6 +30,7 @@ public static class CommandLine
         root.Options.Add(DataDir);
         root.Subcommands.Add(ServeCommand());
         root.Subcommands.Add(MigrateCommand());
+        root.Subcommands.Add(DoctorCommand.Build());
         root.Subcommands.Add(UsersCommands.Build());
         root.Subcommands.Add(TokensCommands.Build());
         root.Subcommands.Add(ReleasesCommands.BuildReleases());
@@ -38,6 +41,7 @@ public static class CommandLine
         root.Subcommands.Add(StatsCommands.Build());
         root.Subcommands.Add(LegalCommands.Build());
         root.Subcommands.Add(TransparencyCommands.Build());
+        root.Subcommands.Add(FsckCommand.Build());
         return await root.Parse(args).InvokeAsync();
     }
 
@@ -76,7 +80,7 @@ public static class CommandLine
     /// <summary>The one place settings are read: the server and every admin verb register their services
     /// on this configuration (AddCheeseshop), which binds and validates each section. --data-dir given on
     /// the command line wins over the DataDir setting; left out, the setting (default "data") applies.</summary>
-    private static IConfigurationRoot Settings(ParseResult parse) =>
+    internal static IConfigurationRoot Settings(ParseResult parse) =>
         AppConfiguration.Build(parse.GetResult(DataDir) is { Implicit: false } ? parse.GetValue(DataDir) : null,
             (parse.RootCommandResult.Command as CheeseshopRootCommand)?.Settings);
 

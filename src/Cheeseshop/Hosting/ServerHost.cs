@@ -6,6 +6,7 @@ using Cheeseshop.Data;
 using Cheeseshop.Disclosure;
 using Cheeseshop.Downloads;
 using Cheeseshop.Files;
+using Cheeseshop.Health;
 using Cheeseshop.Index;
 using Cheeseshop.JsonApi;
 using Cheeseshop.Privacy;
@@ -42,6 +43,7 @@ public static class ServerHost
         builder.Services.AddCheeseshop(configuration);
         builder.Services.AddHostedService<JournalWatcher>();
         builder.Services.AddHostedService<RetentionJob>();
+        builder.Services.AddHostedService<Integrity.OrphanSweepJob>();
         builder.Services.AddHostedService<LegalNoticeJob>();
         builder.Services.AddSingleton<RequestLogWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RequestLogWriter>());
@@ -62,7 +64,7 @@ public static class ServerHost
         if (options.RequestLog) app.UseMiddleware<RequestLogMiddleware>();
         if (app.Services.GetRequiredService<AccessOptions>().Read == ReadAccess.Authenticated)
             app.UseMiddleware<ReadAccessMiddleware>();
-        app.MapGet("/health", () => Results.Text("ok"));
+        app.MapHealth();
         // Every endpoint that reads the index goes in this group, which a private index guards.
         var reads = app.MapReads();
         reads.MapSimple();

@@ -1,5 +1,6 @@
 using Cheeseshop.Data;
 using Cheeseshop.Data.Entities;
+using Microsoft.EntityFrameworkCore;
 
 namespace Cheeseshop.Index;
 
@@ -56,12 +57,26 @@ public sealed class IndexChange
     /// <summary>Saves everything, then sets each project's last serial to its newest journal id.</summary>
     internal async Task<IReadOnlyCollection<string>> SaveAsync(CancellationToken ct)
     {
+        await NumberJournalAsync(ct);
         await _db.SaveChangesAsync(ct);
         foreach (var group in _journal.GroupBy(p => p.Project))
             group.Key.LastSerial = group.Max(p => p.Entry.Id);
         await _db.SaveChangesAsync(ct);
         foreach (var (project, _) in _journal) _touched.Add(project.NormalizedName);
         return _touched;
+    }
+
+    /// <summary>
+    /// Serials follow the newest committed one without a gap, as mirrors expect. A database sequence
+    /// would not: PostgreSQL's identity values taken by a change that then rolls back are lost. The
+    /// change holds the journal's write lock, and only changes write journal rows, so the newest id read
+    /// here stays the newest until this change commits or rolls back.
+    /// </summary>
+    private async Task NumberJournalAsync(CancellationToken ct)
+    {
+        if (_journal.Count == 0) return;
+        var next = (await _db.Journals.MaxAsync(j => (long?)j.Id, ct) ?? 0) + 1;
+        foreach (var (_, entry) in _journal) entry.Id = next++;
     }
 
     internal async Task UndoAsync(ILogger log)

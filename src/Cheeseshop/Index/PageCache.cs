@@ -12,10 +12,11 @@ namespace Cheeseshop.Index;
 /// its own fields; nothing else is read or written. A general-purpose memory cache would add an
 /// entry, an expiration token and a clock read to every hit (docs/performance.md has the figures).
 ///
-/// By default every project's pages stay until the project changes (memory grows with the number of
-/// projects; docs/performance.md gives the size); PageCacheMaxProjects bounds the number of projects
-/// for an index too large for memory, evicting by second chance (a project asked for since the
-/// last sweep survives it), and a miss costs one render.
+/// The bytes held (bodies, compressed forms, an estimate of the objects around them) are counted as
+/// pages come and go, and kept under Cache:MaxMegabytes: past it, projects are evicted by second
+/// chance (a project asked for since the last sweep survives it) until a tenth of the limit is free.
+/// Only a page added or compressed can push the count over, so the sweep runs there, never on a hit;
+/// an evicted project costs one render at its next request.
 /// </summary>
 public sealed class PageCache
 {
@@ -23,17 +24,23 @@ public sealed class PageCache
     public const string IndexKey = "";
 
     private readonly ConcurrentDictionary<string, ProjectPages> _projects = new(StringComparer.Ordinal);
-    private readonly int _maxProjects;
+    private readonly long _maxBytes;
     private readonly Lock _sweep = new();
     private long _invalidations;
+    private long _bytes;
 
     public PageCache(IndexChangeFeed feed, Configuration.CheeseshopOptions options)
     {
-        _maxProjects = options.PageCacheMaxProjects;
+        _maxBytes = (long)options.Cache.MaxMegabytes * 1024 * 1024;
         feed.ProjectChanged += Invalidate;
     }
 
     public int Count => _projects.Count;
+
+    /// <summary>The bytes the cached pages hold (see RenderedPage.Size).</summary>
+    public long Bytes => Interlocked.Read(ref _bytes);
+
+    public long MaxBytes => _maxBytes;
 
     public bool TryGet(string project, string variant, out RenderedPage page)
     {
@@ -60,45 +67,82 @@ public sealed class PageCache
     public void Set(string project, string variant, RenderedPage page, long ticket)
     {
         if (Interlocked.Read(ref _invalidations) != ticket) return;
-        _projects.AddOrUpdate(project, static (_, p) => ProjectPages.Empty.With(p), static (_, old, p) => old.With(p), page);
+        // Counted before it is reachable, so a removal racing this one takes out what it counted.
+        Add(page.Charge(this));
+        var replaced = Put(project, page);
+        if (replaced is not null && !ReferenceEquals(replaced, page)) Add(-replaced.Discharge());
         // Invalidate counts first and removes second, so checking after adding closes the race: either
         // this check sees its count, or its removal comes after this add.
         if (Interlocked.Read(ref _invalidations) != ticket)
         {
-            _projects.TryRemove(project, out _);
+            Remove(project);
             return;
         }
-        if (_maxProjects > 0 && _projects.Count > _maxProjects) Sweep();
+        TrimIfOver();
+    }
+
+    /// <summary>Puts the page in its project's entry; returns the page of the same variant it replaced.</summary>
+    private RenderedPage? Put(string project, RenderedPage page)
+    {
+        while (true)
+        {
+            if (_projects.TryGetValue(project, out var old))
+            {
+                var (updated, replaced) = old.With(page);
+                if (_projects.TryUpdate(project, updated, old)) return replaced;
+            }
+            else if (_projects.TryAdd(project, ProjectPages.Empty.With(page).Pages)) return null;
+        }
     }
 
     public void Invalidate(string project)
     {
         Interlocked.Increment(ref _invalidations);
-        _projects.TryRemove(project, out _);
-        _projects.TryRemove(IndexKey, out _);
+        Remove(project);
+        Remove(IndexKey);
     }
 
     /// <summary>Drops everything (used when a node cannot tell what changed, e.g. after a gap in the journal).</summary>
     public void InvalidateAll()
     {
         Interlocked.Increment(ref _invalidations);
-        _projects.Clear();
+        foreach (var name in _projects.Keys) Remove(name);
     }
 
-    /// <summary>Second chance: forget projects not asked for since the last sweep until a tenth is free.</summary>
+    private void Remove(string project)
+    {
+        if (_projects.TryRemove(project, out var pages)) Release(pages);
+    }
+
+    private void Release(ProjectPages pages)
+    {
+        foreach (var page in pages.All()) Add(-page.Discharge());
+    }
+
+    internal void Add(long bytes)
+    {
+        if (bytes != 0) Interlocked.Add(ref _bytes, bytes);
+    }
+
+    internal void TrimIfOver()
+    {
+        if (Interlocked.Read(ref _bytes) > _maxBytes) Sweep();
+    }
+
+    /// <summary>Second chance: forget projects not asked for since the last sweep until a tenth of the limit is free.</summary>
     private void Sweep()
     {
         if (!_sweep.TryEnter()) return; // one sweep at a time; the others go on serving
         try
         {
-            var target = _maxProjects - Math.Max(1, _maxProjects / 10);
-            for (var pass = 0; pass < 2 && _projects.Count > target; pass++)
+            var target = _maxBytes - _maxBytes / 10;
+            for (var pass = 0; pass < 2 && Bytes > target; pass++)
             {
                 foreach (var (name, pages) in _projects)
                 {
-                    if (_projects.Count <= target) break;
+                    if (Bytes <= target) break;
                     if (pages.Referenced) pages.Referenced = false;
-                    else _projects.TryRemove(new KeyValuePair<string, ProjectPages>(name, pages));
+                    else if (_projects.TryRemove(new KeyValuePair<string, ProjectPages>(name, pages))) Release(pages);
                 }
             }
         }
@@ -120,7 +164,7 @@ public sealed class PageCache
         private readonly RenderedPage? _p0, _p1, _p2;
         private readonly RenderedPage[] _more;
 
-        /// <summary>Asked for since the last sweep (only read when the cache is bounded).</summary>
+        /// <summary>Asked for since the last sweep.</summary>
         public bool Referenced;
 
         private ProjectPages(RenderedPage[] pages)
@@ -149,7 +193,7 @@ public sealed class PageCache
         private static bool Is(string? stored, string variant) =>
             stored is not null && (ReferenceEquals(stored, variant) || string.Equals(stored, variant, StringComparison.Ordinal));
 
-        private IEnumerable<RenderedPage> All()
+        public IEnumerable<RenderedPage> All()
         {
             if (_p0 is not null) yield return _p0;
             if (_p1 is not null) yield return _p1;
@@ -157,14 +201,16 @@ public sealed class PageCache
             foreach (var p in _more) yield return p;
         }
 
-        /// <summary>A copy with <paramref name="page"/> in its variant's place (or added at the end).</summary>
-        public ProjectPages With(RenderedPage page)
+        /// <summary>A copy with <paramref name="page"/> in its variant's place (or added at the end), and
+        /// the page it took the place of. The copy keeps the mark of having been asked for.</summary>
+        public (ProjectPages Pages, RenderedPage? Replaced) With(RenderedPage page)
         {
             var pages = All().ToList();
             var i = pages.FindIndex(p => p.Variant == page.Variant);
-            if (i >= 0) pages[i] = page;
+            RenderedPage? replaced = null;
+            if (i >= 0) (replaced, pages[i]) = (pages[i], page);
             else pages.Add(page);
-            return new([.. pages]);
+            return (new([.. pages]) { Referenced = Referenced }, replaced);
         }
     }
 }

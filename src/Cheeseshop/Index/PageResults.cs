@@ -1,32 +1,69 @@
+using System.Collections.Concurrent;
+using Cheeseshop.Core.Http;
 using Microsoft.Extensions.Primitives;
 
 namespace Cheeseshop.Index;
 
 public static class PageResults
 {
-    /// <summary>Writes a cached page: ETag, X-PyPI-Last-Serial, and a 304 when the client already has it.</summary>
-    public static Task WriteAsync(HttpContext ctx, RenderedPage page, StringValues cacheControl)
+    /// <summary>
+    /// Writes a cached page in the coding the client asked for (Accept-Encoding): ETag of that coding,
+    /// X-PyPI-Last-Serial, <paramref name="vary"/>, and a 304 when the client already has it.
+    /// </summary>
+    public static Task WriteAsync(HttpContext ctx, RenderedPage page, StringValues cacheControl, StringValues vary)
     {
+        var encoded = page.For(Coding(ctx.Request.Headers.AcceptEncoding));
         var headers = ctx.Response.Headers;
-        headers.ETag = page.ETag;
+        headers.ETag = encoded.ETag;
+        headers.Vary = vary;
         headers["X-PyPI-Last-Serial"] = page.SerialText;
         headers.CacheControl = cacheControl;
         Cors(ctx);
+        if (encoded.Coding != ContentCoding.Identity) headers.ContentEncoding = encoded.ContentEncoding;
         var inm = ctx.Request.Headers.IfNoneMatch;
-        if (inm.Count > 0 && Matches(inm, page.ETag))
+        if (inm.Count > 0 && Matches(inm, encoded.ETag))
         {
             ctx.Response.StatusCode = StatusCodes.Status304NotModified;
             return Task.CompletedTask;
         }
         ctx.Response.ContentType = page.ContentType;
-        ctx.Response.ContentLength = page.Body.Length;
-        return HttpMethods.IsHead(ctx.Request.Method) ? Task.CompletedTask : ctx.Response.Body.WriteAsync(page.Body).AsTask();
+        ctx.Response.ContentLength = encoded.Body.Length;
+        return HttpMethods.IsHead(ctx.Request.Method) ? Task.CompletedTask : ctx.Response.Body.WriteAsync(encoded.Body).AsTask();
     }
 
+    /// <summary>Vary of pages that differ only by coding.</summary>
+    public static readonly StringValues VaryEncoding = "Accept-Encoding";
+
+    // Clients send the same few Accept-Encoding headers over and over (pip's "gzip, deflate", a
+    // browser's): remember each one's answer instead of parsing it per request. Bounded so odd
+    // headers cannot grow it.
+    private static readonly ConcurrentDictionary<string, ContentCoding> Codings = new(StringComparer.Ordinal);
+
+    private static ContentCoding Coding(StringValues acceptEncoding)
+    {
+        if (acceptEncoding.Count == 0) return ContentCoding.Identity;
+        var header = acceptEncoding.ToString();
+        if (Codings.TryGetValue(header, out var known)) return known;
+        var coding = ContentCodingNegotiation.Choose(header);
+        if (Codings.Count < 256) Codings.TryAdd(header, coding);
+        return coding;
+    }
+
+    /// <summary>If-None-Match's weak comparison (RFC 9110, 13.1.2): a "W/" prefix, as a proxy that
+    /// re-encodes a response may add, still matches.</summary>
     private static bool Matches(StringValues ifNoneMatch, string etag)
     {
         foreach (var value in ifNoneMatch)
-            if (value is not null && (value == etag || value == "*" || value.Split(',').Any(t => t.Trim() == etag))) return true;
+        {
+            if (value is null) continue;
+            if (value == etag) return true;
+            foreach (var range in value.AsSpan().Split(','))
+            {
+                var tag = value.AsSpan()[range].Trim();
+                if (tag.StartsWith("W/")) tag = tag[2..];
+                if (tag is "*" || tag.SequenceEqual(etag)) return true;
+            }
+        }
         return false;
     }
 

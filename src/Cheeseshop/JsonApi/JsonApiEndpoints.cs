@@ -49,7 +49,7 @@ public static class JsonApiEndpoints
             page = new RenderedPage(variant, body, ContentType, snapshot.Project.LastSerial);
             cache.Set(normalized, variant, page, ticket);
         }
-        await PageResults.WriteAsync(ctx, page, CacheControl);
+        await PageResults.WriteAsync(ctx, page, CacheControl, PageResults.VaryEncoding);
     }
 
     /// <summary>The scheme and host that absolute URLs in the JSON API start with: PublicUrl when it is

@@ -23,7 +23,7 @@ public static class SimpleEndpoints
     }
 
     private static readonly string[] VariantNames = Enum.GetNames<SimpleFormat>();
-    private static readonly Microsoft.Extensions.Primitives.StringValues VaryAccept = "Accept";
+    private static readonly Microsoft.Extensions.Primitives.StringValues VaryAccept = "Accept, Accept-Encoding";
 
     // Clients send the same few Accept headers over and over (pip's, uv's, a browser's): remember
     // each one's answer instead of parsing it per request. Bounded so odd headers cannot grow it.
@@ -63,7 +63,7 @@ public static class SimpleEndpoints
             page = new RenderedPage(variant, body, SimpleNegotiation.ContentType(format), serial);
             cache.Set(PageCache.IndexKey, variant, page, ticket);
         }
-        await PageResults.WriteAsync(ctx, page, CacheControl);
+        await PageResults.WriteAsync(ctx, page, CacheControl, VaryAccept);
     }
 
     private static async Task DetailAsync(HttpContext ctx, string project, PageCache cache)
@@ -91,6 +91,6 @@ public static class SimpleEndpoints
             page = new RenderedPage(variant, body, SimpleNegotiation.ContentType(format), snapshot.Project.LastSerial);
             cache.Set(normalized, variant, page, ticket);
         }
-        await PageResults.WriteAsync(ctx, page, CacheControl);
+        await PageResults.WriteAsync(ctx, page, CacheControl, VaryAccept);
     }
 }

@@ -16,7 +16,14 @@ public interface IFileStore
 
     /// <summary>Removes the file at a path; nothing there is not an error.</summary>
     Task DeleteAsync(string path, CancellationToken ct);
+
+    /// <summary>Every stored file, in no particular order: what the integrity check compares with the rows.
+    /// Paths are in the same form <see cref="PutAsync"/> takes.</summary>
+    IAsyncEnumerable<StoredEntry> ListAsync(CancellationToken ct);
 }
+
+/// <summary>One stored file as a listing names it: its path, its length and when it was last written.</summary>
+public sealed record StoredEntry(string Path, long Length, DateTimeOffset LastModified);
 
 /// <summary>
 /// A stored file as the file endpoint serves it. A local file is handed to the server by name, so the

@@ -10,7 +10,7 @@ public sealed class LocalFileStore(DataDirectory dataDir) : IFileStore
     public Task PutAsync(string path, string tempFile, CancellationToken ct)
     {
         var target = Resolve(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        CreateParent(target);
         // Same file system as the temp folder (both under the data directory): rename(2) is atomic.
         File.Move(tempFile, target, overwrite: true);
         return Task.CompletedTask;
@@ -19,7 +19,7 @@ public sealed class LocalFileStore(DataDirectory dataDir) : IFileStore
     public async Task PutBytesAsync(string path, ReadOnlyMemory<byte> content, CancellationToken ct)
     {
         var target = Resolve(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        CreateParent(target);
         var temp = Path.Combine(dataDir.TempRoot, Guid.NewGuid().ToString("N"));
         try
         {
@@ -46,6 +46,41 @@ public sealed class LocalFileStore(DataDirectory dataDir) : IFileStore
         try { File.Delete(Resolve(path)); }
         catch (DirectoryNotFoundException) { }
         return Task.CompletedTask;
+    }
+
+    /// <summary>Creates the folders below the files folder, never the files folder itself: when it is gone
+    /// (a volume not mounted, a folder moved away), a file written into a new empty one would be lost to
+    /// the real store, and every read would miss; failing makes the fault visible (readiness, uploads).</summary>
+    private void CreateParent(string target)
+    {
+        if (!Directory.Exists(_root))
+            throw new DirectoryNotFoundException($"The files folder {_root} does not exist.");
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+    }
+
+    public async IAsyncEnumerable<StoredEntry> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var root = new DirectoryInfo(_root);
+        if (!root.Exists) yield break;
+        foreach (var file in root.EnumerateFiles("*", SearchOption.AllDirectories))
+        {
+            ct.ThrowIfCancellationRequested();
+            // A file may go between the listing and the look at its length (a removal that commits meanwhile).
+            long length;
+            DateTimeOffset modified;
+            try
+            {
+                length = file.Length;
+                modified = file.LastWriteTimeUtc;
+            }
+            catch (FileNotFoundException)
+            {
+                continue;
+            }
+            var relative = Path.GetRelativePath(_root, file.FullName).Replace(Path.DirectorySeparatorChar, '/');
+            yield return new StoredEntry(relative, length, modified);
+        }
+        await Task.CompletedTask;
     }
 
     /// <summary>Refuses any path that would leave the files folder; paths come from our own database,

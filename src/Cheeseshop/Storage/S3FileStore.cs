@@ -160,5 +160,22 @@ public sealed class S3FileStore : IFileStore, IDisposable
         await _s3.DeleteObjectAsync(_bucket, Key(path), ct);
     }
 
+    public async IAsyncEnumerable<StoredEntry> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        // One page of up to a thousand keys per request; the bucket may hold other things beside the prefix.
+        var request = new ListObjectsV2Request { BucketName = _bucket, Prefix = _prefix.Length > 0 ? _prefix : null };
+        while (true)
+        {
+            var page = await _s3.ListObjectsV2Async(request, ct);
+            foreach (var o in page.S3Objects ?? [])
+            {
+                var modified = o.LastModified is { } m ? new DateTimeOffset(m.ToUniversalTime()) : DateTimeOffset.UnixEpoch;
+                yield return new StoredEntry(o.Key[_prefix.Length..], o.Size ?? 0, modified);
+            }
+            if (page.IsTruncated != true || string.IsNullOrEmpty(page.NextContinuationToken)) yield break;
+            request.ContinuationToken = page.NextContinuationToken;
+        }
+    }
+
     public void Dispose() => _s3.Dispose();
 }

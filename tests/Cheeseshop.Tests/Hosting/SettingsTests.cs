@@ -15,6 +15,7 @@ public sealed class SettingsTests
         // verb, variable, value, what the message must say
         { "serve", "CHEESESHOP_Limits__MaxFileBytes", "0", "MaxFileBytes must be between 1" },
         { "serve", "CHEESESHOP_JournalPollMilliseconds", "abc", "'abc' at 'JournalPollMilliseconds'" },
+        { "serve", "CHEESESHOP_Cache__MaxMegabytes", "0", "MaxMegabytes must be between 1 and 1048576" },
         { "serve", "CHEESESHOP_TrustedProxies__0", "not-an-address", "TrustedProxies: 'not-an-address' is not an IP address" },
         { "retention", "CHEESESHOP_Retention__bogus", "3", "Unknown retention class 'bogus'" },
         { "retention", "CHEESESHOP_Retention__user_events", "0", "'user_events' must be at least 1 day" },

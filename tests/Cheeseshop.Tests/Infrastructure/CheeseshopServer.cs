@@ -33,7 +33,7 @@ public sealed class CheeseshopServer : IAsyncDisposable
     /// <summary>Networks of the test country database (documentation ranges, RFC 5737).</summary>
     public const string NetherlandsNetwork = "203.0.113.0/24";
     public const string JapanNetwork = "198.51.100.0/24";
-    private readonly IRunningServer _host;
+    private IRunningServer _host;
     private readonly ServerOutput _output;
     private readonly IReadOnlyDictionary<string, string?> _environment;
     private readonly bool _ownsDatabase;
@@ -187,6 +187,12 @@ public sealed class CheeseshopServer : IAsyncDisposable
         return services.BuildServiceProvider();
     }
 
+    /// <summary>The running server's own services (not a copy): to look at its singletons, such as the page
+    /// cache. Only for a server in the test process.</summary>
+    public IServiceProvider AppServices => _host is InProcessServer inProcess
+        ? inProcess.AppServices
+        : throw new InvalidOperationException("A server running as its own process shares no services with the test.");
+
     public async Task<T> WithDbAsync<T>(Func<CheeseshopDb, Task<T>> action)
     {
         await using var provider = Services();
@@ -197,6 +203,22 @@ public sealed class CheeseshopServer : IAsyncDisposable
     /// <summary>SIGTERM, as systemd or docker stop sends it (in process: the host's own graceful stop);
     /// waits for the server to stop; returns its exit code.</summary>
     public Task<int> StopGracefullyAsync() => _host.StopGracefullyAsync();
+
+    /// <summary>Stops the server at once: SIGKILL for the program (nothing of it runs on, as after a
+    /// crash); in process, the host is stopped without waiting. The data folder and database stay.</summary>
+    public Task KillAsync() => _host.KillAsync();
+
+    /// <summary>Starts the server again after a stop or a kill, on the same data folder, database,
+    /// settings, hosting and port; its output goes on in <see cref="Output"/>.</summary>
+    public async Task RestartAsync(TimeSpan? startTimeout = null)
+    {
+        if (!_host.HasExited) throw new InvalidOperationException("The server is still running: stop or kill it first.");
+        _host = Hosting == ServerHosting.Process
+            ? ChildProcessServer.Launch(["serve", "--data-dir", DataDir, "--urls", BaseUrl], _environment, _output)
+            : InProcessServer.Start(DataDir, BaseUrl, _environment, _output);
+        if (await WaitUntilHealthyAsync(startTimeout ?? TimeSpan.FromSeconds(90)) is { } failure)
+            throw new InvalidOperationException($"The Cheeseshop server ({Database}, {Hosting}) did not restart: {failure}\n{ServerLogTail()}");
+    }
 
     /// <summary><c>users create</c>; throws with the command's output unless it succeeds.</summary>
     public async Task CreateUserAsync(string username, string password, bool admin = false)

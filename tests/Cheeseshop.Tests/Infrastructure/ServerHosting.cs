@@ -114,6 +114,9 @@ internal sealed class InProcessServer : IRunningServer
 
     public int ExitCode => _run.IsCompletedSuccessfully ? _run.Result : 1;
 
+    /// <summary>The running app's own services (its singletons, such as the page cache).</summary>
+    public IServiceProvider AppServices => _app.Services;
+
     /// <summary>Builds and starts the app as `cheeseshop serve --data-dir DIR --urls URL` would; a setting it
     /// cannot run with or a failure while running is written to the output, as the program prints it.</summary>
     public static IRunningServer Start(string dataDir, string baseUrl, IReadOnlyDictionary<string, string?> environment, ServerOutput output)

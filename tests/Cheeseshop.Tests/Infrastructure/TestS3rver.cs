@@ -131,6 +131,19 @@ public sealed class TestS3rver : IAsyncDisposable
         return false;
     }
 
+    /// <summary>Stops the server's process where it stands (SIGSTOP): connections stay open and nothing
+    /// answers, as with a hung server, until <see cref="Resume"/>.</summary>
+    public void Pause() => Signal("STOP");
+
+    public void Resume() => Signal("CONT");
+
+    private void Signal(string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        kill.WaitForExit();
+        if (kill.ExitCode != 0) throw new InvalidOperationException($"kill -{signal} {_process.Id} exited with {kill.ExitCode}");
+    }
+
     private async Task StopAsync()
     {
         Client.Dispose();

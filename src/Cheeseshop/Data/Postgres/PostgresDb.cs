@@ -1,6 +1,7 @@
 using System.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 
 namespace Cheeseshop.Data.Postgres;
 
@@ -10,6 +11,15 @@ namespace Cheeseshop.Data.Postgres;
 /// </summary>
 public sealed class PostgresDb(DbContextOptions<PostgresDb> options) : CheeseshopDb(options)
 {
+    public override async Task ProbeAsync(CancellationToken ct)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(Database.GetConnectionString()) { Pooling = false, Timeout = 5, CommandTimeout = 5 };
+        await using var connection = new NpgsqlConnection(builder.ConnectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand("SELECT 1", connection);
+        await command.ExecuteScalarAsync(ct);
+    }
+
     // The model is compiled (Data/CompiledModels, see its README); the design-time factory passes
     // compiledModel: false, so migrations are always made from the code.
     internal static void Configure(DbContextOptionsBuilder o, string connectionString, bool compiledModel = true)

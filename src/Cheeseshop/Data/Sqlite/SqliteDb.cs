@@ -22,6 +22,24 @@ public sealed class SqliteDb(DbContextOptions<SqliteDb> options) : CheeseshopDb(
         Pooling = true,
     }.ToString();
 
+    /// <summary>ReadWrite, not the default ReadWriteCreate: a probe of a missing file must fail, not leave an
+    /// empty database where the real one belongs.</summary>
+    public override async Task ProbeAsync(CancellationToken ct)
+    {
+        var builder = new SqliteConnectionStringBuilder(Database.GetConnectionString())
+        {
+            Pooling = false,
+            Mode = SqliteOpenMode.ReadWrite,
+            DefaultTimeout = 5,
+        };
+        await using var connection = new SqliteConnection(builder.ToString());
+        await connection.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        // Opening alone reads nothing; this reads the schema page.
+        command.CommandText = "SELECT count(*) FROM sqlite_master";
+        await command.ExecuteScalarAsync(ct);
+    }
+
     // The model is compiled (Data/CompiledModels, see its README): building it from OnModelCreating
     // would cost every process CPU at its first query (docs/performance.md). The design-time factory
     // passes compiledModel: false, so migrations are always made from the code.

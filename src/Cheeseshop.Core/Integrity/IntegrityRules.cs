@@ -1,0 +1,110 @@
+using Cheeseshop.Core.Packaging;
+
+namespace Cheeseshop.Core.Integrity;
+
+/// <summary>The kinds of difference the integrity check reports; each is the first word of its line.</summary>
+public static class FindingKinds
+{
+    public const string MissingFile = "missing-file";
+    public const string SizeMismatch = "size-mismatch";
+    public const string DigestMismatch = "digest-mismatch";
+    public const string MissingMetadata = "missing-metadata";
+    public const string OrphanFile = "orphan-file";
+    public const string TempFile = "temp-file";
+    public const string JournalGap = "journal-gap";
+    public const string SerialMismatch = "serial-mismatch";
+    public const string RollupMismatch = "rollup-mismatch";
+}
+
+/// <summary>One difference between what the database says and what is there. <see cref="Repairable"/>
+/// says whether --repair may fix it: only what no row refers to is ever removed, and no row is.</summary>
+public sealed record Finding(string Kind, string Subject, string Detail, bool Repairable = false)
+{
+    public override string ToString() => $"{Kind}: {Subject}: {Detail}";
+}
+
+/// <summary>A file the rows say is stored. <see cref="Size"/> is null where the rows do not record it
+/// (a wheel's .metadata file, of which only the digest is kept).</summary>
+public sealed record ExpectedFile(string Path, long? Size, string Owner);
+
+/// <summary>A file the store lists.</summary>
+public sealed record ListedFile(string Path, long Length, DateTimeOffset LastModified);
+
+/// <summary>What comparing rows with a listing found: the differences, the expected files that are
+/// there with the right size (whose content is worth hashing), and the files without a row too young to
+/// call orphans.</summary>
+public sealed record StoreComparison(IReadOnlyList<Finding> Findings, IReadOnlyList<ExpectedFile> Present, int YoungUnreferenced);
+
+public static class IntegrityRules
+{
+    /// <summary>
+    /// Compares the files the rows name with the files the store lists. A file no row names is an orphan
+    /// once it is older than <paramref name="grace"/>: an upload stores its file before its row commits,
+    /// so a younger one may be about to get its row.
+    /// </summary>
+    public static StoreComparison CompareStore(IEnumerable<ExpectedFile> expected, IEnumerable<ListedFile> listed,
+        DateTimeOffset now, TimeSpan grace)
+    {
+        var onDisk = new Dictionary<string, ListedFile>(StringComparer.Ordinal);
+        foreach (var f in listed) onDisk[f.Path] = f;
+        var findings = new List<Finding>();
+        var present = new List<ExpectedFile>();
+        var named = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var e in expected)
+        {
+            named.Add(e.Path);
+            if (!onDisk.TryGetValue(e.Path, out var file))
+                findings.Add(new Finding(e.Size is null ? FindingKinds.MissingMetadata : FindingKinds.MissingFile, e.Path,
+                    $"{e.Owner} has a row but nothing is stored at this path"));
+            else if (e.Size is { } size && size != file.Length)
+                findings.Add(new Finding(FindingKinds.SizeMismatch, e.Path, $"{e.Owner}: the row says {size} bytes, the store holds {file.Length}"));
+            else
+                present.Add(e);
+        }
+        var young = 0;
+        foreach (var file in onDisk.Values.OrderBy(f => f.Path, StringComparer.Ordinal))
+        {
+            if (named.Contains(file.Path)) continue;
+            if (now - file.LastModified < grace)
+            {
+                young++;
+                continue;
+            }
+            findings.Add(new Finding(FindingKinds.OrphanFile, file.Path,
+                $"stored ({file.Length} bytes, written {file.LastModified.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z) but no row names it", Repairable: true));
+        }
+        return new StoreComparison(findings, present, young);
+    }
+
+    /// <summary>
+    /// Each project's last serial must be the newest journal id of its name. The journal keeps the display
+    /// name of the day, which may differ from today's in case or separators, so names are compared
+    /// normalized. A project without journal rows is left alone (nothing to compare with).
+    /// </summary>
+    public static IReadOnlyList<Finding> CompareSerials(IEnumerable<(string NormalizedName, long LastSerial)> projects,
+        IEnumerable<(string Name, long NewestId)> journalByName)
+    {
+        var newest = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (name, id) in journalByName)
+        {
+            var key = ProjectName.Normalize(name);
+            if (!newest.TryGetValue(key, out var seen) || id > seen) newest[key] = id;
+        }
+        var findings = new List<Finding>();
+        foreach (var (name, lastSerial) in projects.OrderBy(p => p.NormalizedName, StringComparer.Ordinal))
+        {
+            if (newest.TryGetValue(name, out var id) && id != lastSerial)
+                findings.Add(new Finding(FindingKinds.SerialMismatch, name,
+                    $"last_serial is {lastSerial} but its newest journal entry is {id}", Repairable: true));
+        }
+        return findings;
+    }
+
+    /// <summary>Journal serials run without gaps: each pair is a serial and the next one that exists.</summary>
+    public static IReadOnlyList<Finding> JournalGaps(IEnumerable<(long Serial, long Next)> neighbours) =>
+        neighbours.Where(p => p.Next != p.Serial + 1)
+            .OrderBy(p => p.Serial)
+            .Select(p => new Finding(FindingKinds.JournalGap, $"journal {p.Serial}..{p.Next}",
+                p.Next == p.Serial + 2 ? $"serial {p.Serial + 1} is missing" : $"serials {p.Serial + 1} to {p.Next - 1} are missing"))
+            .ToList();
+}

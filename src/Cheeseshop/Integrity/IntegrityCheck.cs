@@ -1,0 +1,241 @@
+using Cheeseshop.Configuration;
+using Cheeseshop.Core.Integrity;
+using Cheeseshop.Core.Packaging;
+using Cheeseshop.Data;
+using Cheeseshop.Downloads;
+using Cheeseshop.Index;
+using Cheeseshop.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cheeseshop.Integrity;
+
+/// <param name="Quick">Check that each file is there with its size, without reading it to compare digests.</param>
+/// <param name="Repair">Remove orphan and stale temporary files and correct last serials.</param>
+/// <param name="Grace">How old a file without a row, or a temporary file, must be before it counts as left
+/// behind: younger ones may belong to an upload still in progress.</param>
+public sealed record IntegrityOptions(bool Quick, bool Repair, TimeSpan Grace);
+
+/// <summary>A difference found, and whether --repair fixed it.</summary>
+public sealed record CheckedFinding(Finding Finding, bool Repaired);
+
+public sealed record IntegrityReport(IReadOnlyList<CheckedFinding> Findings, int FilesChecked, int YoungUnreferenced)
+{
+    /// <summary>Differences still there: all of them without --repair, those it could not fix with it.</summary>
+    public int Remaining => Findings.Count(f => !f.Repaired);
+}
+
+/// <summary>
+/// Checks what a crash could break: every file row has its stored file with its size and digests (and a
+/// wheel its .metadata sibling), every stored file has its row, no temporary upload file lingers, journal
+/// serials run without gaps, each project's last serial is its newest journal id, and each closed day's
+/// download rollup counts exactly the raw events still kept for it. Repair removes only what no row refers
+/// to and corrects last serials; it never deletes a row or a file a row names, since that would lose data
+/// an operator may still recover.
+/// </summary>
+public sealed class IntegrityCheck(CheeseshopDb db, IFileStore store, DataDirectory dataDir, IndexWriter writer,
+    CheeseshopOptions options, TimeProvider clock)
+{
+    public async Task<IntegrityReport> RunAsync(IntegrityOptions opts, Action<CheckedFinding> report, CancellationToken ct)
+    {
+        var findings = new List<CheckedFinding>();
+        void Add(Finding f, bool repaired)
+        {
+            var c = new CheckedFinding(f, repaired);
+            findings.Add(c);
+            report(c);
+        }
+        var (filesChecked, young) = await CheckStoreAsync(opts, Add, ct);
+        CheckTemp(opts, Add);
+        foreach (var gap in await JournalGapsAsync(ct)) Add(gap, false);
+        await CheckSerialsAsync(opts, Add, ct);
+        foreach (var rollup in await RollupMismatchesAsync(ct)) Add(rollup, false);
+        return new IntegrityReport(findings, filesChecked, young);
+    }
+
+    /// <summary>The store part alone, presence and size only, removing orphans older than the grace.</summary>
+    public async Task<IReadOnlyList<CheckedFinding>> SweepStoreAsync(TimeSpan grace, CancellationToken ct)
+    {
+        var findings = new List<CheckedFinding>();
+        await CheckStoreAsync(new IntegrityOptions(Quick: true, Repair: true, grace), (f, r) => findings.Add(new CheckedFinding(f, r)), ct);
+        return findings;
+    }
+
+    private sealed record FileRow(string Path, long Size, string Sha256, string Blake2b256, string? MetadataSha256, string Label);
+
+    /// <summary>Rows are read before the store is listed: a file an upload stores meanwhile then shows as a
+    /// young file without a row (left alone), never as a row without its file.</summary>
+    private async Task<(int Checked, int Young)> CheckStoreAsync(IntegrityOptions opts, Action<Finding, bool> add, CancellationToken ct)
+    {
+        var rows = await db.Files.AsNoTracking()
+            .Select(f => new FileRow(f.Path, f.Size, f.Sha256, f.Blake2b256, f.MetadataSha256,
+                f.Release!.Project!.Name + " " + f.Release.Version + " " + f.Filename))
+            .ToListAsync(ct);
+        var expected = rows.Select(r => new ExpectedFile(r.Path, r.Size, r.Label))
+            .Concat(rows.Where(r => r.MetadataSha256 is not null).Select(r => new ExpectedFile(r.Path + ".metadata", null, r.Label)));
+        var listed = new List<ListedFile>();
+        await foreach (var e in store.ListAsync(ct)) listed.Add(new ListedFile(e.Path, e.Length, e.LastModified));
+
+        var comparison = IntegrityRules.CompareStore(expected, listed, clock.GetUtcNow(), opts.Grace);
+        foreach (var f in comparison.Findings)
+        {
+            var repaired = false;
+            if (opts.Repair && f.Kind == FindingKinds.OrphanFile)
+            {
+                await store.DeleteAsync(f.Subject, ct);
+                repaired = true;
+            }
+            add(f, repaired);
+        }
+        if (!opts.Quick)
+        {
+            var byPath = rows.ToDictionary(r => r.Path, StringComparer.Ordinal);
+            foreach (var present in comparison.Present)
+            {
+                var mismatch = present.Size is null
+                    ? await CheckMetadataAsync(present.Path, byPath[present.Path[..^".metadata".Length]], ct)
+                    : await CheckDigestsAsync(byPath[present.Path], ct);
+                if (mismatch is not null) add(mismatch, false);
+            }
+        }
+        return (comparison.Present.Count, comparison.YoungUnreferenced);
+    }
+
+    private async Task<Finding?> CheckDigestsAsync(FileRow row, CancellationToken ct)
+    {
+        var digests = await DigestAsync(row.Path, ct);
+        if (digests is null) return new Finding(FindingKinds.MissingFile, row.Path, $"{row.Label} went from the store during the check");
+        if (digests.Blake2b256 == row.Blake2b256 && digests.Sha256 == row.Sha256) return null;
+        return new Finding(FindingKinds.DigestMismatch, row.Path,
+            $"{row.Label}: the row says sha256 {row.Sha256}, the stored content hashes to {digests.Sha256}" +
+            (digests.Blake2b256 == row.Blake2b256 ? "" : $" (blake2b_256 {digests.Blake2b256}, the row says {row.Blake2b256})"));
+    }
+
+    private async Task<Finding?> CheckMetadataAsync(string path, FileRow row, CancellationToken ct)
+    {
+        var digests = await DigestAsync(path, ct);
+        if (digests is null) return new Finding(FindingKinds.MissingMetadata, path, $"{row.Label} went from the store during the check");
+        return digests.Sha256 == row.MetadataSha256 ? null
+            : new Finding(FindingKinds.DigestMismatch, path,
+                $"{row.Label}: the row says its metadata has sha256 {row.MetadataSha256}, the stored content hashes to {digests.Sha256}");
+    }
+
+    private async Task<FileDigests?> DigestAsync(string path, CancellationToken ct)
+    {
+        var stored = await store.OpenAsync(path, ct);
+        if (stored is null) return null;
+        await using var stream = stored.OpenRead();
+        using var digester = new FileDigester();
+        var buffer = new byte[1 << 16];
+        int read;
+        while ((read = await stream.ReadAsync(buffer, ct)) > 0) digester.Append(buffer.AsSpan(0, read));
+        return digester.Finish();
+    }
+
+    /// <summary>An upload streams into the temporary folder and moves out of it once stored; a file still
+    /// there past the grace period belongs to an upload that ended without cleaning up (a crash).</summary>
+    private void CheckTemp(IntegrityOptions opts, Action<Finding, bool> add)
+    {
+        var now = clock.GetUtcNow();
+        foreach (var file in new DirectoryInfo(dataDir.TempRoot).EnumerateFiles().OrderBy(f => f.Name, StringComparer.Ordinal))
+        {
+            var written = new DateTimeOffset(file.LastWriteTimeUtc);
+            if (now - written < opts.Grace) continue;
+            var finding = new Finding(FindingKinds.TempFile, Path.Combine("tmp", file.Name),
+                $"a temporary upload file ({file.Length} bytes, written {written.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z) left behind", Repairable: true);
+            var repaired = false;
+            if (opts.Repair)
+            {
+                try
+                {
+                    file.Delete();
+                    repaired = true;
+                }
+                catch (IOException)
+                {
+                    // Still open by the process that owns it: not stale after all.
+                }
+            }
+            add(finding, repaired);
+        }
+    }
+
+    /// <summary>Each serial followed by the next one present, only where that is not serial + 1.</summary>
+    private async Task<IReadOnlyList<Finding>> JournalGapsAsync(CancellationToken ct)
+    {
+        var pairs = new List<(long, long)>();
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText =
+                "SELECT j.id, (SELECT MIN(k.id) FROM journals k WHERE k.id > j.id) FROM journals j " +
+                "WHERE NOT EXISTS (SELECT 1 FROM journals k WHERE k.id = j.id + 1) " +
+                "AND j.id < (SELECT MAX(m.id) FROM journals m)";
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+                pairs.Add((Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture),
+                    Convert.ToInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+        return IntegrityRules.JournalGaps(pairs);
+    }
+
+    private async Task CheckSerialsAsync(IntegrityOptions opts, Action<Finding, bool> add, CancellationToken ct)
+    {
+        var projects = await db.Projects.AsNoTracking().Select(p => new { p.NormalizedName, p.LastSerial }).ToListAsync(ct);
+        var journal = await db.Journals.AsNoTracking().GroupBy(j => j.Name).Select(g => new { Name = g.Key, Newest = g.Max(j => j.Id) }).ToListAsync(ct);
+        var findings = IntegrityRules.CompareSerials(
+            projects.Select(p => (p.NormalizedName, p.LastSerial)), journal.Select(j => (j.Name, j.Newest)));
+        foreach (var f in findings)
+        {
+            var repaired = false;
+            if (opts.Repair)
+            {
+                await FixSerialAsync(f.Subject, journal.Where(j => ProjectName.Normalize(j.Name) == f.Subject).Max(j => j.Newest), ct);
+                repaired = true;
+            }
+            add(f, repaired);
+        }
+    }
+
+    /// <summary>Through the index's unit of work, so the project's cached pages are published afresh.</summary>
+    private Task FixSerialAsync(string normalizedName, long serial, CancellationToken ct) =>
+        writer.ChangeAsync(async change =>
+        {
+            var project = await db.Projects.SingleAsync(p => p.NormalizedName == normalizedName, ct);
+            project.LastSerial = serial;
+            change.Touch(normalizedName);
+        }, ct);
+
+    /// <summary>
+    /// Days the rollup has closed (before its next start) whose raw events retention has not thinned yet:
+    /// the rollup rows of such a day count exactly its events. Two counts per day, over the retention
+    /// window only.
+    /// </summary>
+    private async Task<IReadOnlyList<Finding>> RollupMismatchesAsync(CancellationToken ct)
+    {
+        var state = await db.DownloadRollupState.AsNoTracking().FirstOrDefaultAsync(s => s.Id == 1, ct);
+        if (state is null) return [];
+        var intactFrom = DownloadRollup.IntactFrom(options, clock.GetUtcNow().UtcDateTime);
+        DateTime? firstEvent = await db.DownloadEvents.AnyAsync(ct) ? await db.DownloadEvents.MinAsync(e => e.Timestamp, ct) : null;
+        DateOnly? firstRollup = await db.DailyDownloads.AnyAsync(ct) ? await db.DailyDownloads.MinAsync(d => d.Date, ct) : null;
+        var first = new[] { firstEvent is { } e ? DateOnly.FromDateTime(e) : (DateOnly?)null, firstRollup }.Where(d => d is not null).Min();
+        if (first is null) return [];
+        var findings = new List<Finding>();
+        for (var day = first.Value < intactFrom ? intactFrom : first.Value; day < state.RecomputeFrom; day = day.AddDays(1))
+        {
+            var start = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            var end = start.AddDays(1);
+            var events = await db.DownloadEvents.LongCountAsync(x => x.Timestamp >= start && x.Timestamp < end, ct);
+            var counted = await db.DailyDownloads.Where(d => d.Date == day).SumAsync(d => (long?)d.Downloads, ct) ?? 0;
+            if (events != counted)
+                findings.Add(new Finding(FindingKinds.RollupMismatch, $"downloads {day:yyyy-MM-dd}",
+                    $"the daily rollup counts {counted} downloads but {events} raw events are kept for the day (`cheeseshop stats rollup --from {day:yyyy-MM-dd}` rebuilds it)"));
+        }
+        return findings;
+    }
+}
