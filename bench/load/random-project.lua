@@ -3,6 +3,8 @@
 -- PATH_TEMPLATE has %s for the project name, e.g. /simple/%s/ or /pypi/%s/json
 -- The environment variable ACCEPT_ENCODING, when set and not empty, is sent as Accept-Encoding.
 local projects, template, accept = 1000, "/simple/%s/", nil
+-- Basic credentials for a private index ("__token__:TOKEN"), from the environment.
+local auth = os.getenv("CHEESESHOP_BENCH_AUTH")
 local encoding = os.getenv("ACCEPT_ENCODING")
 
 function init(args)
@@ -16,6 +18,7 @@ function request()
   local name = string.format("bench-project-%06d", math.random(0, projects - 1))
   local headers = {}
   if accept then headers["Accept"] = accept end
+  if auth and auth ~= "" then headers["Authorization"] = "Basic " .. auth end
   if encoding and encoding ~= "" then headers["Accept-Encoding"] = encoding end
   return wrk.format("GET", string.format(template, name), headers)
 end

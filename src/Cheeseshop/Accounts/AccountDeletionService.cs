@@ -20,7 +20,7 @@ namespace Cheeseshop.Accounts;
 /// </summary>
 public sealed class AccountDeletionService(
     CheeseshopDb db, SignInService signIn, AccountMail mail, IndexWriter writer, TimeProvider clock,
-    ILogger<AccountDeletionService> log)
+    Auth.ReadCredentialCache readers, ILogger<AccountDeletionService> log)
 {
     public async Task<IReadOnlyList<string>> SoleOwnerProjectsAsync(Guid userId, CancellationToken ct) =>
         await db.Roles
@@ -65,6 +65,7 @@ public sealed class AccountDeletionService(
             else await EraseAsync(db, user.Id, user.Username, tombstone.Id, null, ct);
             return held;
         }, ct);
+        readers.ForgetUser(user.Id);
         log.LogInformation(sealedUnderHold
             ? "An account was deleted at its owner's request; a legal hold keeps its records sealed until the hold ends"
             : "An account was deleted at its owner's request");

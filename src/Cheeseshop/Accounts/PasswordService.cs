@@ -13,7 +13,7 @@ namespace Cheeseshop.Accounts;
 /// </summary>
 public sealed class PasswordService(
     CheeseshopDb db, PasswordPolicy policy, SignInService signIn, EventRecorder events, AccountMail mail,
-    AccountTokens tokens, LoginThrottle throttle, ILogger<PasswordService> log)
+    AccountTokens tokens, LoginThrottle throttle, Auth.ReadCredentialCache readers, ILogger<PasswordService> log)
 {
     /// <summary>What the reset form always answers, whether or not an account matched.</summary>
     public const string ResetRequestedMessage =
@@ -28,6 +28,7 @@ public sealed class PasswordService(
         await events.UserEventAsync(user.Id, EventTags.Account.PasswordChanged, null, ct);
         await NotifyAsync(user, ct);
         await db.SaveChangesAsync(ct);
+        readers.ForgetUser(user.Id);
         return user;
     }
 
@@ -96,6 +97,7 @@ public sealed class PasswordService(
         await events.UserEventAsync(user.Id, EventTags.Account.PasswordReset, null, ct);
         await NotifyAsync(user, ct);
         await db.SaveChangesAsync(ct);
+        readers.ForgetUser(user.Id);
         // Whoever reset the password holds the mailbox: let them sign in straight away.
         signIn.ForgiveAfterReset(user);
         return user;

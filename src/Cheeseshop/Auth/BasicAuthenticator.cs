@@ -18,7 +18,8 @@ namespace Cheeseshop.Auth;
 /// not say which part was wrong.
 /// </summary>
 public sealed class BasicAuthenticator(
-    CheeseshopDb db, LoginThrottle throttle, EventRecorder events, ClientInfo client, IpAddressHasher hasher)
+    CheeseshopDb db, LoginThrottle throttle, EventRecorder events, ClientInfo client, IpAddressHasher hasher,
+    ReadCredentialCache readers, TimeProvider clock)
 {
     public const string TokenUsername = "__token__";
 
@@ -29,6 +30,8 @@ public sealed class BasicAuthenticator(
         "This account uses two-factor authentication, so its password alone is not accepted. " + HowToUseToken;
     public const string InvalidCredentials =
         "Invalid or non-existent authentication information: the username, password or API token is wrong.";
+    public const string PrivateIndex =
+        "This index is private: authenticate with username __token__ and an API token as the password, or with your username and password.";
     public const string MissingCredentials =
         "Invalid or non-existent authentication information. Authenticate with username __token__ and an API token as the password.";
 
@@ -41,12 +44,44 @@ public sealed class BasicAuthenticator(
     public async Task<BasicAuthResult> AuthenticateAsync(string? authorization, bool passwordsAllowed, CancellationToken ct)
     {
         if (!TryDecode(authorization, out var username, out var secret))
-            return BasicAuthResult.Refused(403, MissingCredentials);
+            return BasicAuthResult.Refused(403, MissingCredentials, challenge: true);
         if (username == TokenUsername) return await TokenAsync(secret, ct);
         // Without password authentication the password is never looked at: there is nothing to guess and
         // no hash to compute, so refusing costs nothing and counts nothing.
         if (!passwordsAllowed) return BasicAuthResult.Refused(403, PasswordsNotAccepted);
         return await PasswordAsync(username, secret, ct);
+    }
+
+    public static string Expired(DateTime expires) =>
+        $"This API token expired on {expires:yyyy-MM-dd HH:mm} UTC. Create a new one at /manage/account/tokens.";
+
+    /// <summary>
+    /// Credentials for a read of a private index that ReadCredentialCache does not remember: an API token of
+    /// any scope, or a username and password (never for an account with two-factor authentication). A success
+    /// is remembered under <paramref name="key"/>, and a token's use recorded for the day.
+    /// </summary>
+    public async Task<ReadAuthResult> AuthenticateReadAsync(string authorization, (UInt128, UInt128) key, CancellationToken ct)
+    {
+        if (authorization.Length == 0) return new ReadAuthResult(null, BasicAuthResult.Refused(401, PrivateIndex, challenge: true));
+        var result = await AuthenticateAsync(authorization, passwordsAllowed: true, ct);
+        if (result.Identity is not { } identity) return new ReadAuthResult(null, result);
+        var token = identity.Token;
+        var project = token?.ProjectId is { } projectId
+            ? await db.Projects.Where(p => p.Id == projectId).Select(p => p.NormalizedName).FirstOrDefaultAsync(ct)
+            : null;
+        var reader = new Reader(identity.User.Id, token?.Id, project, token?.Expires);
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        if (token is not null && (token.LastUsed is not { } used || DateOnly.FromDateTime(used) != today))
+            await TouchAsync(token.Id, ct);
+        readers.Add(key, reader, today);
+        return new ReadAuthResult(reader, null);
+    }
+
+    /// <summary>Records that a token authenticated a request now (the tokens page shows the day).</summary>
+    public Task TouchAsync(Guid tokenId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        return db.ApiTokens.Where(t => t.Id == tokenId).ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsed, now), ct);
     }
 
     private async Task<BasicAuthResult> TokenAsync(string secret, CancellationToken ct)
@@ -62,9 +97,13 @@ public sealed class BasicAuthenticator(
         if (token?.User is not { } user || !ApiTokenCodec.Matches(hash, token.SecretHash))
         {
             await FailAsync(accountKey, token?.User, "invalid_api_token", ct);
-            return BasicAuthResult.Refused(403, InvalidCredentials);
+            return BasicAuthResult.Refused(403, InvalidCredentials, challenge: true);
         }
         if (!user.IsActive || user.IsFrozen) return BasicAuthResult.Refused(403, InvalidCredentials);
+        // The secret was right, so this is no guess: an expired token counts as no failure, and its owner
+        // learns why it stopped working.
+        if (TokenRules.IsExpired(token.Expires, clock.GetUtcNow().UtcDateTime))
+            return BasicAuthResult.Refused(403, Expired(token.Expires!.Value), challenge: true);
         throttle.RecordSuccess(user.NormalizedUsername, ClientKey);
         return BasicAuthResult.Success(new BasicIdentity(user, token));
     }
@@ -84,7 +123,7 @@ public sealed class BasicAuthenticator(
         if (!ok || user is null || !user.IsActive)
         {
             await FailAsync(key, user, "invalid_password", ct);
-            return BasicAuthResult.Refused(403, InvalidCredentials);
+            return BasicAuthResult.Refused(403, InvalidCredentials, challenge: true);
         }
         if (user.IsFrozen)
             return BasicAuthResult.Refused(403, "This account is frozen by the index's administrators. Contact them to have it unfrozen.");

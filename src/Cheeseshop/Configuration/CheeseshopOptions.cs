@@ -31,6 +31,10 @@ public sealed class CheeseshopOptions : IValidatableObject
     /// <summary>Proxies whose X-Forwarded-For is believed, besides loopback (addresses or CIDR networks).</summary>
     public List<string> TrustedProxies { get; set; } = [];
 
+    /// <summary>Whether anyone may create an account on the register page (Open) or only an administrator,
+    /// with the CLI (Closed).</summary>
+    public RegistrationMode Registration { get; set; } = RegistrationMode.Open;
+
     /// <summary>Log one line per request (method, path, status, time, keyed client hash; never the address).</summary>
     public bool RequestLog { get; set; } = true;
 
@@ -52,6 +56,12 @@ public sealed class CheeseshopOptions : IValidatableObject
         foreach (var entry in TrustedProxies.Where(e => !(e.Contains('/') ? System.Net.IPNetwork.TryParse(e, out _) : IPAddress.TryParse(e, out _))))
             yield return new ValidationResult($"TrustedProxies: '{entry}' is not an IP address or a CIDR network.", [nameof(TrustedProxies)]);
     }
+}
+
+public enum RegistrationMode
+{
+    Open,
+    Closed,
 }
 
 /// <summary>The page cache: rendered Simple and JSON API pages and their compressed forms.</summary>

@@ -22,8 +22,9 @@ public static class DownloadsServices
         return services;
     }
 
-    /// <summary>The stats API and page, and (when configured) the simple-page request recorder.</summary>
-    public static WebApplication MapDownloadStats(this WebApplication app)
+    /// <summary>The stats API and page, mapped on <paramref name="reads"/> (the index's read endpoints), and
+    /// (when configured) the simple-page request recorder.</summary>
+    public static WebApplication MapDownloadStats(this WebApplication app, IEndpointRouteBuilder reads)
     {
         if (app.Services.GetRequiredService<DownloadsOptions>().RecordSimpleRequests)
         {
@@ -34,8 +35,8 @@ public static class DownloadsServices
                 return next(ctx);
             });
         }
-        app.MapStatsApi();
-        app.MapStatsPage();
+        reads.MapStatsApi();
+        reads.MapStatsPage();
         return app;
     }
 }

@@ -41,6 +41,8 @@ public static class CheeseshopServices
         services.AddSingleton<IndexChangeFeed>();
         services.AddSingleton<PageCache>();
         services.AddSettings<AuthOptions>(configuration.GetSection(AuthOptions.Section));
+        services.AddSettings<AccessOptions>(configuration.GetSection(AccessOptions.Section));
+        services.AddSingleton<ReadCredentialCache>();
         services.AddScoped<BasicAuthenticator>();
         services.AddScoped<IndexWriter>();
         services.AddScoped<Integrity.IntegrityCheck>();

@@ -1,5 +1,6 @@
 using System.Net;
 using Cheeseshop.Audit;
+using Cheeseshop.Auth;
 using Cheeseshop.Configuration;
 using Cheeseshop.Data;
 using Cheeseshop.Disclosure;
@@ -61,13 +62,17 @@ public static class ServerHost
         app.UseWhen(ctx => ctx.Request.Headers.ContainsKey("X-Forwarded-For") || ctx.Request.Headers.ContainsKey("X-Forwarded-Proto"),
             proxied => proxied.UseForwardedHeaders());
         if (options.RequestLog) app.UseMiddleware<RequestLogMiddleware>();
+        if (app.Services.GetRequiredService<AccessOptions>().Read == ReadAccess.Authenticated)
+            app.UseMiddleware<ReadAccessMiddleware>();
         app.MapHealth();
-        app.MapSimple();
-        app.MapJsonApi();
+        // Every endpoint that reads the index goes in this group, which a private index guards.
+        var reads = app.MapReads();
+        reads.MapSimple();
+        reads.MapJsonApi();
         app.MapUpload();
-        app.MapFiles();
-        app.MapXmlRpc();
-        app.MapDownloadStats();
+        reads.MapFiles();
+        reads.MapXmlRpc();
+        app.MapDownloadStats(reads);
         app.MapAccountPages();
         app.MapTransparency();
         app.MapGet("/", () => Results.Text("Cheeseshop: a Python package index. Simple API at /simple/, uploads at /legacy/.\n"));

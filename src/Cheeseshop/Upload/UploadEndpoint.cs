@@ -39,6 +39,11 @@ public static class UploadEndpoint
             await WriteErrorAsync(ctx, authenticated.Status, authenticated.Message);
             return;
         }
+        if (IndexAccess.UploadRefusal(identity) is { } refusal)
+        {
+            await WriteErrorAsync(ctx, StatusCodes.Status403Forbidden, refusal);
+            return;
+        }
         var maxBody = options.Limits.MaxFileBytes + options.Limits.MaxFormFieldsBytes + 64 * 1024;
         if (ctx.Request.ContentLength > maxBody)
         {

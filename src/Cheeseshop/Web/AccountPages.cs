@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Antiforgery;
+using Cheeseshop.Configuration;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Cheeseshop.Web;
 
@@ -18,6 +20,12 @@ public static class AccountPages
                 o.Filters.Add<AntiforgeryMessageFilter>();
                 o.Filters.Add<SecurityHeadersFilter>();
             });
+        // Two pages declare /account/register: the sign-up form and the page saying accounts come from an
+        // administrator. The setting decides which one is routed; the other is not reachable at all.
+        services.AddOptions<RazorPagesOptions>().Configure<CheeseshopOptions>((o, options) =>
+            o.Conventions.AddPageRouteModelConvention(
+                options.Registration == RegistrationMode.Closed ? "/Account/Register" : "/Account/RegistrationClosed",
+                page => page.Selectors.Clear()));
         services.AddRouting(o => o.LowercaseUrls = true);
         services.AddAuthentication(SessionCookie.Scheme)
             .AddCookie(SessionCookie.Scheme, SessionCookie.Configure)

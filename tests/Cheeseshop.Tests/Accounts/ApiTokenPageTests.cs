@@ -47,6 +47,27 @@ public sealed class ApiTokenPageTests(ServerFixture servers, ITestOutputHelper o
         list = await browser.GetAsync("/manage/account/tokens");
         Assert.DoesNotContain("Never", Text(list));
         AssertContains("All your projects", list, "the token's scope");
+        AssertContains("Upload and read", list, "the upload token's permission");
+        AssertContains("Does not expire", list, "a token made without a lifetime");
+
+        // A read-only token with a lifetime: listed as such, refused for uploads with a message that says why.
+        var reading = await SubmitHandlerAsync(browser, "/manage/account/tokens", "Create",
+            Form(("description", "ci reader"), ("project", ""), ("scope", "read"), ("expires", "30d"), ("password", Password)));
+        AssertStatus(200, reading, "creating a read-only token");
+        var readToken = Regex.Match(reading.Html, "id=\"new-token\">([^<]+)<").Groups[1].Value;
+        list = await browser.GetAsync("/manage/account/tokens");
+        AssertContains("Read only", list, "the read token's permission");
+        AssertContains(DateTime.UtcNow.AddDays(30).ToString("yyyy-MM-dd"), list, "the read token's expiry, 30 days on");
+        var readOnly = await TwineAsync(server, readToken, built.Files);
+        AssertFailed(readOnly, "twine upload with a read-only token", "403", "read-only");
+        var badLifetime = await SubmitHandlerAsync(browser, "/manage/account/tokens", "Create",
+            Form(("description", "forever"), ("scope", "read"), ("expires", "forever"), ("password", Password)));
+        AssertStatus(400, badLifetime, "a token lifetime that is not a number of days");
+        AssertContains("is not a token lifetime", badLifetime, "the refusal");
+        var readId = Regex.Match(list.Html, "value=\"([0-9a-f-]{36})\">\\s*<button type=\"submit\" aria-label=\"Delete token ci reader\"").Groups[1].Value;
+        AssertRedirect(await SubmitHandlerAsync(browser, "/manage/account/tokens", "Delete", Form(("token_id", readId))),
+            "/manage/account/tokens", "deleting the read token");
+        list = await browser.GetAsync("/manage/account/tokens");
 
         // The upload made a project with this user as Owner; it shows on the projects page.
         var projects = await browser.GetAsync("/manage/projects");

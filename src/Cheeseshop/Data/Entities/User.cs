@@ -1,3 +1,5 @@
+using Cheeseshop.Core.Accounts;
+
 namespace Cheeseshop.Data.Entities;
 
 /// <summary>An account. Only what running an index needs: no postal address, no display-name history.</summary>
@@ -54,4 +56,8 @@ public sealed class ApiToken
     public required byte[] SecretHash { get; set; }
     public DateTime Created { get; set; }
     public DateTime? LastUsed { get; set; }
+    /// <summary>Upload (and read) or read only; stored as its number (Core.Accounts.TokenScope).</summary>
+    public TokenScope Scope { get; set; }
+    /// <summary>When set, the token stops working at this instant (UTC).</summary>
+    public DateTime? Expires { get; set; }
 }

@@ -1,3 +1,4 @@
+using Cheeseshop.Core.Accounts;
 using Cheeseshop.Core.Disclosure;
 using Microsoft.EntityFrameworkCore;
 using static Cheeseshop.Core.Disclosure.TableSpec;
@@ -25,9 +26,11 @@ public sealed class LengthOfServiceGenerator : ICategoryGenerator
     public static readonly TableSpec Tokens = new("api-tokens", "The account's API tokens (used by upload tools). Never their values.",
     [
         Text("description", "What the owner called the token"),
-        Text("scope", "The one project it may upload to, or empty for all the subject's projects"),
+        Text("scope", "The one project it may upload to (and read, on a private index), or empty for all the subject's projects"),
         Time("created", "When it was made"),
-        Time("last_used", "When it last authenticated an upload"),
+        Time("last_used", "When it last authenticated an upload, or (on a private index) the day it last authenticated a read"),
+        Text("permission", "upload (upload and read) or read (read only)"),
+        Time("expires", "When it stops working, or empty if it never expires"),
     ]);
 
     public string Key => Core.Disclosure.Categories.LengthOfService;
@@ -53,10 +56,10 @@ public sealed class LengthOfServiceGenerator : ICategoryGenerator
                             join p in s.Db.Projects on t.ProjectId equals (Guid?)p.Id into scopes
                             from p in scopes.DefaultIfEmpty()
                             orderby t.Created, t.Description
-                            select new { t.Description, Scope = p == null ? null : p.Name, t.Created, t.LastUsed }).ToListAsync(ct);
+                            select new { t.Description, Scope = p == null ? null : p.Name, t.Created, t.LastUsed, Permission = t.Scope, t.Expires }).ToListAsync(ct);
         var tokenTable = await tables.WriteAsync(Tokens, w =>
         {
-            foreach (var t in tokens) w.Add(t.Description, t.Scope, t.Created, t.LastUsed);
+            foreach (var t in tokens) w.Add(t.Description, t.Scope, t.Created, t.LastUsed, TokenRules.Name(t.Permission), t.Expires);
         });
         return new CategoryOutcome(true, CategoryStatements.LengthOfService(u.DateJoined, status, projectTable.Rows, tokenTable.Rows, twoFactor));
     }

@@ -12,7 +12,7 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
     public partial class PostgresDbModel
     {
         private PostgresDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("891397df-13e6-4922-96d7-14ce7b128be2"), entityTypeCount: 30)
+            : base(skipDetectChanges: false, modelId: new Guid("f84bb409-3dc4-424d-b659-538394101cda"), entityTypeCount: 30)
         {
         }
 

@@ -11,7 +11,7 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
     public partial class SqliteDbModel
     {
         private SqliteDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("e813ac08-df7f-49eb-8712-9dd40b26dccd"), entityTypeCount: 30)
+            : base(skipDetectChanges: false, modelId: new Guid("073b43d1-0316-4ed2-a9a9-06df5747e2e2"), entityTypeCount: 30)
         {
         }
 

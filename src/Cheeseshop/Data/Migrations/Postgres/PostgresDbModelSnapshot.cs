@@ -79,6 +79,10 @@ namespace Cheeseshop.Data.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("description");
 
+                    b.Property<DateTime?>("Expires")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires");
+
                     b.Property<DateTime?>("LastUsed")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_used");
@@ -86,6 +90,10 @@ namespace Cheeseshop.Data.Migrations.Postgres
                     b.Property<Guid?>("ProjectId")
                         .HasColumnType("uuid")
                         .HasColumnName("project_id");
+
+                    b.Property<int>("Scope")
+                        .HasColumnType("integer")
+                        .HasColumnName("scope");
 
                     b.Property<byte[]>("SecretHash")
                         .IsRequired()

@@ -72,6 +72,10 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("description");
 
+                    b.Property<DateTime?>("Expires")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expires");
+
                     b.Property<DateTime?>("LastUsed")
                         .HasColumnType("TEXT")
                         .HasColumnName("last_used");
@@ -79,6 +83,10 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                     b.Property<Guid?>("ProjectId")
                         .HasColumnType("TEXT")
                         .HasColumnName("project_id");
+
+                    b.Property<int>("Scope")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("scope");
 
                     b.Property<byte[]>("SecretHash")
                         .IsRequired()

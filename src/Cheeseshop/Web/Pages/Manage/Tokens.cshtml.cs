@@ -9,6 +9,8 @@ public sealed class TokensModel(ApiTokenService tokens) : AccountPageModel
 {
     [BindProperty(Name = "description")] public string? Description { get; set; }
     [BindProperty(Name = "project")] public string? Project { get; set; }
+    [BindProperty(Name = "scope")] public string? Scope { get; set; }
+    [BindProperty(Name = "expires")] public string? Expires { get; set; }
     [BindProperty(Name = "password")] public string? Password { get; set; }
     [BindProperty(Name = "token_id")] public Guid TokenId { get; set; }
 
@@ -31,7 +33,7 @@ public sealed class TokensModel(ApiTokenService tokens) : AccountPageModel
     /// <summary>Answered with the page itself, not a redirect: the token must not travel through TempData.</summary>
     public Task<IActionResult> OnPostCreateAsync() => AttemptAsync(async () =>
     {
-        NewToken = await tokens.CreateAsync(CurrentUserId, Description, Project, Password, Ct);
+        NewToken = await tokens.CreateAsync(CurrentUserId, Description, Project, Scope, Expires, Password, Ct);
         Notice = $"Token \"{Description!.Trim()}\" was created.";
         await LoadAsync();
         // The page holds a secret: no cache may keep it.
