@@ -29,7 +29,7 @@ public sealed class RoleService(CheeseshopDb db, EventRecorder events, AccountMa
 {
     public static readonly TimeSpan InvitationLifetime = TimeSpan.FromDays(3);
 
-    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+    private DateTime CurrentTime => clock.GetUtcNow().UtcDateTime;
 
     public async Task<IReadOnlyList<MyProject>> MyProjectsAsync(Guid userId, CancellationToken ct) =>
         await db.Roles.Where(r => r.UserId == userId)
@@ -39,7 +39,7 @@ public sealed class RoleService(CheeseshopDb db, EventRecorder events, AccountMa
 
     public async Task<IReadOnlyList<PendingInvitation>> MyInvitationsAsync(Guid userId, CancellationToken ct)
     {
-        var now = Now;
+        var now = CurrentTime;
         return await InvitationQuery(db.RoleInvitations.Where(i => i.UserId == userId && i.ExpiresAt > now)).ToListAsync(ct);
     }
 
@@ -50,7 +50,7 @@ public sealed class RoleService(CheeseshopDb db, EventRecorder events, AccountMa
             ?? throw AccountException.Forbidden($"You have no role on {project.Name}, so you cannot see or change its collaborators.");
         var roles = await db.Roles.Where(r => r.ProjectId == project.Id)
             .Select(r => new Collaborator(r.User!.Username, r.RoleName)).ToListAsync(ct);
-        var now = Now;
+        var now = CurrentTime;
         var invitations = await InvitationQuery(db.RoleInvitations.Where(i => i.ProjectId == project.Id && i.ExpiresAt > now)).ToListAsync(ct);
         // Owners first, then by name: the order warehouse shows and the JSON API uses.
         return new ProjectCollaborators(project.Name, project.NormalizedName, mine,
@@ -68,7 +68,7 @@ public sealed class RoleService(CheeseshopDb db, EventRecorder events, AccountMa
             if (target.PrimaryEmail() is not { IsVerified: true } address)
                 throw AccountException.Conflict($"{target.Username} has no verified primary email address yet, so they cannot be invited. Ask them to verify it first.");
             var existing = await db.RoleInvitations.FirstOrDefaultAsync(i => i.ProjectId == project.Id && i.UserId == target.Id, ct);
-            if (existing is not null && existing.ExpiresAt > Now)
+            if (existing is not null && existing.ExpiresAt > CurrentTime)
                 throw AccountException.Conflict($"{target.Username} already has a pending invitation to {project.Name}. Revoke it first to invite them with another role.");
             if (existing is not null)
             {
@@ -79,7 +79,7 @@ public sealed class RoleService(CheeseshopDb db, EventRecorder events, AccountMa
             db.RoleInvitations.Add(new RoleInvitation
             {
                 ProjectId = project.Id, UserId = target.Id, InvitedById = actor.Id, RoleName = roleName,
-                Created = Now, ExpiresAt = Now + InvitationLifetime,
+                Created = CurrentTime, ExpiresAt = CurrentTime + InvitationLifetime,
             });
             change.Journal(project, null, $"invite {roleName} {target.Username}", actor.Id);
             await events.ProjectEventAsync(project.Id, EventTags.Project.RoleInvited, actor.Id,
@@ -184,7 +184,7 @@ public sealed class RoleService(CheeseshopDb db, EventRecorder events, AccountMa
         var invitation = await db.RoleInvitations.Include(i => i.Project)
             .FirstOrDefaultAsync(i => i.Id == invitationId && i.UserId == user.Id, ct)
             ?? throw AccountException.NotFound("That invitation does not exist any more (it may have been revoked, or already answered).");
-        if (invitation.ExpiresAt <= Now)
+        if (invitation.ExpiresAt <= CurrentTime)
         {
             db.RoleInvitations.Remove(invitation);
             await db.SaveChangesAsync(ct);

@@ -17,16 +17,16 @@ public sealed class EventRecorder(CheeseshopDb db, ClientInfo client, IpAddressH
     public async Task UserEventAsync(Guid userId, string tag, object? additional = null, CancellationToken ct = default)
     {
         var (ipId, extra) = await ContextAsync(additional, ct);
-        db.UserEvents.Add(new UserEvent { UserId = userId, Tag = tag, Time = Now, IpAddressId = ipId, AdditionalJson = extra });
+        db.UserEvents.Add(new UserEvent { UserId = userId, Tag = tag, Time = CurrentTime, IpAddressId = ipId, AdditionalJson = extra });
     }
 
     public async Task ProjectEventAsync(Guid projectId, string tag, Guid? userId, object? additional = null, CancellationToken ct = default)
     {
         var (ipId, extra) = await ContextAsync(additional, ct);
-        db.ProjectEvents.Add(new ProjectEvent { ProjectId = projectId, Tag = tag, Time = Now, UserId = userId, IpAddressId = ipId, AdditionalJson = extra });
+        db.ProjectEvents.Add(new ProjectEvent { ProjectId = projectId, Tag = tag, Time = CurrentTime, UserId = userId, IpAddressId = ipId, AdditionalJson = extra });
     }
 
-    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+    private DateTime CurrentTime => clock.GetUtcNow().UtcDateTime;
 
     private async Task<(long? IpId, string Json)> ContextAsync(object? additional, CancellationToken ct)
     {
@@ -43,5 +43,5 @@ public sealed class EventRecorder(CheeseshopDb db, ClientInfo client, IpAddressH
     }
 
     private Task<long> UpsertAddressAsync(string address, string hash, string? country, CancellationToken ct) =>
-        db.UpsertIpAddressAsync(hash, address, country, Now, ct);
+        db.UpsertIpAddressAsync(hash, address, country, CurrentTime, ct);
 }

@@ -29,7 +29,7 @@ public sealed class LegalRequestService(
     /// <summary>A hold placed by a request lasts until the request is closed; the date only has to be later than any close.</summary>
     public static readonly DateTime HoldUntilClosed = new(9999, 12, 31, 0, 0, 0, DateTimeKind.Utc);
 
-    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+    private DateTime CurrentTime => clock.GetUtcNow().UtcDateTime;
 
     public async Task<LegalRequest> CreateAsync(LegalRequestDraft draft, string origin, string actor, CancellationToken ct)
     {
@@ -51,7 +51,7 @@ public sealed class LegalRequestService(
         {
             Kind = draft.Kind, Authority = draft.Authority, Reference = draft.Reference, Received = draft.Received, Due = draft.Due,
             ScopeFrom = draft.ScopeFrom, ScopeTo = draft.ScopeTo, Categories = Categories.Join(draft.Categories),
-            NondisclosureUntil = draft.NondisclosureUntil, Note = draft.Note, Origin = origin, CreatedBy = actor, Created = Now,
+            NondisclosureUntil = draft.NondisclosureUntil, Note = draft.Note, Origin = origin, CreatedBy = actor, Created = CurrentTime,
         };
         request.Subjects.AddRange(users.Select(u => new LegalRequestSubject { UserId = u.Id, Username = u.Username }));
         db.LegalRequests.Add(request);
@@ -105,7 +105,7 @@ public sealed class LegalRequestService(
     public async Task<LegalRequest> CloseAsync(long id, string outcome, string? note, string actor, CancellationToken ct)
     {
         outcome = RequestOutcomes.Parse(outcome);
-        var now = Now;
+        var now = CurrentTime;
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
             var request = await db.LegalRequests.Include(r => r.Subjects).FirstOrDefaultAsync(r => r.Id == id, ct)
