@@ -108,7 +108,7 @@ public sealed class S3StorageOptions
     /// <summary>Access key and secret; both empty uses the AWS SDK's own chain (AWS_* variables, instance role).</summary>
     public string? AccessKey { get; set; }
     public string? SecretKey { get; set; }
-    /// <summary>Put before every key, e.g. "cheeseshop/", to share a bucket with other things.</summary>
+    /// <summary>Put before every key, e.g. "cheeseshop/", to share a bucket with other things; ends in "/".</summary>
     public string? Prefix { get; set; }
 
     /// <summary>S3 keys are at most 1,024 bytes; the longest stored key after the prefix is the hash
@@ -125,6 +125,10 @@ public sealed class S3StorageOptions
     {
         if (Prefix is not null && System.Text.Encoding.UTF8.GetByteCount(Prefix) > MaxPrefixBytes)
             yield return new ValidationResult($"Prefix is longer than {MaxPrefixBytes} bytes, so the longest file's key would pass S3's limit of 1,024.");
+        // S3 matches prefixes as plain text: "cheeseshop" would also list "cheeseshop-backup/...", which the
+        // orphan sweep would then take for files of ours.
+        if (!string.IsNullOrEmpty(Prefix) && !Prefix.EndsWith('/'))
+            yield return new ValidationResult($"Prefix '{Prefix}' must end in '/' (for example '{Prefix}/'), so that it names a folder of its own in the bucket.");
         if (string.IsNullOrWhiteSpace(AccessKey) != string.IsNullOrWhiteSpace(SecretKey))
             yield return new ValidationResult("set both AccessKey and SecretKey, or neither (to use the AWS SDK's credential chain).");
         if (!string.IsNullOrWhiteSpace(ServiceUrl) &&

@@ -48,10 +48,13 @@ public sealed class S3FileStore : IFileStore, IDisposable
             : new AmazonS3Client(new BasicAWSCredentials(options.AccessKey, options.SecretKey), config);
     }
 
+    private static bool IsStorePath(string path) =>
+        path.Length > 0 && !path.StartsWith('/') && !path.Split('/').Any(s => s is "" or "." or "..");
+
     private string Key(string path)
     {
         // Paths come from our own database, but a URL is matched against them: keep them inside the prefix.
-        if (path.Length == 0 || path.StartsWith('/') || path.Split('/').Any(s => s is "" or "." or ".."))
+        if (!IsStorePath(path))
             throw new ArgumentException($"Path '{path}' is outside the file store.");
         return _prefix + path;
     }
@@ -169,6 +172,8 @@ public sealed class S3FileStore : IFileStore, IDisposable
             var page = await _s3.ListObjectsV2Async(request, ct);
             foreach (var o in page.S3Objects ?? [])
             {
+                // Folder markers and keys this store could not have written ("a//b") are someone else's.
+                if (!IsStorePath(o.Key[_prefix.Length..])) continue;
                 var modified = o.LastModified is { } m ? new DateTimeOffset(m.ToUniversalTime()) : DateTimeOffset.UnixEpoch;
                 yield return new StoredEntry(o.Key[_prefix.Length..], o.Size ?? 0, modified);
             }

@@ -51,6 +51,19 @@ public sealed class SettingsTests
     }
 
     [Fact]
+    public async Task An_S3_prefix_must_name_a_folder_of_its_own()
+    {
+        var dataDir = Path.Combine(TempPaths.NewDirectory("settings"), "data");
+        var result = await RunAsync(["serve", "--urls", "http://127.0.0.1:0", "--data-dir", dataDir], new()
+        {
+            ["CHEESESHOP_Storage__S3__Bucket"] = "cheese",
+            ["CHEESESHOP_Storage__S3__Prefix"] = "cheeseshop",
+        });
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("Prefix 'cheeseshop' must end in '/'", result.Stderr);
+    }
+
+    [Fact]
     public async Task The_DataDir_setting_applies_unless_data_dir_is_given()
     {
         var root = TempPaths.NewDirectory("settings");
