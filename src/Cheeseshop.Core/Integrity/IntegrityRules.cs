@@ -82,7 +82,11 @@ public static class IntegrityRules
     /// normalized. A project without journal rows is left alone (nothing to compare with).
     /// </summary>
     public static IReadOnlyList<Finding> CompareSerials(IEnumerable<(string NormalizedName, long LastSerial)> projects,
-        IEnumerable<(string Name, long NewestId)> journalByName)
+        IEnumerable<(string Name, long NewestId)> journalByName) =>
+        CompareSerials(projects, NewestByProject(journalByName));
+
+    /// <summary>The newest journal id of each project, by normalized name: what its last serial must be.</summary>
+    public static IReadOnlyDictionary<string, long> NewestByProject(IEnumerable<(string Name, long NewestId)> journalByName)
     {
         var newest = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var (name, id) in journalByName)
@@ -90,6 +94,12 @@ public static class IntegrityRules
             var key = ProjectName.Normalize(name);
             if (!newest.TryGetValue(key, out var seen) || id > seen) newest[key] = id;
         }
+        return newest;
+    }
+
+    public static IReadOnlyList<Finding> CompareSerials(IEnumerable<(string NormalizedName, long LastSerial)> projects,
+        IReadOnlyDictionary<string, long> newest)
+    {
         var findings = new List<Finding>();
         foreach (var (name, lastSerial) in projects.OrderBy(p => p.NormalizedName, StringComparer.Ordinal))
         {

@@ -12,8 +12,7 @@ public static class DatabaseMigrator
         var db = scope.ServiceProvider.GetRequiredService<CheeseshopDb>();
         // Comparing migration ids is cheap; MigrateAsync also diffs the model against the last snapshot,
         // which costs about a second of CPU: pay it only when there is something to apply.
-        var pending = db.Database.GetMigrations().Except(await db.Database.GetAppliedMigrationsAsync(ct));
-        if (pending.Any()) await db.Database.MigrateAsync(ct);
+        if ((await db.PendingMigrationsAsync(ct)).Count > 0) await db.Database.MigrateAsync(ct);
         await db.AfterMigrateAsync(ct);
     }
 }

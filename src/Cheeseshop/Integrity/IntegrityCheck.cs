@@ -79,7 +79,8 @@ public sealed class IntegrityCheck(CheeseshopDb db, IFileStore store, DataDirect
         foreach (var f in comparison.Findings)
         {
             var repaired = false;
-            if (opts.Repair && f.Kind == FindingKinds.OrphanFile)
+            // Only what no row refers to is repairable: an orphan; a missing or damaged file is a person's call.
+            if (opts.Repair && f.Repairable)
             {
                 await store.DeleteAsync(f.Subject, ct);
                 repaired = true;
@@ -188,14 +189,14 @@ public sealed class IntegrityCheck(CheeseshopDb db, IFileStore store, DataDirect
     {
         var projects = await db.Projects.AsNoTracking().Select(p => new { p.NormalizedName, p.LastSerial }).ToListAsync(ct);
         var journal = await db.Journals.AsNoTracking().GroupBy(j => j.Name).Select(g => new { Name = g.Key, Newest = g.Max(j => j.Id) }).ToListAsync(ct);
-        var findings = IntegrityRules.CompareSerials(
-            projects.Select(p => (p.NormalizedName, p.LastSerial)), journal.Select(j => (j.Name, j.Newest)));
+        var newest = IntegrityRules.NewestByProject(journal.Select(j => (j.Name, j.Newest)));
+        var findings = IntegrityRules.CompareSerials(projects.Select(p => (p.NormalizedName, p.LastSerial)), newest);
         foreach (var f in findings)
         {
             var repaired = false;
-            if (opts.Repair)
+            if (opts.Repair && f.Repairable)
             {
-                await FixSerialAsync(f.Subject, journal.Where(j => ProjectName.Normalize(j.Name) == f.Subject).Max(j => j.Newest), ct);
+                await FixSerialAsync(f.Subject, newest[f.Subject], ct);
                 repaired = true;
             }
             add(f, repaired);
@@ -221,8 +222,9 @@ public sealed class IntegrityCheck(CheeseshopDb db, IFileStore store, DataDirect
         var state = await db.DownloadRollupState.AsNoTracking().FirstOrDefaultAsync(s => s.Id == 1, ct);
         if (state is null) return [];
         var intactFrom = DownloadRollup.IntactFrom(options, clock.GetUtcNow().UtcDateTime);
-        DateTime? firstEvent = await db.DownloadEvents.AnyAsync(ct) ? await db.DownloadEvents.MinAsync(e => e.Timestamp, ct) : null;
-        DateOnly? firstRollup = await db.DailyDownloads.AnyAsync(ct) ? await db.DailyDownloads.MinAsync(d => d.Date, ct) : null;
+        // Over a nullable value, MIN of an empty table is null: one query each.
+        var firstEvent = await db.DownloadEvents.MinAsync(e => (DateTime?)e.Timestamp, ct);
+        var firstRollup = await db.DailyDownloads.MinAsync(d => (DateOnly?)d.Date, ct);
         var first = new[] { firstEvent is { } e ? DateOnly.FromDateTime(e) : (DateOnly?)null, firstRollup }.Where(d => d is not null).Min();
         if (first is null) return [];
         var findings = new List<Finding>();
