@@ -11,14 +11,22 @@ public static class LogText
 {
     public const int DefaultMaxChars = 100;
 
+    /// <summary>Everything <see cref="Prefix"/> writes as \uXXXX: control characters, surrogates and the
+    /// Unicode line and paragraph separators.</summary>
+    private static readonly System.Buffers.SearchValues<char> Escaped = System.Buffers.SearchValues.Create(
+        Enumerable.Range(0, 0x10000).Select(i => (char)i)
+            .Where(c => char.IsControl(c) || char.IsSurrogate(c) || c is '\u2028' or '\u2029').ToArray());
+
     public static string Prefix(string? value, int maxChars = DefaultMaxChars)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxChars);
         if (value is null) return "-";
+        // The usual case, a short clean value, is logged as it is without a copy.
+        if (value.Length <= maxChars && !value.AsSpan().ContainsAny(Escaped)) return value;
         var sb = new StringBuilder(Math.Min(value.Length, maxChars) + 24);
         foreach (var c in value.Length > maxChars ? value.AsSpan(0, maxChars) : value)
         {
-            if (char.IsControl(c) || char.IsSurrogate(c) || c is '\u2028' or '\u2029') sb.Append($"\\u{(int)c:x4}");
+            if (Escaped.Contains(c)) sb.Append($"\\u{(int)c:x4}");
             else sb.Append(c);
         }
         if (value.Length > maxChars) sb.Append($"...({value.Length} chars)");

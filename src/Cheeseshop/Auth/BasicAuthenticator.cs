@@ -37,7 +37,9 @@ public sealed class BasicAuthenticator(
 
     private static readonly string DummyHash = new PasswordHasher().Hash(Guid.NewGuid().ToString());
 
-    private string? ClientKey => client.Address is { } a ? hasher.Hash(a) : null;
+    // Keyed once per request (this service is scoped): a check and its recording both need it.
+    private string? ClientKey => _clientKey ??= client.Address is { } a ? hasher.Hash(a) : null;
+    private string? _clientKey;
 
     /// <summary>Checks an Authorization header. <paramref name="passwordsAllowed"/> says whether this
     /// request may authenticate with a username and password at all.</summary>

@@ -54,11 +54,11 @@ public sealed class IndexChange
     /// <summary>Runs once the change has committed and been published (deleting files no row refers to any more).</summary>
     public void AfterCommit(Func<CancellationToken, Task> action) => _afterCommit.Add(action);
 
-    /// <summary>Saves everything, then sets each project's last serial to its newest journal id.</summary>
+    /// <summary>Numbers the journal rows, sets each project's last serial to its newest one, and saves
+    /// everything at once (the ids are known before the insert, so no second round trip is needed).</summary>
     internal async Task<IReadOnlyCollection<string>> SaveAsync(CancellationToken ct)
     {
         await NumberJournalAsync(ct);
-        await _db.SaveChangesAsync(ct);
         foreach (var group in _journal.GroupBy(p => p.Project))
             group.Key.LastSerial = group.Max(p => p.Entry.Id);
         await _db.SaveChangesAsync(ct);
