@@ -79,7 +79,7 @@ public sealed class ApiTokenService(CheeseshopDb db, SignInService signIn, Event
         string? expires, CancellationToken ct)
     {
         var terms = Terms(tokenScope, expires, m => new AdminException(m));
-        var normalized = Usernames.Normalize(username);
+        var normalized = Usernames.Normalize(username.Trim());
         var user = await db.Users.FirstOrDefaultAsync(u => u.NormalizedUsername == normalized, ct)
                    ?? throw new AdminException($"No user named '{username}'.");
         description = description?.Trim() ?? "";
@@ -87,7 +87,7 @@ public sealed class ApiTokenService(CheeseshopDb db, SignInService signIn, Event
         Project? scope = null;
         if (project is not null)
         {
-            var name = ProjectName.Normalize(project);
+            var name = ProjectName.Normalize(project.Trim());
             scope = await db.Projects.FirstOrDefaultAsync(x => x.NormalizedName == name, ct)
                     ?? throw new AdminException($"No project named '{project}': a project-scoped token needs an existing project.");
             if (!await db.Roles.AnyAsync(r => r.ProjectId == scope.Id && r.UserId == user.Id, ct))

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
 namespace Cheeseshop.Configuration;
@@ -47,7 +46,9 @@ public static class AppConfiguration
             throw new InvalidSettingsException(string.Join(" ", e.InnerExceptions.Cast<OptionsValidationException>().Select(Describe)), e);
         }
         // A value the binder cannot convert ("abc" for a number) or an out-of-range enum.
-        catch (Exception e) when (e is InvalidOperationException or FormatException or ValidationException)
+        // The binder wraps the conversion's own exception; an InvalidOperationException without one is a
+        // fault in the program, not in the settings, and is left to surface as itself.
+        catch (Exception e) when (e is FormatException || e is InvalidOperationException { InnerException: not null })
         {
             throw new InvalidSettingsException(e.InnerException is { } inner ? $"{e.Message} {inner.Message}" : e.Message, e);
         }

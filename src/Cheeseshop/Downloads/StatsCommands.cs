@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Cheeseshop.Accounts;
 using Cheeseshop.Core.Downloads;
 using Cheeseshop.Hosting;
 using Cheeseshop.Index;

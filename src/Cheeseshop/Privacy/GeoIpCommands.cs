@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Formats.Tar;
 using System.IO.Compression;
-using Cheeseshop.Accounts;
 using Cheeseshop.Configuration;
 using Cheeseshop.Hosting;
 using Cheeseshop.Index;

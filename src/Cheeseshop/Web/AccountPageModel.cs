@@ -1,6 +1,5 @@
 using Cheeseshop.Accounts;
 using Cheeseshop.Data;
-using Cheeseshop.Disclosure;
 using Cheeseshop.Mail;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

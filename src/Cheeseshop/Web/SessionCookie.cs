@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Cheeseshop.Data;
 using Cheeseshop.Data.Entities;
-using Cheeseshop.Disclosure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.EntityFrameworkCore;

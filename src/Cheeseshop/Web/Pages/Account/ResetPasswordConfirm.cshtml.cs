@@ -1,5 +1,4 @@
 using Cheeseshop.Accounts;
-using Cheeseshop.Disclosure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 

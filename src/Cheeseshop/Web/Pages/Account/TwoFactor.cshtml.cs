@@ -1,6 +1,5 @@
 using Cheeseshop.Accounts;
 using Cheeseshop.Data.Entities;
-using Cheeseshop.Disclosure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 

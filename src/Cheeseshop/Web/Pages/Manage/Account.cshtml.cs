@@ -1,7 +1,6 @@
 using Cheeseshop.Accounts;
 using Cheeseshop.Data;
 using Cheeseshop.Data.Entities;
-using Cheeseshop.Disclosure;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Cheeseshop.Web.Pages.Manage;

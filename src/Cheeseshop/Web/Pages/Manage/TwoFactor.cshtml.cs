@@ -1,6 +1,5 @@
 using Cheeseshop.Accounts;
 using Cheeseshop.Data;
-using Cheeseshop.Disclosure;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Cheeseshop.Web.Pages.Manage;
