@@ -36,8 +36,11 @@ public sealed class ServiceListTests : IDisposable
         var order = scope.ServiceProvider.GetServices<IRetentionTask>().Select(t => t.Key).ToList();
         Assert.Equal(RetentionPolicy.DeletedHeldAccounts, order[0]);
         string[] events = [RetentionPolicy.LoginFailureEvents, RetentionPolicy.UserEvents, RetentionPolicy.ProjectEvents, RetentionPolicy.DownloadEvents];
+        Assert.Contains(RetentionPolicy.RawIpAddress, order);
+        Assert.Contains(RetentionPolicy.UnreferencedIpAddress, order);
         foreach (var e in events)
         {
+            Assert.Contains(e, order);
             Assert.True(order.IndexOf(e) < order.IndexOf(RetentionPolicy.RawIpAddress), $"{e} must run before {RetentionPolicy.RawIpAddress}");
             Assert.True(order.IndexOf(e) < order.IndexOf(RetentionPolicy.UnreferencedIpAddress), $"{e} must run before {RetentionPolicy.UnreferencedIpAddress}");
         }
