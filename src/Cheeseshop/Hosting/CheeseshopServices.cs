@@ -8,6 +8,7 @@ using Cheeseshop.Downloads;
 using Cheeseshop.Health;
 using Cheeseshop.Index;
 using Cheeseshop.Privacy;
+using Cheeseshop.RateLimits;
 using Cheeseshop.Storage;
 using Cheeseshop.Upload;
 using Cheeseshop.Xmlrpc;
@@ -51,6 +52,7 @@ public static class CheeseshopServices
         services.AddScoped<XmlRpcMethods>();
         services.AddRetention();
         services.AddDownloads(configuration);
+        services.AddCheeseshopRateLimits(configuration);
         services.AddAccounts(configuration);
         services.AddDisclosure(configuration);
         services.AddCheeseshopHealth();

@@ -64,6 +64,7 @@ public static class ServerHost
         if (options.RequestLog) app.UseMiddleware<RequestLogMiddleware>();
         if (app.Services.GetRequiredService<AccessOptions>().Read == ReadAccess.Authenticated)
             app.UseMiddleware<ReadAccessMiddleware>();
+        app.UseRateLimiter();
         app.MapHealth();
         // Every endpoint that reads the index goes in this group, which a private index guards.
         var reads = app.MapReads();

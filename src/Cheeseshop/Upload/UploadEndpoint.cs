@@ -18,7 +18,8 @@ public static class UploadEndpoint
     }
 
     private static async Task HandleAsync(HttpContext ctx, BasicAuthenticator auth, UploadService uploads,
-        CheeseshopOptions options, IOptions<AuthOptions> authOptions, DataDirectory dataDir, ILogger<UploadService> log)
+        CheeseshopOptions options, IOptions<AuthOptions> authOptions, DataDirectory dataDir, RateLimits.AccountLimiter limiter,
+        ILogger<UploadService> log)
     {
         var ct = ctx.RequestAborted;
         if (!ctx.Request.Path.Value!.EndsWith('/'))
@@ -31,6 +32,11 @@ public static class UploadEndpoint
         // We enforce our own limits while streaming, with messages that name them.
         if (ctx.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
             sizeFeature.MaxRequestBodySize = null;
+        if (limiter.UploadByClient(ctx.Connection.RemoteIpAddress) is { } clientWait)
+        {
+            await WriteTooManyAsync(ctx, clientWait, "from your address");
+            return;
+        }
         var authenticated = await auth.AuthenticateAsync(ctx.Request.Headers.Authorization, authOptions.Value.PasswordUploads, ct);
         if (authenticated.Identity is not { } identity)
         {
@@ -42,6 +48,11 @@ public static class UploadEndpoint
         if (IndexAccess.UploadRefusal(identity) is { } refusal)
         {
             await WriteErrorAsync(ctx, StatusCodes.Status403Forbidden, refusal);
+            return;
+        }
+        if (limiter.UploadByAccount(identity.User.Id) is { } accountWait)
+        {
+            await WriteTooManyAsync(ctx, accountWait, "by this account");
             return;
         }
         var maxBody = options.Limits.MaxFileBytes + options.Limits.MaxFormFieldsBytes + 64 * 1024;
@@ -80,6 +91,13 @@ public static class UploadEndpoint
         UploadVerdict.Gone => StatusCodes.Status410Gone,
         _ => throw new ArgumentOutOfRangeException(nameof(verdict), verdict, null),
     };
+
+    private static Task WriteTooManyAsync(HttpContext ctx, int seconds, string whose)
+    {
+        ctx.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return WriteErrorAsync(ctx, StatusCodes.Status429TooManyRequests,
+            $"Too many uploads {whose}. Try again in {RateLimits.RateLimitRegistration.Wait(seconds)}.");
+    }
 
     private static Task WriteRefusalAsync(HttpContext ctx, UploadDecision decision) =>
         WriteErrorAsync(ctx, StatusOf(decision.Verdict), decision.Message);
