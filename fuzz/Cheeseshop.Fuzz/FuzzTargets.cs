@@ -27,8 +27,6 @@ public static class FuzzTargets
         ["accept"] = Accept,
     };
 
-    private static readonly ArchiveLimits Limits = new(MaxEntries: 1000, MaxMetadataBytes: 1024 * 1024, MaxCompressionRatio: 100);
-
     private static string Text(byte[] input) => Encoding.UTF8.GetString(input);
 
     private static void Distribution(byte[] input, string filename)
@@ -37,7 +35,9 @@ public static class FuzzTargets
             throw new InvalidOperationException(error);
         try
         {
-            DistributionReader.Read(new MemoryStream(input, writable: false), parsed!, Limits);
+            // Made per input: instrumented code must not run before the fuzzer has set up its coverage map.
+            var limits = new ArchiveLimits(MaxEntries: 1000, MaxMetadataBytes: 1024 * 1024, MaxCompressionRatio: 100);
+            DistributionReader.Read(new MemoryStream(input, writable: false), parsed!, limits);
         }
         catch (InvalidDistributionException)
         {
