@@ -1,6 +1,7 @@
 using System.Net;
 using Cheeseshop.Audit;
 using Cheeseshop.Auth;
+using Cheeseshop.Browse;
 using Cheeseshop.Configuration;
 using Cheeseshop.Data;
 using Cheeseshop.Disclosure;
@@ -48,6 +49,7 @@ public static class ServerHost
         builder.Services.AddSingleton<RequestLogWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RequestLogWriter>());
         builder.Services.AddAccountPages();
+        builder.Services.AddBrowsePages();
 
         builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<CheeseshopOptions>(ConfigureProxies);
         // Keep ASP.NET's own logs free of addresses too: only our request log line describes a request.
@@ -74,9 +76,9 @@ public static class ServerHost
         reads.MapFiles();
         reads.MapXmlRpc();
         app.MapDownloadStats(reads);
+        reads.MapBrowse();
         app.MapAccountPages();
         app.MapTransparency();
-        app.MapGet("/", () => Results.Text("Cheeseshop: a Python package index. Simple API at /simple/, uploads at /legacy/.\n"));
         return app;
     }
 
