@@ -9,6 +9,7 @@ using Cheeseshop.Health;
 using Cheeseshop.Index;
 using Cheeseshop.Privacy;
 using Cheeseshop.Storage;
+using Cheeseshop.TrustedPublishing;
 using Cheeseshop.Upload;
 using Cheeseshop.Xmlrpc;
 
@@ -54,6 +55,7 @@ public static class CheeseshopServices
         services.AddAccounts(configuration);
         services.AddDisclosure(configuration);
         services.AddCheeseshopHealth();
+        services.AddTrustedPublishing(configuration);
         return services;
     }
 }

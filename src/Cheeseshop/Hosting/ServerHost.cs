@@ -11,6 +11,7 @@ using Cheeseshop.Index;
 using Cheeseshop.JsonApi;
 using Cheeseshop.Privacy;
 using Cheeseshop.Simple;
+using Cheeseshop.TrustedPublishing;
 using Cheeseshop.Upload;
 using Cheeseshop.Web;
 using Cheeseshop.Xmlrpc;
@@ -70,6 +71,7 @@ public static class ServerHost
         reads.MapSimple();
         reads.MapJsonApi();
         app.MapUpload();
+        app.MapTrustedPublishing();
         reads.MapFiles();
         reads.MapXmlRpc();
         app.MapDownloadStats(reads);
