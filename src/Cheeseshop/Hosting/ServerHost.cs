@@ -25,8 +25,9 @@ public static class ServerHost
     public const string DefaultUrls = "http://127.0.0.1:8000";
 
     /// <summary>The server on <paramref name="configuration"/>; an invalid setting throws
-    /// InvalidSettingsException before anything listens or touches the data directory.</summary>
-    public static WebApplication Build(IConfiguration configuration, string[] aspNetArgs)
+    /// InvalidSettingsException before anything listens or touches the data directory.
+    /// <paramref name="clock"/> replaces the system clock (tests move it instead of waiting).</summary>
+    public static WebApplication Build(IConfiguration configuration, string[] aspNetArgs, TimeProvider? clock = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = aspNetArgs });
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && Environment.GetEnvironmentVariable("ASPNETCORE_URLS") is null)
@@ -42,6 +43,7 @@ public static class ServerHost
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Services.AddCheeseshop(configuration);
+        if (clock is not null) builder.Services.AddSingleton(clock);
         builder.Services.AddHostedService<JournalWatcher>();
         builder.Services.AddHostedService<RetentionJob>();
         builder.Services.AddHostedService<Integrity.OrphanSweepJob>();

@@ -23,8 +23,12 @@ public sealed record SignatureCheck(IdTokenClaims? Claims, string? Problem, bool
 /// keys). Only configured issuers get a cache: an unknown 'iss' never makes this server fetch anything.
 /// The token's times are not checked here: Core's TokenChecks does that on the server's own clock.
 /// </summary>
-public sealed class IssuerKeys : IDisposable
+public sealed class IssuerKeys(TimeProvider clock) : IDisposable
 {
+    /// <summary>The least time between two fetches caused by unknown key ids: a stream of tokens with made-up
+    /// kids cannot make this server hammer an issuer.</summary>
+    public static readonly TimeSpan UnknownKeyRefreshInterval = TimeSpan.FromSeconds(30);
+
     /// <summary>Discovery documents and key sets are small; a larger answer is not an issuer's.</summary>
     private const int MaxDocumentBytes = 1024 * 1024;
 
@@ -40,29 +44,28 @@ public sealed class IssuerKeys : IDisposable
         Timeout = TimeSpan.FromSeconds(10),
         MaxResponseContentBufferSize = MaxDocumentBytes,
     };
-    private readonly ConcurrentDictionary<string, ConfigurationManager<OpenIdConnectConfiguration>> _managers = new();
+    private readonly ConcurrentDictionary<string, (ConfigurationManager<OpenIdConnectConfiguration> Manager, DateTimeOffset Created)> _managers = new();
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
 
-    private ConfigurationManager<OpenIdConnectConfiguration> ManagerOf(ConfiguredIssuer issuer) =>
-        _managers.GetOrAdd(issuer.Url, url => new ConfigurationManager<OpenIdConnectConfiguration>(
+    private (ConfigurationManager<OpenIdConnectConfiguration> Manager, DateTimeOffset Created) NewManager(string url) =>
+        (new ConfigurationManager<OpenIdConnectConfiguration>(
             url + "/.well-known/openid-configuration", new OpenIdConnectConfigurationRetriever(),
             // https is required of the discovery document and the key set alike, except for a loopback issuer
             // (the options refuse an http issuer anywhere else).
             new HttpDocumentRetriever(_http) { RequireHttps = url.StartsWith("https:", StringComparison.Ordinal) })
         {
             AutomaticRefreshInterval = TimeSpan.FromHours(1),
-            // The least time between two fetches caused by unknown key ids: a stream of tokens with made-up
-            // kids cannot make this server hammer the issuer.
-            RefreshInterval = TimeSpan.FromSeconds(30),
-        });
+        }, clock.GetUtcNow());
 
     public async Task<SignatureCheck> CheckAsync(ConfiguredIssuer issuer, string jwt, string audience, CancellationToken ct)
     {
-        var manager = ManagerOf(issuer);
-        var (result, unknownKey) = await ValidateAsync(manager, issuer, jwt, audience, ct);
-        if (!unknownKey) return result;
-        manager.RequestRefresh();
-        return (await ValidateAsync(manager, issuer, jwt, audience, ct)).Check;
+        var cached = _managers.GetOrAdd(issuer.Url, NewManager);
+        var (result, unknownKey) = await ValidateAsync(cached.Manager, issuer, jwt, audience, ct);
+        if (!unknownKey || clock.GetUtcNow() - cached.Created < UnknownKeyRefreshInterval) return result;
+        // The library's own refresh request runs in the background; a new manager fetches before it answers.
+        var fresh = NewManager(issuer.Url);
+        if (!_managers.TryUpdate(issuer.Url, fresh, cached)) fresh = _managers[issuer.Url];
+        return (await ValidateAsync(fresh.Manager, issuer, jwt, audience, ct)).Check;
     }
 
     private async Task<(SignatureCheck Check, bool UnknownKey)> ValidateAsync(ConfigurationManager<OpenIdConnectConfiguration> manager, ConfiguredIssuer issuer,

@@ -67,10 +67,11 @@ public sealed class PublisherService(CheeseshopDb db, TrustedPublishingOptions o
         if (PublisherDefinition.Problem(spec) is { } problem) throw AccountException.BadRequest(problem);
         var (project, normalized) = await FindProjectAsync(projectName, ct);
         var row = ToRow(spec, issuer);
-        User by;
+        // The operator adding to an existing project registers no account: its tokens act for an Owner.
+        User? by;
         if (project is not null)
         {
-            by = await RequireOwnerAsync(actor, project, ct) ?? await RegistrantAsync(actor, ct);
+            by = await RequireOwnerAsync(actor, project, ct);
             row.ProjectId = project.Id;
         }
         else
@@ -81,14 +82,14 @@ public sealed class PublisherService(CheeseshopDb db, TrustedPublishingOptions o
             row.PendingProjectName = projectName.Trim();
             row.PendingNormalizedName = normalized;
         }
-        row.AddedById = by.Id;
+        row.AddedById = by?.Id;
         await RejectDuplicateAsync(row, ct);
         db.TrustedPublishers.Add(row);
-        var details = new { publisher = spec.Display, publisher_kind = row.Kind, issuer = row.Issuer, submitted_by = by.Username, project_name = project?.Name ?? row.PendingProjectName };
+        var details = new { publisher = spec.Display, publisher_kind = row.Kind, issuer = row.Issuer, submitted_by = by?.Username, project_name = project?.Name ?? row.PendingProjectName };
         if (project is not null) await events.ProjectEventAsync(project.Id, EventTags.Project.PublisherAdded, actor.UserId, details, ct);
-        else await events.UserEventAsync(by.Id, EventTags.Account.PendingPublisherAdded, details, ct);
+        else await events.UserEventAsync(by!.Id, EventTags.Account.PendingPublisherAdded, details, ct);
         await db.SaveChangesAsync(ct);
-        return new PublisherSummary(row.Id, row.Kind, row.Issuer, spec.Display, project is null, details.project_name!, by.Username, row.Added, 0);
+        return new PublisherSummary(row.Id, row.Kind, row.Issuer, spec.Display, project is null, details.project_name!, by?.Username, row.Added, 0);
     }
 
     /// <summary>Removes a publisher and every token it minted (which stop working at once, on every node:

@@ -46,7 +46,7 @@ public sealed class TokenExchange(CheeseshopDb db, TrustedPublishingOptions opti
         var candidates = await db.TrustedPublishers.AsNoTracking().Where(p => p.Issuer == issuer.Url).ToListAsync(ct);
         var matches = candidates.Where(p => PublisherMatch.Mismatch(PublisherService.SpecOf(p), claims.Values) is null).ToList();
         if (matches.Count == 0)
-            return Invalid("invalid-publisher", "valid token, but no corresponding publisher (" + WhyNoMatch(candidates, claims) + ")");
+            return Invalid("invalid-publisher", "valid token, but no corresponding publisher (" + WhyNoMatch(candidates, claims, issuer.Kind) + ")");
         // One identity trusted by several projects would need one token for several projects; tokens here have one.
         var chosen = matches.Where(p => p.ProjectId != null).ToList() is { Count: > 0 } active ? active : matches;
         if (chosen.Select(p => p.ProjectId?.ToString() ?? p.PendingNormalizedName).Distinct().Count() > 1)
@@ -73,10 +73,16 @@ public sealed class TokenExchange(CheeseshopDb db, TrustedPublishingOptions opti
         var publisher = await db.TrustedPublishers.SingleAsync(p => p.Id == match.Id, ct);
         var spec = PublisherService.SpecOf(publisher);
         Project? project;
-        if (publisher.ProjectId is { } projectId) project = await db.Projects.SingleAsync(p => p.Id == projectId, ct);
-        else if ((project = await CreateProjectAsync(change, publisher, ct)) is null)
+        User? user;
+        if (publisher.ProjectId is { } projectId)
+        {
+            project = await db.Projects.SingleAsync(p => p.Id == projectId, ct);
+            user = await UploaderAsync(publisher, project, ct);
+        }
+        else if ((user = await PendingOwnerAsync(publisher, ct)) is null)
+            return Discard(change, Invalid("invalid-pending-publisher", $"valid token, but the account that registered this pending publisher can no longer own {publisher.PendingProjectName}"));
+        else if ((project = await CreateProjectAsync(change, publisher, user, ct)) is null)
             return Discard(change, Invalid("invalid-pending-publisher", $"valid token, but the project {publisher.PendingProjectName} already exists: ask its Owners to add this publisher"));
-        var user = await UploaderAsync(publisher, project, ct);
         if (user is null)
             return Discard(change, Invalid("invalid-publisher", $"valid token, but {project.Name} has no active Owner for the token to act for"));
 
@@ -96,13 +102,15 @@ public sealed class TokenExchange(CheeseshopDb db, TrustedPublishingOptions opti
         return new MintResult(issued.Token, expires, null);
     }
 
+    /// <summary>The registrant of a pending publisher, while the account can still own a project.</summary>
+    private async Task<User?> PendingOwnerAsync(TrustedPublisher publisher, CancellationToken ct) =>
+        publisher.AddedById is { } id ? await db.Users.FirstOrDefaultAsync(u => u.Id == id && u.IsActive && !u.IsFrozen && u.DeletedAt == null, ct) : null;
+
     /// <summary>A pending publisher's project, created as an upload creates one, owned by the publisher's
     /// registrant; the publisher then belongs to it. Null if the name is taken by now.</summary>
-    private async Task<Project?> CreateProjectAsync(IndexChange change, TrustedPublisher publisher, CancellationToken ct)
+    private async Task<Project?> CreateProjectAsync(IndexChange change, TrustedPublisher publisher, User owner, CancellationToken ct)
     {
         if (await db.Projects.AnyAsync(p => p.NormalizedName == publisher.PendingNormalizedName, ct)) return null;
-        var owner = publisher.AddedById is { } id ? await db.Users.FirstOrDefaultAsync(u => u.Id == id && u.IsActive && !u.IsFrozen && u.DeletedAt == null, ct) : null;
-        if (owner is null) return null;
         var now = clock.GetUtcNow().UtcDateTime;
         var project = new Project { Id = Guid.NewGuid(), Name = publisher.PendingProjectName!, NormalizedName = publisher.PendingNormalizedName!, Created = now };
         db.Projects.Add(project);
@@ -136,13 +144,25 @@ public sealed class TokenExchange(CheeseshopDb db, TrustedPublishingOptions opti
         return await eligible.Where(r => r.RoleName == RoleNames.Owner).OrderBy(r => r.User!.DateJoined).Select(r => r.User).FirstOrDefaultAsync(ct);
     }
 
-    /// <summary>Why no publisher matched: with one candidate, the claim that differs; otherwise a summary.</summary>
-    private static string WhyNoMatch(IReadOnlyList<TrustedPublisher> candidates, IdTokenClaims claims) => candidates.Count switch
+    /// <summary>Why no publisher matched: with one candidate, the claim that differs; otherwise the claims
+    /// that identify the job, so its owner can compare them with the publishers they registered.</summary>
+    private static string WhyNoMatch(IReadOnlyList<TrustedPublisher> candidates, IdTokenClaims claims, IssuerKind kind) => candidates.Count switch
     {
         0 => "no publisher is registered for this issuer",
         1 => PublisherMatch.Mismatch(PublisherService.SpecOf(candidates[0]), claims.Values)!,
-        _ => $"none of the {candidates.Count} publishers of this issuer matches the token's claims",
+        _ => $"no publisher of this issuer matches {Identity(claims, kind)}",
     };
+
+    private static string Identity(IdTokenClaims claims, IssuerKind kind)
+    {
+        string Claim(string name) => $"'{name}' {claims.Values.GetValueOrDefault(name) ?? "(absent)"}";
+        return kind switch
+        {
+            IssuerKind.GitHub => $"{Claim("repository")}, {Claim("job_workflow_ref")}",
+            IssuerKind.GitLab => $"{Claim("project_path")}, {Claim("ci_config_ref_uri")}",
+            _ => Claim("sub"),
+        };
+    }
 
     private static MintResult Discard(IndexChange change, MintResult result)
     {
