@@ -10,6 +10,7 @@ using Cheeseshop.Index;
 using Cheeseshop.Privacy;
 using Cheeseshop.RateLimits;
 using Cheeseshop.Storage;
+using Cheeseshop.TrustedPublishing;
 using Cheeseshop.Upload;
 using Cheeseshop.Xmlrpc;
 
@@ -56,6 +57,7 @@ public static class CheeseshopServices
         services.AddAccounts(configuration);
         services.AddDisclosure(configuration);
         services.AddCheeseshopHealth();
+        services.AddTrustedPublishing(configuration);
         return services;
     }
 }

@@ -12,6 +12,7 @@ using Cheeseshop.Index;
 using Cheeseshop.JsonApi;
 using Cheeseshop.Privacy;
 using Cheeseshop.Simple;
+using Cheeseshop.TrustedPublishing;
 using Cheeseshop.Upload;
 using Cheeseshop.Web;
 using Cheeseshop.Xmlrpc;
@@ -25,8 +26,9 @@ public static class ServerHost
     public const string DefaultUrls = "http://127.0.0.1:8000";
 
     /// <summary>The server on <paramref name="configuration"/>; an invalid setting throws
-    /// InvalidSettingsException before anything listens or touches the data directory.</summary>
-    public static WebApplication Build(IConfiguration configuration, string[] aspNetArgs)
+    /// InvalidSettingsException before anything listens or touches the data directory.
+    /// <paramref name="clock"/> replaces the system clock (tests move it instead of waiting).</summary>
+    public static WebApplication Build(IConfiguration configuration, string[] aspNetArgs, TimeProvider? clock = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = aspNetArgs });
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && Environment.GetEnvironmentVariable("ASPNETCORE_URLS") is null)
@@ -42,6 +44,7 @@ public static class ServerHost
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Services.AddCheeseshop(configuration);
+        if (clock is not null) builder.Services.AddSingleton(clock);
         builder.Services.AddHostedService<JournalWatcher>();
         builder.Services.AddHostedService<RetentionJob>();
         builder.Services.AddHostedService<Integrity.OrphanSweepJob>();
@@ -73,6 +76,7 @@ public static class ServerHost
         reads.MapSimple();
         reads.MapJsonApi();
         app.MapUpload();
+        app.MapTrustedPublishing();
         reads.MapFiles();
         reads.MapXmlRpc();
         app.MapDownloadStats(reads);

@@ -12,7 +12,7 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
     public partial class PostgresDbModel
     {
         private PostgresDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("f84bb409-3dc4-424d-b659-538394101cda"), entityTypeCount: 30)
+            : base(skipDetectChanges: false, modelId: new Guid("c7209e70-8c56-401d-ab91-c7cc61816d6a"), entityTypeCount: 32)
         {
         }
 
@@ -43,6 +43,8 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
             var roleInvitation = RoleInvitationEntityType.Create(this);
             var sentEmail = SentEmailEntityType.Create(this);
             var simpleRequestRecord = SimpleRequestRecordEntityType.Create(this);
+            var trustedPublisher = TrustedPublisherEntityType.Create(this);
+            var usedIdToken = UsedIdTokenEntityType.Create(this);
             var user = UserEntityType.Create(this);
             var userEmail = UserEmailEntityType.Create(this);
             var userEvent = UserEventEntityType.Create(this);
@@ -50,7 +52,8 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
             var dataProtectionKey = DataProtectionKeyEntityType.Create(this);
 
             ApiTokenEntityType.CreateForeignKey1(apiToken, project);
-            ApiTokenEntityType.CreateForeignKey2(apiToken, user);
+            ApiTokenEntityType.CreateForeignKey2(apiToken, trustedPublisher);
+            ApiTokenEntityType.CreateForeignKey3(apiToken, user);
             DisclosureRecordEntityType.CreateForeignKey1(disclosureRecord, legalRequest);
             JournalEntryEntityType.CreateForeignKey1(journalEntry, user);
             LegalRequestSubjectEntityType.CreateForeignKey1(legalRequestSubject, legalRequest);
@@ -69,6 +72,8 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
             RoleInvitationEntityType.CreateForeignKey2(roleInvitation, project);
             RoleInvitationEntityType.CreateForeignKey3(roleInvitation, user);
             SentEmailEntityType.CreateForeignKey1(sentEmail, user);
+            TrustedPublisherEntityType.CreateForeignKey1(trustedPublisher, user);
+            TrustedPublisherEntityType.CreateForeignKey2(trustedPublisher, project);
             UserEmailEntityType.CreateForeignKey1(userEmail, user);
             UserEventEntityType.CreateForeignKey1(userEvent, ipAddressRecord);
             UserEventEntityType.CreateForeignKey2(userEvent, user);
@@ -100,6 +105,8 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
             RoleInvitationEntityType.CreateAnnotations(roleInvitation);
             SentEmailEntityType.CreateAnnotations(sentEmail);
             SimpleRequestRecordEntityType.CreateAnnotations(simpleRequestRecord);
+            TrustedPublisherEntityType.CreateAnnotations(trustedPublisher);
+            UsedIdTokenEntityType.CreateAnnotations(usedIdToken);
             UserEntityType.CreateAnnotations(user);
             UserEmailEntityType.CreateAnnotations(userEmail);
             UserEventEntityType.CreateAnnotations(userEvent);

@@ -11,7 +11,7 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
     public partial class SqliteDbModel
     {
         private SqliteDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("073b43d1-0316-4ed2-a9a9-06df5747e2e2"), entityTypeCount: 30)
+            : base(skipDetectChanges: false, modelId: new Guid("95e1d92d-5045-41dd-b9f3-0d82f8c53234"), entityTypeCount: 32)
         {
         }
 
@@ -42,6 +42,8 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
             var roleInvitation = RoleInvitationEntityType.Create(this);
             var sentEmail = SentEmailEntityType.Create(this);
             var simpleRequestRecord = SimpleRequestRecordEntityType.Create(this);
+            var trustedPublisher = TrustedPublisherEntityType.Create(this);
+            var usedIdToken = UsedIdTokenEntityType.Create(this);
             var user = UserEntityType.Create(this);
             var userEmail = UserEmailEntityType.Create(this);
             var userEvent = UserEventEntityType.Create(this);
@@ -49,7 +51,8 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
             var dataProtectionKey = DataProtectionKeyEntityType.Create(this);
 
             ApiTokenEntityType.CreateForeignKey1(apiToken, project);
-            ApiTokenEntityType.CreateForeignKey2(apiToken, user);
+            ApiTokenEntityType.CreateForeignKey2(apiToken, trustedPublisher);
+            ApiTokenEntityType.CreateForeignKey3(apiToken, user);
             DisclosureRecordEntityType.CreateForeignKey1(disclosureRecord, legalRequest);
             JournalEntryEntityType.CreateForeignKey1(journalEntry, user);
             LegalRequestSubjectEntityType.CreateForeignKey1(legalRequestSubject, legalRequest);
@@ -68,6 +71,8 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
             RoleInvitationEntityType.CreateForeignKey2(roleInvitation, project);
             RoleInvitationEntityType.CreateForeignKey3(roleInvitation, user);
             SentEmailEntityType.CreateForeignKey1(sentEmail, user);
+            TrustedPublisherEntityType.CreateForeignKey1(trustedPublisher, user);
+            TrustedPublisherEntityType.CreateForeignKey2(trustedPublisher, project);
             UserEmailEntityType.CreateForeignKey1(userEmail, user);
             UserEventEntityType.CreateForeignKey1(userEvent, ipAddressRecord);
             UserEventEntityType.CreateForeignKey2(userEvent, user);
@@ -99,6 +104,8 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
             RoleInvitationEntityType.CreateAnnotations(roleInvitation);
             SentEmailEntityType.CreateAnnotations(sentEmail);
             SimpleRequestRecordEntityType.CreateAnnotations(simpleRequestRecord);
+            TrustedPublisherEntityType.CreateAnnotations(trustedPublisher);
+            UsedIdTokenEntityType.CreateAnnotations(usedIdToken);
             UserEntityType.CreateAnnotations(user);
             UserEmailEntityType.CreateAnnotations(userEmail);
             UserEventEntityType.CreateAnnotations(userEvent);

@@ -84,6 +84,10 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("project_id");
 
+                    b.Property<Guid?>("PublisherId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("publisher_id");
+
                     b.Property<int>("Scope")
                         .HasColumnType("INTEGER")
                         .HasColumnName("scope");
@@ -102,6 +106,9 @@ namespace Cheeseshop.Data.Migrations.Sqlite
 
                     b.HasIndex("ProjectId")
                         .HasDatabaseName("ix_api_tokens_project_id");
+
+                    b.HasIndex("PublisherId")
+                        .HasDatabaseName("ix_api_tokens_publisher_id");
 
                     b.HasIndex("UserId")
                         .HasDatabaseName("ix_api_tokens_user_id");
@@ -1342,6 +1349,101 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                     b.ToTable("simple_requests", (string)null);
                 });
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.TrustedPublisher", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("Added")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("added");
+
+                    b.Property<Guid?>("AddedById")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("added_by_id");
+
+                    b.Property<string>("Environment")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("environment");
+
+                    b.Property<string>("ExtraClaimsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("extra_claims_json");
+
+                    b.Property<string>("Issuer")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("issuer");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("PendingNormalizedName")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pending_normalized_name");
+
+                    b.Property<string>("PendingProjectName")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pending_project_name");
+
+                    b.Property<Guid?>("ProjectId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("Repository")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("repository");
+
+                    b.Property<string>("Subject")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject");
+
+                    b.Property<string>("Workflow")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("workflow");
+
+                    b.HasKey("Id")
+                        .HasName("pk_trusted_publishers");
+
+                    b.HasIndex("AddedById")
+                        .HasDatabaseName("ix_trusted_publishers_added_by_id");
+
+                    b.HasIndex("Issuer")
+                        .HasDatabaseName("ix_trusted_publishers_issuer");
+
+                    b.HasIndex("PendingNormalizedName")
+                        .HasDatabaseName("ix_trusted_publishers_pending_normalized_name");
+
+                    b.HasIndex("ProjectId")
+                        .HasDatabaseName("ix_trusted_publishers_project_id");
+
+                    b.ToTable("trusted_publishers", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.UsedIdToken", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.Property<DateTime>("Expires")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expires");
+
+                    b.HasKey("Key")
+                        .HasName("pk_used_id_tokens");
+
+                    b.HasIndex("Expires")
+                        .HasDatabaseName("ix_used_id_tokens_expires");
+
+                    b.ToTable("used_id_tokens", (string)null);
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.User", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1576,6 +1678,12 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .HasConstraintName("fk_api_tokens_projects_project_id");
 
+                    b.HasOne("Cheeseshop.Data.Entities.TrustedPublisher", null)
+                        .WithMany()
+                        .HasForeignKey("PublisherId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_api_tokens_trusted_publishers_publisher_id");
+
                     b.HasOne("Cheeseshop.Data.Entities.User", "User")
                         .WithMany()
                         .HasForeignKey("UserId")
@@ -1748,6 +1856,21 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .HasConstraintName("fk_sent_emails_users_user_id");
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.TrustedPublisher", b =>
+                {
+                    b.HasOne("Cheeseshop.Data.Entities.User", null)
+                        .WithMany()
+                        .HasForeignKey("AddedById")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_trusted_publishers_users_added_by_id");
+
+                    b.HasOne("Cheeseshop.Data.Entities.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_trusted_publishers_projects_project_id");
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.UserEmail", b =>
