@@ -7,6 +7,7 @@ using Cheeseshop.Disclosure;
 using Cheeseshop.Downloads;
 using Cheeseshop.Health;
 using Cheeseshop.Index;
+using Cheeseshop.Metrics;
 using Cheeseshop.Privacy;
 using Cheeseshop.Storage;
 using Cheeseshop.Upload;
@@ -54,6 +55,7 @@ public static class CheeseshopServices
         services.AddAccounts(configuration);
         services.AddDisclosure(configuration);
         services.AddCheeseshopHealth();
+        services.AddCheeseshopMetrics(configuration);
         return services;
     }
 }
