@@ -7,6 +7,7 @@ using Cheeseshop.Disclosure;
 using Cheeseshop.Downloads;
 using Cheeseshop.Health;
 using Cheeseshop.Index;
+using Cheeseshop.Metrics;
 using Cheeseshop.Privacy;
 using Cheeseshop.RateLimits;
 using Cheeseshop.Storage;
@@ -58,6 +59,7 @@ public static class CheeseshopServices
         services.AddDisclosure(configuration);
         services.AddCheeseshopHealth();
         services.AddTrustedPublishing(configuration);
+        services.AddCheeseshopMetrics(configuration);
         return services;
     }
 }

@@ -10,6 +10,7 @@ using Cheeseshop.Files;
 using Cheeseshop.Health;
 using Cheeseshop.Index;
 using Cheeseshop.JsonApi;
+using Cheeseshop.Metrics;
 using Cheeseshop.Privacy;
 using Cheeseshop.Simple;
 using Cheeseshop.TrustedPublishing;
@@ -53,6 +54,7 @@ public static class ServerHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RequestLogWriter>());
         builder.Services.AddAccountPages();
         builder.Services.AddBrowsePages();
+        builder.Services.AddCheeseshopTelemetry();
 
         builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<CheeseshopOptions>(ConfigureProxies);
         // Keep ASP.NET's own logs free of addresses too: only our request log line describes a request.
@@ -62,6 +64,7 @@ public static class ServerHost
         AppConfiguration.Checked(() => app = builder.Build());
         AppConfiguration.Validate(app.Services);
         var options = app.Services.GetRequiredService<CheeseshopOptions>();
+        AppConfiguration.Checked(() => app.UseCheeseshopMetrics(app.Configuration["urls"] ?? DefaultUrls));
         // Most requests carry no forwarding header at all (no proxy, or a cached page fetched directly):
         // they skip the middleware, which otherwise parses and compares on every request.
         app.UseWhen(ctx => ctx.Request.Headers.ContainsKey("X-Forwarded-For") || ctx.Request.Headers.ContainsKey("X-Forwarded-Proto"),

@@ -19,7 +19,7 @@ public static class UploadEndpoint
 
     private static async Task HandleAsync(HttpContext ctx, BasicAuthenticator auth, UploadService uploads,
         CheeseshopOptions options, IOptions<AuthOptions> authOptions, DataDirectory dataDir, RateLimits.AccountLimiter limiter,
-        ILogger<UploadService> log)
+        Metrics.CheeseshopMetrics metrics, ILogger<UploadService> log)
     {
         var ct = ctx.RequestAborted;
         if (!ctx.Request.Path.Value!.EndsWith('/'))
@@ -42,11 +42,13 @@ public static class UploadEndpoint
         {
             if (authenticated.RetryAfter is { } wait)
                 ctx.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            metrics.UploadRefusedByAuth(authenticated.Status);
             await WriteErrorAsync(ctx, authenticated.Status, authenticated.Message);
             return;
         }
         if (IndexAccess.UploadRefusal(identity) is { } refusal)
         {
+            metrics.UploadRefusedToReader();
             await WriteErrorAsync(ctx, StatusCodes.Status403Forbidden, refusal);
             return;
         }
@@ -58,6 +60,7 @@ public static class UploadEndpoint
         var maxBody = options.Limits.MaxFileBytes + options.Limits.MaxFormFieldsBytes + 64 * 1024;
         if (ctx.Request.ContentLength > maxBody)
         {
+            metrics.UploadRefused(UploadVerdict.TooLarge);
             await WriteRefusalAsync(ctx, UploadRules.FileTooLarge(options.Limits.MaxFileBytes));
             return;
         }
@@ -68,14 +71,17 @@ public static class UploadEndpoint
             var decision = await uploads.UploadAsync(identity, form, ctx.Request.Query[":action"], ctx.Request.Headers.UserAgent, ct);
             if (!decision.Succeeded)
             {
+                metrics.UploadRefused(decision.Verdict);
                 await WriteRefusalAsync(ctx, decision);
                 return;
             }
+            metrics.Uploaded(decision.Verdict, form.Size);
             log.LogInformation("Upload of {Filename} by {User}: {Outcome}", LogText.Prefix(form.ContentFilename), identity.User.Username, decision.Verdict);
             ctx.Response.StatusCode = 200;
         }
         catch (UploadException e)
         {
+            metrics.UploadRefused(e.Decision.Verdict);
             await WriteRefusalAsync(ctx, e.Decision);
         }
     }

@@ -349,7 +349,7 @@ public sealed class CheeseshopServer : IAsyncDisposable
         return env;
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
