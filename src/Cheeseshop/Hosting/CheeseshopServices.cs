@@ -8,6 +8,7 @@ using Cheeseshop.Downloads;
 using Cheeseshop.Health;
 using Cheeseshop.Index;
 using Cheeseshop.Privacy;
+using Cheeseshop.Projects;
 using Cheeseshop.Storage;
 using Cheeseshop.Upload;
 using Cheeseshop.Xmlrpc;
@@ -53,6 +54,7 @@ public static class CheeseshopServices
         services.AddDownloads(configuration);
         services.AddAccounts(configuration);
         services.AddDisclosure(configuration);
+        services.AddProjects(configuration);
         services.AddCheeseshopHealth();
         return services;
     }

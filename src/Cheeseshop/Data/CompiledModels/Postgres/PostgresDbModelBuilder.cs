@@ -12,7 +12,7 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
     public partial class PostgresDbModel
     {
         private PostgresDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("f84bb409-3dc4-424d-b659-538394101cda"), entityTypeCount: 30)
+            : base(skipDetectChanges: false, modelId: new Guid("06ba86c4-dafb-4eeb-a598-40da9b019bfa"), entityTypeCount: 31)
         {
         }
 
@@ -33,6 +33,7 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
             var legalHold = LegalHoldEntityType.Create(this);
             var legalRequest = LegalRequestEntityType.Create(this);
             var legalRequestSubject = LegalRequestSubjectEntityType.Create(this);
+            var prohibitedProjectName = ProhibitedProjectNameEntityType.Create(this);
             var project = ProjectEntityType.Create(this);
             var projectEvent = ProjectEventEntityType.Create(this);
             var recoveryCode = RecoveryCodeEntityType.Create(this);
@@ -90,6 +91,7 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
             LegalHoldEntityType.CreateAnnotations(legalHold);
             LegalRequestEntityType.CreateAnnotations(legalRequest);
             LegalRequestSubjectEntityType.CreateAnnotations(legalRequestSubject);
+            ProhibitedProjectNameEntityType.CreateAnnotations(prohibitedProjectName);
             ProjectEntityType.CreateAnnotations(project);
             ProjectEventEntityType.CreateAnnotations(projectEvent);
             RecoveryCodeEntityType.CreateAnnotations(recoveryCode);

@@ -11,7 +11,7 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
     public partial class SqliteDbModel
     {
         private SqliteDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("073b43d1-0316-4ed2-a9a9-06df5747e2e2"), entityTypeCount: 30)
+            : base(skipDetectChanges: false, modelId: new Guid("80cce8b4-c68e-4d6c-88f8-f24513dd8faa"), entityTypeCount: 31)
         {
         }
 
@@ -32,6 +32,7 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
             var legalHold = LegalHoldEntityType.Create(this);
             var legalRequest = LegalRequestEntityType.Create(this);
             var legalRequestSubject = LegalRequestSubjectEntityType.Create(this);
+            var prohibitedProjectName = ProhibitedProjectNameEntityType.Create(this);
             var project = ProjectEntityType.Create(this);
             var projectEvent = ProjectEventEntityType.Create(this);
             var recoveryCode = RecoveryCodeEntityType.Create(this);
@@ -89,6 +90,7 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
             LegalHoldEntityType.CreateAnnotations(legalHold);
             LegalRequestEntityType.CreateAnnotations(legalRequest);
             LegalRequestSubjectEntityType.CreateAnnotations(legalRequestSubject);
+            ProhibitedProjectNameEntityType.CreateAnnotations(prohibitedProjectName);
             ProjectEntityType.CreateAnnotations(project);
             ProjectEventEntityType.CreateAnnotations(projectEvent);
             RecoveryCodeEntityType.CreateAnnotations(recoveryCode);
