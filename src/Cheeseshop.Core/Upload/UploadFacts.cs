@@ -37,6 +37,8 @@ public sealed record ExistingFile(string Filename, string Sha256, string Blake2b
 /// <param name="SameNameOrDigest">A file with the candidate's filename or blake2b-256 digest, if any.</param>
 /// <param name="FilenameUsedBefore">Whether the filename was ever used, by a file since deleted included.</param>
 /// <param name="ReleaseHasSdist">Whether the candidate's release exists and has an sdist already.</param>
+/// <param name="Creation">Who may create a project and whether the name is prohibited: decides only when
+/// <paramref name="Project"/> is null.</param>
 public sealed record IndexFacts(
     ExistingProject? Project, Guid? TokenProjectId, string Username, bool HasRole,
-    ExistingFile? SameNameOrDigest, bool FilenameUsedBefore, bool ReleaseHasSdist);
+    ExistingFile? SameNameOrDigest, bool FilenameUsedBefore, bool ReleaseHasSdist, CreationFacts Creation);

@@ -66,8 +66,9 @@ public static class UploadRules
     }
 
     /// <summary>
-    /// Where the candidate may go, given what the index holds: who may upload to the project, whether the
-    /// file or its name is there already or was ever, one sdist per release, and the project's size limit.
+    /// Where the candidate may go, given what the index holds: who may upload to the project (or create it),
+    /// whether the file or its name is there already or was ever, one sdist per release, and the project's
+    /// size limit.
     /// <see cref="UploadDecision.AlreadyPresent"/> for the very same file uploaded again.
     /// </summary>
     public static UploadDecision CheckPlacement(UploadCandidate candidate, IndexFacts facts, long maxProjectBytes)
@@ -76,6 +77,7 @@ public static class UploadRules
         {
             if (facts.TokenProjectId is not null)
                 return UploadDecision.Forbidden($"The given token isn't allowed to upload to project '{candidate.Name}': it is scoped to another project.");
+            if (ProjectCreationRules.CheckNewProject(candidate.Name, facts.Username, facts.Creation) is { } refused) return refused;
         }
         else
         {

@@ -45,6 +45,9 @@ public sealed class BasicAuthenticator(
     /// request may authenticate with a username and password at all.</summary>
     public async Task<BasicAuthResult> AuthenticateAsync(string? authorization, bool passwordsAllowed, CancellationToken ct)
     {
+        // No credentials at all is the one refusal HTTP answers with 401 and a challenge, so that a client
+        // that can find credentials (a keyring, netrc, a prompt) offers them. Wrong ones stay 403, as on warehouse.
+        if (string.IsNullOrEmpty(authorization)) return BasicAuthResult.Refused(401, MissingCredentials, challenge: true);
         if (!TryDecode(authorization, out var username, out var secret))
             return BasicAuthResult.Refused(403, MissingCredentials, challenge: true);
         if (username == TokenUsername) return await TokenAsync(secret, ct);

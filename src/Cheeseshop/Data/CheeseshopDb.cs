@@ -21,6 +21,7 @@ public abstract partial class CheeseshopDb(DbContextOptions options) : DbContext
     public DbSet<Release> Releases => Set<Release>();
     public DbSet<ReleaseFile> Files => Set<ReleaseFile>();
     public DbSet<FilenameRegistration> FilenameRegistry => Set<FilenameRegistration>();
+    public DbSet<ProhibitedProjectName> ProhibitedProjectNames => Set<ProhibitedProjectName>();
     public DbSet<JournalEntry> Journals => Set<JournalEntry>();
     public DbSet<IpAddressRecord> IpAddresses => Set<IpAddressRecord>();
     public DbSet<UserEvent> UserEvents => Set<UserEvent>();
@@ -104,6 +105,12 @@ public abstract partial class CheeseshopDb(DbContextOptions options) : DbContext
         {
             e.ToTable("filename_registry");
             e.HasKey(f => f.Filename);
+        });
+        b.Entity<ProhibitedProjectName>(e =>
+        {
+            e.HasKey(x => x.Name);
+            e.Property(x => x.Name).HasMaxLength(200);
+            e.Property(x => x.Reason).HasMaxLength(1000);
         });
         b.Entity<JournalEntry>(e =>
         {

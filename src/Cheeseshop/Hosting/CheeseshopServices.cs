@@ -10,6 +10,7 @@ using Cheeseshop.Index;
 using Cheeseshop.Metrics;
 using Cheeseshop.Privacy;
 using Cheeseshop.RateLimits;
+using Cheeseshop.Projects;
 using Cheeseshop.Storage;
 using Cheeseshop.TrustedPublishing;
 using Cheeseshop.Upload;
@@ -57,6 +58,7 @@ public static class CheeseshopServices
         services.AddCheeseshopRateLimits(configuration);
         services.AddAccounts(configuration);
         services.AddDisclosure(configuration);
+        services.AddProjects(configuration);
         services.AddCheeseshopHealth();
         services.AddTrustedPublishing(configuration);
         services.AddCheeseshopMetrics(configuration);

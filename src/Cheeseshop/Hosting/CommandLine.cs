@@ -9,6 +9,7 @@ using Cheeseshop.Index;
 using Cheeseshop.Integrity;
 using Cheeseshop.Privacy;
 using Cheeseshop.TrustedPublishing;
+using Cheeseshop.Projects;
 using Microsoft.EntityFrameworkCore;
 
 namespace Cheeseshop.Hosting;
@@ -44,6 +45,7 @@ public static class CommandLine
         root.Subcommands.Add(LegalCommands.Build());
         root.Subcommands.Add(TransparencyCommands.Build());
         root.Subcommands.Add(FsckCommand.Build());
+        root.Subcommands.Add(ProjectsCommands.Build());
         return await root.Parse(args).InvokeAsync();
     }
 

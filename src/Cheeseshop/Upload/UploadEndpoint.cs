@@ -43,6 +43,7 @@ public static class UploadEndpoint
             if (authenticated.RetryAfter is { } wait)
                 ctx.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
             metrics.UploadRefusedByAuth(authenticated.Status);
+            if (authenticated.Status == StatusCodes.Status401Unauthorized) ctx.Response.Headers.WWWAuthenticate = IndexAccess.Realm;
             await WriteErrorAsync(ctx, authenticated.Status, authenticated.Message);
             return;
         }

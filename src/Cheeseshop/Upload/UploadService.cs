@@ -7,6 +7,7 @@ using Cheeseshop.Core.Upload;
 using Cheeseshop.Data;
 using Cheeseshop.Data.Entities;
 using Cheeseshop.Index;
+using Cheeseshop.Projects;
 using Cheeseshop.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -19,7 +20,7 @@ namespace Cheeseshop.Upload;
 /// if the commit fails, so a refused or failed upload leaves no file and no row.
 /// </summary>
 public sealed class UploadService(
-    CheeseshopDb db, IFileStore store, CheeseshopOptions options, TimeProvider clock,
+    CheeseshopDb db, IFileStore store, CheeseshopOptions options, ProjectsOptions projects, TimeProvider clock,
     IndexWriter writer, EventRecorder events, ILogger<UploadService> log)
 {
     public async Task<UploadDecision> UploadAsync(BasicIdentity who, UploadForm form, string? action, string? userAgent, CancellationToken ct)
@@ -69,7 +70,7 @@ public sealed class UploadService(
         var release = project is null ? null
             : await db.Releases.FirstOrDefaultAsync(r => r.ProjectId == project.Id && r.CanonicalVersion == canonical, ct);
 
-        var facts = await FactsAsync(who, user, project, release, candidate, ct);
+        var facts = await FactsAsync(who, user, project, release, candidate, normalized, ct);
         var decision = UploadRules.CheckPlacement(candidate, facts, options.Limits.MaxProjectBytes);
         if (decision.Verdict != UploadVerdict.Accepted)
         {
@@ -99,7 +100,7 @@ public sealed class UploadService(
     }
 
     private async Task<IndexFacts> FactsAsync(BasicIdentity who, User user, Project? project, Release? release,
-        UploadCandidate candidate, CancellationToken ct)
+        UploadCandidate candidate, string normalized, CancellationToken ct)
     {
         var filename = candidate.Filename.Filename;
         var blake2 = candidate.Digests.Blake2b256;
@@ -112,8 +113,15 @@ public sealed class UploadService(
         var hasSdist = release is not null && await db.Files.AnyAsync(f => f.ReleaseId == release.Id && f.PackageType == "sdist", ct);
         return new IndexFacts(
             project is null ? null : new ExistingProject(project.Id, project.Name, project.TotalSize),
-            who.Token?.ProjectId, user.Username, hasRole, existing, usedBefore, hasSdist);
+            who.Token?.ProjectId, user.Username, hasRole, existing, usedBefore, hasSdist,
+            project is null ? await CreationFactsAsync(user, normalized, ct) : new CreationFacts(projects.Create, user.IsAdmin, true, false));
     }
+
+    /// <summary>Read only for an upload that would create its project: an existing one never asks.</summary>
+    private async Task<CreationFacts> CreationFactsAsync(User user, string normalized, CancellationToken ct) => new(
+        projects.Create, user.IsAdmin,
+        await db.UserEmails.AnyAsync(e => e.UserId == user.Id && e.IsPrimary && e.IsVerified, ct),
+        await db.ProhibitedProjectNames.AnyAsync(p => p.Name == normalized, ct));
 
     private async Task<Project> CreateProjectAsync(IndexChange change, User user, UploadCandidate candidate, DateTime now, CancellationToken ct)
     {

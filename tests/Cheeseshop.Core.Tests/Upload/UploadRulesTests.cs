@@ -159,10 +159,64 @@ public class UploadRulesTests
             "same-bytes" => new ExistingFile("other-1.0-py3-none-any.whl", Sha256, Blake2),
             _ => null,
         };
-        var facts = new IndexFacts(held, scope, "alice", role, file, usedBefore, releaseHasSdist);
+        var facts = new IndexFacts(held, scope, "alice", role, file, usedBefore, releaseHasSdist, MayCreate);
         var decision = UploadRules.CheckPlacement(candidate, facts, Limit);
         Assert.Equal((Enum.Parse<UploadVerdict>(verdict), message), (decision.Verdict, decision.Message));
     }
+
+    private static readonly CreationFacts MayCreate = new(ProjectCreation.Verified, IsAdmin: false, EmailVerified: true, NameProhibited: false);
+
+    private const string Unverified = "User 'alice' does not have a verified primary email address. Verify it (or add one and make it primary) " +
+        "at /manage/account before creating a new project on this index.";
+    private const string AdminsOnly = "The project 'cheese' does not exist, and new projects on this index are created only by its administrators. " +
+        "Ask one to create it and make you its owner.";
+    private const string Prohibited = "The name 'cheese' isn't allowed: the administrators of this index have prohibited it. Choose another name.";
+
+    // Project creation: the setting (verified, admins), the uploader (admin, verified email), whether the name
+    // is prohibited, and whether the project exists already (then none of it matters: the role decides).
+    [Theory]
+    [InlineData("verified", false, true, false, false, "Accepted", Ok)]
+    [InlineData("verified", false, false, false, false, "Forbidden", Unverified)]
+    [InlineData("verified", true, false, false, false, "Forbidden", Unverified)]
+    [InlineData("verified", false, false, true, false, "Forbidden", Unverified)]
+    [InlineData("verified", false, true, true, false, "BadRequest", Prohibited)]
+    [InlineData("verified", true, true, true, false, "BadRequest", Prohibited)]
+    [InlineData("admins", false, true, false, false, "Forbidden", AdminsOnly)]
+    [InlineData("admins", false, true, true, false, "Forbidden", AdminsOnly)]
+    [InlineData("admins", true, true, false, false, "Accepted", Ok)]
+    [InlineData("admins", true, false, false, false, "Forbidden", Unverified)]
+    [InlineData("admins", true, true, true, false, "BadRequest", Prohibited)]
+    [InlineData("verified", false, false, false, true, "Accepted", Ok)]
+    [InlineData("admins", false, false, true, true, "Accepted", Ok)]
+    public void Creation_checks(string rule, bool admin, bool verified, bool prohibited, bool exists, string verdict, string message)
+    {
+        UploadRules.CheckRequest(Request(""), out var candidate);
+        Assert.NotNull(candidate);
+        var creation = new CreationFacts(Enum.Parse<ProjectCreation>(rule, ignoreCase: true), admin, verified, prohibited);
+        var held = exists ? new ExistingProject(CheeseId, "cheese", 0) : null;
+        var facts = new IndexFacts(held, null, "alice", exists, null, false, false, creation);
+        var decision = UploadRules.CheckPlacement(candidate, facts, Limit);
+        Assert.Equal((Enum.Parse<UploadVerdict>(verdict), message), (decision.Verdict, decision.Message));
+    }
+
+    // The admin verbs: projects create NAME (name, exists, prohibited) and projects prohibit NAME (name, the
+    // existing project, already prohibited, reason).
+    [Theory]
+    [InlineData("Cheese", false, false, null)]
+    [InlineData("-cheese", false, false, "'-cheese' is not a valid project name: use ASCII letters, digits, '.', '_' and '-', starting and ending with a letter or digit.")]
+    [InlineData("Cheese", true, false, "A project named 'Cheese' exists already.")]
+    [InlineData("Che_ese", false, true, "The name 'Che_ese' is prohibited; run 'projects allow che-ese' first.")]
+    public void Admin_create_checks(string name, bool exists, bool prohibited, string? message) =>
+        Assert.Equal(message, ProjectCreationRules.CheckAdminCreate(name, exists, prohibited));
+
+    [Theory]
+    [InlineData("cheese", null, false, "squatting", null)]
+    [InlineData("cheese", null, false, " ", "Give a --reason: it is kept with the prohibition for the other administrators.")]
+    [InlineData("chee se", null, false, "x", "'chee se' is not a valid project name: use ASCII letters, digits, '.', '_' and '-', starting and ending with a letter or digit.")]
+    [InlineData("Cheese", "cheese", false, "x", "The project 'cheese' exists: a prohibition only stops new projects, so it would not affect it (the project keeps its name and its owners).")]
+    [InlineData("Cheese.Shop", null, true, "x", "'cheese-shop' is prohibited already.")]
+    public void Prohibit_checks(string name, string? existing, bool already, string reason, string? message) =>
+        Assert.Equal(message, ProjectCreationRules.CheckProhibit(name, existing, already, reason));
 
     [Theory]
     [InlineData(100L, "File too large. Limit is 100 bytes.")]

@@ -12,7 +12,7 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
     public partial class PostgresDbModel
     {
         private PostgresDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("c7209e70-8c56-401d-ab91-c7cc61816d6a"), entityTypeCount: 32)
+            : base(skipDetectChanges: false, modelId: new Guid("40c083ea-3cc3-415c-a3d2-37bfe1e0efcb"), entityTypeCount: 33)
         {
         }
 
@@ -33,6 +33,7 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
             var legalHold = LegalHoldEntityType.Create(this);
             var legalRequest = LegalRequestEntityType.Create(this);
             var legalRequestSubject = LegalRequestSubjectEntityType.Create(this);
+            var prohibitedProjectName = ProhibitedProjectNameEntityType.Create(this);
             var project = ProjectEntityType.Create(this);
             var projectEvent = ProjectEventEntityType.Create(this);
             var recoveryCode = RecoveryCodeEntityType.Create(this);
@@ -95,6 +96,7 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
             LegalHoldEntityType.CreateAnnotations(legalHold);
             LegalRequestEntityType.CreateAnnotations(legalRequest);
             LegalRequestSubjectEntityType.CreateAnnotations(legalRequestSubject);
+            ProhibitedProjectNameEntityType.CreateAnnotations(prohibitedProjectName);
             ProjectEntityType.CreateAnnotations(project);
             ProjectEventEntityType.CreateAnnotations(projectEvent);
             RecoveryCodeEntityType.CreateAnnotations(recoveryCode);

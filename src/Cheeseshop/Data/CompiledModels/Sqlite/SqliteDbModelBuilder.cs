@@ -11,7 +11,7 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
     public partial class SqliteDbModel
     {
         private SqliteDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("95e1d92d-5045-41dd-b9f3-0d82f8c53234"), entityTypeCount: 32)
+            : base(skipDetectChanges: false, modelId: new Guid("1c596952-b25b-4aef-8834-60997571745b"), entityTypeCount: 33)
         {
         }
 
@@ -32,6 +32,7 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
             var legalHold = LegalHoldEntityType.Create(this);
             var legalRequest = LegalRequestEntityType.Create(this);
             var legalRequestSubject = LegalRequestSubjectEntityType.Create(this);
+            var prohibitedProjectName = ProhibitedProjectNameEntityType.Create(this);
             var project = ProjectEntityType.Create(this);
             var projectEvent = ProjectEventEntityType.Create(this);
             var recoveryCode = RecoveryCodeEntityType.Create(this);
@@ -94,6 +95,7 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
             LegalHoldEntityType.CreateAnnotations(legalHold);
             LegalRequestEntityType.CreateAnnotations(legalRequest);
             LegalRequestSubjectEntityType.CreateAnnotations(legalRequestSubject);
+            ProhibitedProjectNameEntityType.CreateAnnotations(prohibitedProjectName);
             ProjectEntityType.CreateAnnotations(project);
             ProjectEventEntityType.CreateAnnotations(projectEvent);
             RecoveryCodeEntityType.CreateAnnotations(recoveryCode);

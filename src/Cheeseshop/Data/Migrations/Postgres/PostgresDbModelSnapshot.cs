@@ -825,6 +825,34 @@ namespace Cheeseshop.Data.Migrations.Postgres
                     b.ToTable("legal_request_subjects", (string)null);
                 });
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.ProhibitedProjectName", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTime>("Created")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created");
+
+                    b.Property<string>("ProhibitedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("prohibited_by");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("reason");
+
+                    b.HasKey("Name")
+                        .HasName("pk_prohibited_project_names");
+
+                    b.ToTable("prohibited_project_names", (string)null);
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.Project", b =>
                 {
                     b.Property<Guid>("Id")

@@ -796,6 +796,34 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                     b.ToTable("legal_request_subjects", (string)null);
                 });
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.ProhibitedProjectName", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<DateTime>("Created")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created");
+
+                    b.Property<string>("ProhibitedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("prohibited_by");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.HasKey("Name")
+                        .HasName("pk_prohibited_project_names");
+
+                    b.ToTable("prohibited_project_names", (string)null);
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.Project", b =>
                 {
                     b.Property<Guid>("Id")

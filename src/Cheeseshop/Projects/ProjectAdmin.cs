@@ -1,0 +1,82 @@
+using System.Text.Json;
+using Cheeseshop.Audit;
+using Cheeseshop.Core.Accounts;
+using Cheeseshop.Core.Audit;
+using Cheeseshop.Core.Packaging;
+using Cheeseshop.Core.Upload;
+using Cheeseshop.Data;
+using Cheeseshop.Data.Entities;
+using Cheeseshop.Index;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cheeseshop.Projects;
+
+/// <summary>
+/// What administrators decide about project names: creating a project for an owner (the only way to a new
+/// name when Projects:Create is Admins) and the prohibited names. Each action is one admin audit record,
+/// committed with the change it describes.
+/// </summary>
+public sealed class ProjectAdmin(CheeseshopDb db, IndexWriter writer, EventRecorder events, TimeProvider clock)
+{
+    /// <summary>Creates an empty project owned by <paramref name="owner"/>, journalled as an upload's creation is.</summary>
+    public Task<Project> CreateAsync(string name, string owner, string actor, CancellationToken ct) =>
+        writer.ChangeAsync(async change =>
+        {
+            name = name.Trim();
+            var normalized = ProjectName.IsValid(name) ? ProjectName.Normalize(name) : name;
+            var exists = await db.Projects.AnyAsync(p => p.NormalizedName == normalized, ct);
+            var prohibited = await db.ProhibitedProjectNames.AnyAsync(p => p.Name == normalized, ct);
+            if (ProjectCreationRules.CheckAdminCreate(name, exists, prohibited) is { } refusal) throw new AdminException(refusal);
+            var ownerKey = Usernames.Normalize(owner.Trim());
+            var user = await db.Users.FirstOrDefaultAsync(u => u.NormalizedUsername == ownerKey, ct)
+                       ?? throw new AdminException($"No user named '{owner.Trim()}'.");
+            var project = new Project { Id = Guid.NewGuid(), Name = name, NormalizedName = normalized, Created = Now };
+            db.Projects.Add(project);
+            db.Roles.Add(new Role { ProjectId = project.Id, UserId = user.Id, RoleName = RoleNames.Owner });
+            change.Journal(project, null, "create", null);
+            change.Journal(project, null, $"add {RoleNames.Owner} {user.Username}", null);
+            await events.ProjectEventAsync(project.Id, EventTags.Project.Created, null, new { created_by = actor }, ct);
+            await events.ProjectEventAsync(project.Id, EventTags.Project.RoleAdded, null,
+                new { submitted_by = actor, role_name = RoleNames.Owner, target_user = user.Username }, ct);
+            await events.UserEventAsync(user.Id, EventTags.Account.RoleAdded,
+                new { submitted_by = actor, project_name = project.Name, role_name = RoleNames.Owner }, ct);
+            Audit(actor, "project.create", normalized, new { name, owner = user.Username });
+            return project;
+        }, ct);
+
+    public async Task ProhibitAsync(string name, string reason, string actor, CancellationToken ct)
+    {
+        name = name.Trim();
+        var normalized = ProjectName.Normalize(name);
+        var existing = await db.Projects.Where(p => p.NormalizedName == normalized).Select(p => p.Name).FirstOrDefaultAsync(ct);
+        var already = await db.ProhibitedProjectNames.AnyAsync(p => p.Name == normalized, ct);
+        if (ProjectCreationRules.CheckProhibit(name, existing, already, reason ?? "") is { } refusal) throw new AdminException(refusal);
+        // Taken in the journal's write lock, as an upload's creation is: a project cannot appear between the
+        // check above and this row without the check below seeing it.
+        await writer.ChangeAsync(async change =>
+        {
+            if (await db.Projects.AnyAsync(p => p.NormalizedName == normalized, ct))
+                throw new AdminException(ProjectCreationRules.CheckProhibit(name, name, false, reason!)!);
+            db.ProhibitedProjectNames.Add(new ProhibitedProjectName { Name = normalized, Reason = reason!.Trim(), ProhibitedBy = actor, Created = Now });
+            Audit(actor, "project.prohibit", normalized, new { reason = reason.Trim() });
+        }, ct);
+    }
+
+    public async Task AllowAsync(string name, string actor, CancellationToken ct)
+    {
+        var normalized = ProjectName.Normalize(name.Trim());
+        var row = await db.ProhibitedProjectNames.FirstOrDefaultAsync(p => p.Name == normalized, ct)
+                  ?? throw new AdminException($"'{normalized}' is not prohibited.");
+        db.ProhibitedProjectNames.Remove(row);
+        Audit(actor, "project.allow", normalized, new { reason = row.Reason, prohibited_by = row.ProhibitedBy });
+        await db.SaveChangesAsync(ct);
+    }
+
+    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    private void Audit(string actor, string action, string subject, object details) =>
+        db.AdminAudit.Add(new AdminAuditEntry
+        {
+            Time = Now, Actor = actor, Action = action, Subject = subject, DetailsJson = JsonSerializer.Serialize(details),
+        });
+}

@@ -1,0 +1,13 @@
+using Cheeseshop.Configuration;
+
+namespace Cheeseshop.Projects;
+
+public static class ProjectsServices
+{
+    public static IServiceCollection AddProjects(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSettings<ProjectsOptions>(configuration.GetSection(ProjectsOptions.Section));
+        services.AddScoped<ProjectAdmin>();
+        return services;
+    }
+}
