@@ -36,6 +36,8 @@ public abstract partial class CheeseshopDb(DbContextOptions options) : DbContext
     public DbSet<LegalRequest> LegalRequests => Set<LegalRequest>();
     public DbSet<LegalRequestSubject> LegalRequestSubjects => Set<LegalRequestSubject>();
     public DbSet<DisclosureRecord> Disclosures => Set<DisclosureRecord>();
+    public DbSet<SearchDocument> SearchDocuments => Set<SearchDocument>();
+    public DbSet<SearchClassifier> SearchClassifiers => Set<SearchClassifier>();
 
     // ---- Download statistics (Downloads/) ----
     public DbSet<DownloadEventRecord> DownloadEvents => Set<DownloadEventRecord>();
@@ -127,6 +129,7 @@ public abstract partial class CheeseshopDb(DbContextOptions options) : DbContext
         b.Entity<RetentionRun>(e => e.HasIndex(x => x.StartedAt));
         MapDownloads(b);
         MapLegal(b);
+        MapSearch(b);
     }
 
     /// <summary>Legal requests, their subjects and the packages produced (src/Cheeseshop/Disclosure).</summary>

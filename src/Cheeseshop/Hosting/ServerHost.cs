@@ -10,6 +10,7 @@ using Cheeseshop.Health;
 using Cheeseshop.Index;
 using Cheeseshop.JsonApi;
 using Cheeseshop.Privacy;
+using Cheeseshop.Search;
 using Cheeseshop.Simple;
 using Cheeseshop.Upload;
 using Cheeseshop.Web;
@@ -48,6 +49,7 @@ public static class ServerHost
         builder.Services.AddSingleton<RequestLogWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RequestLogWriter>());
         builder.Services.AddAccountPages();
+        builder.Services.AddSearch();
 
         builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<CheeseshopOptions>(ConfigureProxies);
         // Keep ASP.NET's own logs free of addresses too: only our request log line describes a request.

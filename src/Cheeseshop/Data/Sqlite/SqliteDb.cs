@@ -81,6 +81,15 @@ public sealed class SqliteDb(DbContextOptions<SqliteDb> options) : CheeseshopDb(
         return new DefaultCache(this);
     }
 
+    /// <summary>FTS5 (table search_fts, kept by triggers on search_documents: see the Search migration). Each word or
+    /// phrase is a quoted FTS5 string, and strings side by side must all match. bm25 scores lower for better
+    /// matches, so the score is its negation; the weights favour the name, then summary and keywords.</summary>
+    protected override SearchSql SearchSource(IReadOnlyList<IReadOnlyList<string>> words) => new(
+        "search_fts JOIN search_documents d ON d.id = search_fts.rowid",
+        "search_fts MATCH @match",
+        "-bm25(search_fts, 10.0, 5.0, 5.0, 1.0)",
+        string.Join(' ', words.Select(phrase => "\"" + string.Join(' ', phrase) + "\"")));
+
     private sealed class DefaultCache(SqliteDb db) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()

@@ -12,7 +12,7 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
     public partial class PostgresDbModel
     {
         private PostgresDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("f84bb409-3dc4-424d-b659-538394101cda"), entityTypeCount: 30)
+            : base(skipDetectChanges: false, modelId: new Guid("042ba848-ad55-4d13-a3a6-4718d78ee2fa"), entityTypeCount: 32)
         {
         }
 
@@ -41,6 +41,8 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
             var retentionRun = RetentionRunEntityType.Create(this);
             var role = RoleEntityType.Create(this);
             var roleInvitation = RoleInvitationEntityType.Create(this);
+            var searchClassifier = SearchClassifierEntityType.Create(this);
+            var searchDocument = SearchDocumentEntityType.Create(this);
             var sentEmail = SentEmailEntityType.Create(this);
             var simpleRequestRecord = SimpleRequestRecordEntityType.Create(this);
             var user = UserEntityType.Create(this);
@@ -68,6 +70,8 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
             RoleInvitationEntityType.CreateForeignKey1(roleInvitation, user);
             RoleInvitationEntityType.CreateForeignKey2(roleInvitation, project);
             RoleInvitationEntityType.CreateForeignKey3(roleInvitation, user);
+            SearchClassifierEntityType.CreateForeignKey1(searchClassifier, project);
+            SearchDocumentEntityType.CreateForeignKey1(searchDocument, project);
             SentEmailEntityType.CreateForeignKey1(sentEmail, user);
             UserEmailEntityType.CreateForeignKey1(userEmail, user);
             UserEventEntityType.CreateForeignKey1(userEvent, ipAddressRecord);
@@ -98,6 +102,8 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
             RetentionRunEntityType.CreateAnnotations(retentionRun);
             RoleEntityType.CreateAnnotations(role);
             RoleInvitationEntityType.CreateAnnotations(roleInvitation);
+            SearchClassifierEntityType.CreateAnnotations(searchClassifier);
+            SearchDocumentEntityType.CreateAnnotations(searchDocument);
             SentEmailEntityType.CreateAnnotations(sentEmail);
             SimpleRequestRecordEntityType.CreateAnnotations(simpleRequestRecord);
             UserEntityType.CreateAnnotations(user);

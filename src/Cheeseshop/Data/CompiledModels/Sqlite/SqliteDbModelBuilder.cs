@@ -11,7 +11,7 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
     public partial class SqliteDbModel
     {
         private SqliteDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("073b43d1-0316-4ed2-a9a9-06df5747e2e2"), entityTypeCount: 30)
+            : base(skipDetectChanges: false, modelId: new Guid("b9301ac4-55a6-4046-a673-3ab965c88b76"), entityTypeCount: 32)
         {
         }
 
@@ -40,6 +40,8 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
             var retentionRun = RetentionRunEntityType.Create(this);
             var role = RoleEntityType.Create(this);
             var roleInvitation = RoleInvitationEntityType.Create(this);
+            var searchClassifier = SearchClassifierEntityType.Create(this);
+            var searchDocument = SearchDocumentEntityType.Create(this);
             var sentEmail = SentEmailEntityType.Create(this);
             var simpleRequestRecord = SimpleRequestRecordEntityType.Create(this);
             var user = UserEntityType.Create(this);
@@ -67,6 +69,8 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
             RoleInvitationEntityType.CreateForeignKey1(roleInvitation, user);
             RoleInvitationEntityType.CreateForeignKey2(roleInvitation, project);
             RoleInvitationEntityType.CreateForeignKey3(roleInvitation, user);
+            SearchClassifierEntityType.CreateForeignKey1(searchClassifier, project);
+            SearchDocumentEntityType.CreateForeignKey1(searchDocument, project);
             SentEmailEntityType.CreateForeignKey1(sentEmail, user);
             UserEmailEntityType.CreateForeignKey1(userEmail, user);
             UserEventEntityType.CreateForeignKey1(userEvent, ipAddressRecord);
@@ -97,6 +101,8 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
             RetentionRunEntityType.CreateAnnotations(retentionRun);
             RoleEntityType.CreateAnnotations(role);
             RoleInvitationEntityType.CreateAnnotations(roleInvitation);
+            SearchClassifierEntityType.CreateAnnotations(searchClassifier);
+            SearchDocumentEntityType.CreateAnnotations(searchDocument);
             SentEmailEntityType.CreateAnnotations(sentEmail);
             SimpleRequestRecordEntityType.CreateAnnotations(simpleRequestRecord);
             UserEntityType.CreateAnnotations(user);
