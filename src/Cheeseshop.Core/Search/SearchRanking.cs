@@ -26,6 +26,10 @@ public static class SearchRanking
     /// <summary>How much of a description is indexed: enough for any README's words, and a bound on the index
     /// entry (PostgreSQL refuses a text-search vector over 1 MB).</summary>
     public const int IndexedDescriptionChars = 100_000;
+    /// <summary>Relevance scores every match before it can pick the best; past this many matches that costs more
+    /// than a page may (a word in nearly every project), so such a search lists its matches newest first (the
+    /// exact name still first) and the page says so: more words narrow it to a ranked set.</summary>
+    public const int RankLimit = 5_000;
 
     /// <summary>The comparison the results follow; the database's ORDER BY implements it for the non-exact matches.</summary>
     public static int Compare(SearchHit a, SearchHit b, SearchOrder order, string? exactName)
@@ -44,6 +48,10 @@ public static class SearchRanking
 
     public static IReadOnlyList<SearchHit> Order(IEnumerable<SearchHit> hits, SearchOrder order, string? exactName) =>
         hits.OrderBy(h => h, Comparer<SearchHit>.Create((a, b) => Compare(a, b, order, exactName))).ToList();
+
+    /// <summary>The order the other matches are listed in: relevance falls back to newest first past <see cref="RankLimit"/>.</summary>
+    public static SearchOrder EffectiveOrder(SearchQuery query, long matches) =>
+        query.Order == SearchOrder.Relevance && query.HasWords && matches > RankLimit ? SearchOrder.Newest : query.Order;
 
     /// <summary>Whether the exact match is looked up at all: only by relevance, and only for a query that is a name.</summary>
     public static bool LiftsExact(SearchQuery query) => query.Order == SearchOrder.Relevance && query.ExactName is not null && query.HasWords;

@@ -7,9 +7,6 @@ using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Cheeseshop.Data;
 
-/// <summary>One page of matches and how many there are (counted up to one past Core's limit of shown results).</summary>
-public sealed record SearchMatches(long Count, IReadOnlyList<SearchHit> Hits);
-
 /// <summary>
 /// Search (Search/): the documents and their classifier keys in the model; the full-text part in each
 /// provider's migration and in <see cref="SearchSource"/>. The statement is built here from the provider's
@@ -36,29 +33,83 @@ public abstract partial class CheeseshopDb
         });
     }
 
-    /// <summary>How this database matches words: the FROM clause (documents as <c>d</c>), the condition, and a
-    /// score where higher is better. <paramref name="words"/> holds only letters and digits (Core's parser).</summary>
-    protected sealed record SearchSql(string From, string Where, string Score, object MatchParameter);
+    /// <summary>How this database matches words. <see cref="Filter"/> is a condition on the documents (as <c>d</c>)
+    /// alone; <see cref="RankedFrom"/> and <see cref="RankedWhere"/> join the full-text index to score each match
+    /// (<see cref="Score"/>, higher is better). The words hold only letters and digits (Core's parser).</summary>
+    protected sealed record SearchSql(string Filter, string RankedFrom, string RankedWhere, string Score, string CountWords, object MatchParameter);
 
     protected abstract SearchSql SearchSource(IReadOnlyList<IReadOnlyList<string>> words);
 
     /// <summary>ORDER BY of names in ordinal order, as Core compares them.</summary>
     protected virtual string OrdinalName => "d.normalized_name";
 
-    /// <summary>
-    /// The matches of <paramref name="query"/> other than <paramref name="excludeName"/>, in the query's order
-    /// (Core.Search.SearchRanking.Compare), <paramref name="take"/> of them after <paramref name="skip"/>.
-    /// </summary>
-    public async Task<SearchMatches> SearchAsync(SearchQuery query, string? excludeName, int skip, int take, CancellationToken ct)
+    /// <summary>What makes the database walk <paramref name="index"/> of search_documents in order and stop at the
+    /// page, instead of sorting every match: for a large set of matches. Empty where the planner finds it alone.</summary>
+    protected virtual string WalkIndex(string index) => "";
+
+    /// <summary>How many projects match, counted up to one past Core's limit of shown results (counting further
+    /// would cost time for a number nobody reads).</summary>
+    public async Task<long> CountSearchAsync(SearchQuery query, CancellationToken ct)
     {
         var parameters = new List<(string Name, object Value)>();
-        string from = "search_documents d", score = "0.0";
-        var where = new StringBuilder("1 = 1");
-        if (query.HasWords)
+        const int limit = SearchRanking.MaxResults + 1;
+        string sql;
+        if (query.HasWords && query.Classifiers.Count == 0)
         {
             var source = SearchSource(query.Phrases);
-            (from, score) = (source.From, source.Score);
-            where.Append(" AND ").Append(source.Where);
+            parameters.Add(("@match", source.MatchParameter));
+            sql = source.CountWords.Replace("{limit}", limit.ToString());
+        }
+        else if (!query.HasWords && query.Classifiers.Count == 1)
+        {
+            parameters.Add(("@c0", query.Classifiers[0]));
+            sql = $"SELECT count(*) FROM (SELECT 1 FROM search_classifiers WHERE classifier = @c0 LIMIT {limit}) m";
+        }
+        else
+            sql = $"SELECT count(*) FROM (SELECT 1 FROM search_documents d WHERE {Where(query, null, parameters)} LIMIT {limit}) m";
+        return await WithConnectionAsync(() => ScalarAsync(sql, parameters, ct), ct);
+    }
+
+    /// <summary>
+    /// The matches of <paramref name="query"/> other than <paramref name="excludeName"/>, <paramref name="take"/>
+    /// of them after <paramref name="skip"/>, in <paramref name="order"/> (Core.Search.SearchRanking.Compare).
+    /// Relevance scores every match, so Core asks for it only for a set it bounds; <paramref name="many"/>
+    /// says the set is large, and the statement then walks an index in the order asked for.
+    /// </summary>
+    public Task<IReadOnlyList<SearchHit>> SearchPageAsync(SearchQuery query, SearchOrder order, string? excludeName, int skip, int take,
+        bool many, CancellationToken ct)
+    {
+        var parameters = new List<(string Name, object Value)>();
+        var ranked = query.HasWords && order == SearchOrder.Relevance;
+        var where = Where(query, excludeName, parameters, words: !ranked);
+        string sql;
+        if (ranked)
+        {
+            var source = SearchSource(query.Phrases);
+            parameters.Add(("@match", source.MatchParameter));
+            sql = $"SELECT d.name, d.normalized_name, d.version, d.summary, d.created, {source.Score} AS score FROM {source.RankedFrom} " +
+                  $"WHERE {source.RankedWhere} AND {where} ORDER BY score DESC, {OrdinalName} LIMIT {take} OFFSET {skip}";
+        }
+        else
+        {
+            var newest = order == SearchOrder.Newest;
+            var walk = many ? WalkIndex(newest ? "ix_search_documents_created" : "ix_search_documents_normalized_name") : "";
+            var orderBy = newest ? $"d.created DESC, {OrdinalName}" : OrdinalName;
+            sql = $"SELECT d.name, d.normalized_name, d.version, d.summary, d.created, 0.0 AS score FROM search_documents d {walk} " +
+                  $"WHERE {where} ORDER BY {orderBy} LIMIT {take} OFFSET {skip}";
+        }
+        return WithConnectionAsync(() => HitsAsync(sql, parameters, ct), ct);
+    }
+
+    /// <summary>The conditions on the documents: the words (unless the statement joins the full-text index for them),
+    /// every classifier, and not the excluded project.</summary>
+    private string Where(SearchQuery query, string? excludeName, List<(string Name, object Value)> parameters, bool words = true)
+    {
+        var where = new StringBuilder("1 = 1");
+        if (query.HasWords && words)
+        {
+            var source = SearchSource(query.Phrases);
+            where.Append(" AND ").Append(source.Filter);
             parameters.Add(("@match", source.MatchParameter));
         }
         for (var i = 0; i < query.Classifiers.Count; i++)
@@ -71,16 +122,15 @@ public abstract partial class CheeseshopDb
             where.Append(" AND d.normalized_name <> @exclude");
             parameters.Add(("@exclude", excludeName));
         }
-        var order = query.Order == SearchOrder.Newest ? $"d.created DESC, {OrdinalName}" : $"score DESC, {OrdinalName}";
+        return where.ToString();
+    }
+
+    private async Task<T> WithConnectionAsync<T>(Func<Task<T>> work, CancellationToken ct)
+    {
         await Database.OpenConnectionAsync(ct);
         try
         {
-            var count = await ScalarAsync(
-                $"SELECT count(*) FROM (SELECT 1 FROM {from} WHERE {where} LIMIT {SearchRanking.MaxResults + 1}) m", parameters, ct);
-            var hits = count == 0 ? [] : await HitsAsync(
-                $"SELECT d.name, d.normalized_name, d.version, d.summary, d.created, {score} AS score FROM {from} WHERE {where} " +
-                $"ORDER BY {order} LIMIT {take} OFFSET {skip}", parameters, ct);
-            return new SearchMatches(count, hits);
+            return await work();
         }
         finally
         {

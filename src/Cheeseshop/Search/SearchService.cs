@@ -5,24 +5,28 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Cheeseshop.Search;
 
-/// <summary>A page of results: the hits shown, how many matched (Core caps what is shown) and the page count.</summary>
-public sealed record SearchResults(IReadOnlyList<SearchHit> Hits, long Matches, int PageCount);
+/// <summary>A page of results: the hits shown, how many matched (Core caps what is shown), the page count, and
+/// whether a relevance search had too many matches to rank (and lists them newest first).</summary>
+public sealed record SearchResults(IReadOnlyList<SearchHit> Hits, long Matches, int PageCount, bool TooManyToRank);
 
 /// <summary>
-/// Runs a search: the exact name match (looked up by its unique name, lifted to the top by Core's rules), and
-/// one page of the other matches in the database's full-text order. Two indexed queries whatever the size of
-/// the index: a count bounded by the number of results shown, and one page.
+/// Runs a search: the exact name match (looked up by its unique name, lifted to the top by Core's rules), a
+/// count of the matches bounded by the number of results shown, and one page of the other matches, ranked by
+/// the database's full text when Core's limit allows, else newest first. Each is an indexed query.
 /// </summary>
 public sealed class SearchService(CheeseshopDb db)
 {
     public async Task<SearchResults> SearchAsync(SearchQuery query, CancellationToken ct)
     {
         var exact = SearchRanking.LiftsExact(query) ? await db.SearchExactAsync(query.ExactName!, query.Classifiers, ct) : null;
+        // The full-text count includes the exact match when its name holds the words, as it does when it is found.
+        var matches = Math.Max(await db.CountSearchAsync(query, ct), exact is null ? 0 : 1);
+        var order = SearchRanking.EffectiveOrder(query, matches);
         var window = SearchRanking.Window(query.Page, exact is not null);
-        var others = await db.SearchAsync(query, exact?.NormalizedName, window.Skip, window.Take, ct);
-        var matches = others.Count + (exact is null ? 0 : 1);
-        var hits = window.ShowExact ? [exact!, .. others.Hits] : others.Hits;
-        return new SearchResults(hits, matches, SearchRanking.PageCount(matches));
+        var others = window.Take == 0 || matches == 0 ? []
+            : await db.SearchPageAsync(query, order, exact?.NormalizedName, window.Skip, window.Take, matches > SearchRanking.RankLimit, ct);
+        var hits = window.ShowExact ? [exact!, .. others] : others;
+        return new SearchResults(hits, matches, SearchRanking.PageCount(matches), order != query.Order);
     }
 }
 

@@ -142,6 +142,14 @@ public class SearchRulesTests
         Assert.False(SearchRanking.PageExists(pages + 1, matches) && pages > 0);
     }
 
+    [Theory]
+    [InlineData("cheese", "", 5000, SearchOrder.Relevance)]
+    [InlineData("cheese", "", 5001, SearchOrder.Newest)]
+    [InlineData("cheese", "-created", 3, SearchOrder.Newest)]
+    [InlineData("", "", 90000, SearchOrder.Relevance)]
+    public void Relevance_past_the_rank_limit_lists_newest_first(string q, string o, long matches, SearchOrder expected) =>
+        Assert.Equal(expected, SearchRanking.EffectiveOrder(SearchQueryParser.Parse(q, [], o, null, out _)!, matches));
+
     private sealed record R(string Version, bool Yanked, bool Files);
 
     // Releases are "version[y][-]": y yanked, - no files.
