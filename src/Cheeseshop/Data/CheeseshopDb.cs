@@ -39,6 +39,8 @@ public abstract partial class CheeseshopDb(DbContextOptions options) : DbContext
     public DbSet<DisclosureRecord> Disclosures => Set<DisclosureRecord>();
     public DbSet<TrustedPublisher> TrustedPublishers => Set<TrustedPublisher>();
     public DbSet<UsedIdToken> UsedIdTokens => Set<UsedIdToken>();
+    public DbSet<SearchDocument> SearchDocuments => Set<SearchDocument>();
+    public DbSet<SearchClassifier> SearchClassifiers => Set<SearchClassifier>();
 
     // ---- Download statistics (Downloads/) ----
     public DbSet<DownloadEventRecord> DownloadEvents => Set<DownloadEventRecord>();
@@ -137,6 +139,7 @@ public abstract partial class CheeseshopDb(DbContextOptions options) : DbContext
         MapDownloads(b);
         MapLegal(b);
         MapTrustedPublishing(b);
+        MapSearch(b);
     }
 
     /// <summary>Trusted publishers and the ID tokens already exchanged (src/Cheeseshop/TrustedPublishing).</summary>

@@ -12,6 +12,7 @@ using Cheeseshop.Index;
 using Cheeseshop.JsonApi;
 using Cheeseshop.Metrics;
 using Cheeseshop.Privacy;
+using Cheeseshop.Search;
 using Cheeseshop.Simple;
 using Cheeseshop.TrustedPublishing;
 using Cheeseshop.Upload;
@@ -55,6 +56,7 @@ public static class ServerHost
         builder.Services.AddAccountPages();
         builder.Services.AddBrowsePages();
         builder.Services.AddCheeseshopTelemetry();
+        builder.Services.AddSearch();
 
         builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<CheeseshopOptions>(ConfigureProxies);
         // Keep ASP.NET's own logs free of addresses too: only our request log line describes a request.

@@ -12,7 +12,7 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
     public partial class PostgresDbModel
     {
         private PostgresDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("40c083ea-3cc3-415c-a3d2-37bfe1e0efcb"), entityTypeCount: 33)
+            : base(skipDetectChanges: false, modelId: new Guid("a0519e5f-7791-4163-a7c4-936268bc5b32"), entityTypeCount: 35)
         {
         }
 
@@ -42,6 +42,8 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
             var retentionRun = RetentionRunEntityType.Create(this);
             var role = RoleEntityType.Create(this);
             var roleInvitation = RoleInvitationEntityType.Create(this);
+            var searchClassifier = SearchClassifierEntityType.Create(this);
+            var searchDocument = SearchDocumentEntityType.Create(this);
             var sentEmail = SentEmailEntityType.Create(this);
             var simpleRequestRecord = SimpleRequestRecordEntityType.Create(this);
             var trustedPublisher = TrustedPublisherEntityType.Create(this);
@@ -72,6 +74,8 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
             RoleInvitationEntityType.CreateForeignKey1(roleInvitation, user);
             RoleInvitationEntityType.CreateForeignKey2(roleInvitation, project);
             RoleInvitationEntityType.CreateForeignKey3(roleInvitation, user);
+            SearchClassifierEntityType.CreateForeignKey1(searchClassifier, project);
+            SearchDocumentEntityType.CreateForeignKey1(searchDocument, project);
             SentEmailEntityType.CreateForeignKey1(sentEmail, user);
             TrustedPublisherEntityType.CreateForeignKey1(trustedPublisher, user);
             TrustedPublisherEntityType.CreateForeignKey2(trustedPublisher, project);
@@ -105,6 +109,8 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
             RetentionRunEntityType.CreateAnnotations(retentionRun);
             RoleEntityType.CreateAnnotations(role);
             RoleInvitationEntityType.CreateAnnotations(roleInvitation);
+            SearchClassifierEntityType.CreateAnnotations(searchClassifier);
+            SearchDocumentEntityType.CreateAnnotations(searchDocument);
             SentEmailEntityType.CreateAnnotations(sentEmail);
             SimpleRequestRecordEntityType.CreateAnnotations(simpleRequestRecord);
             TrustedPublisherEntityType.CreateAnnotations(trustedPublisher);

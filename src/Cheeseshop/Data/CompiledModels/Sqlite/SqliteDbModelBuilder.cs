@@ -11,7 +11,7 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
     public partial class SqliteDbModel
     {
         private SqliteDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("1c596952-b25b-4aef-8834-60997571745b"), entityTypeCount: 33)
+            : base(skipDetectChanges: false, modelId: new Guid("e6a7f16f-3a67-4427-bd2b-879276a1b2e4"), entityTypeCount: 35)
         {
         }
 
@@ -41,6 +41,8 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
             var retentionRun = RetentionRunEntityType.Create(this);
             var role = RoleEntityType.Create(this);
             var roleInvitation = RoleInvitationEntityType.Create(this);
+            var searchClassifier = SearchClassifierEntityType.Create(this);
+            var searchDocument = SearchDocumentEntityType.Create(this);
             var sentEmail = SentEmailEntityType.Create(this);
             var simpleRequestRecord = SimpleRequestRecordEntityType.Create(this);
             var trustedPublisher = TrustedPublisherEntityType.Create(this);
@@ -71,6 +73,8 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
             RoleInvitationEntityType.CreateForeignKey1(roleInvitation, user);
             RoleInvitationEntityType.CreateForeignKey2(roleInvitation, project);
             RoleInvitationEntityType.CreateForeignKey3(roleInvitation, user);
+            SearchClassifierEntityType.CreateForeignKey1(searchClassifier, project);
+            SearchDocumentEntityType.CreateForeignKey1(searchDocument, project);
             SentEmailEntityType.CreateForeignKey1(sentEmail, user);
             TrustedPublisherEntityType.CreateForeignKey1(trustedPublisher, user);
             TrustedPublisherEntityType.CreateForeignKey2(trustedPublisher, project);
@@ -104,6 +108,8 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
             RetentionRunEntityType.CreateAnnotations(retentionRun);
             RoleEntityType.CreateAnnotations(role);
             RoleInvitationEntityType.CreateAnnotations(roleInvitation);
+            SearchClassifierEntityType.CreateAnnotations(searchClassifier);
+            SearchDocumentEntityType.CreateAnnotations(searchDocument);
             SentEmailEntityType.CreateAnnotations(sentEmail);
             SimpleRequestRecordEntityType.CreateAnnotations(simpleRequestRecord);
             TrustedPublisherEntityType.CreateAnnotations(trustedPublisher);

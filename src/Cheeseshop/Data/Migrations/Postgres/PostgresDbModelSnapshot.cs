@@ -1321,6 +1321,85 @@ namespace Cheeseshop.Data.Migrations.Postgres
                     b.ToTable("role_invitations", (string)null);
                 });
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.SearchClassifier", b =>
+                {
+                    b.Property<string>("Classifier")
+                        .HasColumnType("text")
+                        .HasColumnName("classifier");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("project_id");
+
+                    b.HasKey("Classifier", "ProjectId")
+                        .HasName("pk_search_classifiers");
+
+                    b.HasIndex("ProjectId")
+                        .HasDatabaseName("ix_search_classifiers_project_id");
+
+                    b.ToTable("search_classifiers", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.SearchDocument", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("Created")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created");
+
+                    b.Property<string>("Description")
+                        .HasColumnType("text")
+                        .HasColumnName("description");
+
+                    b.Property<string>("Keywords")
+                        .HasColumnType("text")
+                        .HasColumnName("keywords");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<string>("NormalizedName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("normalized_name");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("Summary")
+                        .HasColumnType("text")
+                        .HasColumnName("summary");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_search_documents");
+
+                    b.HasIndex("Created")
+                        .HasDatabaseName("ix_search_documents_created");
+
+                    b.HasIndex("NormalizedName")
+                        .HasDatabaseName("ix_search_documents_normalized_name");
+
+                    b.HasIndex("ProjectId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_search_documents_project_id");
+
+                    b.ToTable("search_documents", (string)null);
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.SentEmail", b =>
                 {
                     b.Property<long>("Id")
@@ -1926,6 +2005,26 @@ namespace Cheeseshop.Data.Migrations.Postgres
                     b.Navigation("Project");
 
                     b.Navigation("User");
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.SearchClassifier", b =>
+                {
+                    b.HasOne("Cheeseshop.Data.Entities.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_search_classifiers_projects_project_id");
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.SearchDocument", b =>
+                {
+                    b.HasOne("Cheeseshop.Data.Entities.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_search_documents_projects_project_id");
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.SentEmail", b =>
