@@ -24,7 +24,7 @@ public enum WriteLock
 public abstract partial class CheeseshopDb
 {
     /// <summary>Starts a transaction that no other writer holding the same lock runs beside, on any node.</summary>
-    public async Task<IDbContextTransaction> BeginWriteAsync(WriteLock writeLock, CancellationToken ct)
+    public virtual async Task<IDbContextTransaction> BeginWriteAsync(WriteLock writeLock, CancellationToken ct)
     {
         var tx = await Database.BeginTransactionAsync(ct);
         await LockAsync(writeLock, ct);

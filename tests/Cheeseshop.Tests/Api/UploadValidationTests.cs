@@ -139,13 +139,14 @@ public sealed class UploadValidationTests(ServerFixture servers, ITestOutputHelp
 
     [Theory]
     [MemberData(nameof(Databases))]
-    public async Task Without_valid_credentials_an_upload_is_forbidden(Database db)
+    public async Task Without_credentials_an_upload_is_challenged_and_with_wrong_ones_forbidden(Database db)
     {
         var (server, token) = await SetUpAsync(db);
         var project = $"auth-check-{db}".ToLowerInvariant();
         var wheel = Wheel(project, "1.0");
         var (none, _, _) = await PostAsync(server, null, UploadForm(project, "1.0", WheelName(project, "1.0"), wheel));
-        AssertEqual(HttpStatusCode.Forbidden, none, "upload without credentials");
+        // 401 with a Basic challenge, so that twine asks for credentials (ProjectRulesTests checks the header).
+        AssertEqual(HttpStatusCode.Unauthorized, none, "upload without credentials");
         var (wrong, _, _) = await PostAsync(server, token[..^2] + "xx", UploadForm(project, "1.0", WheelName(project, "1.0"), wheel));
         AssertEqual(HttpStatusCode.Forbidden, wrong, "upload with a tampered token");
         await AssertNothingStoredAsync(server, project);

@@ -51,6 +51,29 @@ public sealed class SqliteDb(DbContextOptions<SqliteDb> options) : CheeseshopDb(
         if (compiledModel) o.UseModel(CompiledModels.Sqlite.SqliteDbModel.Instance);
     }
 
+    /// <summary>
+    /// Writers of this process queue for the file in order before BEGIN IMMEDIATE, instead of all asking
+    /// SQLite at once: its busy handler retries by sleeping, favours no one, and gives up after the busy
+    /// timeout, so a burst of uploads longer than that would fail with "database is locked" although
+    /// each waited its turn. The busy timeout is then left for writers of other processes (the CLI).
+    /// </summary>
+    public override async Task<IDbContextTransaction> BeginWriteAsync(WriteLock writeLock, CancellationToken ct)
+    {
+        var queue = WriterQueues.GetOrAdd(Database.GetConnectionString() ?? "", _ => new SemaphoreSlim(1, 1));
+        await queue.WaitAsync(ct);
+        try
+        {
+            return new QueuedTransaction(await Database.BeginTransactionAsync(ct), queue);
+        }
+        catch
+        {
+            queue.Release();
+            throw;
+        }
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> WriterQueues = new();
+
     /// <summary>A write transaction already excludes every other writer.</summary>
     protected override Task LockAsync(WriteLock writeLock, CancellationToken ct) => Task.CompletedTask;
 
