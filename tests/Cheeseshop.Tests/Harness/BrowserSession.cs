@@ -120,8 +120,9 @@ public sealed class BrowserSession : IDisposable
             .Where(m => m.GetProperty("method").GetString() == "Network.requestWillBeSent")
             .Select(m => (Id: m.GetProperty("params").GetProperty("requestId").GetString(),
                 Url: m.GetProperty("params").GetProperty("request").GetProperty("url").GetString()!))
+            // Only what goes over the network: chromium's own pages (chrome://, the first tab's) are not requests.
             .Where(r => !blocked.Contains(r.Id) && !r.Url.StartsWith(origin + "/", StringComparison.Ordinal)
-                && !r.Url.StartsWith("data:", StringComparison.Ordinal) && r.Url != "about:blank")
+                && (r.Url.StartsWith("http", StringComparison.OrdinalIgnoreCase) || r.Url.StartsWith("ws", StringComparison.OrdinalIgnoreCase)))
             .Select(r => r.Url).Distinct().ToList();
     }
 
