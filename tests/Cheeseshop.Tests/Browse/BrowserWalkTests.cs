@@ -70,6 +70,17 @@ public sealed class BrowserWalkTests(ServerFixture servers, ITestOutputHelper ou
         Assert.True(browser.Driver.FindElement(By.CssSelector("button[data-copy]")).Displayed, "the copy button is shown once the script runs");
         AssertEqual("pip install cheese-readme-bw==1.0", browser.Driver.FindElement(By.Id("install-command")).Text, "install command");
 
+        // On a phone the page is one column and nothing runs off the side; printed, it is the content alone.
+        browser.Resize(375, 800);
+        Assert.False(browser.ScrollsSideways(), "the release page at 375 pixels scrolls sideways");
+        Log("screenshot " + browser.Screenshot("walk-release-phone"));
+        browser.Resize(1280, 1000);
+        browser.EmulatePrint(true);
+        Assert.False(browser.Driver.FindElement(By.CssSelector(".site-header")).Displayed, "the header when printed");
+        Assert.False(browser.Driver.FindElement(By.CssSelector("button[data-copy]")).Displayed, "the copy button when printed");
+        Assert.True(browser.Driver.FindElement(By.CssSelector(".readme")).Displayed, "the README when printed");
+        browser.EmulatePrint(false);
+
         browser.Open(server.BaseUrl + "/project/cheese-readme-bw/");
         Visit(browser, "project", "cheese-readme-bw · Cheeseshop");
         browser.Driver.FindElement(By.LinkText("walker-bw")).Click();

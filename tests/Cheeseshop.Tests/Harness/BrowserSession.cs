@@ -64,6 +64,17 @@ public sealed class BrowserSession : IDisposable
         return path;
     }
 
+    /// <summary>Sets the viewport's width (a phone is about 375 CSS pixels); the page is laid out again.</summary>
+    public void Resize(int width, int height) => _driver.Manage().Window.Size = new System.Drawing.Size(width, height);
+
+    /// <summary>Whether the page is wider than the viewport (a reader would have to scroll sideways).</summary>
+    public bool ScrollsSideways() =>
+        (bool)_driver.ExecuteScript("return document.documentElement.scrollWidth > window.innerWidth;");
+
+    /// <summary>Lays the page out as it would be printed (CSS print media), or back as on screen.</summary>
+    public void EmulatePrint(bool print) =>
+        _driver.ExecuteCdpCommand("Emulation.setEmulatedMedia", new Dictionary<string, object> { ["media"] = print ? "print" : "" });
+
     /// <summary>The text of a JavaScript dialog (alert, confirm, prompt) open on the page, or null.</summary>
     public string? OpenDialog()
     {
