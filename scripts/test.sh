@@ -9,6 +9,8 @@
 # Environment:
 #   CHEESESHOP_TEST_PG     use this PostgreSQL (an Npgsql connection string) instead of starting one
 #   CHEESESHOP_TEST_S3RVER set by this script: the s3rver executable the S3 storage tests start
+#   CHEESESHOP_TEST_AXE    set by this script: axe.min.js, which the browser tests inject into pages
+#   CHEESESHOP_TEST_SCREENSHOTS set by this script: where the browser tests save screenshots
 #   CHEESESHOP_TEST_KEEP=1 keep the work folder (TRX files, PostgreSQL log) and say where it is
 #
 # Works as root on a fresh Debian 12 machine (installs what is missing with apt-get), from any folder,
@@ -62,8 +64,9 @@ trap 'echo "interrupted" >&2; finish 0 0 130' INT TERM
 
 # ---------------------------------------------------------------- system packages
 # postgresql: the database tests; twine, python3-build/-setuptools/-wheel/-venv: the real Python clients;
-# python3-jwt/-cryptography: ID tokens of the Trusted Publishing tests' loopback issuers.
-PACKAGES=(postgresql twine python3-build python3-setuptools python3-wheel python3-venv python3-jwt python3-cryptography)
+# python3-jwt/-cryptography: ID tokens of the Trusted Publishing tests' loopback issuers; chromium and
+# chromium-driver: the browser tests.
+PACKAGES=(postgresql twine python3-build python3-setuptools python3-wheel python3-venv python3-jwt python3-cryptography chromium chromium-driver)
 missing=()
 for p in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -129,6 +132,22 @@ if [ ! -x "$S3RVER_CACHE/node_modules/.bin/s3rver" ]; then
     fi
 fi
 export CHEESESHOP_TEST_S3RVER="$S3RVER_CACHE/node_modules/.bin/s3rver"
+
+# ---------------------------------------------------------------- axe-core
+# The accessibility checker the browser tests inject into each page, installed once per machine the same way.
+AXE_CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/cheeseshop-tests/axe-core"
+if [ ! -s "$AXE_CACHE/node_modules/axe-core/axe.min.js" ]; then
+    say "installing axe-core for the tests"
+    mkdir -p "$AXE_CACHE"
+    if ! npm install --prefix "$AXE_CACHE" --no-audit --no-fund --loglevel=error axe-core@4.14.1 >"$WORK/axe.log" 2>&1; then
+        cat "$WORK/axe.log" >&2
+        echo "error: could not install axe-core (npm install axe-core@4.14.1)" >&2
+        finish 0 0 1
+    fi
+fi
+export CHEESESHOP_TEST_AXE="$AXE_CACHE/node_modules/axe-core/axe.min.js"
+# Screenshots of the browser tests, beside the TRX files (kept with CHEESESHOP_TEST_KEEP=1).
+export CHEESESHOP_TEST_SCREENSHOTS="$RESULTS/screenshots"
 
 # ---------------------------------------------------------------- PostgreSQL
 as_postgres() {

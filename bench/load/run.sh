@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Read-path load test: generates an index of N projects, starts Cheeseshop (Release) and a bare
 # ASP.NET baseline endpoint, and measures both with wrk in the same run.
-# Usage: [ROUNDS=3] [WARMUP=5s] [ENCODING=gzip|br] [ENDPOINTS="html json api index"] bench/load/run.sh [PROJECTS=1000] [DURATION=5s]
+# Usage: [ROUNDS=3] [WARMUP=5s] [ENCODING=gzip|br] [ENDPOINTS="html json api index page"] bench/load/run.sh [PROJECTS=1000] [DURATION=5s]
+# (page: the project page for people, /project/{p}/)
 # ENCODING sends that Accept-Encoding on every request; each baseline page then has the size of the
 # compressed page, so the comparison is for the same bytes on the wire. ENDPOINTS picks what is measured.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd); root=$(cd "$here/../.." && pwd)
 projects=${1:-1000}; duration=${2:-5s}
-export ACCEPT_ENCODING=${ENCODING:-}; endpoints=" ${ENDPOINTS:-html json api index} "
+export ACCEPT_ENCODING=${ENCODING:-}; endpoints=" ${ENDPOINTS:-html json api index page} "
 enc=(); [ -z "$ACCEPT_ENCODING" ] || enc=(-H "Accept-Encoding: $ACCEPT_ENCODING")
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 work=${BENCH_WORK:-/tmp/cheeseshop-bench}; data="$work/data-$projects"
@@ -30,7 +31,8 @@ html=$(curl -s "${enc[@]}" "http://127.0.0.1:8000/simple/$p0/" | wc -c)
 json=$(curl -s "${enc[@]}" -H 'Accept: application/vnd.pypi.simple.v1+json' "http://127.0.0.1:8000/simple/$p0/" | wc -c)
 api=$(curl -s "${enc[@]}" "http://127.0.0.1:8000/pypi/$p0/json" | wc -c)
 index=$(curl -s "${enc[@]}" "http://127.0.0.1:8000/simple/" | wc -c)
-dotnet "$bench" baseline http://127.0.0.1:8001 "$html" "$json" "$api" "$index" & baseline=$!
+page=$(curl -s "${enc[@]}" "http://127.0.0.1:8000/project/$p0/" | wc -c)
+dotnet "$bench" baseline http://127.0.0.1:8001 "$html" "$json" "$api" "$index" "$page" & baseline=$!
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:8001/page/$html" >/dev/null && break; sleep 0.2; done
 
 # Load on this shared machine moves between seconds, so each endpoint is measured in ROUNDS short
@@ -66,10 +68,11 @@ run() { # name, page bytes, url, projects, path template [accept]
     "$(( o * 100 / b ))" "$oc" "$bc" "$(awk -v o="$oc" -v b="$bc" 'BEGIN { printf "%.0f", b * 100 / o }')" \
     "$(printf '%s\n' "${p99s[@]}" | median)" "${ours[*]}" "${base[*]}"
 }
-for b in "$html" "$json" "$api" "$index"; do wrk -t1 -c64 -d"${WARMUP:-5s}" "http://127.0.0.1:8001/page/$b" >/dev/null; done
-echo "projects=$projects encoding=${ACCEPT_ENCODING:-none} page bytes: html=$html json=$json api=$api index=$index; duration=$duration rounds=$rounds load: $(cut -d" " -f1-3 /proc/loadavg)"
+for b in "$html" "$json" "$api" "$index" "$page"; do wrk -t1 -c64 -d"${WARMUP:-5s}" "http://127.0.0.1:8001/page/$b" >/dev/null; done
+echo "projects=$projects encoding=${ACCEPT_ENCODING:-none} page bytes: html=$html json=$json api=$api index=$index page=$page; duration=$duration rounds=$rounds load: $(cut -d" " -f1-3 /proc/loadavg)"
 [[ $endpoints != *" html "* ]] || run "/simple/{p}/ html" "$html" http://127.0.0.1:8000 "$projects" "/simple/%s/"
 [[ $endpoints != *" json "* ]] || run "/simple/{p}/ json" "$json" http://127.0.0.1:8000 "$projects" "/simple/%s/" "application/vnd.pypi.simple.v1+json"
 [[ $endpoints != *" api "* ]] || run "/pypi/{p}/json" "$api" http://127.0.0.1:8000 "$projects" "/pypi/%s/json"
 [[ $endpoints != *" index "* ]] || run "/simple/ (index)" "$index" http://127.0.0.1:8000 1 "/simple/"
+[[ $endpoints != *" page "* ]] || run "/project/{p}/" "$page" http://127.0.0.1:8000 "$projects" "/project/%s/"
 echo "server RSS: $(ps -o rss= -p $server | awk '{printf "%.0f MB", $1/1024}')"

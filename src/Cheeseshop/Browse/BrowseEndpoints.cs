@@ -65,8 +65,8 @@ public static class BrowseEndpoints
             var shown = version is null ? snapshot?.Latest : snapshot?.Find(version);
             if (snapshot is null || shown is null)
             {
-                await NotFoundAsync(ctx, page, snapshot is null
-                    ? $"There is no project named '{project}' on this index."
+                await NotFoundAsync(ctx, page, snapshot is null ? $"There is no project named '{project}' on this index."
+                    : version is null ? $"The project '{snapshot.Project.Name}' has no releases."
                     : $"The project '{snapshot.Project.Name}' has no release '{version}'.");
                 return;
             }

@@ -44,10 +44,10 @@ public sealed class HomePage(PageCache cache, HtmlPage page, TimeProvider clock)
         var serial = await db.Journals.MaxAsync(j => (long?)j.Id, ct) ?? 0;
         var counts = new (string Label, long Count)[]
         {
-            ("projects", await db.Projects.LongCountAsync(ct)),
-            ("releases", await db.Releases.LongCountAsync(ct)),
-            ("files", await db.Files.LongCountAsync(ct)),
-            ("users", await db.Users.LongCountAsync(u => u.IsActive && u.DeletedAt == null, ct)),
+            ("project", await db.Projects.LongCountAsync(ct)),
+            ("release", await db.Releases.LongCountAsync(ct)),
+            ("file", await db.Files.LongCountAsync(ct)),
+            ("user", await db.Users.LongCountAsync(u => u.IsActive && u.DeletedAt == null, ct)),
         };
         var latest = await db.Releases.AsNoTracking()
             .OrderByDescending(r => r.Created).Take(LatestCount)
@@ -60,7 +60,7 @@ public sealed class HomePage(PageCache cache, HtmlPage page, TimeProvider clock)
                 .Append("<input type=\"search\" id=\"q\" name=\"q\" placeholder=\"Search projects\">\n<button type=\"submit\">Search</button>\n</form>\n</div>\n")
                 .Append("<h2 class=\"skip\">This index holds</h2>\n<ul class=\"counts\">\n");
             foreach (var (label, count) in counts)
-                sb.Append("<li><strong>").Append(count.ToString("N0", CultureInfo.InvariantCulture)).Append("</strong> ").Append(label).Append("</li>\n");
+                sb.Append("<li><strong>").Append(count.ToString("N0", CultureInfo.InvariantCulture)).Append("</strong> ").Append(label).Append(count == 1 ? "" : "s").Append("</li>\n");
             sb.Append("</ul>\n<section aria-labelledby=\"latest\">\n<h2 id=\"latest\">Latest releases</h2>\n");
             if (latest.Count == 0) sb.Append("<p class=\"meta\">Nothing has been published yet.</p>\n");
             else

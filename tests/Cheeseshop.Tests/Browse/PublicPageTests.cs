@@ -149,7 +149,7 @@ public sealed class PublicPageTests(ServerFixture servers, ITestOutputHelper out
         Assert.Contains("<strong>2</strong> projects", home);
         Assert.Contains("<strong>3</strong> releases", home);
         Assert.Contains("<strong>3</strong> files", home);
-        Assert.Contains("<strong>1</strong> users", home);
+        Assert.Contains("<strong>1</strong> user</li>", home);
         Assert.Matches(new Regex("pp-home-b 0\\.1</a>.*pp-home-a 1\\.1</a>.*pp-home-a 1\\.0</a>", RegexOptions.Singleline), home);
 
         var user = await TextAsync(server, "user/pp-home-user/");
