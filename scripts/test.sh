@@ -11,6 +11,7 @@
 #   CHEESESHOP_TEST_S3RVER set by this script: the s3rver executable the S3 storage tests start
 #   CHEESESHOP_TEST_AXE    set by this script: axe.min.js, which the browser tests inject into pages
 #   CHEESESHOP_TEST_SCREENSHOTS set by this script: where the browser tests save screenshots
+#   CHEESESHOP_TEST_OIDC_PROVIDER set by this script: the folder holding npm oidc-provider (Trusted Publishing tests)
 #   CHEESESHOP_TEST_KEEP=1 keep the work folder (TRX files, PostgreSQL log) and say where it is
 #
 # Works as root on a fresh Debian 12 machine (installs what is missing with apt-get), from any folder,
@@ -148,6 +149,20 @@ fi
 export CHEESESHOP_TEST_AXE="$AXE_CACHE/node_modules/axe-core/axe.min.js"
 # Screenshots of the browser tests, beside the TRX files (kept with CHEESESHOP_TEST_KEEP=1).
 export CHEESESHOP_TEST_SCREENSHOTS="$RESULTS/screenshots"
+
+# oidc-provider (npm), a certified OpenID provider on loopback: the CI issuer of the Trusted Publishing
+# tests. Installed once per machine like s3rver; the tests start it with node.
+OIDC_CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/cheeseshop-tests/oidc-provider"
+if [ ! -f "$OIDC_CACHE/node_modules/oidc-provider/package.json" ]; then
+    say "installing oidc-provider for the tests"
+    mkdir -p "$OIDC_CACHE"
+    if ! npm install --prefix "$OIDC_CACHE" --no-audit --no-fund --loglevel=error oidc-provider@9.13.3 >"$WORK/oidc-provider.log" 2>&1; then
+        cat "$WORK/oidc-provider.log" >&2
+        echo "error: could not install oidc-provider (npm install oidc-provider@9.13.3)" >&2
+        finish 0 0 1
+    fi
+fi
+export CHEESESHOP_TEST_OIDC_PROVIDER="$OIDC_CACHE"
 
 # ---------------------------------------------------------------- PostgreSQL
 as_postgres() {

@@ -101,6 +101,8 @@ public sealed class AccountDeletionService(
         await db.RoleInvitations.Where(i => i.InvitedById == userId)
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.InvitedById, (Guid?)null), ct);
         await db.Roles.Where(r => r.UserId == userId).ExecuteDeleteAsync(ct);
+        // A pending publisher would create a project owned by this account: it goes with the account.
+        await db.TrustedPublishers.Where(p => p.AddedById == userId && p.ProjectId == null).ExecuteDeleteAsync(ct);
     }
 
     /// <summary>
@@ -124,6 +126,10 @@ public sealed class AccountDeletionService(
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.InvitedById, (Guid?)null), ct);
         await db.UsernameChanges.Where(c => c.ChangedById == userId)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.ChangedById, (Guid?)null), ct);
+        // A project's publisher stays (its tokens then act for an Owner); a pending one goes with the account.
+        await db.TrustedPublishers.Where(p => p.AddedById == userId && p.ProjectId == null).ExecuteDeleteAsync(ct);
+        await db.TrustedPublishers.Where(p => p.AddedById == userId)
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.AddedById, (Guid?)null), ct);
         // The record of a user's own data request needs no name once the account is gone; a legal
         // request's record keeps the name it was made under (it is what was disclosed, about whom).
         await db.LegalRequestSubjects.Where(s => s.UserId == userId && s.LegalRequest!.Kind == Core.Disclosure.RequestKinds.DataSubject)

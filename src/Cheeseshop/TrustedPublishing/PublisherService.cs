@@ -39,6 +39,16 @@ public sealed class PublisherService(CheeseshopDb db, TrustedPublishingOptions o
     /// <summary>Pending publishers reserve nothing, but each is a standing offer to create a project: few per account.</summary>
     public const int MaxPendingPerUser = 10;
 
+    /// <summary>The project's display name and whether it exists (a publisher for it would be pending otherwise).</summary>
+    public async Task<(string Name, bool Exists)> ProjectAsync(string projectName, CancellationToken ct)
+    {
+        var (project, _) = await FindProjectAsync(projectName, ct);
+        return (project?.Name ?? projectName.Trim(), project is not null);
+    }
+
+    /// <summary>The issuers publishers may trust, as configured.</summary>
+    public IReadOnlyList<ConfiguredIssuer> Issuers => options.All.ToList();
+
     public async Task<IReadOnlyList<PublisherSummary>> ListAsync(PublisherActor actor, string projectName, CancellationToken ct)
     {
         var (project, normalized) = await FindProjectAsync(projectName, ct);

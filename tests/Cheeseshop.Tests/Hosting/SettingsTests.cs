@@ -17,6 +17,8 @@ public sealed class SettingsTests
         { "serve", "CHEESESHOP_JournalPollMilliseconds", "abc", "'abc' at 'JournalPollMilliseconds'" },
         { "serve", "CHEESESHOP_Cache__MaxMegabytes", "0", "MaxMegabytes must be between 1 and 1048576" },
         { "serve", "CHEESESHOP_TrustedProxies__0", "not-an-address", "TrustedProxies: 'not-an-address' is not an IP address" },
+        { "serve", "CHEESESHOP_Auth__TrustedPublishing__Issuers__0__Url", "http://idp.example.com", "Auth:TrustedPublishing:Issuers:0:Url: 'http://idp.example.com' must be https" },
+        { "retention", "CHEESESHOP_Auth__TrustedPublishing__Issuers__0__Kind", "bitbucket", "Auth:TrustedPublishing:Issuers:0:Kind: 'bitbucket' is not github, gitlab or generic" },
         { "retention", "CHEESESHOP_Retention__bogus", "3", "Unknown retention class 'bogus'" },
         { "retention", "CHEESESHOP_Retention__user_events", "0", "'user_events' must be at least 1 day" },
         { "retention", "CHEESESHOP_Downloads__QueueCapacity", "0", "QueueCapacity must be between 1 and 10000000" },

@@ -108,6 +108,17 @@ public sealed class TrustedPublishingTests(TrustedPublishingServers servers, ITe
         AssertEqual("tp-pending-p1:Owner", string.Join(",", owner), "roles of the created project");
         await UploadAsync(server, body.GetProperty("token").GetString()!, await BuildAsync("cheese-gamma-extra", "1.0", "-tpp1"));
         AssertOutputContains(await CliAsync(server, "publishers", "list", "cheese-gamma-extra-tpp1"), "sub ci:p1, team=cheddar\tactive", "list after first use");
+
+        // The registrant's own export names the publisher, and the minted token by its description only.
+        var path = Path.Combine(server.DataDir, "export-tpp1.zip");
+        AssertSucceeded(await CliAsync(server, "users", "export", "tp-pending-p1", "--out", path), "users export");
+        var package = Legal.DisclosurePackage.Read(path);
+        var row = Assert.Single(package.Rows("tp-pending-p1", "length-of-service", "trusted-publishers"));
+        AssertEqual("sub ci:p1, team=cheddar", Legal.DisclosurePackage.Cell(row, "publisher"), "exported publisher");
+        AssertEqual("Cheese-Gamma.Extra-tpp1", Legal.DisclosurePackage.Cell(row, "project"), "exported project (its display name since the first upload)");
+        Assert.Contains(package.Rows("tp-pending-p1", "length-of-service", "api-tokens"),
+            t => Legal.DisclosurePackage.Cell(t, "description") == "Trusted publisher: sub ci:p1, team=cheddar");
+        Assert.Empty(package.EntriesHolding(body.GetProperty("token").GetString()!.Split('.')[1]));
     }
 
     [Theory]

@@ -33,6 +33,18 @@ public sealed class LengthOfServiceGenerator : ICategoryGenerator
         Time("expires", "When it stops working, or empty if it never expires"),
     ]);
 
+    public static readonly TableSpec Publishers = new("trusted-publishers",
+        "Trusted publishers (CI identities that may exchange an ID token for a 15-minute upload token) the subject registered, or on projects where the subject holds a role now. A publisher holds no secret.",
+    [
+        Text("project", "The project, or the name a pending publisher will create"),
+        Text("issuer", "The OpenID issuer whose tokens it accepts"),
+        Text("kind", "github, gitlab or generic"),
+        Text("publisher", "The claims a token must carry (repository, workflow, environment, or sub and extra claims)"),
+        Boolean("pending", "Whether the project does not exist yet (its first exchange creates it)"),
+        Boolean("registered_by_subject", "Whether the subject added it"),
+        Time("added", "When it was added"),
+    ]);
+
     public string Key => Core.Disclosure.Categories.LengthOfService;
 
     public async Task<CategoryOutcome> GenerateAsync(SubjectScope s, CategoryTables tables, CancellationToken ct)
@@ -61,6 +73,24 @@ public sealed class LengthOfServiceGenerator : ICategoryGenerator
         {
             foreach (var t in tokens) w.Add(t.Description, t.Scope, t.Created, t.LastUsed, TokenRules.Name(t.Permission), t.Expires);
         });
+        await WritePublishersAsync(s, tables, ct);
         return new CategoryOutcome(true, CategoryStatements.LengthOfService(u.DateJoined, status, projectTable.Rows, tokenTable.Rows, twoFactor));
+    }
+
+    private static async Task WritePublishersAsync(SubjectScope s, CategoryTables tables, CancellationToken ct)
+    {
+        var projectIds = s.Db.Roles.Where(r => r.UserId == s.Id).Select(r => r.ProjectId);
+        var publishers = await (from p in s.Db.TrustedPublishers.AsNoTracking()
+                                where p.Added < s.End && (p.AddedById == s.Id || (p.ProjectId != null && projectIds.Contains(p.ProjectId.Value)))
+                                join project in s.Db.Projects on p.ProjectId equals (Guid?)project.Id into projects
+                                from project in projects.DefaultIfEmpty()
+                                orderby p.Added
+                                select new { Publisher = p, Project = project == null ? p.PendingProjectName : project.Name }).ToListAsync(ct);
+        await tables.WriteAsync(Publishers, w =>
+        {
+            foreach (var x in publishers)
+                w.Add(x.Project, x.Publisher.Issuer, x.Publisher.Kind, TrustedPublishing.PublisherService.SpecOf(x.Publisher).Display,
+                    x.Publisher.ProjectId is null, x.Publisher.AddedById == s.Id, x.Publisher.Added);
+        });
     }
 }
