@@ -1,5 +1,6 @@
 using Cheeseshop.Accounts;
 using Cheeseshop.Audit;
+using Cheeseshop.Backup;
 using Cheeseshop.Auth;
 using Cheeseshop.Configuration;
 using Cheeseshop.Data;
@@ -28,6 +29,7 @@ public static class CheeseshopServices
         services.AddSettings<CheeseshopOptions>(configuration);
         services.AddSingleton(sp => new DataDirectory(sp.GetRequiredService<CheeseshopOptions>().DataDir));
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<StepReporter>();
         services.AddCheeseshopDatabase();
         services.AddSingleton(sp => IpHashKey.Load(sp.GetRequiredService<CheeseshopOptions>(), sp.GetRequiredService<DataDirectory>()));
         services.AddSingleton(sp => MaxMindCountryLookup.Open(sp.GetRequiredService<CheeseshopOptions>().GeoIpDatabase,
@@ -56,6 +58,7 @@ public static class CheeseshopServices
         services.AddDisclosure(configuration);
         services.AddCheeseshopHealth();
         services.AddCheeseshopMetrics(configuration);
+        services.AddBackup();
         return services;
     }
 }

@@ -42,6 +42,8 @@ public static class CommandLine
         root.Subcommands.Add(LegalCommands.Build());
         root.Subcommands.Add(TransparencyCommands.Build());
         root.Subcommands.Add(FsckCommand.Build());
+        root.Subcommands.Add(Backup.BackupCommands.Backup());
+        root.Subcommands.Add(Backup.BackupCommands.Restore());
         return await root.Parse(args).InvokeAsync();
     }
 
