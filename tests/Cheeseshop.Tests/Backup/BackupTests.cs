@@ -68,6 +68,53 @@ public sealed class BackupTests(ServerFixture servers, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task On_PostgreSQL_pg_dump_and_the_backup_of_files_and_key_restore_to_an_index_pip_installs_from()
+    {
+        await using var source = await CheeseshopServer.StartAsync(Database.Postgres);
+        Watch(source);
+        var token = await SharedTokenAsync(source);
+        var alpha = await BuildAsync("cheese-alpha", "1.0", "-bkp");
+        await UploadAsync(source, token, alpha);
+        var dir = TempPaths.NewDirectory("backups");
+        var dump = Path.Combine(dir, "cheeseshop.dump");
+        var pg = new Npgsql.NpgsqlConnectionStringBuilder(TestPostgres.AdminConnectionString);
+        var libpq = $"host={pg.Host} port={pg.Port} user={pg.Username}";
+        AssertSucceeded(Logged(await ProcessRunner.RunAsync(PgTool("pg_dump"), ["--format=custom", $"--file={dump}", $"{libpq} dbname={source.PostgresDatabase}"])), "pg_dump");
+        var backup = Path.Combine(dir, "cheeseshop.tar");
+        var written = Logged(await source.RunCliAsync("backup", "--out", backup));
+        AssertSucceeded(written, "cheeseshop backup on PostgreSQL");
+        AssertOutputContains(written, "pg_dump", "the backup says the database is pg_dump's");
+
+        var (restoredDb, _) = await TestPostgres.CreateDatabaseAsync();
+        try
+        {
+            AssertSucceeded(Logged(await ProcessRunner.RunAsync(PgTool("pg_restore"), ["--no-owner", $"--dbname={libpq} dbname={restoredDb}", dump])), "pg_restore");
+            await using var restored = await CheeseshopServer.StartAsync(Database.Postgres, hosting: ServerHosting.Process, joinPostgresDatabase: restoredDb);
+            Watch(restored);
+            await restored.KillAsync();
+            Empty(restored.DataDir);
+            AssertSucceeded(Logged(await restored.RunCliAsync("restore", backup)), "cheeseshop restore of files and key");
+            await restored.RestartAsync();
+            Assert.Equal(await Sha256OfKeyAsync(source), await Sha256OfKeyAsync(restored));
+            using var venv = await NewVenvAsync();
+            AssertSucceeded(await PipInstallAsync(venv, restored, alpha.ProjectName), "pip install after the restore");
+            var files = await SimpleJsonFilesAsync(restored, alpha.ProjectName);
+            AssertEqual(2, files.Count, "files listed after the restore");
+            foreach (var (filename, url, sha) in files)
+                AssertEqual(sha, Sha256Of(await restored.Http.GetByteArrayAsync(url)), $"{filename} as served after the restore");
+        }
+        finally
+        {
+            await TestPostgres.DropDatabaseAsync(restoredDb);
+        }
+    }
+
+    /// <summary>A PostgreSQL client program of the newest server version installed (the test script installs it).</summary>
+    private static string PgTool(string name) =>
+        Directory.EnumerateDirectories("/usr/lib/postgresql").OrderBy(d => int.TryParse(Path.GetFileName(d), out var v) ? v : 0)
+            .Select(d => Path.Combine(d, "bin", name)).Last(File.Exists);
+
+    [Fact]
     public async Task A_changed_or_truncated_backup_is_refused_and_the_target_stays_empty()
     {
         var source = await ServerAsync(Database.Sqlite);
