@@ -59,6 +59,7 @@ public static class CheeseshopServices
         services.AddCheeseshopHealth();
         services.AddCheeseshopMetrics(configuration);
         services.AddBackup();
+        services.AddScoped<Import.ImportService>();
         return services;
     }
 }
