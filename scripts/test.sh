@@ -260,6 +260,9 @@ for project in "${TEST_PROJECTS[@]}"; do
     fi
 done
 
+# ---------------------------------------------------------------- container image
+"$ROOT/scripts/container-test.sh" || run_failed=1
+
 # ---------------------------------------------------------------- count
 # Passed counts as passed; every other outcome (Failed, NotExecuted, Timeout, Aborted, ...) as failed,
 # and so does a test the TRX counted but has no result for (a crashed test host).

@@ -65,6 +65,20 @@ public sealed class CoreMetadata
 
     /// <summary>Builds metadata from upload form fields (twine's names: lower-case, '_' for '-', plural
     /// for multiple-use fields such as "classifiers", "requires_dist", "project_urls").</summary>
+    /// <summary>The fields as an upload form carries them (what twine sends for this metadata): the inverse of
+    /// <see cref="FromFormFields"/>. Fields no form field carries are left out.</summary>
+    public IEnumerable<KeyValuePair<string, string>> ToFormFields()
+    {
+        foreach (var (field, value) in _fields)
+        {
+            if (FormFieldOf.TryGetValue(field, out var formField)) yield return new(formField, value);
+        }
+    }
+
+    private static readonly Dictionary<string, string> FormFieldOf = CoreMetadataFields.ByFormField
+        .GroupBy(kv => kv.Value, StringComparer.OrdinalIgnoreCase)
+        .ToDictionary(g => g.Key, g => g.First().Key, StringComparer.OrdinalIgnoreCase);
+
     public static CoreMetadata FromFormFields(IEnumerable<KeyValuePair<string, string>> formFields)
     {
         ArgumentNullException.ThrowIfNull(formFields);

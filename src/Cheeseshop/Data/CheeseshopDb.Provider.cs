@@ -47,6 +47,11 @@ public abstract partial class CheeseshopDb
     /// </summary>
     public abstract Task BulkInsertAsync<T>(IReadOnlyList<T> rows, CancellationToken ct) where T : class;
 
+    /// <summary>Writes a consistent copy of the whole database into the new file <paramref name="path"/> while it
+    /// goes on serving, and returns true; false for a database server, which its own tools back up
+    /// (PostgreSQL: pg_dump).</summary>
+    public virtual Task<bool> SnapshotToAsync(string path, CancellationToken ct) => Task.FromResult(false);
+
     /// <summary>Inserts raw download events, the one table written for every download.</summary>
     public virtual Task InsertDownloadEventsAsync(IReadOnlyList<DownloadEventRecord> rows, CancellationToken ct) => BulkInsertAsync(rows, ct);
 

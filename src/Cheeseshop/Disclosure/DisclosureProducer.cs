@@ -25,7 +25,7 @@ public sealed record ProductionResult(long RequestId, long DisclosureId, string 
 /// </summary>
 public sealed class DisclosureProducer(
     CheeseshopDb db, IEnumerable<ICategoryGenerator> generators, RetentionService retention, DisclosureOptions options,
-    AccountLinks links, LegalAudit audit, TimeProvider clock, ILogger<DisclosureProducer> log)
+    AccountLinks links, LegalAudit audit, TimeProvider clock, Hosting.StepReporter steps, ILogger<DisclosureProducer> log)
 {
     /// <summary>Checks --out before any work: its folder must exist, and an existing file needs --force.</summary>
     public static string CheckOutPath(string? outPath, bool force)
@@ -122,6 +122,7 @@ public sealed class DisclosureProducer(
         var index = 0;
         foreach (var subject in request.Subjects.OrderBy(s => s.Id))
         {
+            steps.Report("subjects", index, request.Subjects.Count);
             var folder = $"subjects/{++index:D2}-{subject.Username}";
             var user = subject.UserId is { } id ? await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, ct) : null;
             var rows = counts[subject.Username] = new SortedDictionary<string, long>(StringComparer.Ordinal);
@@ -132,6 +133,7 @@ public sealed class DisclosureProducer(
             subjects.Add(new ManifestSubject(subject.Username, subject.UserId, folder, categories));
         }
         await snapshot.CommitAsync(ct);
+        steps.Report("subjects", index, request.Subjects.Count);
         return (subjects, counts);
     }
 

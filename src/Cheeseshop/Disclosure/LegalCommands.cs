@@ -133,8 +133,8 @@ public static class LegalCommands
                 when = parse.GetValue(asOf) is { } text ? LegalDates.ParseInstant(text, "--as-of") : null;
             }, async (sp, c) =>
             {
-                var result = await sp.GetRequiredService<DisclosureProducer>().ProduceAsync(parse.GetValue(id), parse.GetValue(output)!, when,
-                    parse.GetValue(force), LegalHoldService.CliActor, c, collectYoungOften: true);
+                var result = await CliProgress.RunAsync(sp, "produce", () => sp.GetRequiredService<DisclosureProducer>().ProduceAsync(
+                    parse.GetValue(id), parse.GetValue(output)!, when, parse.GetValue(force), LegalHoldService.CliActor, c, collectYoungOften: true));
                 PrintProduction(result);
                 return 0;
             });

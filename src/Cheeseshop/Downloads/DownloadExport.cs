@@ -22,7 +22,7 @@ public enum ExportTable
 /// UTC) or JSON Lines. Rows are read as a stream and written in row groups of <see cref="RowGroup"/>,
 /// so memory stays flat however many rows there are. The file appears only when complete.
 /// </summary>
-public sealed class DownloadExport(CheeseshopDb db)
+public sealed class DownloadExport(CheeseshopDb db, Hosting.StepReporter steps)
 {
     public const int RowGroup = 50_000;
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
@@ -55,12 +55,24 @@ public sealed class DownloadExport(CheeseshopDb db)
 
     private async IAsyncEnumerable<FileDownloadRow> FileRows(DateTime from, DateTime to, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        await foreach (var e in DownloadEventMapping.Events(db, from, to, ct: ct)) yield return FileDownloadRow.From(e);
+        long n = 0;
+        await foreach (var e in DownloadEventMapping.Events(db, from, to, ct: ct))
+        {
+            yield return FileDownloadRow.From(e);
+            if (++n % 10_000 == 0) steps.Report("rows", n);
+        }
+        steps.Report("rows", n, n);
     }
 
     private async IAsyncEnumerable<SimpleRequestRow> SimpleRows(DateTime from, DateTime to, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        await foreach (var e in DownloadEventMapping.SimpleRequests(db, from, to, ct)) yield return SimpleRequestRow.From(e);
+        long n = 0;
+        await foreach (var e in DownloadEventMapping.SimpleRequests(db, from, to, ct))
+        {
+            yield return SimpleRequestRow.From(e);
+            if (++n % 10_000 == 0) steps.Report("rows", n);
+        }
+        steps.Report("rows", n, n);
     }
 
     private static async Task<long> WriteAsync<T>(IAsyncEnumerable<T> rows, string path, ExportFormat format, CancellationToken ct)

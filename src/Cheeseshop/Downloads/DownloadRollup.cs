@@ -16,7 +16,7 @@ public sealed record RollupReport(DayRange? Days, long Events, long Rows, DateOn
 /// either old or new. See <see cref="RollupPlan"/> for which days are open. Counting happens here, in
 /// memory, with Core's <see cref="DailyKey"/>, so the Python buckets are the unit-tested ones.
 /// </summary>
-public sealed class DownloadRollup(CheeseshopDb db, CheeseshopOptions options, TimeProvider clock, Metrics.CheeseshopMetrics metrics, ILogger<DownloadRollup> log)
+public sealed class DownloadRollup(CheeseshopDb db, CheeseshopOptions options, TimeProvider clock, Metrics.CheeseshopMetrics metrics, Hosting.StepReporter steps, ILogger<DownloadRollup> log)
 {
     public async Task<RollupReport> RunAsync(DateTime asOf, DateOnly? from, CancellationToken ct)
     {
@@ -32,8 +32,10 @@ public sealed class DownloadRollup(CheeseshopDb db, CheeseshopOptions options, T
         {
             await using (await db.WithLargeCacheAsync(ct))
             {
+                var done = 0;
                 foreach (var day in days.Each())
                 {
+                    steps.Report("days", done++, days.Days);
                     var (e, r) = await RebuildDayAsync(day, ct);
                     events += e;
                     rows += r;
@@ -49,6 +51,8 @@ public sealed class DownloadRollup(CheeseshopDb db, CheeseshopOptions options, T
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();
 
+        if (plan.Days is { } all) steps.Report("days", all.Days, all.Days);
+        else steps.Report("nothing to do");
         var report = new RollupReport(plan.Days, events, rows, tracked.RecomputeFrom, started.Elapsed);
         metrics.RollupRan(events);
         log.LogInformation("Download rollup as of {AsOf:u}: {Days}, {Events} events into {Rows} daily rows in {Seconds:F1} s; next run starts at {Next}",

@@ -21,7 +21,7 @@ public static class StatsCommands
         {
             var when = parse.GetValue(asOf) is { } text ? PrivacyCommands.ParseTime(text, "--as-of") : CommandLine.CurrentTime(sp);
             DateOnly? since = parse.GetValue(from) is { } f ? ParseDate(f, "--from") : null;
-            var report = await sp.GetRequiredService<DownloadRollup>().RunAsync(when, since, c);
+            var report = await CliProgress.RunAsync(sp, "rollup", () => sp.GetRequiredService<DownloadRollup>().RunAsync(when, since, c));
             Console.Out.WriteLine(report.Days is { } days
                 ? $"Rebuilt {days.Days} day(s), {StatsParameters.Format(days.First)} to {StatsParameters.Format(days.Last)}: {report.Events} events, {report.Rows} daily rows ({report.Took.TotalSeconds:F1} s)."
                 : "Nothing to do.");
@@ -48,7 +48,7 @@ public static class StatsCommands
             var end = ParseBound(parse.GetValue(exportTo)!, "--to", end: true);
             if (end <= start) throw new AdminException($"--to ({end:u}) must be after --from ({start:u}).");
             if (!Directory.Exists(Path.GetDirectoryName(path))) throw new AdminException($"--out: the folder {Path.GetDirectoryName(path)} does not exist.");
-            var rows = await sp.GetRequiredService<DownloadExport>().ExportAsync(which, start, end, path, format, c);
+            var rows = await CliProgress.RunAsync(sp, "export", () => sp.GetRequiredService<DownloadExport>().ExportAsync(which, start, end, path, format, c));
             Console.Out.WriteLine($"Wrote {rows} rows to {path}.");
             return 0;
         }, ct));

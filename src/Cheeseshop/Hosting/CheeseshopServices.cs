@@ -1,5 +1,6 @@
 using Cheeseshop.Accounts;
 using Cheeseshop.Audit;
+using Cheeseshop.Backup;
 using Cheeseshop.Auth;
 using Cheeseshop.Configuration;
 using Cheeseshop.Data;
@@ -31,6 +32,7 @@ public static class CheeseshopServices
         services.AddSettings<CheeseshopOptions>(configuration);
         services.AddSingleton(sp => new DataDirectory(sp.GetRequiredService<CheeseshopOptions>().DataDir));
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<StepReporter>();
         services.AddCheeseshopDatabase();
         services.AddSingleton(sp => IpHashKey.Load(sp.GetRequiredService<CheeseshopOptions>(), sp.GetRequiredService<DataDirectory>()));
         services.AddSingleton(sp => MaxMindCountryLookup.Open(sp.GetRequiredService<CheeseshopOptions>().GeoIpDatabase,
@@ -62,6 +64,8 @@ public static class CheeseshopServices
         services.AddCheeseshopHealth();
         services.AddTrustedPublishing(configuration);
         services.AddCheeseshopMetrics(configuration);
+        services.AddBackup();
+        services.AddScoped<Import.ImportService>();
         return services;
     }
 }

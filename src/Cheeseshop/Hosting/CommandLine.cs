@@ -46,6 +46,9 @@ public static class CommandLine
         root.Subcommands.Add(TransparencyCommands.Build());
         root.Subcommands.Add(FsckCommand.Build());
         root.Subcommands.Add(ProjectsCommands.Build());
+        root.Subcommands.Add(Backup.BackupCommands.Backup());
+        root.Subcommands.Add(Backup.BackupCommands.Restore());
+        root.Subcommands.Add(Import.ImportCommand.Build());
         return await root.Parse(args).InvokeAsync();
     }
 

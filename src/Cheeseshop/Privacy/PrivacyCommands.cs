@@ -24,7 +24,8 @@ public static class PrivacyCommands
         run.SetAction((parse, ct) => CommandLine.WithServicesAsync(parse, async (sp, c) =>
         {
             var when = parse.GetValue(asOf) is { } text ? ParseTime(text, "--as-of") : CommandLine.CurrentTime(sp);
-            var report = await sp.GetRequiredService<RetentionService>().RunAsync(when, parse.GetValue(dryRun), LegalHoldService.CliActor, c);
+            var report = await CliProgress.RunAsync(sp, "retention",
+                () => sp.GetRequiredService<RetentionService>().RunAsync(when, parse.GetValue(dryRun), LegalHoldService.CliActor, c));
             Console.Out.WriteLine($"Retention {(report.DryRun ? "dry run (nothing changed)" : "run")} as of {report.AsOf:yyyy-MM-ddTHH:mm:ssZ}");
             foreach (var (key, rows) in report.Counts)
                 Console.Out.WriteLine($"  {key,-26} {rows,8} {(report.DryRun ? "would be erased" : "erased")}");

@@ -17,7 +17,7 @@ public sealed record RetentionReport(DateTime AsOf, bool DryRun, IReadOnlyList<(
 /// (secure_delete already zeroes freed space in the database file; see docs/privacy.md).
 /// </summary>
 public sealed class RetentionService(CheeseshopDb db, IEnumerable<IRetentionTask> tasks, CheeseshopOptions options, TimeProvider clock,
-    Metrics.CheeseshopMetrics metrics, ILogger<RetentionService> log)
+    Metrics.CheeseshopMetrics metrics, Hosting.StepReporter steps, ILogger<RetentionService> log)
 {
     public IReadOnlyList<RetentionRule> Rules => RetentionPolicy.Configure(options.Retention);
 
@@ -35,6 +35,7 @@ public sealed class RetentionService(CheeseshopDb db, IEnumerable<IRetentionTask
             foreach (var task in ordered)
             {
                 if (context.Cutoff(task.Key) is null) continue;
+                steps.Report(task.Key);
                 counts.Add((task.Key, await task.ApplyAsync(context, ct)));
             }
             var countsJson = JsonSerializer.Serialize(counts.ToDictionary(c => c.Item1, c => c.Item2));

@@ -87,6 +87,26 @@ public sealed class UploadForm : IDisposable
         }
     }
 
+    /// <summary>The form twine would send for a file on disk (`cheeseshop import`): the file copied into the
+    /// temporary folder and hashed on the way, as an upload's body is.</summary>
+    public static async Task<UploadForm> FromFileAsync(string path, IEnumerable<KeyValuePair<string, string>> fields, string tempDir,
+        long maxFileBytes, CancellationToken ct)
+    {
+        var form = new UploadForm { ContentFilename = Path.GetFileName(path), ContentType = "application/octet-stream" };
+        form.Fields.AddRange(fields);
+        try
+        {
+            await using var file = File.OpenRead(path);
+            await form.ReceiveFileAsync(file, tempDir, maxFileBytes, ct);
+            return form;
+        }
+        catch
+        {
+            form.Dispose();
+            throw;
+        }
+    }
+
     private async Task ReceiveFileAsync(Stream body, string tempDir, long maxFileBytes, CancellationToken ct)
     {
         TempFile = Path.Combine(tempDir, "upload-" + Guid.NewGuid().ToString("N"));

@@ -23,7 +23,10 @@ public sealed class UploadService(
     CheeseshopDb db, IFileStore store, CheeseshopOptions options, ProjectsOptions projects, TimeProvider clock,
     IndexWriter writer, EventRecorder events, ILogger<UploadService> log)
 {
-    public async Task<UploadDecision> UploadAsync(BasicIdentity who, UploadForm form, string? action, string? userAgent, CancellationToken ct)
+    /// <param name="uploadTime">When the file counts as uploaded: now, unless an import keeps the time a file
+    /// had on another index.</param>
+    public async Task<UploadDecision> UploadAsync(BasicIdentity who, UploadForm form, string? action, string? userAgent, CancellationToken ct,
+        DateTime? uploadTime = null)
     {
         var request = new UploadRequest(action, form.Fields, form.ContentFilename, form.ContentType,
             form.TempFile is null ? null : form.Digests, form.Size);
@@ -35,7 +38,7 @@ public sealed class UploadService(
         if (!decision.Succeeded) return decision;
         try
         {
-            return await writer.ChangeAsync(change => StoreAsync(change, who, form, candidate, contents!, userAgent, ct), ct);
+            return await writer.ChangeAsync(change => StoreAsync(change, who, form, candidate, contents!, userAgent, uploadTime, ct), ct);
         }
         catch (DbUpdateException e)
         {
@@ -61,7 +64,7 @@ public sealed class UploadService(
     /// <summary>Inside the write transaction: the facts, the decision on them, and for an accepted upload
     /// its rows, journal, events and file. Anything but acceptance discards the change.</summary>
     private async Task<UploadDecision> StoreAsync(IndexChange change, BasicIdentity who, UploadForm form, UploadCandidate candidate,
-        DistributionContents contents, string? userAgent, CancellationToken ct)
+        DistributionContents contents, string? userAgent, DateTime? uploadTime, CancellationToken ct)
     {
         var user = await db.Users.SingleAsync(u => u.Id == who.User.Id, ct);
         var normalized = ProjectName.Normalize(candidate.Name);
@@ -78,7 +81,7 @@ public sealed class UploadService(
             return decision;
         }
 
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = uploadTime ?? clock.GetUtcNow().UtcDateTime;
         project ??= await CreateProjectAsync(change, user, candidate, now, ct);
         // As warehouse: a name that differs only in form updates the display name.
         if (project.Name != candidate.Name) project.Name = candidate.Name;

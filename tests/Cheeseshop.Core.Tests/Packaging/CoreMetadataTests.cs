@@ -389,4 +389,17 @@ public class CoreMetadataTests
         Assert.DoesNotContain('\n', error);
         Assert.DoesNotContain('\r', error);
     }
+
+    [Fact]
+    public void Form_fields_carry_the_metadata_there_and_back()
+    {
+        var metadata = CoreMetadata.Parse(
+            "Metadata-Version: 2.1\nName: cheese\nVersion: 1.0\nSummary: A cheese\nRequires-Python: >=3.8\n" +
+            "Requires-Dist: brie>=1\nRequires-Dist: feta; extra == \"salad\"\nClassifier: A :: B\n\nThe description.\n");
+        var form = metadata.ToFormFields().ToList();
+        Assert.Contains(new KeyValuePair<string, string>("name", "cheese"), form);
+        Assert.Contains(new KeyValuePair<string, string>("requires_python", ">=3.8"), form);
+        Assert.Equal(2, form.Count(f => f.Key == "requires_dist"));
+        Assert.Equal(metadata.Fields, CoreMetadata.FromFormFields(form).Fields);
+    }
 }

@@ -129,6 +129,7 @@ public sealed class CheeseshopServer : IAsyncDisposable
             environment[PostgresVariable] = connectionString;
         }
 
+        if (hosting == ServerHosting.Published) await PublishedBinary.EnsureAsync();
         var timeout = startTimeout ?? TimeSpan.FromSeconds(90);
         var attempts = new List<string>();
         try
@@ -138,8 +139,8 @@ public sealed class CheeseshopServer : IAsyncDisposable
                 var port = FreePort();
                 var baseUrl = $"http://127.0.0.1:{port}";
                 var output = new ServerOutput();
-                var host = hosting == ServerHosting.Process
-                    ? ChildProcessServer.Launch(["serve", "--data-dir", dataDir, "--urls", baseUrl], environment, output)
+                var host = hosting != ServerHosting.InProcess
+                    ? ChildProcessServer.Launch(["serve", "--data-dir", dataDir, "--urls", baseUrl], environment, output, hosting)
                     : InProcessServer.Start(dataDir, baseUrl, environment, output, clock);
                 var server = new CheeseshopServer(database, hosting, baseUrl, dataDir, pgName, ownsDatabase: joinPostgresDatabase == null, host, output, environment);
                 var failure = await server.WaitUntilHealthyAsync(timeout);
@@ -216,8 +217,8 @@ public sealed class CheeseshopServer : IAsyncDisposable
     public async Task RestartAsync(TimeSpan? startTimeout = null)
     {
         if (!_host.HasExited) throw new InvalidOperationException("The server is still running: stop or kill it first.");
-        _host = Hosting == ServerHosting.Process
-            ? ChildProcessServer.Launch(["serve", "--data-dir", DataDir, "--urls", BaseUrl], _environment, _output)
+        _host = Hosting != ServerHosting.InProcess
+            ? ChildProcessServer.Launch(["serve", "--data-dir", DataDir, "--urls", BaseUrl], _environment, _output, Hosting)
             : InProcessServer.Start(DataDir, BaseUrl, _environment, _output);
         if (await WaitUntilHealthyAsync(startTimeout ?? TimeSpan.FromSeconds(90)) is { } failure)
             throw new InvalidOperationException($"The Cheeseshop server ({Database}, {Hosting}) did not restart: {failure}\n{ServerLogTail()}");

@@ -17,6 +17,10 @@ public enum ServerHosting
     /// <summary><c>dotnet cheeseshop.dll serve</c>, a child process: the published program as operators run
     /// it, for pip, twine and the admin executable beside it, a stop by signal, and several nodes.</summary>
     Process,
+
+    /// <summary>The single-file, self-contained <c>cheeseshop</c> that <c>dotnet publish</c> makes (published once
+    /// per test run, see <see cref="PublishedBinary"/>), run as a child process without dotnet.</summary>
+    Published,
 }
 
 /// <summary>A started server, whichever way it runs.</summary>
@@ -41,19 +45,21 @@ internal sealed class ChildProcessServer(Process process) : IRunningServer
 
     public int ExitCode => process.ExitCode;
 
-    public static ChildProcessServer Launch(string[] args, IReadOnlyDictionary<string, string?> environment, ServerOutput output)
+    public static ChildProcessServer Launch(string[] args, IReadOnlyDictionary<string, string?> environment, ServerOutput output,
+        ServerHosting hosting = ServerHosting.Process)
     {
-        var psi = new ProcessStartInfo(ServerBinary.DotnetHost)
+        var published = hosting == ServerHosting.Published;
+        var psi = new ProcessStartInfo(published ? PublishedBinary.Path : ServerBinary.DotnetHost)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(ServerBinary.Path)!,
+            WorkingDirectory = Path.GetDirectoryName(published ? PublishedBinary.Path : ServerBinary.Path)!,
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
-        psi.ArgumentList.Add(ServerBinary.Path);
+        if (!published) psi.ArgumentList.Add(ServerBinary.Path);
         foreach (var a in args) psi.ArgumentList.Add(a);
         ProcessRunner.ApplyEnvironment(psi, environment);
 

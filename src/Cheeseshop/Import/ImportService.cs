@@ -1,0 +1,123 @@
+using System.CommandLine;
+using Cheeseshop.Auth;
+using Cheeseshop.Configuration;
+using Cheeseshop.Core.Packaging;
+using Cheeseshop.Core.Upload;
+using Cheeseshop.Data;
+using Cheeseshop.Hosting;
+using Cheeseshop.Index;
+using Cheeseshop.Upload;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cheeseshop.Import;
+
+/// <summary>What an import did: files added, files the index held already, and each refusal with its reason.</summary>
+public sealed record ImportSummary(int Imported, int Skipped, IReadOnlyList<(string File, string Reason)> Refused);
+
+/// <summary>
+/// `cheeseshop import DIR --owner USER`: a folder of distribution files (a pypiserver or bandersnatch
+/// folder, searched recursively) loaded through the upload path itself, as twine would send each file:
+/// the form is the archive's own metadata and the SHA-256 read from the file, so every rule of an upload
+/// applies (names, versions, archive checks, one sdist per release, size limits), new projects are
+/// owned by USER, and the file's modification time is its upload time. A file the index holds already
+/// is skipped, so an interrupted import is run again as it was.
+/// </summary>
+public sealed class ImportService(CheeseshopDb db, UploadService uploads, CheeseshopOptions options, DataDirectory dataDir, StepReporter steps)
+{
+    public async Task<ImportSummary> ImportAsync(string folder, string owner, CancellationToken ct)
+    {
+        if (!Directory.Exists(folder)) throw new AdminException($"{folder} is not a folder.");
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Username == owner, ct)
+                   ?? throw new AdminException($"There is no user '{owner}'; create the account first (`cheeseshop users create`).");
+        var who = new BasicIdentity(user, null);
+        var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+            .Where(f => DistributionFilename.AcceptedExtensions.Any(e => f.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
+            .Order(StringComparer.Ordinal).ToList();
+        int imported = 0, skipped = 0;
+        var refused = new List<(string, string)>();
+        for (var i = 0; i < files.Count; i++)
+        {
+            steps.Report("files", i, files.Count);
+            var (verdict, reason) = await ImportOneAsync(who, files[i], ct);
+            if (verdict == UploadVerdict.Accepted) imported++;
+            else if (verdict == UploadVerdict.AlreadyPresent) skipped++;
+            else refused.Add((Path.GetRelativePath(folder, files[i]), reason));
+        }
+        steps.Report("files", files.Count, files.Count);
+        return new ImportSummary(imported, skipped, refused);
+    }
+
+    private async Task<(UploadVerdict Verdict, string Reason)> ImportOneAsync(BasicIdentity who, string path, CancellationToken ct)
+    {
+        var name = Path.GetFileName(path);
+        if (!DistributionFilename.TryParse(name, null, out var filename, out var error))
+            return (UploadVerdict.BadRequest, error ?? "not a distribution filename");
+        DistributionContents contents;
+        try
+        {
+            await using var archive = File.OpenRead(path);
+            contents = DistributionReader.Read(archive, filename!,
+                new ArchiveLimits(options.Limits.MaxArchiveEntries, options.Limits.MaxMetadataBytes, options.Limits.MaxCompressionRatio));
+        }
+        catch (InvalidDistributionException e)
+        {
+            return (UploadVerdict.BadRequest, "Invalid distribution file. " + e.Message);
+        }
+        var digests = await DigestsAsync(path, ct);
+        using var form = await UploadForm.FromFileAsync(path, Fields(filename!, contents, digests), dataDir.TempRoot, options.Limits.MaxFileBytes, ct);
+        try
+        {
+            var decision = await uploads.UploadAsync(who, form, "file_upload", "cheeseshop-import", ct, File.GetLastWriteTimeUtc(path));
+            return (decision.Verdict, decision.Message);
+        }
+        catch (UploadException e)
+        {
+            return (e.Decision.Verdict, e.Decision.Message);
+        }
+    }
+
+    /// <summary>The form twine sends: the archive's metadata fields, the file type, and the digest read here,
+    /// which the upload compares with its own copy (a file changed or damaged while copied is refused).</summary>
+    private static List<KeyValuePair<string, string>> Fields(DistributionFilename filename, DistributionContents contents, FileDigests digests)
+    {
+        var wheel = filename.Kind == DistributionKind.Wheel;
+        var fields = new List<KeyValuePair<string, string>>
+        {
+            new("protocol_version", "1"),
+            new("filetype", wheel ? "bdist_wheel" : "sdist"),
+            new("pyversion", wheel ? string.Join(".", filename.PythonTags) : "source"),
+            new("sha256_digest", digests.Sha256),
+        };
+        fields.AddRange(contents.Metadata.ToFormFields());
+        return fields;
+    }
+
+    private static async Task<FileDigests> DigestsAsync(string path, CancellationToken ct)
+    {
+        using var digester = new FileDigester();
+        await using var file = File.OpenRead(path);
+        var buffer = new byte[128 * 1024];
+        int read;
+        while ((read = await file.ReadAsync(buffer, ct)) > 0) digester.Append(buffer.AsSpan(0, read));
+        return digester.Finish();
+    }
+}
+
+public static class ImportCommand
+{
+    public static Command Build()
+    {
+        var folder = new Argument<string>("DIR") { Description = "A folder of wheels and sdists (searched recursively)" };
+        var owner = new Option<string>("--owner") { Description = "The user who owns the projects the import creates", Required = true };
+        var import = new Command("import", "Load a folder of distribution files (pypiserver, bandersnatch) through the upload rules, keeping file times") { folder, owner };
+        import.SetAction((parse, ct) => CommandLine.WithServicesAsync(parse, async (sp, c) =>
+        {
+            var summary = await CliProgress.RunAsync(sp, "import",
+                () => sp.GetRequiredService<ImportService>().ImportAsync(parse.GetValue(folder)!, parse.GetValue(owner)!, c));
+            foreach (var (file, reason) in summary.Refused) Console.Error.WriteLine($"refused: {file}: {reason}");
+            Console.Out.WriteLine($"{summary.Imported} imported, {summary.Skipped} already there, {summary.Refused.Count} refused.");
+            return summary.Refused.Count > 0 ? 1 : 0;
+        }, ct));
+        return import;
+    }
+}
