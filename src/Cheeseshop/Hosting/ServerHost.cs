@@ -50,6 +50,7 @@ public static class ServerHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RequestLogWriter>());
         builder.Services.AddAccountPages();
         builder.Services.AddSearch();
+        builder.Services.AddScoped<Manage.ProjectManagement>();
 
         builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<CheeseshopOptions>(ConfigureProxies);
         // Keep ASP.NET's own logs free of addresses too: only our request log line describes a request.
