@@ -43,9 +43,10 @@ public abstract partial class CheeseshopDb
     /// <summary>ORDER BY of names in ordinal order, as Core compares them.</summary>
     protected virtual string OrdinalName => "d.normalized_name";
 
-    /// <summary>What makes the database walk <paramref name="index"/> of search_documents in order and stop at the
-    /// page, instead of sorting every match: for a large set of matches. Empty where the planner finds it alone.</summary>
-    protected virtual string WalkIndex(string index) => "";
+    /// <summary>What makes the database walk an index of search_documents in the order asked for (newest first, or by
+    /// name) and stop at the page, instead of sorting every match: for a large set of matches. Empty where the
+    /// planner finds the index alone.</summary>
+    protected virtual string WalkIndex(bool newest) => "";
 
     /// <summary>How many projects match, counted up to one past Core's limit of shown results (counting further
     /// would cost time for a number nobody reads).</summary>
@@ -93,7 +94,7 @@ public abstract partial class CheeseshopDb
         else
         {
             var newest = order == SearchOrder.Newest;
-            var walk = many ? WalkIndex(newest ? "ix_search_documents_created" : "ix_search_documents_normalized_name") : "";
+            var walk = many ? WalkIndex(newest) : "";
             var orderBy = newest ? $"d.created DESC, {OrdinalName}" : OrdinalName;
             sql = $"SELECT d.name, d.normalized_name, d.version, d.summary, d.created, 0.0 AS score FROM search_documents d {walk} " +
                   $"WHERE {where} ORDER BY {orderBy} LIMIT {take} OFFSET {skip}";

@@ -94,7 +94,8 @@ public sealed class SqliteDb(DbContextOptions<SqliteDb> options) : CheeseshopDb(
 
     /// <summary>SQLite's planner sorts every match unless told to walk the index (and probe the matches, which it
     /// gathers once).</summary>
-    protected override string WalkIndex(string index) => $"INDEXED BY {index}";
+    protected override string WalkIndex(bool newest) =>
+        newest ? "INDEXED BY ix_search_documents_created_name" : "INDEXED BY ix_search_documents_normalized_name";
 
     private sealed class DefaultCache(SqliteDb db) : IAsyncDisposable
     {
