@@ -74,6 +74,14 @@ public abstract partial class CheeseshopDb
             parameters.Add(("@c0", query.Classifiers[0]));
             sql = $"SELECT count(*) FROM (SELECT 1 FROM search_classifiers WHERE classifier = @c0 LIMIT {limit}) m";
         }
+        else if (query.HasWords)
+        {
+            // Driven by the full-text matches, each checked against the classifiers.
+            var source = SearchSource(query.Phrases);
+            var where = Where(query, null, parameters, words: false);
+            parameters.Add(("@match", source.MatchParameter));
+            sql = $"SELECT count(*) FROM (SELECT 1 FROM {source.RankedFrom} WHERE {source.RankedWhere} AND {where} LIMIT {limit}) m";
+        }
         else
             sql = $"SELECT count(*) FROM (SELECT 1 FROM search_documents d WHERE {Where(query, null, parameters)} LIMIT {limit}) m";
         return await WithConnectionAsync(() => ScalarAsync(sql, parameters, ct), ct);
@@ -126,8 +134,10 @@ public abstract partial class CheeseshopDb
         }
         for (var i = 0; i < query.Classifiers.Count; i++)
         {
-            // A walk that stops after a few rows looks each one up; anything else gathers the classifier's projects once.
-            where.Append(probe
+            // Beside words, or in a walk that stops after a few rows, each document is looked up by the primary key
+            // (gathering the classifier's projects lets SQLite's planner loop over them against every match); alone,
+            // the classifier's projects are gathered once.
+            where.Append(probe || query.HasWords
                 ? $" AND EXISTS (SELECT 1 FROM search_classifiers sc WHERE sc.classifier = @c{i} AND sc.project_id = d.project_id)"
                 : $" AND d.project_id IN (SELECT sc.project_id FROM search_classifiers sc WHERE sc.classifier = @c{i})");
             parameters.Add(($"@c{i}", query.Classifiers[i]));
