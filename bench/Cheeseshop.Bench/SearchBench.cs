@@ -57,7 +57,7 @@ public static class SearchBench
         ("exact name", "bench-search-054321", [], null, null),
         ("rare word", "w4000", [], null, null),
         ("medium word", "w0100", [], null, null),
-        ("common word (a third of projects)", "w0001", [], null, null),
+        ("common word (in nearly every project)", "w0001", [], null, null),
         ("common word, page 400", "w0001", [], null, "400"),
         ("two common words", "w0001 w0002", [], null, null),
         ("phrase", "\"w0001 w0002\"", [], null, null),
@@ -68,7 +68,7 @@ public static class SearchBench
         ("no match", "nosuchwordanywhere", [], null, null),
     ];
 
-    /// <summary>Word k of the vocabulary appears with probability about 1/(k+2): w0001 in a third of the texts.</summary>
+    /// <summary>Word k of the vocabulary is drawn with probability 1/((k+1)(k+2)): w0001 is one word in six, so it is in nearly every text.</summary>
     private static string Text(Random random, int words) =>
         string.Join(' ', Enumerable.Range(0, words).Select(_ => $"w{Math.Min(9999, (int)(1 / (random.NextDouble() * 0.9999 + 0.0001)) - 1):D4}"));
 

@@ -35,17 +35,26 @@ public abstract partial class CheeseshopDb
 
     /// <summary>How this database matches words. <see cref="Filter"/> is a condition on the documents (as <c>d</c>)
     /// alone; <see cref="RankedFrom"/> and <see cref="RankedWhere"/> join the full-text index to score each match
-    /// (<see cref="Score"/>, higher is better). The words hold only letters and digits (Core's parser).</summary>
-    protected sealed record SearchSql(string Filter, string RankedFrom, string RankedWhere, string Score, string CountWords, object MatchParameter);
+    /// (<see cref="Score"/>, higher is better). The words hold only letters and digits (Core's parser).
+    /// <see cref="Probe"/> is the same condition asked of one document at a time, for an index walk that stops
+    /// after a few rows.</summary>
+    protected sealed record SearchSql(string Filter, string RankedFrom, string RankedWhere, string Score, string CountWords, object MatchParameter)
+    {
+        public string? Probe { get; init; }
+    }
 
     protected abstract SearchSql SearchSource(IReadOnlyList<IReadOnlyList<string>> words);
 
     /// <summary>ORDER BY of names in ordinal order, as Core compares them.</summary>
     protected virtual string OrdinalName => "d.normalized_name";
 
-    /// <summary>What makes the database walk <paramref name="index"/> of search_documents in order and stop at the
-    /// page, instead of sorting every match: for a large set of matches. Empty where the planner finds it alone.</summary>
-    protected virtual string WalkIndex(string index) => "";
+    /// <summary>What makes the database walk an index of search_documents in the order asked for (newest first, or by
+    /// name) and stop at the page, instead of sorting every match: for a large set of matches. Empty where the
+    /// planner finds the index alone.</summary>
+    protected virtual string WalkIndex(bool newest) => "";
+
+    /// <summary>How deep into a large set of matches a page may start and still be read by probing rows one by one.</summary>
+    private const int ProbeDepth = 100;
 
     /// <summary>How many projects match, counted up to one past Core's limit of shown results (counting further
     /// would cost time for a number nobody reads).</summary>
@@ -65,6 +74,14 @@ public abstract partial class CheeseshopDb
             parameters.Add(("@c0", query.Classifiers[0]));
             sql = $"SELECT count(*) FROM (SELECT 1 FROM search_classifiers WHERE classifier = @c0 LIMIT {limit}) m";
         }
+        else if (query.HasWords)
+        {
+            // Driven by the full-text matches, each checked against the classifiers.
+            var source = SearchSource(query.Phrases);
+            var where = Where(query, null, parameters, words: false);
+            parameters.Add(("@match", source.MatchParameter));
+            sql = $"SELECT count(*) FROM (SELECT 1 FROM {source.RankedFrom} WHERE {source.RankedWhere} AND {where} LIMIT {limit}) m";
+        }
         else
             sql = $"SELECT count(*) FROM (SELECT 1 FROM search_documents d WHERE {Where(query, null, parameters)} LIMIT {limit}) m";
         return await WithConnectionAsync(() => ScalarAsync(sql, parameters, ct), ct);
@@ -81,7 +98,10 @@ public abstract partial class CheeseshopDb
     {
         var parameters = new List<(string Name, object Value)>();
         var ranked = query.HasWords && order == SearchOrder.Relevance;
-        var where = Where(query, excludeName, parameters, words: !ranked);
+        // An early page of many matches meets its rows within the first few hundred of the index walk: asking each
+        // row costs less there than gathering every match first.
+        var probe = many && !ranked && skip + take <= ProbeDepth;
+        var where = Where(query, excludeName, parameters, words: !ranked, probe);
         string sql;
         if (ranked)
         {
@@ -93,7 +113,7 @@ public abstract partial class CheeseshopDb
         else
         {
             var newest = order == SearchOrder.Newest;
-            var walk = many ? WalkIndex(newest ? "ix_search_documents_created" : "ix_search_documents_normalized_name") : "";
+            var walk = many ? WalkIndex(newest) : "";
             var orderBy = newest ? $"d.created DESC, {OrdinalName}" : OrdinalName;
             sql = $"SELECT d.name, d.normalized_name, d.version, d.summary, d.created, 0.0 AS score FROM search_documents d {walk} " +
                   $"WHERE {where} ORDER BY {orderBy} LIMIT {take} OFFSET {skip}";
@@ -103,18 +123,23 @@ public abstract partial class CheeseshopDb
 
     /// <summary>The conditions on the documents: the words (unless the statement joins the full-text index for them),
     /// every classifier, and not the excluded project.</summary>
-    private string Where(SearchQuery query, string? excludeName, List<(string Name, object Value)> parameters, bool words = true)
+    private string Where(SearchQuery query, string? excludeName, List<(string Name, object Value)> parameters, bool words = true, bool probe = false)
     {
         var where = new StringBuilder("1 = 1");
         if (query.HasWords && words)
         {
             var source = SearchSource(query.Phrases);
-            where.Append(" AND ").Append(source.Filter);
+            where.Append(" AND ").Append(probe ? source.Probe ?? source.Filter : source.Filter);
             parameters.Add(("@match", source.MatchParameter));
         }
         for (var i = 0; i < query.Classifiers.Count; i++)
         {
-            where.Append($" AND d.project_id IN (SELECT sc.project_id FROM search_classifiers sc WHERE sc.classifier = @c{i})");
+            // Beside words, or in a walk that stops after a few rows, each document is looked up by the primary key
+            // (gathering the classifier's projects lets SQLite's planner loop over them against every match); alone,
+            // the classifier's projects are gathered once.
+            where.Append(probe || query.HasWords
+                ? $" AND EXISTS (SELECT 1 FROM search_classifiers sc WHERE sc.classifier = @c{i} AND sc.project_id = d.project_id)"
+                : $" AND d.project_id IN (SELECT sc.project_id FROM search_classifiers sc WHERE sc.classifier = @c{i})");
             parameters.Add(($"@c{i}", query.Classifiers[i]));
         }
         if (excludeName is not null)

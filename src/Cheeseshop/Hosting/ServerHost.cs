@@ -57,6 +57,7 @@ public static class ServerHost
         builder.Services.AddBrowsePages();
         builder.Services.AddCheeseshopTelemetry();
         builder.Services.AddSearch();
+        builder.Services.AddScoped<Manage.ProjectManagement>();
 
         builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<CheeseshopOptions>(ConfigureProxies);
         // Keep ASP.NET's own logs free of addresses too: only our request log line describes a request.

@@ -1,3 +1,5 @@
+using Cheeseshop.Audit;
+using Cheeseshop.Core.Audit;
 using Cheeseshop.Core.Packaging;
 using Cheeseshop.Data;
 using Cheeseshop.Data.Entities;
@@ -6,34 +8,40 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Cheeseshop.Index;
 
-/// <summary>Yank, unyank and removal: each writes the journal row warehouse writes for it.</summary>
-public sealed class ReleaseAdmin(CheeseshopDb db, IFileStore store, IndexWriter writer)
+/// <summary>
+/// Yank, unyank and removal: each writes the journal row and the project event warehouse writes for it. The
+/// operator's CLI acts with no user; a user acting (the manage pages) must be an Owner of the project, which
+/// is checked inside the change's transaction, so a role removed at the same moment cannot slip through.
+/// </summary>
+public sealed class ReleaseAdmin(CheeseshopDb db, IFileStore store, IndexWriter writer, EventRecorder events)
 {
     public Task YankAsync(string project, string version, string? reason, Guid? by, CancellationToken ct) =>
-        ChangeReleaseAsync(project, version, by, ct, (r, change, p) =>
+        ChangeReleaseAsync(project, version, by, ct, async (r, change, p, actor) =>
         {
-            if (r.Yanked) throw new AdminException($"{p.Name} {r.Version} is already yanked.");
+            if (r.Yanked) throw new AdminException($"{p.Name} {r.Version} is already yanked.", 409);
             r.Yanked = true;
             r.YankedReason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
             change.Journal(p, r.Version, "yank release", by);
-            return Task.CompletedTask;
+            await events.ProjectEventAsync(p.Id, EventTags.Project.ReleaseYanked, by,
+                new { submitted_by = actor, canonical_version = r.CanonicalVersion, yanked_reason = r.YankedReason ?? "" }, ct);
         });
 
     public Task UnyankAsync(string project, string version, Guid? by, CancellationToken ct) =>
-        ChangeReleaseAsync(project, version, by, ct, (r, change, p) =>
+        ChangeReleaseAsync(project, version, by, ct, async (r, change, p, actor) =>
         {
-            if (!r.Yanked) throw new AdminException($"{p.Name} {r.Version} is not yanked.");
+            if (!r.Yanked) throw new AdminException($"{p.Name} {r.Version} is not yanked.", 409);
             r.Yanked = false;
             r.YankedReason = null;
             change.Journal(p, r.Version, "unyank release", by);
-            return Task.CompletedTask;
+            await events.ProjectEventAsync(p.Id, EventTags.Project.ReleaseUnyanked, by,
+                new { submitted_by = actor, canonical_version = r.CanonicalVersion }, ct);
         });
 
     /// <summary>Removes a release and its files. The filenames stay registered: they can never be reused.</summary>
     public Task RemoveReleaseAsync(string project, string version, Guid? by, CancellationToken ct)
     {
         var removedPaths = new List<string>();
-        return ChangeReleaseAsync(project, version, by, ct, async (r, change, p) =>
+        return ChangeReleaseAsync(project, version, by, ct, async (r, change, p, actor) =>
         {
             var files = await db.Files.Where(f => f.ReleaseId == r.Id).ToListAsync(ct);
             foreach (var f in files)
@@ -45,6 +53,8 @@ public sealed class ReleaseAdmin(CheeseshopDb db, IFileStore store, IndexWriter 
             db.Files.RemoveRange(files);
             db.Releases.Remove(r);
             change.Journal(p, r.Version, "remove release", by);
+            await events.ProjectEventAsync(p.Id, EventTags.Project.ReleaseRemoved, by,
+                new { submitted_by = actor, canonical_version = r.CanonicalVersion }, ct);
         }, removedPaths);
     }
 
@@ -54,29 +64,31 @@ public sealed class ReleaseAdmin(CheeseshopDb db, IFileStore store, IndexWriter 
         var file = await db.Files.FirstOrDefaultAsync(f => f.Filename == filename, ct);
         var release = file is null ? null : await db.Releases.Include(r => r.Project).FirstAsync(r => r.Id == file.ReleaseId, ct);
         if (file is null || release!.Project!.NormalizedName != normalized)
-            throw new AdminException($"Project '{project}' has no file named '{filename}'.");
-        await ChangeReleaseAsync(project, release.Version, by, ct, (r, change, p) =>
+            throw new AdminException($"Project '{project}' has no file named '{filename}'.", 404);
+        await ChangeReleaseAsync(project, release.Version, by, ct, async (r, change, p, actor) =>
         {
             change.Journal(p, r.Version, $"remove file {file.Filename}", by);
             p.TotalSize -= file.Size;
             db.Files.Remove(file);
-            return Task.CompletedTask;
+            await events.ProjectEventAsync(p.Id, EventTags.File.Removed, by,
+                new { submitted_by = actor, canonical_version = r.CanonicalVersion, filename = file.Filename, project_id = p.Id.ToString() }, ct);
         }, [file.Path]);
     }
 
     private Task ChangeReleaseAsync(string project, string version, Guid? by, CancellationToken ct,
-        Func<Release, IndexChange, Project, Task> work, List<string>? pathsToDelete = null) =>
+        Func<Release, IndexChange, Project, string?, Task> work, List<string>? pathsToDelete = null) =>
         writer.ChangeAsync(async change =>
         {
             var normalized = ProjectName.Normalize(project);
             var p = await db.Projects.FirstOrDefaultAsync(x => x.NormalizedName == normalized, ct)
-                    ?? throw new AdminException($"No project named '{project}'.");
+                    ?? throw new AdminException($"No project named '{project}'.", 404);
+            var actor = by is { } userId ? await OwnerAsync(p, userId, ct) : null;
             if (!PackageVersion.TryParse(version, out var v))
                 throw new AdminException($"'{version}' is not a valid version (PEP 440).");
             var canonical = v!.ToString();
             var release = await db.Releases.FirstOrDefaultAsync(r => r.ProjectId == p.Id && r.CanonicalVersion == canonical, ct)
-                          ?? throw new AdminException($"Project '{p.Name}' has no release {version}.");
-            await work(release, change, p);
+                          ?? throw new AdminException($"Project '{p.Name}' has no release {version}.", 404);
+            await work(release, change, p, actor);
             // Files go after the commit: a crash in between leaves an unreferenced file, never a row without its file.
             change.AfterCommit(async c =>
             {
@@ -87,4 +99,10 @@ public sealed class ReleaseAdmin(CheeseshopDb db, IFileStore store, IndexWriter 
                 }
             });
         }, ct);
+
+    /// <summary>The username of <paramref name="userId"/>, who must be an Owner of <paramref name="project"/>.</summary>
+    private async Task<string> OwnerAsync(Project project, Guid userId, CancellationToken ct) =>
+        await db.Roles.Where(r => r.ProjectId == project.Id && r.UserId == userId && r.RoleName == RoleNames.Owner)
+            .Select(r => r.User!.Username).FirstOrDefaultAsync(ct)
+        ?? throw new AdminException($"Only Owners of {project.Name} can yank, unyank or delete its releases and files.", 403);
 }

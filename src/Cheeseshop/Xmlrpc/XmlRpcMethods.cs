@@ -38,7 +38,7 @@ public sealed class XmlRpcMethods(CheeseshopDb db)
             "release_urls" => ReleaseUrlsAsync(p, origin, ct),
             "release_data" => ReleaseDataAsync(p, origin, ct),
             "browse" => BrowseAsync(p, ct),
-            "search" => Answer(XmlRpcFault.Wrapped("RuntimeError", "Cheeseshop does not support 'pip search' (or XML-RPC search). Use the Simple or JSON API instead.")),
+            "search" => Answer(XmlRpcFault.Wrapped("RuntimeError", "Cheeseshop does not support 'pip search' (or XML-RPC search). Search at /search/ in a browser instead.")),
             "top_packages" => Answer(XmlRpcFault.Wrapped("RuntimeError", $"This API has been removed. Use the download statistics API instead. See {DeprecatedUrl} for more information.")),
             "package_data" or "package_urls" => Answer(XmlRpcFault.Wrapped("RuntimeError", $"This API has been deprecated. See {DeprecatedUrl} for more information.")),
             "system.multicall" => Answer(XmlRpcFault.Wrapped("ValueError", "MultiCall requests have been deprecated, use individual requests instead.")),

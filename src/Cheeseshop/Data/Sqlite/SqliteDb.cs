@@ -121,11 +121,15 @@ public sealed class SqliteDb(DbContextOptions<SqliteDb> options) : CheeseshopDb(
         "search_fts MATCH @match",
         "-bm25(search_fts, 10.0, 5.0, 5.0, 1.0)",
         "SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH @match LIMIT {limit}) m",
-        string.Join(' ', words.Select(phrase => "\"" + string.Join(' ', phrase) + "\"")));
+        string.Join(' ', words.Select(phrase => "\"" + string.Join(' ', phrase) + "\"")))
+    {
+        Probe = "EXISTS (SELECT 1 FROM search_fts WHERE search_fts MATCH @match AND search_fts.rowid = d.id)",
+    };
 
     /// <summary>SQLite's planner sorts every match unless told to walk the index (and probe the matches, which it
     /// gathers once).</summary>
-    protected override string WalkIndex(string index) => $"INDEXED BY {index}";
+    protected override string WalkIndex(bool newest) =>
+        newest ? "INDEXED BY ix_search_documents_created_name" : "INDEXED BY ix_search_documents_normalized_name";
 
     private sealed class DefaultCache(SqliteDb db) : IAsyncDisposable
     {

@@ -1,0 +1,86 @@
+using Cheeseshop.Accounts;
+using Cheeseshop.Core.Manage;
+using Cheeseshop.Index;
+using Cheeseshop.Manage;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Cheeseshop.Web.Pages.Manage;
+
+/// <summary>/manage/project/{name}/: releases and files with yank, unyank and delete (Owners), and the project's
+/// security history (Owners and Maintainers). Every change goes through Index/ReleaseAdmin, as the CLI's do.</summary>
+public sealed class ProjectModel(ProjectManagement management, ReleaseAdmin releases) : AccountPageModel
+{
+    [BindProperty(SupportsGet = true)] public string Name { get; set; } = "";
+    [BindProperty(Name = "version")] public string? Version { get; set; }
+    [BindProperty(Name = "filename")] public string? Filename { get; set; }
+    [BindProperty(Name = "yanked_reason")] public string? YankedReason { get; set; }
+    [BindProperty(Name = "confirm_project_name")] public string? ConfirmProjectName { get; set; }
+    [FromQuery(Name = "page")] public int HistoryPage { get; set; } = 1;
+
+    public ManagedProject? Project { get; private set; }
+
+    protected override async Task LoadAsync()
+    {
+        try
+        {
+            Project = await management.LoadAsync(CurrentUserId, Name, Math.Max(1, HistoryPage), Ct);
+        }
+        catch (AccountException) when (Error is not null)
+        {
+            // Already refusing for a reason of its own; the page shows that reason alone.
+        }
+    }
+
+    public Task<IActionResult> OnGetAsync() => AttemptAsync(async () =>
+    {
+        await LoadAsync();
+        return Page();
+    });
+
+    public Task<IActionResult> OnPostYankAsync() => ChangeAsync(async () =>
+    {
+        await releases.YankAsync(Name, Version ?? "", YankedReason, CurrentUserId, Ct);
+        return $"Release {Version} is yanked: installers skip it unless it is pinned with ==.";
+    });
+
+    public Task<IActionResult> OnPostUnyankAsync() => ChangeAsync(async () =>
+    {
+        await releases.UnyankAsync(Name, Version ?? "", CurrentUserId, Ct);
+        return $"Release {Version} is no longer yanked.";
+    });
+
+    public Task<IActionResult> OnPostDeleteReleaseAsync() => ChangeAsync(async () =>
+    {
+        await ConfirmedAsync();
+        await releases.RemoveReleaseAsync(Name, Version ?? "", CurrentUserId, Ct);
+        return $"Release {Version} and its files are deleted. Their filenames can never be used again.";
+    });
+
+    public Task<IActionResult> OnPostDeleteFileAsync() => ChangeAsync(async () =>
+    {
+        await ConfirmedAsync();
+        await releases.RemoveFileAsync(Name, Filename ?? "", CurrentUserId, Ct);
+        return $"{Filename} is deleted. Its filename can never be used again.";
+    });
+
+    /// <summary>The typed name must match the project's displayed name (looked up first: a Maintainer or a
+    /// stranger is refused for who they are before being told what to type).</summary>
+    private async Task ConfirmedAsync()
+    {
+        var project = await management.LoadAsync(CurrentUserId, Name, 1, Ct);
+        if (!project.CanChange) throw new AdminException($"Only Owners of {project.Name} can yank, unyank or delete its releases and files.", 403);
+        if (ManageRules.ConfirmProjectName(ConfirmProjectName, project.Name) is { } problem) throw new AdminException(problem);
+    }
+
+    private Task<IActionResult> ChangeAsync(Func<Task<string>> change) => AttemptAsync(async () =>
+    {
+        try
+        {
+            return Done(await change());
+        }
+        catch (AdminException e)
+        {
+            return await RefuseAsync(e.Status, e.Message);
+        }
+    });
+}
