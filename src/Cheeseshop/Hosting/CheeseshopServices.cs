@@ -9,6 +9,7 @@ using Cheeseshop.Health;
 using Cheeseshop.Index;
 using Cheeseshop.Privacy;
 using Cheeseshop.Projects;
+using Cheeseshop.Upstream;
 using Cheeseshop.Storage;
 using Cheeseshop.Upload;
 using Cheeseshop.Xmlrpc;
@@ -55,6 +56,7 @@ public static class CheeseshopServices
         services.AddAccounts(configuration);
         services.AddDisclosure(configuration);
         services.AddProjects(configuration);
+        services.AddUpstream(configuration);
         services.AddCheeseshopHealth();
         return services;
     }

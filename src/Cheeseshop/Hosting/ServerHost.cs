@@ -14,6 +14,7 @@ using Cheeseshop.Simple;
 using Cheeseshop.Upload;
 using Cheeseshop.Web;
 using Cheeseshop.Xmlrpc;
+using Cheeseshop.Upstream;
 using Microsoft.AspNetCore.HttpOverrides;
 
 namespace Cheeseshop.Hosting;
@@ -71,6 +72,7 @@ public static class ServerHost
         reads.MapJsonApi();
         app.MapUpload();
         reads.MapFiles();
+        reads.MapUpstream();
         reads.MapXmlRpc();
         app.MapDownloadStats(reads);
         app.MapAccountPages();

@@ -12,7 +12,7 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
     public partial class PostgresDbModel
     {
         private PostgresDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("06ba86c4-dafb-4eeb-a598-40da9b019bfa"), entityTypeCount: 31)
+            : base(skipDetectChanges: false, modelId: new Guid("de26c47e-9eff-4041-9960-32a9cf030a10"), entityTypeCount: 33)
         {
         }
 
@@ -36,6 +36,7 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
             var prohibitedProjectName = ProhibitedProjectNameEntityType.Create(this);
             var project = ProjectEntityType.Create(this);
             var projectEvent = ProjectEventEntityType.Create(this);
+            var proxiedFile = ProxiedFileEntityType.Create(this);
             var recoveryCode = RecoveryCodeEntityType.Create(this);
             var release = ReleaseEntityType.Create(this);
             var releaseFile = ReleaseFileEntityType.Create(this);
@@ -44,6 +45,7 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
             var roleInvitation = RoleInvitationEntityType.Create(this);
             var sentEmail = SentEmailEntityType.Create(this);
             var simpleRequestRecord = SimpleRequestRecordEntityType.Create(this);
+            var upstreamMerge = UpstreamMergeEntityType.Create(this);
             var user = UserEntityType.Create(this);
             var userEmail = UserEmailEntityType.Create(this);
             var userEvent = UserEventEntityType.Create(this);
@@ -94,6 +96,7 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
             ProhibitedProjectNameEntityType.CreateAnnotations(prohibitedProjectName);
             ProjectEntityType.CreateAnnotations(project);
             ProjectEventEntityType.CreateAnnotations(projectEvent);
+            ProxiedFileEntityType.CreateAnnotations(proxiedFile);
             RecoveryCodeEntityType.CreateAnnotations(recoveryCode);
             ReleaseEntityType.CreateAnnotations(release);
             ReleaseFileEntityType.CreateAnnotations(releaseFile);
@@ -102,6 +105,7 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
             RoleInvitationEntityType.CreateAnnotations(roleInvitation);
             SentEmailEntityType.CreateAnnotations(sentEmail);
             SimpleRequestRecordEntityType.CreateAnnotations(simpleRequestRecord);
+            UpstreamMergeEntityType.CreateAnnotations(upstreamMerge);
             UserEntityType.CreateAnnotations(user);
             UserEmailEntityType.CreateAnnotations(userEmail);
             UserEventEntityType.CreateAnnotations(userEvent);

@@ -11,7 +11,7 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
     public partial class SqliteDbModel
     {
         private SqliteDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("80cce8b4-c68e-4d6c-88f8-f24513dd8faa"), entityTypeCount: 31)
+            : base(skipDetectChanges: false, modelId: new Guid("4bae37b0-81a2-4b95-9c48-8a4ba709f0b9"), entityTypeCount: 33)
         {
         }
 
@@ -35,6 +35,7 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
             var prohibitedProjectName = ProhibitedProjectNameEntityType.Create(this);
             var project = ProjectEntityType.Create(this);
             var projectEvent = ProjectEventEntityType.Create(this);
+            var proxiedFile = ProxiedFileEntityType.Create(this);
             var recoveryCode = RecoveryCodeEntityType.Create(this);
             var release = ReleaseEntityType.Create(this);
             var releaseFile = ReleaseFileEntityType.Create(this);
@@ -43,6 +44,7 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
             var roleInvitation = RoleInvitationEntityType.Create(this);
             var sentEmail = SentEmailEntityType.Create(this);
             var simpleRequestRecord = SimpleRequestRecordEntityType.Create(this);
+            var upstreamMerge = UpstreamMergeEntityType.Create(this);
             var user = UserEntityType.Create(this);
             var userEmail = UserEmailEntityType.Create(this);
             var userEvent = UserEventEntityType.Create(this);
@@ -93,6 +95,7 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
             ProhibitedProjectNameEntityType.CreateAnnotations(prohibitedProjectName);
             ProjectEntityType.CreateAnnotations(project);
             ProjectEventEntityType.CreateAnnotations(projectEvent);
+            ProxiedFileEntityType.CreateAnnotations(proxiedFile);
             RecoveryCodeEntityType.CreateAnnotations(recoveryCode);
             ReleaseEntityType.CreateAnnotations(release);
             ReleaseFileEntityType.CreateAnnotations(releaseFile);
@@ -101,6 +104,7 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
             RoleInvitationEntityType.CreateAnnotations(roleInvitation);
             SentEmailEntityType.CreateAnnotations(sentEmail);
             SimpleRequestRecordEntityType.CreateAnnotations(simpleRequestRecord);
+            UpstreamMergeEntityType.CreateAnnotations(upstreamMerge);
             UserEntityType.CreateAnnotations(user);
             UserEmailEntityType.CreateAnnotations(userEmail);
             UserEventEntityType.CreateAnnotations(userEvent);
