@@ -30,7 +30,7 @@ public sealed class UpstreamClient : IDisposable
     public UpstreamClient(UpstreamOptions options)
     {
         _options = options;
-        _index = options.Enabled ? options.IndexUri : new Uri("http://upstream.invalid/");
+        _index = options.Enabled ? options.IndexUri() : new Uri("http://upstream.invalid/");
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,

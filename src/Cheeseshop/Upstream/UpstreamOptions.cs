@@ -23,7 +23,7 @@ public sealed class UpstreamOptions : IValidatableObject
 
     public bool Enabled => !string.IsNullOrWhiteSpace(Url);
 
-    public Uri IndexUri => new(Url!.EndsWith('/') ? Url : Url + "/");
+    public Uri IndexUri() => new(Url!.EndsWith('/') ? Url : Url + "/");
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

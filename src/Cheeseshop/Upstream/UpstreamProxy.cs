@@ -105,7 +105,7 @@ public sealed class UpstreamProxy(UpstreamOptions options, UpstreamPages pages, 
         }
         var local = files.Select(f => f.Filename).ToHashSet(StringComparer.Ordinal);
         if (upstream is not null) files.AddRange(upstream.Files.Where(f => !local.Contains(f.Filename)).Select(f => Proxied(normalized, f)));
-        var tracks = new[] { UpstreamRules.Public(UpstreamRules.ProjectUrl(options.IndexUri, normalized)) };
+        var tracks = new[] { UpstreamRules.Public(UpstreamRules.ProjectUrl(options.IndexUri(), normalized)) };
         var rendered = Render(normalized, format, files, snapshot.Project.LastSerial, tracks);
         await PageResults.WriteAsync(ctx, rendered, cacheControl, vary);
     }
