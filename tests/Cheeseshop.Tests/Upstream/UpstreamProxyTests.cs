@@ -70,6 +70,21 @@ public sealed class UpstreamProxyTests(ServerFixture servers, ITestOutputHelper 
         }
         await WaitForDownloadAsync(proxy, wheel);
 
+        // Several first downloads of one file at once: one fetch from the upstream, the same bytes for all.
+        var sdist = (await BuildAsync("cheese-alpha", "1.0", "-px")).Sdist;
+        var sdistUrl = $"{proxy.BaseUrl}/packages/upstream/cheese-alpha-px/{Sha256Of(sdist)}/{Path.GetFileName(sdist)}";
+        var bodies = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => http.GetByteArrayAsync(sdistUrl)));
+        Assert.All(bodies, b => AssertEqual(Sha256Of(sdist), Sha256Of(b), "a concurrent first download"));
+        await WaitForDownloadAsync(upstream, Path.GetFileName(sdist));
+        await Task.Delay(1500);
+        await using (var upData = ServerDatabase.Open(upstream))
+            AssertEqual(1, await upData.DownloadEvents.CountAsync(e => upData.DownloadFiles.Any(f => f.Id == e.FileId && f.Filename == Path.GetFileName(sdist))),
+                "downloads of the sdist from the upstream");
+        // fsck counts proxied files as referenced: a repair with no grace removes none of them.
+        var fsck = await CliAsync(proxy, "fsck", "--repair", "--grace-minutes", "0");
+        Assert.DoesNotContain("orphan", fsck.Output);
+        AssertEqual(Sha256Of(sdist), Sha256Of(await http.GetByteArrayAsync(sdistUrl)), "the sdist after fsck --repair");
+
         // The upstream goes away; past CacheSeconds the pages are stale, and still served, with the stored files.
         await upstream.DisposeAsync();
         await Task.Delay(TimeSpan.FromSeconds(2.5));
