@@ -68,7 +68,11 @@ public sealed class ProxiedFiles(
             log.LogInformation("Fetched {Filename} ({Size} bytes) from the upstream for {Project}", file.Filename, size, project);
             return row;
         }
-        catch (Exception e) when (e is IOException or HttpRequestException or OperationCanceledException)
+        catch (OperationCanceledException)
+        {
+            throw new UpstreamException($"fetching {file.Filename}: {client.TooSlow}; nothing was stored");
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException)
         {
             throw new UpstreamException($"fetching {file.Filename} from the upstream failed ({e.Message}); nothing was stored");
         }

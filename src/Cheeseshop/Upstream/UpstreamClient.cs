@@ -51,6 +51,9 @@ public sealed class UpstreamClient : IDisposable
     /// <summary>The index URL as it may be shown (no credentials).</summary>
     public string IndexForPeople => UpstreamRules.Public(_index);
 
+    /// <summary>What the proxy says when an upstream request ran past TimeoutSeconds.</summary>
+    public string TooSlow => $"the upstream index {IndexForPeople} did not answer within {_options.TimeoutSeconds} seconds";
+
     /// <summary>The project's page, or null when the upstream has no such project (404 or 410).</summary>
     public async Task<UpstreamPage?> GetPageAsync(string normalized, CancellationToken ct)
     {
@@ -136,10 +139,11 @@ public sealed class UpstreamClient : IDisposable
             {
                 response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+            // The token callers pass is the upstream timeout, never a client's: a cancellation is the upstream being too slow.
+            catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
             {
-                throw new UpstreamException(e is TaskCanceledException
-                    ? $"the upstream index {IndexForPeople} did not answer within {_options.TimeoutSeconds} seconds"
+                throw new UpstreamException(e is OperationCanceledException
+                    ? TooSlow
                     : $"the upstream index {IndexForPeople} could not be reached ({e.Message})");
             }
             if ((int)response.StatusCode is < 300 or > 399 || response.StatusCode == HttpStatusCode.NotModified) return response;

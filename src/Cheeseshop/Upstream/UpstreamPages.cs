@@ -63,7 +63,11 @@ public sealed class UpstreamPages(UpstreamClient client, UpstreamOptions options
             _entries[normalized] = entry;
             return entry;
         }
-        catch (Exception e) when (e is not UpstreamException and (IOException or HttpRequestException or OperationCanceledException))
+        catch (OperationCanceledException)
+        {
+            throw new UpstreamException(client.TooSlow);
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException)
         {
             throw new UpstreamException($"the upstream index {client.IndexForPeople} could not be read ({e.Message})");
         }

@@ -154,7 +154,12 @@ public sealed class UpstreamProxyTests(ServerFixture servers, ITestOutputHelper 
         await WriteProjectAsync(root, "cheese-gamma-extra-tp", good.Wheel, Sha256Of(good.Wheel), tamper: false);
         await WriteProjectAsync(root, "cheese-alpha-tp", bad.Wheel, Sha256Of(bad.Wheel), tamper: true);
         using var server = new Stopping(StartTamperingUpstream(root, port));
-        await using var proxy = await CheeseshopServer.StartAsync(Database.Sqlite, settings: Proxying($"http://127.0.0.1:{port}/simple/"));
+        // An enormous page (past the 32 MiB bound) and one that never comes (past the timeout).
+        Directory.CreateDirectory(Path.Combine(root, "simple", "cheese-huge-tp"));
+        await File.WriteAllTextAsync(Path.Combine(root, "simple", "cheese-huge-tp", "index.html"), new string(' ', 33 * 1024 * 1024));
+        var settings = Proxying($"http://127.0.0.1:{port}/simple/");
+        settings["CHEESESHOP_Upstream__TimeoutSeconds"] = "3";
+        await using var proxy = await CheeseshopServer.StartAsync(Database.Sqlite, settings: settings);
         Watch(proxy);
 
         using (var venv = await NewVenvAsync())
@@ -175,6 +180,12 @@ public sealed class UpstreamProxyTests(ServerFixture servers, ITestOutputHelper 
         {
             AssertEqual(HttpStatusCode.BadGateway, redirected.StatusCode, "a page redirected to another plain-http host");
             Assert.Contains("not followed", await redirected.Content.ReadAsStringAsync());
+        }
+        foreach (var (project, expected) in new[] { ("cheese-huge-tp", "larger than"), ("cheese-slow-tp", "did not answer within 3 seconds") })
+        {
+            using var refused = await http.GetAsync($"{proxy.BaseUrl}/simple/{project}/");
+            AssertEqual(HttpStatusCode.BadGateway, refused.StatusCode, $"the page of {project}");
+            Assert.Contains(expected, await refused.Content.ReadAsStringAsync());
         }
         await using (var data = ServerDatabase.Open(proxy))
             AssertEqual(false, await data.ProxiedFiles.AnyAsync(f => f.Filename == wheel), "a row for the tampered file");
@@ -222,13 +233,15 @@ public sealed class UpstreamProxyTests(ServerFixture servers, ITestOutputHelper 
     {
         var script = Path.Combine(root, "upstream.py");
         File.WriteAllText(script, """
-            import functools, http.server, sys
+            import functools, http.server, sys, time
             root, port = sys.argv[1], int(sys.argv[2])
             class Handler(http.server.SimpleHTTPRequestHandler):
                 def do_GET(self):
                     forwarded = [k for k in self.headers.keys() if 'forwarded' in k.lower() or k.lower() == 'x-real-ip']
                     with open(root + '/headers.log', 'a') as log:
                         log.write(self.headers.get('User-Agent', '') + ' ' + ' '.join(forwarded) + '\n')
+                    if self.path.startswith('/simple/cheese-slow-tp'):
+                        time.sleep(8)
                     if self.path.startswith('/simple/cheese-redirect-tp'):
                         self.send_response(302)
                         self.send_header('Location', 'http://127.0.0.2:%d/simple/cheese-alpha-tp/' % port)
