@@ -87,13 +87,18 @@ public static class SimpleEndpoints
         }
         if (!cache.TryGet(normalized, variant, out var page))
         {
+            if (upstream is not null && upstream.TryCached(normalized, format, out var proxied))
+            {
+                await PageResults.WriteAsync(ctx, proxied, CacheControl, VaryAccept);
+                return;
+            }
             // The database is touched only on a miss: a hit costs a dictionary lookup and a write.
             var db = ctx.RequestServices.GetRequiredService<CheeseshopDb>();
             var ticket = cache.Watch();
             var snapshot = await ProjectSnapshot.LoadAsync(db, normalized, ctx.RequestAborted);
             if (snapshot is null)
             {
-                if (upstream is not null) await upstream.ServeSimpleAsync(ctx, normalized, format, CacheControl, VaryAccept);
+                if (upstream is not null) await upstream.ServeSimpleAsync(ctx, normalized, format, CacheControl, VaryAccept, ticket);
                 else await PageResults.NotFoundText().ExecuteAsync(ctx);
                 return;
             }

@@ -46,8 +46,9 @@ public sealed class UpstreamPages(UpstreamClient client, UpstreamOptions options
         }
     }
 
-    /// <summary>The page if one was fetched, however old, without asking the upstream.</summary>
-    public UpstreamEntry? Cached(string normalized) => _entries.GetValueOrDefault(normalized);
+    /// <summary>Whether the project's page was fetched less than CacheSeconds ago.</summary>
+    public bool IsFresh(string normalized) =>
+        _entries.TryGetValue(normalized, out var entry) && clock.GetUtcNow() - entry.Fetched < TimeSpan.FromSeconds(options.CacheSeconds);
 
     private async Task<UpstreamEntry> FetchAsync(string normalized)
     {

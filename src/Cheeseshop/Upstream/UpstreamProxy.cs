@@ -15,8 +15,18 @@ namespace Cheeseshop.Upstream;
 /// files join a local project's page only for projects an administrator set to merge
 /// (<c>projects upstream NAME merge</c>), whose page then declares PEP 708 <c>tracks</c>.
 /// </summary>
-public sealed class UpstreamProxy(UpstreamOptions options, UpstreamPages pages, IServiceScopeFactory scopes, TimeProvider clock, ILogger<UpstreamProxy> log)
+public sealed class UpstreamProxy(
+    UpstreamOptions options, UpstreamPages pages, PageCache cache, IServiceScopeFactory scopes, TimeProvider clock, ILogger<UpstreamProxy> log)
 {
+    // Proxied pages live in the page cache beside local ones, under the project's name, so the change that
+    // creates a local project of that name drops them (the local project takes over at once).
+    private static readonly string[] Variants = Enum.GetNames<SimpleFormat>().Select(n => "upstream:" + n).ToArray();
+
+    /// <summary>A proxied page this node holds and whose upstream page is still fresh: served without a
+    /// database read, as a cached local page is.</summary>
+    public bool TryCached(string normalized, SimpleFormat format, out RenderedPage page) =>
+        cache.TryGet(normalized, Variants[(int)format], out page) && pages.IsFresh(normalized);
+
     public bool Enabled => options.Enabled;
 
     private static readonly TimeSpan MergedRefresh = TimeSpan.FromSeconds(5);
@@ -59,7 +69,8 @@ public sealed class UpstreamProxy(UpstreamOptions options, UpstreamPages pages, 
 
     /// <summary>The page of a project this index does not hold: 404 when the upstream has none either,
     /// 502 when the upstream cannot be reached and was never read for it.</summary>
-    public async Task ServeSimpleAsync(HttpContext ctx, string normalized, SimpleFormat format, StringValues cacheControl, StringValues vary)
+    /// <param name="ticket">The page cache's ticket taken before the database said the name is not local.</param>
+    public async Task ServeSimpleAsync(HttpContext ctx, string normalized, SimpleFormat format, StringValues cacheControl, StringValues vary, long? ticket = null)
     {
         UpstreamEntry entry;
         try
@@ -77,6 +88,7 @@ public sealed class UpstreamProxy(UpstreamOptions options, UpstreamPages pages, 
             return;
         }
         var rendered = entry.Rendered(format, () => Render(normalized, format, page.Files.Select(f => Proxied(normalized, f)).ToList(), page.Serial, []));
+        if (ticket is { } t) cache.Set(normalized, rendered.Variant, rendered, t);
         await PageResults.WriteAsync(ctx, rendered, cacheControl, vary);
     }
 
@@ -144,7 +156,7 @@ public sealed class UpstreamProxy(UpstreamOptions options, UpstreamPages pages, 
     private static RenderedPage Render(string normalized, SimpleFormat format, IReadOnlyList<PageFile> files, long serial, IReadOnlyList<string> tracks)
     {
         var body = format == SimpleFormat.JsonV1 ? ProxiedPage.Json(normalized, files, serial, tracks) : ProxiedPage.Html(normalized, files, serial, tracks);
-        return new RenderedPage(format.ToString(), body, SimpleNegotiation.ContentType(format), serial);
+        return new RenderedPage(Variants[(int)format], body, SimpleNegotiation.ContentType(format), serial);
     }
 
     /// <summary>502: what went wrong upstream, for the person whose install failed.</summary>
