@@ -109,6 +109,9 @@ public sealed class UpstreamProxyTests(ServerFixture servers, ITestOutputHelper 
         await UploadAsync(upstream, upToken, upstreamAlpha);
         await using var proxy = await CheeseshopServer.StartAsync(db, settings: Proxying(upstream.SimpleIndexUrl));
         Watch(proxy);
+        // Proxied (and cached) while the name is not local; the upload that creates it locally takes over at once.
+        using (var before = new HttpClient())
+            Assert.Contains("cheese_alpha_sh-2.0", await before.GetStringAsync(proxy.BaseUrl + "/simple/cheese-alpha-sh/"));
         var localToken = await UploaderAsync(proxy, "local-sh");
         await UploadAsync(proxy, localToken, await BuildAsync("cheese-alpha", "1.0", "-sh"));
 
