@@ -61,8 +61,9 @@ trap cleanup EXIT
 trap 'echo "interrupted" >&2; finish 0 0 130' INT TERM
 
 # ---------------------------------------------------------------- system packages
-# postgresql: the database tests; twine, python3-build/-setuptools/-wheel/-venv: the real Python clients.
-PACKAGES=(postgresql twine python3-build python3-setuptools python3-wheel python3-venv)
+# postgresql: the database tests; twine, python3-build/-setuptools/-wheel/-venv: the real Python clients;
+# python3-jwt/-cryptography: ID tokens of the Trusted Publishing tests' loopback issuers.
+PACKAGES=(postgresql twine python3-build python3-setuptools python3-wheel python3-venv python3-jwt python3-cryptography)
 missing=()
 for p in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -4,27 +4,34 @@ using Cheeseshop.Bench;
 // bench generate --data-dir DIR [--projects N] [--files-per-project K]
 // bench baseline [URLS] [PAGE_BYTES ...]   (bare endpoints /page/PAGE_BYTES: the yardstick)
 // bench micro [BenchmarkDotNet arguments]
+// bench search --data-dir DIR [--projects N] [--runs R]   (see SearchBench; PostgreSQL via CHEESESHOP_Database__PostgreSQL)
 // bench disclosure-seed --data-dir DIR [--events N] [--files K] | bench disclosure-demo --data-dir DIR   (see DisclosureDataset)
+// bench soak --url URL --rate READS_PER_S --seconds S --projects N --token T --user U --password P --pid SERVER_PID   (see SoakRun)
+string Arg(string name, string fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+}
 if (args.Length > 0 && args[0] == "generate")
 {
-    string Arg(string name, string fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-    }
     await IndexGenerator.RunAsync(Arg("--data-dir", "bench-data"), int.Parse(Arg("--projects", "100000")), int.Parse(Arg("--files-per-project", "5")));
     return 0;
 }
 if (args.Length > 0 && args[0] is "disclosure-seed" or "disclosure-demo")
 {
-    string Arg(string name, string fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-    }
     if (args[0] == "disclosure-demo") await DisclosureDataset.SeedDemoAsync(Arg("--data-dir", "demo-data"));
     else await DisclosureDataset.SeedLargeAsync(Arg("--data-dir", "bench-data"), int.Parse(Arg("--events", "100000")), int.Parse(Arg("--files", "10000")));
     return 0;
+}
+if (args.Length > 0 && args[0] == "search")
+{
+    await SearchBench.RunAsync(Arg("--data-dir", "bench-data"), int.Parse(Arg("--projects", "100000")), int.Parse(Arg("--runs", "20")));
+    return 0;
+}
+if (args.Length > 0 && args[0] == "soak")
+{
+    return await SoakRun.RunAsync(Arg("--url", "http://127.0.0.1:8000"), int.Parse(Arg("--rate", "1000")), int.Parse(Arg("--seconds", "600")),
+        int.Parse(Arg("--projects", "1000")), Arg("--token", ""), Arg("--user", ""), Arg("--password", ""), int.Parse(Arg("--pid", "0")));
 }
 if (args.Length > 0 && args[0] == "baseline")
 {

@@ -21,9 +21,17 @@ public readonly record struct ThrottleDecision(ThrottleVerdict Verdict, TimeSpan
     public static readonly ThrottleDecision Allow = new(ThrottleVerdict.Allowed, TimeSpan.Zero);
 }
 
+/// <summary>How many failures each counter of <see cref="LoginThrottle"/> allows in its 5-minute window, and
+/// how many password-reset mails one account may be sent in an hour.</summary>
+public sealed record LoginLimits(int PerAccountAndClient = 10, int PerClient = 20, int PerAccount = 100, int ResetMailsPerHour = 3)
+{
+    public static readonly LoginLimits Default = new();
+}
+
 /// <summary>
 /// Limits failed sign-ins: wrong passwords, wrong second factors, wrong API tokens, on the sign-in form,
-/// the confirmation forms and HTTP Basic alike. Three counters, each over a sliding window of 5 minutes:
+/// the confirmation forms and HTTP Basic alike. Three counters, each over a sliding window of 5 minutes
+/// (the numbers are the defaults of <see cref="LoginLimits"/>):
 /// <list type="bullet">
 /// <item>per account and client: 10 failures stop that client guessing at that account;</item>
 /// <item>per client: 20 failures stop one client spraying guesses over many accounts;</item>
@@ -39,13 +47,11 @@ public readonly record struct ThrottleDecision(ThrottleVerdict Verdict, TimeSpan
 /// each node of a cluster counts on its own, so the effective limits are per node; that is acceptable
 /// for slowing down guessing, and a shared store would be needed to make them exact.
 /// </summary>
-public sealed class LoginThrottle(TimeProvider clock)
+public sealed class LoginThrottle(TimeProvider clock, LoginLimits? limits = null)
 {
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(5);
-    public const int MaxPerAccountAndClient = 10;
-    public const int MaxPerClient = 20;
-    public const int MaxPerAccount = 100;
-    public const int ResetMailsPerHour = 3;
+
+    private readonly LoginLimits _limits = limits ?? LoginLimits.Default;
 
     /// <summary>Counters are pruned when there are more keys than this, so guessing at random names
     /// cannot grow memory without bound.</summary>
@@ -71,12 +77,12 @@ public sealed class LoginThrottle(TimeProvider clock)
         TimeSpan? refused = null;
         if (clientKey is not null)
         {
-            refused = Later(refused, WaitFor(ClientKey(clientKey), MaxPerClient, now));
+            refused = Later(refused, WaitFor(ClientKey(clientKey), _limits.PerClient, now));
             if (accountKey is not null)
-                refused = Later(refused, WaitFor(PairKey(accountKey, clientKey), MaxPerAccountAndClient, now));
+                refused = Later(refused, WaitFor(PairKey(accountKey, clientKey), _limits.PerAccountAndClient, now));
         }
         if (refused is { } wait) return new(ThrottleVerdict.Refused, wait);
-        if (accountKey is null || WaitFor(AccountKey(accountKey), MaxPerAccount, now) is not { } accountWait)
+        if (accountKey is null || WaitFor(AccountKey(accountKey), _limits.PerAccount, now) is not { } accountWait)
             return ThrottleDecision.Allow;
         return clientKey is not null && Count(ClientKey(clientKey), now) == 0
             ? new(ThrottleVerdict.SecondFactorOnly, accountWait)
@@ -88,10 +94,10 @@ public sealed class LoginThrottle(TimeProvider clock)
         var now = clock.GetUtcNow();
         if (accountKey is not null)
         {
-            Add(AccountKey(accountKey), MaxPerAccount, now);
-            if (clientKey is not null) Add(PairKey(accountKey, clientKey), MaxPerAccountAndClient, now);
+            Add(AccountKey(accountKey), _limits.PerAccount, now);
+            if (clientKey is not null) Add(PairKey(accountKey, clientKey), _limits.PerAccountAndClient, now);
         }
-        if (clientKey is not null) Add(ClientKey(clientKey), MaxPerClient, now);
+        if (clientKey is not null) Add(ClientKey(clientKey), _limits.PerClient, now);
         if (_failures.Count > PruneAbove) Prune(now);
     }
 
@@ -111,15 +117,15 @@ public sealed class LoginThrottle(TimeProvider clock)
         RecordSuccess(accountKey, clientKey);
     }
 
-    /// <summary>Password-reset mail to one account: at most 3 an hour, so the public form cannot flood an inbox.</summary>
+    /// <summary>Password-reset mail to one account: a few an hour, so the public form cannot flood an inbox.</summary>
     public bool TryTakeResetMail(Guid userId)
     {
         var now = clock.GetUtcNow();
-        var f = _failures.GetOrAdd("r:" + userId, _ => new Failures(ResetMailsPerHour, TimeSpan.FromHours(1)));
+        var f = _failures.GetOrAdd("r:" + userId, _ => new Failures(_limits.ResetMailsPerHour, TimeSpan.FromHours(1)));
         lock (f)
         {
             Expire(f, now);
-            if (f.Times.Count >= ResetMailsPerHour) return false;
+            if (f.Times.Count >= _limits.ResetMailsPerHour) return false;
             f.Times.Enqueue(now);
             return true;
         }

@@ -37,6 +37,8 @@ public static class EventTags
         public const string RoleRemoved = "account:role:remove";
         /// <summary>Cheeseshop's own: an admin renamed the account (old and new name in additional).</summary>
         public const string UsernameChanged = "account:username:change";
+        public const string PendingPublisherAdded = "account:oidc:pending-publisher-added";
+        public const string PendingPublisherRemoved = "account:oidc:pending-publisher-removed";
     }
 
     public static class Project
@@ -54,6 +56,10 @@ public static class EventTags
         public const string RoleRemoved = "project:role:remove";
         public const string ApiTokenAdded = "project:api_token:added";
         public const string ApiTokenRemoved = "project:api_token:removed";
+        public const string PublisherAdded = "project:oidc:publisher-added";
+        public const string PublisherRemoved = "project:oidc:publisher-removed";
+        /// <summary>A trusted publisher exchanged an ID token for a 15-minute upload token.</summary>
+        public const string ShortLivedApiTokenAdded = "project:short_lived_api_token:added";
     }
 
     public static class File

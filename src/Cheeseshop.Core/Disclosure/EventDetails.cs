@@ -22,6 +22,7 @@ public static class EventDetails
         "email", "primary", "old_primary", "new_primary", "method", "old", "new", "changed_by", "submitted_by",
         "project_name", "role_name", "target_user", "description", "user", "filename", "to_email", "subject",
         "reason", "two_factor_method", "two_factor_label", "created_by", "canonical_version", "authenticated_by",
+        "publisher", "publisher_kind", "issuer", "expires",
     };
 
     public static EventDetailsView Read(string? additionalJson)

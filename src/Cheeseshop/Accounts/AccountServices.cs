@@ -27,7 +27,6 @@ public static class AccountServices
         services.AddScoped<Mailer>();
 
         services.AddSingleton(new PasswordPolicy(CommonPasswordList.Passwords));
-        services.AddSingleton<LoginThrottle>();
         services.AddSingleton<AccountTokens>();
         services.AddSingleton<TotpSecrets>();
         services.AddScoped<AccountLinks>();

@@ -8,7 +8,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Cheeseshop.Accounts;
 
 /// <summary>An account's email addresses: add, remove, verify by link, choose the primary one.</summary>
-public sealed class EmailAddressService(CheeseshopDb db, EventRecorder events, AccountMail mail, AccountTokens tokens)
+public sealed class EmailAddressService(CheeseshopDb db, EventRecorder events, AccountMail mail, AccountTokens tokens,
+    RateLimits.AccountLimiter limiter)
 {
     public async Task<UserEmail> AddAsync(Guid userId, string? email, CancellationToken ct)
     {
@@ -23,6 +24,7 @@ public sealed class EmailAddressService(CheeseshopDb db, EventRecorder events, A
         if (await db.EmailInUseAsync(email, ct))
             throw AccountException.Conflict("This email address is already used by another account. Use a different one.");
 
+        TakeVerificationMail(user.Id);
         var address = new UserEmail { UserId = user.Id, Email = email, IsPrimary = false, IsVerified = false };
         user.Emails.Add(address);
         await events.UserEventAsync(user.Id, EventTags.Account.EmailAdded, new { email }, ct);
@@ -72,6 +74,7 @@ public sealed class EmailAddressService(CheeseshopDb db, EventRecorder events, A
         var user = await db.RequireUserAsync(userId, ct);
         var address = Find(user, emailId);
         if (address.IsVerified) throw AccountException.Conflict($"{address.Email} is already verified.");
+        TakeVerificationMail(user.Id);
         await mail.SendVerificationAsync(user, address, ct);
         await db.SaveChangesAsync(ct);
         return address.Email;
@@ -99,4 +102,14 @@ public sealed class EmailAddressService(CheeseshopDb db, EventRecorder events, A
     private static UserEmail Find(User user, long emailId) =>
         user.Emails.FirstOrDefault(e => e.Id == emailId)
         ?? throw AccountException.NotFound("That email address is not on your account (was it removed in another window?).");
+
+    /// <summary>Each verification link is a mail someone asked for from a signed-in session; a few an hour
+    /// is plenty for a person and keeps an account from being used to flood an inbox.</summary>
+    private void TakeVerificationMail(Guid userId)
+    {
+        if (limiter.VerificationMail(userId) is { } seconds)
+            throw new AccountException(429,
+                $"Too many verification emails have been asked for on this account. Try again in {RateLimits.RateLimitRegistration.Wait(seconds)}.",
+                TimeSpan.FromSeconds(seconds));
+    }
 }

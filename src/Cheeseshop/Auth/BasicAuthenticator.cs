@@ -60,6 +60,9 @@ public sealed class BasicAuthenticator(
     public static string Expired(DateTime expires) =>
         $"This API token expired on {expires:yyyy-MM-dd HH:mm} UTC. Create a new one at /manage/account/tokens.";
 
+    public static string ExpiredMinted(DateTime expires) =>
+        $"This API token from a trusted publisher expired on {expires:yyyy-MM-dd HH:mm:ss} UTC (they last 15 minutes). Exchange a new ID token at /_/oidc/mint-token.";
+
     /// <summary>
     /// Credentials for a read of a private index that ReadCredentialCache does not remember: an API token of
     /// any scope, or a username and password (never for an account with two-factor authentication). A success
@@ -108,7 +111,7 @@ public sealed class BasicAuthenticator(
         // The secret was right, so this is no guess: an expired token counts as no failure, and its owner
         // learns why it stopped working.
         if (TokenRules.IsExpired(token.Expires, clock.GetUtcNow().UtcDateTime))
-            return BasicAuthResult.Refused(403, Expired(token.Expires!.Value), challenge: true);
+            return BasicAuthResult.Refused(403, token.PublisherId is null ? Expired(token.Expires!.Value) : ExpiredMinted(token.Expires!.Value), challenge: true);
         throttle.RecordSuccess(user.NormalizedUsername, ClientKey);
         return BasicAuthResult.Success(new BasicIdentity(user, token));
     }

@@ -6,7 +6,7 @@ namespace Cheeseshop.Auth;
 /// project) or a password.</summary>
 public sealed record BasicIdentity(User User, ApiToken? Token)
 {
-    public string How => Token is null ? "password" : "api-token";
+    public string How => Token is null ? "password" : Token.PublisherId is null ? "api-token" : "trusted-publisher";
 }
 
 /// <summary>The outcome of HTTP Basic authentication: the identity, or the status, message and (for 429)

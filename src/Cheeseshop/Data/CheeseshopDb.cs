@@ -39,6 +39,10 @@ public abstract partial class CheeseshopDb(DbContextOptions options) : DbContext
     public DbSet<LegalRequest> LegalRequests => Set<LegalRequest>();
     public DbSet<LegalRequestSubject> LegalRequestSubjects => Set<LegalRequestSubject>();
     public DbSet<DisclosureRecord> Disclosures => Set<DisclosureRecord>();
+    public DbSet<TrustedPublisher> TrustedPublishers => Set<TrustedPublisher>();
+    public DbSet<UsedIdToken> UsedIdTokens => Set<UsedIdToken>();
+    public DbSet<SearchDocument> SearchDocuments => Set<SearchDocument>();
+    public DbSet<SearchClassifier> SearchClassifiers => Set<SearchClassifier>();
 
     // ---- Download statistics (Downloads/) ----
     public DbSet<DownloadEventRecord> DownloadEvents => Set<DownloadEventRecord>();
@@ -146,6 +150,30 @@ public abstract partial class CheeseshopDb(DbContextOptions options) : DbContext
         b.Entity<RetentionRun>(e => e.HasIndex(x => x.StartedAt));
         MapDownloads(b);
         MapLegal(b);
+        MapTrustedPublishing(b);
+        MapSearch(b);
+    }
+
+    /// <summary>Trusted publishers and the ID tokens already exchanged (src/Cheeseshop/TrustedPublishing).</summary>
+    private static void MapTrustedPublishing(ModelBuilder b)
+    {
+        b.Entity<TrustedPublisher>(e =>
+        {
+            e.HasIndex(x => x.Issuer);
+            e.HasIndex(x => x.ProjectId);
+            e.HasIndex(x => x.PendingNormalizedName);
+            e.HasIndex(x => x.AddedById);
+            e.HasOne<Project>().WithMany().HasForeignKey(x => x.ProjectId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<User>().WithMany().HasForeignKey(x => x.AddedById).OnDelete(DeleteBehavior.SetNull);
+        });
+        // A publisher's tokens go with it: that is how removing a publisher revokes what it minted.
+        b.Entity<ApiToken>().HasOne<TrustedPublisher>().WithMany().HasForeignKey(x => x.PublisherId).OnDelete(DeleteBehavior.Cascade);
+        b.Entity<UsedIdToken>(e =>
+        {
+            e.ToTable("used_id_tokens");
+            e.HasKey(x => x.Key);
+            e.HasIndex(x => x.Expires);
+        });
     }
 
     /// <summary>Legal requests, their subjects and the packages produced (src/Cheeseshop/Disclosure).</summary>

@@ -12,7 +12,12 @@ public static class DatabaseMigrator
         var db = scope.ServiceProvider.GetRequiredService<CheeseshopDb>();
         // Comparing migration ids is cheap; MigrateAsync also diffs the model against the last snapshot,
         // which costs about a second of CPU: pay it only when there is something to apply.
-        if ((await db.PendingMigrationsAsync(ct)).Count > 0) await db.Database.MigrateAsync(ct);
+        var pending = await db.PendingMigrationsAsync(ct);
+        if (pending.Count > 0) await db.Database.MigrateAsync(ct);
         await db.AfterMigrateAsync(ct);
+        // Search documents are derived in code (PEP 440 order picks the release): an index that had releases
+        // before the migration that adds search gets its documents once, here.
+        if (pending.Any(m => m.EndsWith("_Search", StringComparison.Ordinal)) && await db.Releases.AnyAsync(ct))
+            await Search.SearchIndexer.RebuildAllAsync(db, ct);
     }
 }

@@ -16,7 +16,7 @@ public sealed record RollupReport(DayRange? Days, long Events, long Rows, DateOn
 /// either old or new. See <see cref="RollupPlan"/> for which days are open. Counting happens here, in
 /// memory, with Core's <see cref="DailyKey"/>, so the Python buckets are the unit-tested ones.
 /// </summary>
-public sealed class DownloadRollup(CheeseshopDb db, CheeseshopOptions options, TimeProvider clock, ILogger<DownloadRollup> log)
+public sealed class DownloadRollup(CheeseshopDb db, CheeseshopOptions options, TimeProvider clock, Metrics.CheeseshopMetrics metrics, ILogger<DownloadRollup> log)
 {
     public async Task<RollupReport> RunAsync(DateTime asOf, DateOnly? from, CancellationToken ct)
     {
@@ -50,6 +50,7 @@ public sealed class DownloadRollup(CheeseshopDb db, CheeseshopOptions options, T
         db.ChangeTracker.Clear();
 
         var report = new RollupReport(plan.Days, events, rows, tracked.RecomputeFrom, started.Elapsed);
+        metrics.RollupRan(events);
         log.LogInformation("Download rollup as of {AsOf:u}: {Days}, {Events} events into {Rows} daily rows in {Seconds:F1} s; next run starts at {Next}",
             asOf, plan.Days is { } d ? $"{StatsParameters.Format(d.First)}..{StatsParameters.Format(d.Last)}" : "nothing to do",
             events, rows, report.Took.TotalSeconds, StatsParameters.Format(report.NextFrom));

@@ -7,10 +7,13 @@ using Cheeseshop.Disclosure;
 using Cheeseshop.Downloads;
 using Cheeseshop.Health;
 using Cheeseshop.Index;
+using Cheeseshop.Metrics;
 using Cheeseshop.Privacy;
+using Cheeseshop.RateLimits;
 using Cheeseshop.Projects;
 using Cheeseshop.Upstream;
 using Cheeseshop.Storage;
+using Cheeseshop.TrustedPublishing;
 using Cheeseshop.Upload;
 using Cheeseshop.Xmlrpc;
 
@@ -53,11 +56,14 @@ public static class CheeseshopServices
         services.AddScoped<XmlRpcMethods>();
         services.AddRetention();
         services.AddDownloads(configuration);
+        services.AddCheeseshopRateLimits(configuration);
         services.AddAccounts(configuration);
         services.AddDisclosure(configuration);
         services.AddProjects(configuration);
         services.AddUpstream(configuration);
         services.AddCheeseshopHealth();
+        services.AddTrustedPublishing(configuration);
+        services.AddCheeseshopMetrics(configuration);
         return services;
     }
 }

@@ -8,6 +8,7 @@ using Cheeseshop.Health;
 using Cheeseshop.Index;
 using Cheeseshop.Integrity;
 using Cheeseshop.Privacy;
+using Cheeseshop.TrustedPublishing;
 using Cheeseshop.Projects;
 using Microsoft.EntityFrameworkCore;
 
@@ -34,6 +35,7 @@ public static class CommandLine
         root.Subcommands.Add(DoctorCommand.Build());
         root.Subcommands.Add(UsersCommands.Build());
         root.Subcommands.Add(TokensCommands.Build());
+        root.Subcommands.Add(PublishersCommands.Build());
         root.Subcommands.Add(ReleasesCommands.BuildReleases());
         root.Subcommands.Add(ReleasesCommands.BuildFiles());
         root.Subcommands.Add(GeoIpCommands.Build());

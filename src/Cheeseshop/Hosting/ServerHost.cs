@@ -1,6 +1,7 @@
 using System.Net;
 using Cheeseshop.Audit;
 using Cheeseshop.Auth;
+using Cheeseshop.Browse;
 using Cheeseshop.Configuration;
 using Cheeseshop.Data;
 using Cheeseshop.Disclosure;
@@ -9,8 +10,11 @@ using Cheeseshop.Files;
 using Cheeseshop.Health;
 using Cheeseshop.Index;
 using Cheeseshop.JsonApi;
+using Cheeseshop.Metrics;
 using Cheeseshop.Privacy;
+using Cheeseshop.Search;
 using Cheeseshop.Simple;
+using Cheeseshop.TrustedPublishing;
 using Cheeseshop.Upload;
 using Cheeseshop.Web;
 using Cheeseshop.Xmlrpc;
@@ -25,8 +29,9 @@ public static class ServerHost
     public const string DefaultUrls = "http://127.0.0.1:8000";
 
     /// <summary>The server on <paramref name="configuration"/>; an invalid setting throws
-    /// InvalidSettingsException before anything listens or touches the data directory.</summary>
-    public static WebApplication Build(IConfiguration configuration, string[] aspNetArgs)
+    /// InvalidSettingsException before anything listens or touches the data directory.
+    /// <paramref name="clock"/> replaces the system clock (tests move it instead of waiting).</summary>
+    public static WebApplication Build(IConfiguration configuration, string[] aspNetArgs, TimeProvider? clock = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = aspNetArgs });
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && Environment.GetEnvironmentVariable("ASPNETCORE_URLS") is null)
@@ -42,6 +47,7 @@ public static class ServerHost
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Services.AddCheeseshop(configuration);
+        if (clock is not null) builder.Services.AddSingleton(clock);
         builder.Services.AddHostedService<JournalWatcher>();
         builder.Services.AddHostedService<RetentionJob>();
         builder.Services.AddHostedService<Integrity.OrphanSweepJob>();
@@ -49,6 +55,9 @@ public static class ServerHost
         builder.Services.AddSingleton<RequestLogWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RequestLogWriter>());
         builder.Services.AddAccountPages();
+        builder.Services.AddBrowsePages();
+        builder.Services.AddCheeseshopTelemetry();
+        builder.Services.AddSearch();
 
         builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<CheeseshopOptions>(ConfigureProxies);
         // Keep ASP.NET's own logs free of addresses too: only our request log line describes a request.
@@ -58,6 +67,7 @@ public static class ServerHost
         AppConfiguration.Checked(() => app = builder.Build());
         AppConfiguration.Validate(app.Services);
         var options = app.Services.GetRequiredService<CheeseshopOptions>();
+        AppConfiguration.Checked(() => app.UseCheeseshopMetrics(app.Configuration["urls"] ?? DefaultUrls));
         // Most requests carry no forwarding header at all (no proxy, or a cached page fetched directly):
         // they skip the middleware, which otherwise parses and compares on every request.
         app.UseWhen(ctx => ctx.Request.Headers.ContainsKey("X-Forwarded-For") || ctx.Request.Headers.ContainsKey("X-Forwarded-Proto"),
@@ -65,19 +75,21 @@ public static class ServerHost
         if (options.RequestLog) app.UseMiddleware<RequestLogMiddleware>();
         if (app.Services.GetRequiredService<AccessOptions>().Read == ReadAccess.Authenticated)
             app.UseMiddleware<ReadAccessMiddleware>();
+        app.UseRateLimiter();
         app.MapHealth();
         // Every endpoint that reads the index goes in this group, which a private index guards.
         var reads = app.MapReads();
         reads.MapSimple();
         reads.MapJsonApi();
         app.MapUpload();
+        app.MapTrustedPublishing();
         reads.MapFiles();
         reads.MapUpstream();
         reads.MapXmlRpc();
         app.MapDownloadStats(reads);
+        reads.MapBrowse();
         app.MapAccountPages();
         app.MapTransparency();
-        app.MapGet("/", () => Results.Text("Cheeseshop: a Python package index. Simple API at /simple/, uploads at /legacy/.\n"));
         return app;
     }
 

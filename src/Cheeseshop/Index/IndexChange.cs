@@ -1,5 +1,6 @@
 using Cheeseshop.Data;
 using Cheeseshop.Data.Entities;
+using Cheeseshop.Search;
 using Microsoft.EntityFrameworkCore;
 
 namespace Cheeseshop.Index;
@@ -14,6 +15,7 @@ public sealed class IndexChange
     private readonly TimeProvider _clock;
     private readonly List<(Project Project, JournalEntry Entry)> _journal = [];
     private readonly HashSet<string> _touched = new(StringComparer.Ordinal);
+    private readonly HashSet<Guid> _releasesChanged = [];
     private readonly List<Func<Task>> _undo = [];
     private readonly List<Func<CancellationToken, Task>> _afterCommit = [];
 
@@ -39,6 +41,8 @@ public sealed class IndexChange
         };
         _db.Journals.Add(entry);
         _journal.Add((project, entry));
+        // Rows with a version record a change to releases or files: what the project is found by may change.
+        if (version is not null) _releasesChanged.Add(project.Id);
     }
 
     /// <summary>A project whose pages change with no journal row (roles removed along with an account,
@@ -55,13 +59,16 @@ public sealed class IndexChange
     public void AfterCommit(Func<CancellationToken, Task> action) => _afterCommit.Add(action);
 
     /// <summary>Numbers the journal rows, sets each project's last serial to its newest one, and saves
-    /// everything at once (the ids are known before the insert, so no second round trip is needed).</summary>
+    /// everything at once (the ids are known before the insert, so no second round trip is needed); then,
+    /// in the same transaction, rewrites the search documents of projects whose releases changed, which are
+    /// read from the rows just saved.</summary>
     internal async Task<IReadOnlyCollection<string>> SaveAsync(CancellationToken ct)
     {
         await NumberJournalAsync(ct);
         foreach (var group in _journal.GroupBy(p => p.Project))
             group.Key.LastSerial = group.Max(p => p.Entry.Id);
         await _db.SaveChangesAsync(ct);
+        if (_releasesChanged.Count > 0) await SearchIndexer.RefreshAsync(_db, _releasesChanged, ct);
         foreach (var (project, _) in _journal) _touched.Add(project.NormalizedName);
         return _touched;
     }

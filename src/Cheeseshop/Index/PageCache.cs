@@ -29,8 +29,11 @@ public sealed class PageCache
     private long _invalidations;
     private long _bytes;
 
-    public PageCache(IndexChangeFeed feed, Configuration.CheeseshopOptions options)
+    private readonly Metrics.CheeseshopMetrics? _metrics;
+
+    public PageCache(IndexChangeFeed feed, Configuration.CheeseshopOptions options, Metrics.CheeseshopMetrics? metrics = null)
     {
+        _metrics = metrics;
         _maxBytes = (long)options.Cache.MaxMegabytes * 1024 * 1024;
         feed.ProjectChanged += Invalidate;
     }
@@ -48,8 +51,10 @@ public sealed class PageCache
         {
             // Written only the first time after a sweep, so a hit does not dirty the line every time.
             if (!pages.Referenced) pages.Referenced = true;
+            _metrics?.CacheHit();
             return true;
         }
+        _metrics?.CacheMiss();
         page = null!;
         return false;
     }

@@ -8,9 +8,10 @@ public static class PageResults
 {
     /// <summary>
     /// Writes a cached page in the coding the client asked for (Accept-Encoding): ETag of that coding,
-    /// X-PyPI-Last-Serial, <paramref name="vary"/>, and a 304 when the client already has it.
+    /// X-PyPI-Last-Serial, <paramref name="vary"/>, and a 304 when the client already has it. The read
+    /// APIs are open to scripts of any origin (<paramref name="cors"/>); the pages for people are not.
     /// </summary>
-    public static Task WriteAsync(HttpContext ctx, RenderedPage page, StringValues cacheControl, StringValues vary)
+    public static Task WriteAsync(HttpContext ctx, RenderedPage page, StringValues cacheControl, StringValues vary, bool cors = true)
     {
         var encoded = page.For(Coding(ctx.Request.Headers.AcceptEncoding));
         var headers = ctx.Response.Headers;
@@ -18,7 +19,7 @@ public static class PageResults
         headers.Vary = vary;
         headers["X-PyPI-Last-Serial"] = page.SerialText;
         headers.CacheControl = cacheControl;
-        Cors(ctx);
+        if (cors) Cors(ctx);
         if (encoded.Coding != ContentCoding.Identity) headers.ContentEncoding = encoded.ContentEncoding;
         var inm = ctx.Request.Headers.IfNoneMatch;
         if (inm.Count > 0 && Matches(inm, encoded.ETag))

@@ -106,7 +106,7 @@ public static class JsonApiRenderer
 
     /// <summary>Project-URL entries ("Label, url"), with Homepage and Download added from the legacy
     /// fields when no entry with that label exists (PEP 753 label normalization).</summary>
-    private static List<(string Label, string Url)> ProjectUrls(Release r, string[]? entries)
+    internal static List<(string Label, string Url)> ProjectUrls(Release r, string[]? entries)
     {
         var result = new List<(string, string)>();
         foreach (var entry in entries ?? [])

@@ -17,7 +17,7 @@ public sealed record RetentionReport(DateTime AsOf, bool DryRun, IReadOnlyList<(
 /// (secure_delete already zeroes freed space in the database file; see docs/privacy.md).
 /// </summary>
 public sealed class RetentionService(CheeseshopDb db, IEnumerable<IRetentionTask> tasks, CheeseshopOptions options, TimeProvider clock,
-    ILogger<RetentionService> log)
+    Metrics.CheeseshopMetrics metrics, ILogger<RetentionService> log)
 {
     public IReadOnlyList<RetentionRule> Rules => RetentionPolicy.Configure(options.Retention);
 
@@ -45,7 +45,11 @@ public sealed class RetentionService(CheeseshopDb db, IEnumerable<IRetentionTask
             if (dryRun) await tx.RollbackAsync(ct); // a dry run changes nothing, not even its own record
             else await tx.CommitAsync(ct);
         }
-        if (!dryRun) await db.PurgeErasedAsync(log, ct);
+        if (!dryRun)
+        {
+            await db.PurgeErasedAsync(log, ct);
+            metrics.RetentionRan(counts);
+        }
         log.LogInformation("Retention {Mode} as of {AsOf:O}: {Counts}", dryRun ? "dry run" : "run", asOf,
             string.Join(", ", counts.Select(c => $"{c.Item1}={c.Item2}")));
         return new RetentionReport(asOf, dryRun, counts);

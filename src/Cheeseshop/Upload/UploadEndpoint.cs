@@ -18,7 +18,8 @@ public static class UploadEndpoint
     }
 
     private static async Task HandleAsync(HttpContext ctx, BasicAuthenticator auth, UploadService uploads,
-        CheeseshopOptions options, IOptions<AuthOptions> authOptions, DataDirectory dataDir, ILogger<UploadService> log)
+        CheeseshopOptions options, IOptions<AuthOptions> authOptions, DataDirectory dataDir, RateLimits.AccountLimiter limiter,
+        Metrics.CheeseshopMetrics metrics, ILogger<UploadService> log)
     {
         var ct = ctx.RequestAborted;
         if (!ctx.Request.Path.Value!.EndsWith('/'))
@@ -31,23 +32,36 @@ public static class UploadEndpoint
         // We enforce our own limits while streaming, with messages that name them.
         if (ctx.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
             sizeFeature.MaxRequestBodySize = null;
+        if (limiter.UploadByClient(ctx.Connection.RemoteIpAddress) is { } clientWait)
+        {
+            await WriteTooManyAsync(ctx, clientWait, "from your address");
+            return;
+        }
         var authenticated = await auth.AuthenticateAsync(ctx.Request.Headers.Authorization, authOptions.Value.PasswordUploads, ct);
         if (authenticated.Identity is not { } identity)
         {
             if (authenticated.RetryAfter is { } wait)
                 ctx.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            metrics.UploadRefusedByAuth(authenticated.Status);
             if (authenticated.Status == StatusCodes.Status401Unauthorized) ctx.Response.Headers.WWWAuthenticate = IndexAccess.Realm;
             await WriteErrorAsync(ctx, authenticated.Status, authenticated.Message);
             return;
         }
         if (IndexAccess.UploadRefusal(identity) is { } refusal)
         {
+            metrics.UploadRefusedToReader();
             await WriteErrorAsync(ctx, StatusCodes.Status403Forbidden, refusal);
+            return;
+        }
+        if (limiter.UploadByAccount(identity.User.Id) is { } accountWait)
+        {
+            await WriteTooManyAsync(ctx, accountWait, "by this account");
             return;
         }
         var maxBody = options.Limits.MaxFileBytes + options.Limits.MaxFormFieldsBytes + 64 * 1024;
         if (ctx.Request.ContentLength > maxBody)
         {
+            metrics.UploadRefused(UploadVerdict.TooLarge);
             await WriteRefusalAsync(ctx, UploadRules.FileTooLarge(options.Limits.MaxFileBytes));
             return;
         }
@@ -58,14 +72,17 @@ public static class UploadEndpoint
             var decision = await uploads.UploadAsync(identity, form, ctx.Request.Query[":action"], ctx.Request.Headers.UserAgent, ct);
             if (!decision.Succeeded)
             {
+                metrics.UploadRefused(decision.Verdict);
                 await WriteRefusalAsync(ctx, decision);
                 return;
             }
+            metrics.Uploaded(decision.Verdict, form.Size);
             log.LogInformation("Upload of {Filename} by {User}: {Outcome}", LogText.Prefix(form.ContentFilename), identity.User.Username, decision.Verdict);
             ctx.Response.StatusCode = 200;
         }
         catch (UploadException e)
         {
+            metrics.UploadRefused(e.Decision.Verdict);
             await WriteRefusalAsync(ctx, e.Decision);
         }
     }
@@ -81,6 +98,13 @@ public static class UploadEndpoint
         UploadVerdict.Gone => StatusCodes.Status410Gone,
         _ => throw new ArgumentOutOfRangeException(nameof(verdict), verdict, null),
     };
+
+    private static Task WriteTooManyAsync(HttpContext ctx, int seconds, string whose)
+    {
+        ctx.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return WriteErrorAsync(ctx, StatusCodes.Status429TooManyRequests,
+            $"Too many uploads {whose}. Try again in {RateLimits.RateLimitRegistration.Wait(seconds)}.");
+    }
 
     private static Task WriteRefusalAsync(HttpContext ctx, UploadDecision decision) =>
         WriteErrorAsync(ctx, StatusOf(decision.Verdict), decision.Message);

@@ -178,11 +178,16 @@ public sealed class UploadService(
     private async Task RecordUseAsync(BasicIdentity who, User user, Project project, UploadCandidate candidate, DateTime now, CancellationToken ct)
     {
         var filename = candidate.Filename.Filename;
-        await events.ProjectEventAsync(project.Id, EventTags.File.Added, user.Id, new
+        var details = new Dictionary<string, object?>
         {
-            filename, submitted_by = user.Username, canonical_version = candidate.Version.ToString(),
-            project_id = project.Id.ToString(), authenticated_by = who.How,
-        }, ct);
+            ["filename"] = filename, ["submitted_by"] = user.Username, ["canonical_version"] = candidate.Version.ToString(),
+            ["project_id"] = project.Id.ToString(), ["authenticated_by"] = who.How,
+        };
+        // An upload through a minted token names the trusted publisher that made it.
+        if (who.Token?.PublisherId is { } publisherId
+            && await db.TrustedPublishers.AsNoTracking().FirstOrDefaultAsync(p => p.Id == publisherId, ct) is { } publisher)
+            details["publisher"] = TrustedPublishing.PublisherService.SpecOf(publisher).Display;
+        await events.ProjectEventAsync(project.Id, EventTags.File.Added, user.Id, details, ct);
         if (who.Token is not null)
             await events.UserEventAsync(user.Id, EventTags.Account.ApiTokenUsed, new
             {

@@ -10,6 +10,7 @@ public static class AccountPages
 {
     public static IServiceCollection AddAccountPages(this IServiceCollection services)
     {
+        services.AddSingleton<StaticAssets>();
         services.AddRazorPages(o =>
             {
                 o.RootDirectory = "/Web/Pages";
@@ -56,7 +57,7 @@ public static class AccountPages
     /// </summary>
     public static WebApplication MapAccountPages(this WebApplication app)
     {
-        app.UseWhen(ctx => !IsPackageApi(ctx.Request.Path), pages =>
+        app.UseWhen(ctx => !IsPackageApi(ctx.Request.Path) && !IsSessionFree(ctx.Request.Path), pages =>
         {
             pages.UseAuthentication();
             pages.UseAuthorization();
@@ -67,8 +68,15 @@ public static class AccountPages
         properties["__AuthenticationMiddlewareSet"] = true;
         properties["__AuthorizationMiddlewareSet"] = true;
         app.MapRazorPages();
+        app.Services.GetRequiredService<StaticAssets>().Map(app);
         return app;
     }
+
+    /// <summary>Pages that look the same to everyone, so they are cached as bytes and never read the
+    /// session: the built-in files, the public project, user and home pages, the feeds.</summary>
+    public static bool IsSessionFree(PathString path) =>
+        path.StartsWithSegments("/static") || path.StartsWithSegments("/project") || path.StartsWithSegments("/user") ||
+        path.StartsWithSegments("/rss") || path == "/" || path == "/favicon.ico";
 
     /// <summary>The machine-facing paths: Simple API, JSON API, files, upload, XML-RPC, statistics API, health.</summary>
     public static bool IsPackageApi(PathString path) =>

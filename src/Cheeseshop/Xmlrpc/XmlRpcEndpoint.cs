@@ -14,7 +14,7 @@ public static class XmlRpcEndpoint
     {
         foreach (var path in new[] { "/pypi", "/RPC2" })
         {
-            app.MapPost(path, HandleAsync);
+            app.MapPost(path, HandleAsync).RequireRateLimiting(RateLimits.RateLimitRegistration.XmlRpc);
             app.MapGet(path, (HttpContext ctx) => WriteAsync(ctx, XmlRpcResponseWriter.FaultUtf8(XmlRpcFault.ApplicationError)));
         }
     }

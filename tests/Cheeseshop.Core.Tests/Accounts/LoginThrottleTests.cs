@@ -87,9 +87,7 @@ public sealed class LoginThrottleTests
     public void The_limits_are_the_documented_ones()
     {
         Assert.Equal(TimeSpan.FromMinutes(5), LoginThrottle.Window);
-        Assert.Equal(10, LoginThrottle.MaxPerAccountAndClient);
-        Assert.Equal(20, LoginThrottle.MaxPerClient);
-        Assert.Equal(100, LoginThrottle.MaxPerAccount);
+        Assert.Equal(new LoginLimits(PerAccountAndClient: 10, PerClient: 20, PerAccount: 100, ResetMailsPerHour: 3), LoginLimits.Default);
     }
 
     private static string? Key(string k) => k == "-" ? null : k;

@@ -93,6 +93,9 @@ public sealed class PrivateIndexTests(ServerFixture servers, ITestOutputHelper o
         {
             "/simple/", "/simple/cheese-alpha-ra/", "/pypi/cheese-alpha-ra/json", "/pypi/cheese-alpha-ra/1.0/json",
             wheelUrl, wheelUrl + ".metadata", "/api/packages/cheese-alpha-ra/recent", "/stats/cheese-alpha-ra",
+            // The pages for people are reads too.
+            "/", "/project/cheese-alpha-ra/", "/project/cheese-alpha-ra/1.0/", "/user/owner-ra/",
+            "/rss/updates.xml", "/rss/packages.xml", "/rss/project/cheese-alpha-ra/releases.xml",
         };
         foreach (var path in reads)
         {
@@ -123,6 +126,7 @@ public sealed class PrivateIndexTests(ServerFixture servers, ITestOutputHelper o
         AssertEqual(HttpStatusCode.OK, (await http.GetAsync(server.BaseUrl + "/health")).StatusCode, "/health");
         AssertEqual(HttpStatusCode.OK, (await http.GetAsync(server.BaseUrl + "/transparency.json")).StatusCode, "/transparency.json");
         AssertEqual(HttpStatusCode.OK, (await http.GetAsync(server.BaseUrl + "/account/login")).StatusCode, "/account/login");
+        AssertEqual(HttpStatusCode.OK, (await http.GetAsync(server.BaseUrl + "/favicon.ico")).StatusCode, "/favicon.ico (the sign-in page's look)");
 
         // A wrong token and a wrong password are asked again, not served.
         foreach (var (user, secret) in new[] { ("__token__", uploadToken[..^2] + "xx"), ("owner-ra", "not the password") })

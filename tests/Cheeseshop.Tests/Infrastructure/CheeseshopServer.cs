@@ -96,10 +96,13 @@ public sealed class CheeseshopServer : IAsyncDisposable
     /// <param name="countries">Put a country database in the data folder before start, mapping
     /// <see cref="NetherlandsNetwork"/> to NL and <see cref="JapanNetwork"/> to JP.</param>
     /// <param name="hosting">In the test process (the default) or as the program in a process of its own.</param>
+    /// <param name="clock">The server's clock (in process only): a test moves it rather than waiting.</param>
     public static async Task<CheeseshopServer> StartAsync(Database database, TimeSpan? startTimeout = null,
         IReadOnlyDictionary<string, string>? settings = null, string? joinPostgresDatabase = null, bool countries = false,
-        ServerHosting hosting = ServerHosting.InProcess)
+        ServerHosting hosting = ServerHosting.InProcess, TimeProvider? clock = null)
     {
+        if (clock != null && hosting != ServerHosting.InProcess)
+            throw new ArgumentException("Only a server in the test process can run on a test's clock.", nameof(clock));
         if (joinPostgresDatabase != null && database != Database.Postgres)
             throw new ArgumentException("Only a PostgreSQL server can join another's database.", nameof(joinPostgresDatabase));
         var dll = ServerBinary.Path;
@@ -137,7 +140,7 @@ public sealed class CheeseshopServer : IAsyncDisposable
                 var output = new ServerOutput();
                 var host = hosting == ServerHosting.Process
                     ? ChildProcessServer.Launch(["serve", "--data-dir", dataDir, "--urls", baseUrl], environment, output)
-                    : InProcessServer.Start(dataDir, baseUrl, environment, output);
+                    : InProcessServer.Start(dataDir, baseUrl, environment, output, clock);
                 var server = new CheeseshopServer(database, hosting, baseUrl, dataDir, pgName, ownsDatabase: joinPostgresDatabase == null, host, output, environment);
                 var failure = await server.WaitUntilHealthyAsync(timeout);
                 if (failure == null) return server;
@@ -346,7 +349,7 @@ public sealed class CheeseshopServer : IAsyncDisposable
         return env;
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -119,7 +119,8 @@ internal sealed class InProcessServer : IRunningServer
 
     /// <summary>Builds and starts the app as `cheeseshop serve --data-dir DIR --urls URL` would; a setting it
     /// cannot run with or a failure while running is written to the output, as the program prints it.</summary>
-    public static IRunningServer Start(string dataDir, string baseUrl, IReadOnlyDictionary<string, string?> environment, ServerOutput output)
+    public static IRunningServer Start(string dataDir, string baseUrl, IReadOnlyDictionary<string, string?> environment, ServerOutput output,
+        TimeProvider? clock = null)
     {
         using var _ = ConsoleRouting.Route(output.Writer("[out] "), output.Writer("[err] "), TextReader.Null);
         WebApplication app;
@@ -132,7 +133,7 @@ internal sealed class InProcessServer : IRunningServer
                 "--applicationName", typeof(ServerHost).Assembly.GetName().Name!,
                 "--contentRoot", Path.GetDirectoryName(ServerBinary.Path)!,
                 "--hostBuilder:reloadConfigOnChange", "false",
-            ]);
+            ], clock);
         }
         catch (InvalidSettingsException e)
         {

@@ -60,4 +60,6 @@ public sealed class ApiToken
     public TokenScope Scope { get; set; }
     /// <summary>When set, the token stops working at this instant (UTC).</summary>
     public DateTime? Expires { get; set; }
+    /// <summary>Set on a short-lived token minted for a trusted publisher; removing the publisher removes it.</summary>
+    public Guid? PublisherId { get; set; }
 }

@@ -45,4 +45,18 @@ public sealed class PostgresDb(DbContextOptions<PostgresDb> options) : Cheesesho
         Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
 
     public override Task BulkInsertAsync<T>(IReadOnlyList<T> rows, CancellationToken ct) => PostgresCopy.InsertAsync(this, rows, ct);
+
+    /// <summary>Matching by search_vector (every field, GIN-indexed), ranking by rank_vector (name, summary and
+    /// keywords): both generated columns of the Search migration. A project whose words sit only in its
+    /// description scores 0, and ranking never reads the long description vectors. Words are joined with
+    /// &amp; and a phrase's words with &lt;-&gt;; each is a quoted lexeme, and holds only letters and digits.</summary>
+    protected override SearchSql SearchSource(IReadOnlyList<IReadOnlyList<string>> words) => new(
+        "d.search_vector @@ to_tsquery('english', @match)",
+        "search_documents d CROSS JOIN to_tsquery('english', @match) q",
+        "d.search_vector @@ q",
+        "ts_rank(d.rank_vector, q)",
+        "SELECT count(*) FROM (SELECT 1 FROM search_documents d WHERE d.search_vector @@ to_tsquery('english', @match) LIMIT {limit}) m",
+        string.Join(" & ", words.Select(phrase => "(" + string.Join(" <-> ", phrase.Select(w => "'" + w + "'")) + ")")));
+
+    protected override string OrdinalName => "d.normalized_name COLLATE \"C\"";
 }

@@ -81,6 +81,21 @@ public sealed class SqliteDb(DbContextOptions<SqliteDb> options) : CheeseshopDb(
         return new DefaultCache(this);
     }
 
+    /// <summary>FTS5 (table search_fts, kept by triggers on search_documents: see the Search migration). Each word or
+    /// phrase is a quoted FTS5 string, and strings side by side must all match. bm25 scores lower for better
+    /// matches, so the score is its negation; the weights favour the name, then summary and keywords.</summary>
+    protected override SearchSql SearchSource(IReadOnlyList<IReadOnlyList<string>> words) => new(
+        "d.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH @match)",
+        "search_fts JOIN search_documents d ON d.id = search_fts.rowid",
+        "search_fts MATCH @match",
+        "-bm25(search_fts, 10.0, 5.0, 5.0, 1.0)",
+        "SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH @match LIMIT {limit}) m",
+        string.Join(' ', words.Select(phrase => "\"" + string.Join(' ', phrase) + "\"")));
+
+    /// <summary>SQLite's planner sorts every match unless told to walk the index (and probe the matches, which it
+    /// gathers once).</summary>
+    protected override string WalkIndex(string index) => $"INDEXED BY {index}";
+
     private sealed class DefaultCache(SqliteDb db) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()

@@ -12,7 +12,7 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
     public partial class PostgresDbModel
     {
         private PostgresDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("de26c47e-9eff-4041-9960-32a9cf030a10"), entityTypeCount: 33)
+            : base(skipDetectChanges: false, modelId: new Guid("02eef522-ffab-4aba-b050-78fe1d345543"), entityTypeCount: 37)
         {
         }
 
@@ -43,9 +43,13 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
             var retentionRun = RetentionRunEntityType.Create(this);
             var role = RoleEntityType.Create(this);
             var roleInvitation = RoleInvitationEntityType.Create(this);
+            var searchClassifier = SearchClassifierEntityType.Create(this);
+            var searchDocument = SearchDocumentEntityType.Create(this);
             var sentEmail = SentEmailEntityType.Create(this);
             var simpleRequestRecord = SimpleRequestRecordEntityType.Create(this);
+            var trustedPublisher = TrustedPublisherEntityType.Create(this);
             var upstreamMerge = UpstreamMergeEntityType.Create(this);
+            var usedIdToken = UsedIdTokenEntityType.Create(this);
             var user = UserEntityType.Create(this);
             var userEmail = UserEmailEntityType.Create(this);
             var userEvent = UserEventEntityType.Create(this);
@@ -53,7 +57,8 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
             var dataProtectionKey = DataProtectionKeyEntityType.Create(this);
 
             ApiTokenEntityType.CreateForeignKey1(apiToken, project);
-            ApiTokenEntityType.CreateForeignKey2(apiToken, user);
+            ApiTokenEntityType.CreateForeignKey2(apiToken, trustedPublisher);
+            ApiTokenEntityType.CreateForeignKey3(apiToken, user);
             DisclosureRecordEntityType.CreateForeignKey1(disclosureRecord, legalRequest);
             JournalEntryEntityType.CreateForeignKey1(journalEntry, user);
             LegalRequestSubjectEntityType.CreateForeignKey1(legalRequestSubject, legalRequest);
@@ -71,7 +76,11 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
             RoleInvitationEntityType.CreateForeignKey1(roleInvitation, user);
             RoleInvitationEntityType.CreateForeignKey2(roleInvitation, project);
             RoleInvitationEntityType.CreateForeignKey3(roleInvitation, user);
+            SearchClassifierEntityType.CreateForeignKey1(searchClassifier, project);
+            SearchDocumentEntityType.CreateForeignKey1(searchDocument, project);
             SentEmailEntityType.CreateForeignKey1(sentEmail, user);
+            TrustedPublisherEntityType.CreateForeignKey1(trustedPublisher, user);
+            TrustedPublisherEntityType.CreateForeignKey2(trustedPublisher, project);
             UserEmailEntityType.CreateForeignKey1(userEmail, user);
             UserEventEntityType.CreateForeignKey1(userEvent, ipAddressRecord);
             UserEventEntityType.CreateForeignKey2(userEvent, user);
@@ -103,9 +112,13 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
             RetentionRunEntityType.CreateAnnotations(retentionRun);
             RoleEntityType.CreateAnnotations(role);
             RoleInvitationEntityType.CreateAnnotations(roleInvitation);
+            SearchClassifierEntityType.CreateAnnotations(searchClassifier);
+            SearchDocumentEntityType.CreateAnnotations(searchDocument);
             SentEmailEntityType.CreateAnnotations(sentEmail);
             SimpleRequestRecordEntityType.CreateAnnotations(simpleRequestRecord);
+            TrustedPublisherEntityType.CreateAnnotations(trustedPublisher);
             UpstreamMergeEntityType.CreateAnnotations(upstreamMerge);
+            UsedIdTokenEntityType.CreateAnnotations(usedIdToken);
             UserEntityType.CreateAnnotations(user);
             UserEmailEntityType.CreateAnnotations(userEmail);
             UserEventEntityType.CreateAnnotations(userEvent);

@@ -21,10 +21,10 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
                 "Cheeseshop.Data.Entities.ApiToken",
                 typeof(ApiToken),
                 baseEntityType,
-                propertyCount: 9,
+                propertyCount: 10,
                 navigationCount: 1,
-                foreignKeyCount: 2,
-                unnamedIndexCount: 2,
+                foreignKeyCount: 3,
+                unnamedIndexCount: 3,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -79,6 +79,14 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
                 nullable: true);
             projectId.AddAnnotation("Relational:ColumnName", "project_id");
 
+            var publisherId = runtimeEntityType.AddProperty(
+                "PublisherId",
+                typeof(Guid?),
+                propertyInfo: typeof(ApiToken).GetProperty("PublisherId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(ApiToken).GetField("<PublisherId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+            publisherId.AddAnnotation("Relational:ColumnName", "publisher_id");
+
             var scope = runtimeEntityType.AddProperty(
                 "Scope",
                 typeof(TokenScope),
@@ -112,8 +120,12 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
             index.AddAnnotation("Relational:Name", "ix_api_tokens_project_id");
 
             var index0 = runtimeEntityType.AddIndex(
+                new[] { publisherId });
+            index0.AddAnnotation("Relational:Name", "ix_api_tokens_publisher_id");
+
+            var index1 = runtimeEntityType.AddIndex(
                 new[] { userId });
-            index0.AddAnnotation("Relational:Name", "ix_api_tokens_user_id");
+            index1.AddAnnotation("Relational:Name", "ix_api_tokens_user_id");
 
             return runtimeEntityType;
         }
@@ -130,6 +142,17 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
         }
 
         public static RuntimeForeignKey CreateForeignKey2(RuntimeEntityType declaringEntityType, RuntimeEntityType principalEntityType)
+        {
+            var runtimeForeignKey = declaringEntityType.AddForeignKey(new[] { declaringEntityType.FindProperty("PublisherId") },
+                principalEntityType.FindKey(new[] { principalEntityType.FindProperty("Id") }),
+                principalEntityType,
+                deleteBehavior: DeleteBehavior.Cascade);
+
+            runtimeForeignKey.AddAnnotation("Relational:Name", "fk_api_tokens_trusted_publishers_publisher_id");
+            return runtimeForeignKey;
+        }
+
+        public static RuntimeForeignKey CreateForeignKey3(RuntimeEntityType declaringEntityType, RuntimeEntityType principalEntityType)
         {
             var runtimeForeignKey = declaringEntityType.AddForeignKey(new[] { declaringEntityType.FindProperty("UserId") },
                 principalEntityType.FindKey(new[] { principalEntityType.FindProperty("Id") }),

@@ -11,7 +11,7 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
     public partial class SqliteDbModel
     {
         private SqliteDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("4bae37b0-81a2-4b95-9c48-8a4ba709f0b9"), entityTypeCount: 33)
+            : base(skipDetectChanges: false, modelId: new Guid("ee8fbe16-acab-4260-a5b2-081b8b0ceccb"), entityTypeCount: 37)
         {
         }
 
@@ -42,9 +42,13 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
             var retentionRun = RetentionRunEntityType.Create(this);
             var role = RoleEntityType.Create(this);
             var roleInvitation = RoleInvitationEntityType.Create(this);
+            var searchClassifier = SearchClassifierEntityType.Create(this);
+            var searchDocument = SearchDocumentEntityType.Create(this);
             var sentEmail = SentEmailEntityType.Create(this);
             var simpleRequestRecord = SimpleRequestRecordEntityType.Create(this);
+            var trustedPublisher = TrustedPublisherEntityType.Create(this);
             var upstreamMerge = UpstreamMergeEntityType.Create(this);
+            var usedIdToken = UsedIdTokenEntityType.Create(this);
             var user = UserEntityType.Create(this);
             var userEmail = UserEmailEntityType.Create(this);
             var userEvent = UserEventEntityType.Create(this);
@@ -52,7 +56,8 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
             var dataProtectionKey = DataProtectionKeyEntityType.Create(this);
 
             ApiTokenEntityType.CreateForeignKey1(apiToken, project);
-            ApiTokenEntityType.CreateForeignKey2(apiToken, user);
+            ApiTokenEntityType.CreateForeignKey2(apiToken, trustedPublisher);
+            ApiTokenEntityType.CreateForeignKey3(apiToken, user);
             DisclosureRecordEntityType.CreateForeignKey1(disclosureRecord, legalRequest);
             JournalEntryEntityType.CreateForeignKey1(journalEntry, user);
             LegalRequestSubjectEntityType.CreateForeignKey1(legalRequestSubject, legalRequest);
@@ -70,7 +75,11 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
             RoleInvitationEntityType.CreateForeignKey1(roleInvitation, user);
             RoleInvitationEntityType.CreateForeignKey2(roleInvitation, project);
             RoleInvitationEntityType.CreateForeignKey3(roleInvitation, user);
+            SearchClassifierEntityType.CreateForeignKey1(searchClassifier, project);
+            SearchDocumentEntityType.CreateForeignKey1(searchDocument, project);
             SentEmailEntityType.CreateForeignKey1(sentEmail, user);
+            TrustedPublisherEntityType.CreateForeignKey1(trustedPublisher, user);
+            TrustedPublisherEntityType.CreateForeignKey2(trustedPublisher, project);
             UserEmailEntityType.CreateForeignKey1(userEmail, user);
             UserEventEntityType.CreateForeignKey1(userEvent, ipAddressRecord);
             UserEventEntityType.CreateForeignKey2(userEvent, user);
@@ -102,9 +111,13 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
             RetentionRunEntityType.CreateAnnotations(retentionRun);
             RoleEntityType.CreateAnnotations(role);
             RoleInvitationEntityType.CreateAnnotations(roleInvitation);
+            SearchClassifierEntityType.CreateAnnotations(searchClassifier);
+            SearchDocumentEntityType.CreateAnnotations(searchDocument);
             SentEmailEntityType.CreateAnnotations(sentEmail);
             SimpleRequestRecordEntityType.CreateAnnotations(simpleRequestRecord);
+            TrustedPublisherEntityType.CreateAnnotations(trustedPublisher);
             UpstreamMergeEntityType.CreateAnnotations(upstreamMerge);
+            UsedIdTokenEntityType.CreateAnnotations(usedIdToken);
             UserEntityType.CreateAnnotations(user);
             UserEmailEntityType.CreateAnnotations(userEmail);
             UserEventEntityType.CreateAnnotations(userEvent);

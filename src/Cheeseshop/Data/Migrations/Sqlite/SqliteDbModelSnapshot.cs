@@ -84,6 +84,10 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("project_id");
 
+                    b.Property<Guid?>("PublisherId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("publisher_id");
+
                     b.Property<int>("Scope")
                         .HasColumnType("INTEGER")
                         .HasColumnName("scope");
@@ -102,6 +106,9 @@ namespace Cheeseshop.Data.Migrations.Sqlite
 
                     b.HasIndex("ProjectId")
                         .HasDatabaseName("ix_api_tokens_project_id");
+
+                    b.HasIndex("PublisherId")
+                        .HasDatabaseName("ix_api_tokens_publisher_id");
 
                     b.HasIndex("UserId")
                         .HasDatabaseName("ix_api_tokens_user_id");
@@ -1327,6 +1334,83 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                     b.ToTable("role_invitations", (string)null);
                 });
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.SearchClassifier", b =>
+                {
+                    b.Property<string>("Classifier")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("classifier");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("project_id");
+
+                    b.HasKey("Classifier", "ProjectId")
+                        .HasName("pk_search_classifiers");
+
+                    b.HasIndex("ProjectId")
+                        .HasDatabaseName("ix_search_classifiers_project_id");
+
+                    b.ToTable("search_classifiers", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.SearchDocument", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("Created")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created");
+
+                    b.Property<string>("Description")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("description");
+
+                    b.Property<string>("Keywords")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("keywords");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("NormalizedName")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("normalized_name");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("Summary")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("summary");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_search_documents");
+
+                    b.HasIndex("Created")
+                        .HasDatabaseName("ix_search_documents_created");
+
+                    b.HasIndex("NormalizedName")
+                        .HasDatabaseName("ix_search_documents_normalized_name");
+
+                    b.HasIndex("ProjectId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_search_documents_project_id");
+
+                    b.ToTable("search_documents", (string)null);
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.SentEmail", b =>
                 {
                     b.Property<long>("Id")
@@ -1422,6 +1506,82 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                     b.ToTable("simple_requests", (string)null);
                 });
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.TrustedPublisher", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("Added")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("added");
+
+                    b.Property<Guid?>("AddedById")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("added_by_id");
+
+                    b.Property<string>("Environment")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("environment");
+
+                    b.Property<string>("ExtraClaimsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("extra_claims_json");
+
+                    b.Property<string>("Issuer")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("issuer");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("PendingNormalizedName")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pending_normalized_name");
+
+                    b.Property<string>("PendingProjectName")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pending_project_name");
+
+                    b.Property<Guid?>("ProjectId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("Repository")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("repository");
+
+                    b.Property<string>("Subject")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject");
+
+                    b.Property<string>("Workflow")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("workflow");
+
+                    b.HasKey("Id")
+                        .HasName("pk_trusted_publishers");
+
+                    b.HasIndex("AddedById")
+                        .HasDatabaseName("ix_trusted_publishers_added_by_id");
+
+                    b.HasIndex("Issuer")
+                        .HasDatabaseName("ix_trusted_publishers_issuer");
+
+                    b.HasIndex("PendingNormalizedName")
+                        .HasDatabaseName("ix_trusted_publishers_pending_normalized_name");
+
+                    b.HasIndex("ProjectId")
+                        .HasDatabaseName("ix_trusted_publishers_project_id");
+
+                    b.ToTable("trusted_publishers", (string)null);
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.UpstreamMerge", b =>
                 {
                     b.Property<string>("Name")
@@ -1442,6 +1602,25 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                         .HasName("pk_upstream_merges");
 
                     b.ToTable("upstream_merges", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.UsedIdToken", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.Property<DateTime>("Expires")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expires");
+
+                    b.HasKey("Key")
+                        .HasName("pk_used_id_tokens");
+
+                    b.HasIndex("Expires")
+                        .HasDatabaseName("ix_used_id_tokens_expires");
+
+                    b.ToTable("used_id_tokens", (string)null);
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.User", b =>
@@ -1678,6 +1857,12 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .HasConstraintName("fk_api_tokens_projects_project_id");
 
+                    b.HasOne("Cheeseshop.Data.Entities.TrustedPublisher", null)
+                        .WithMany()
+                        .HasForeignKey("PublisherId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_api_tokens_trusted_publishers_publisher_id");
+
                     b.HasOne("Cheeseshop.Data.Entities.User", "User")
                         .WithMany()
                         .HasForeignKey("UserId")
@@ -1843,6 +2028,26 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                     b.Navigation("User");
                 });
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.SearchClassifier", b =>
+                {
+                    b.HasOne("Cheeseshop.Data.Entities.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_search_classifiers_projects_project_id");
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.SearchDocument", b =>
+                {
+                    b.HasOne("Cheeseshop.Data.Entities.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_search_documents_projects_project_id");
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.SentEmail", b =>
                 {
                     b.HasOne("Cheeseshop.Data.Entities.User", null)
@@ -1850,6 +2055,21 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .HasConstraintName("fk_sent_emails_users_user_id");
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.TrustedPublisher", b =>
+                {
+                    b.HasOne("Cheeseshop.Data.Entities.User", null)
+                        .WithMany()
+                        .HasForeignKey("AddedById")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_trusted_publishers_users_added_by_id");
+
+                    b.HasOne("Cheeseshop.Data.Entities.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_trusted_publishers_projects_project_id");
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.UserEmail", b =>

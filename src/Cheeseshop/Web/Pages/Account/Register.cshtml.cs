@@ -1,8 +1,11 @@
 using Cheeseshop.Accounts;
+using Cheeseshop.RateLimits;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace Cheeseshop.Web.Pages.Account;
 
+[EnableRateLimiting(RateLimitRegistration.Registration)]
 public sealed class RegisterModel(RegistrationService registration, SignInService signIn) : AccountPageModel
 {
     [BindProperty(Name = "username")] public string? Username { get; set; }

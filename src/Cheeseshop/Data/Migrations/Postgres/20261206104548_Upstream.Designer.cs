@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Cheeseshop.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresDb))]
-    [Migration("20261206092850_ProjectRules")]
-    partial class ProjectRules
+    [Migration("20261206104548_Upstream")]
+    partial class Upstream
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -94,6 +94,10 @@ namespace Cheeseshop.Data.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("project_id");
 
+                    b.Property<Guid?>("PublisherId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("publisher_id");
+
                     b.Property<int>("Scope")
                         .HasColumnType("integer")
                         .HasColumnName("scope");
@@ -112,6 +116,9 @@ namespace Cheeseshop.Data.Migrations.Postgres
 
                     b.HasIndex("ProjectId")
                         .HasDatabaseName("ix_api_tokens_project_id");
+
+                    b.HasIndex("PublisherId")
+                        .HasDatabaseName("ix_api_tokens_publisher_id");
 
                     b.HasIndex("UserId")
                         .HasDatabaseName("ix_api_tokens_user_id");
@@ -941,6 +948,60 @@ namespace Cheeseshop.Data.Migrations.Postgres
                     b.ToTable("project_events", (string)null);
                 });
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.ProxiedFile", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("Fetched")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("fetched");
+
+                    b.Property<string>("Filename")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("filename");
+
+                    b.Property<string>("MetadataSha256")
+                        .HasColumnType("text")
+                        .HasColumnName("metadata_sha256");
+
+                    b.Property<string>("Path")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("path");
+
+                    b.Property<string>("Project")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("project");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("sha256");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size");
+
+                    b.HasKey("Id")
+                        .HasName("pk_proxied_files");
+
+                    b.HasIndex("Filename")
+                        .IsUnique()
+                        .HasDatabaseName("ix_proxied_files_filename");
+
+                    b.HasIndex("Project")
+                        .HasDatabaseName("ix_proxied_files_project");
+
+                    b.ToTable("proxied_files", (string)null);
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.RecoveryCode", b =>
                 {
                     b.Property<long>("Id")
@@ -1317,6 +1378,85 @@ namespace Cheeseshop.Data.Migrations.Postgres
                     b.ToTable("role_invitations", (string)null);
                 });
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.SearchClassifier", b =>
+                {
+                    b.Property<string>("Classifier")
+                        .HasColumnType("text")
+                        .HasColumnName("classifier");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("project_id");
+
+                    b.HasKey("Classifier", "ProjectId")
+                        .HasName("pk_search_classifiers");
+
+                    b.HasIndex("ProjectId")
+                        .HasDatabaseName("ix_search_classifiers_project_id");
+
+                    b.ToTable("search_classifiers", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.SearchDocument", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("Created")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created");
+
+                    b.Property<string>("Description")
+                        .HasColumnType("text")
+                        .HasColumnName("description");
+
+                    b.Property<string>("Keywords")
+                        .HasColumnType("text")
+                        .HasColumnName("keywords");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<string>("NormalizedName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("normalized_name");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("Summary")
+                        .HasColumnType("text")
+                        .HasColumnName("summary");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_search_documents");
+
+                    b.HasIndex("Created")
+                        .HasDatabaseName("ix_search_documents_created");
+
+                    b.HasIndex("NormalizedName")
+                        .HasDatabaseName("ix_search_documents_normalized_name");
+
+                    b.HasIndex("ProjectId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_search_documents_project_id");
+
+                    b.ToTable("search_documents", (string)null);
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.SentEmail", b =>
                 {
                     b.Property<long>("Id")
@@ -1414,6 +1554,123 @@ namespace Cheeseshop.Data.Migrations.Postgres
                         .HasDatabaseName("ix_simple_requests_project_id_timestamp");
 
                     b.ToTable("simple_requests", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.TrustedPublisher", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("Added")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("added");
+
+                    b.Property<Guid?>("AddedById")
+                        .HasColumnType("uuid")
+                        .HasColumnName("added_by_id");
+
+                    b.Property<string>("Environment")
+                        .HasColumnType("text")
+                        .HasColumnName("environment");
+
+                    b.Property<string>("ExtraClaimsJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("extra_claims_json");
+
+                    b.Property<string>("Issuer")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("issuer");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("PendingNormalizedName")
+                        .HasColumnType("text")
+                        .HasColumnName("pending_normalized_name");
+
+                    b.Property<string>("PendingProjectName")
+                        .HasColumnType("text")
+                        .HasColumnName("pending_project_name");
+
+                    b.Property<Guid?>("ProjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("Repository")
+                        .HasColumnType("text")
+                        .HasColumnName("repository");
+
+                    b.Property<string>("Subject")
+                        .HasColumnType("text")
+                        .HasColumnName("subject");
+
+                    b.Property<string>("Workflow")
+                        .HasColumnType("text")
+                        .HasColumnName("workflow");
+
+                    b.HasKey("Id")
+                        .HasName("pk_trusted_publishers");
+
+                    b.HasIndex("AddedById")
+                        .HasDatabaseName("ix_trusted_publishers_added_by_id");
+
+                    b.HasIndex("Issuer")
+                        .HasDatabaseName("ix_trusted_publishers_issuer");
+
+                    b.HasIndex("PendingNormalizedName")
+                        .HasDatabaseName("ix_trusted_publishers_pending_normalized_name");
+
+                    b.HasIndex("ProjectId")
+                        .HasDatabaseName("ix_trusted_publishers_project_id");
+
+                    b.ToTable("trusted_publishers", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.UpstreamMerge", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTime>("Created")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created");
+
+                    b.Property<string>("SetBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("set_by");
+
+                    b.HasKey("Name")
+                        .HasName("pk_upstream_merges");
+
+                    b.ToTable("upstream_merges", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.UsedIdToken", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasColumnType("text")
+                        .HasColumnName("key");
+
+                    b.Property<DateTime>("Expires")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires");
+
+                    b.HasKey("Key")
+                        .HasName("pk_used_id_tokens");
+
+                    b.HasIndex("Expires")
+                        .HasDatabaseName("ix_used_id_tokens_expires");
+
+                    b.ToTable("used_id_tokens", (string)null);
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.User", b =>
@@ -1658,6 +1915,12 @@ namespace Cheeseshop.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .HasConstraintName("fk_api_tokens_projects_project_id");
 
+                    b.HasOne("Cheeseshop.Data.Entities.TrustedPublisher", null)
+                        .WithMany()
+                        .HasForeignKey("PublisherId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_api_tokens_trusted_publishers_publisher_id");
+
                     b.HasOne("Cheeseshop.Data.Entities.User", "User")
                         .WithMany()
                         .HasForeignKey("UserId")
@@ -1823,6 +2086,26 @@ namespace Cheeseshop.Data.Migrations.Postgres
                     b.Navigation("User");
                 });
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.SearchClassifier", b =>
+                {
+                    b.HasOne("Cheeseshop.Data.Entities.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_search_classifiers_projects_project_id");
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.SearchDocument", b =>
+                {
+                    b.HasOne("Cheeseshop.Data.Entities.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_search_documents_projects_project_id");
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.SentEmail", b =>
                 {
                     b.HasOne("Cheeseshop.Data.Entities.User", null)
@@ -1830,6 +2113,21 @@ namespace Cheeseshop.Data.Migrations.Postgres
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .HasConstraintName("fk_sent_emails_users_user_id");
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.TrustedPublisher", b =>
+                {
+                    b.HasOne("Cheeseshop.Data.Entities.User", null)
+                        .WithMany()
+                        .HasForeignKey("AddedById")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_trusted_publishers_users_added_by_id");
+
+                    b.HasOne("Cheeseshop.Data.Entities.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_trusted_publishers_projects_project_id");
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.UserEmail", b =>

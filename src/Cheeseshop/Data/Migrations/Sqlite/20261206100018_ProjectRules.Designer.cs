@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Cheeseshop.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteDb))]
-    [Migration("20261206094518_Upstream")]
-    partial class Upstream
+    [Migration("20261206100018_ProjectRules")]
+    partial class ProjectRules
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -87,6 +87,10 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("project_id");
 
+                    b.Property<Guid?>("PublisherId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("publisher_id");
+
                     b.Property<int>("Scope")
                         .HasColumnType("INTEGER")
                         .HasColumnName("scope");
@@ -105,6 +109,9 @@ namespace Cheeseshop.Data.Migrations.Sqlite
 
                     b.HasIndex("ProjectId")
                         .HasDatabaseName("ix_api_tokens_project_id");
+
+                    b.HasIndex("PublisherId")
+                        .HasDatabaseName("ix_api_tokens_publisher_id");
 
                     b.HasIndex("UserId")
                         .HasDatabaseName("ix_api_tokens_user_id");
@@ -910,58 +917,6 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                     b.ToTable("project_events", (string)null);
                 });
 
-            modelBuilder.Entity("Cheeseshop.Data.Entities.ProxiedFile", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("id");
-
-                    b.Property<DateTime>("Fetched")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("fetched");
-
-                    b.Property<string>("Filename")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("filename");
-
-                    b.Property<string>("MetadataSha256")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("metadata_sha256");
-
-                    b.Property<string>("Path")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("path");
-
-                    b.Property<string>("Project")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("project");
-
-                    b.Property<string>("Sha256")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("sha256");
-
-                    b.Property<long>("Size")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("size");
-
-                    b.HasKey("Id")
-                        .HasName("pk_proxied_files");
-
-                    b.HasIndex("Filename")
-                        .IsUnique()
-                        .HasDatabaseName("ix_proxied_files_filename");
-
-                    b.HasIndex("Project")
-                        .HasDatabaseName("ix_proxied_files_project");
-
-                    b.ToTable("proxied_files", (string)null);
-                });
-
             modelBuilder.Entity("Cheeseshop.Data.Entities.RecoveryCode", b =>
                 {
                     b.Property<long>("Id")
@@ -1425,26 +1380,99 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                     b.ToTable("simple_requests", (string)null);
                 });
 
-            modelBuilder.Entity("Cheeseshop.Data.Entities.UpstreamMerge", b =>
+            modelBuilder.Entity("Cheeseshop.Data.Entities.TrustedPublisher", b =>
                 {
-                    b.Property<string>("Name")
-                        .HasMaxLength(200)
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT")
-                        .HasColumnName("name");
+                        .HasColumnName("id");
 
-                    b.Property<DateTime>("Created")
+                    b.Property<DateTime>("Added")
                         .HasColumnType("TEXT")
-                        .HasColumnName("created");
+                        .HasColumnName("added");
 
-                    b.Property<string>("SetBy")
+                    b.Property<Guid?>("AddedById")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("added_by_id");
+
+                    b.Property<string>("Environment")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("environment");
+
+                    b.Property<string>("ExtraClaimsJson")
                         .IsRequired()
                         .HasColumnType("TEXT")
-                        .HasColumnName("set_by");
+                        .HasColumnName("extra_claims_json");
 
-                    b.HasKey("Name")
-                        .HasName("pk_upstream_merges");
+                    b.Property<string>("Issuer")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("issuer");
 
-                    b.ToTable("upstream_merges", (string)null);
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("PendingNormalizedName")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pending_normalized_name");
+
+                    b.Property<string>("PendingProjectName")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pending_project_name");
+
+                    b.Property<Guid?>("ProjectId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("Repository")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("repository");
+
+                    b.Property<string>("Subject")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject");
+
+                    b.Property<string>("Workflow")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("workflow");
+
+                    b.HasKey("Id")
+                        .HasName("pk_trusted_publishers");
+
+                    b.HasIndex("AddedById")
+                        .HasDatabaseName("ix_trusted_publishers_added_by_id");
+
+                    b.HasIndex("Issuer")
+                        .HasDatabaseName("ix_trusted_publishers_issuer");
+
+                    b.HasIndex("PendingNormalizedName")
+                        .HasDatabaseName("ix_trusted_publishers_pending_normalized_name");
+
+                    b.HasIndex("ProjectId")
+                        .HasDatabaseName("ix_trusted_publishers_project_id");
+
+                    b.ToTable("trusted_publishers", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.UsedIdToken", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.Property<DateTime>("Expires")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expires");
+
+                    b.HasKey("Key")
+                        .HasName("pk_used_id_tokens");
+
+                    b.HasIndex("Expires")
+                        .HasDatabaseName("ix_used_id_tokens_expires");
+
+                    b.ToTable("used_id_tokens", (string)null);
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.User", b =>
@@ -1681,6 +1709,12 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .HasConstraintName("fk_api_tokens_projects_project_id");
 
+                    b.HasOne("Cheeseshop.Data.Entities.TrustedPublisher", null)
+                        .WithMany()
+                        .HasForeignKey("PublisherId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_api_tokens_trusted_publishers_publisher_id");
+
                     b.HasOne("Cheeseshop.Data.Entities.User", "User")
                         .WithMany()
                         .HasForeignKey("UserId")
@@ -1853,6 +1887,21 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .HasConstraintName("fk_sent_emails_users_user_id");
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.TrustedPublisher", b =>
+                {
+                    b.HasOne("Cheeseshop.Data.Entities.User", null)
+                        .WithMany()
+                        .HasForeignKey("AddedById")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_trusted_publishers_users_added_by_id");
+
+                    b.HasOne("Cheeseshop.Data.Entities.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_trusted_publishers_projects_project_id");
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.UserEmail", b =>
