@@ -22,6 +22,8 @@ public abstract partial class CheeseshopDb(DbContextOptions options) : DbContext
     public DbSet<ReleaseFile> Files => Set<ReleaseFile>();
     public DbSet<FilenameRegistration> FilenameRegistry => Set<FilenameRegistration>();
     public DbSet<ProhibitedProjectName> ProhibitedProjectNames => Set<ProhibitedProjectName>();
+    public DbSet<ProxiedFile> ProxiedFiles => Set<ProxiedFile>();
+    public DbSet<UpstreamMerge> UpstreamMerges => Set<UpstreamMerge>();
     public DbSet<JournalEntry> Journals => Set<JournalEntry>();
     public DbSet<IpAddressRecord> IpAddresses => Set<IpAddressRecord>();
     public DbSet<UserEvent> UserEvents => Set<UserEvent>();
@@ -113,6 +115,16 @@ public abstract partial class CheeseshopDb(DbContextOptions options) : DbContext
             e.HasKey(x => x.Name);
             e.Property(x => x.Name).HasMaxLength(200);
             e.Property(x => x.Reason).HasMaxLength(1000);
+        });
+        b.Entity<ProxiedFile>(e =>
+        {
+            e.HasIndex(x => x.Filename).IsUnique();
+            e.HasIndex(x => x.Project);
+        });
+        b.Entity<UpstreamMerge>(e =>
+        {
+            e.HasKey(x => x.Name);
+            e.Property(x => x.Name).HasMaxLength(200);
         });
         b.Entity<JournalEntry>(e =>
         {

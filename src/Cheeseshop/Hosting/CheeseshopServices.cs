@@ -12,6 +12,7 @@ using Cheeseshop.Metrics;
 using Cheeseshop.Privacy;
 using Cheeseshop.RateLimits;
 using Cheeseshop.Projects;
+using Cheeseshop.Upstream;
 using Cheeseshop.Storage;
 using Cheeseshop.TrustedPublishing;
 using Cheeseshop.Upload;
@@ -61,6 +62,7 @@ public static class CheeseshopServices
         services.AddAccounts(configuration);
         services.AddDisclosure(configuration);
         services.AddProjects(configuration);
+        services.AddUpstream(configuration);
         services.AddCheeseshopHealth();
         services.AddTrustedPublishing(configuration);
         services.AddCheeseshopMetrics(configuration);

@@ -18,6 +18,7 @@ using Cheeseshop.TrustedPublishing;
 using Cheeseshop.Upload;
 using Cheeseshop.Web;
 using Cheeseshop.Xmlrpc;
+using Cheeseshop.Upstream;
 using Microsoft.AspNetCore.HttpOverrides;
 
 namespace Cheeseshop.Hosting;
@@ -84,6 +85,7 @@ public static class ServerHost
         app.MapUpload();
         app.MapTrustedPublishing();
         reads.MapFiles();
+        reads.MapUpstream();
         reads.MapXmlRpc();
         app.MapDownloadStats(reads);
         reads.MapBrowse();

@@ -70,8 +70,13 @@ public sealed class IntegrityCheck(CheeseshopDb db, IFileStore store, DataDirect
             .Select(f => new FileRow(f.Path, f.Size, f.Sha256, f.Blake2b256, f.MetadataSha256,
                 f.Release!.Project!.Name + " " + f.Release.Version + " " + f.Filename))
             .ToListAsync(ct);
+        // Files the upstream proxy stored are referenced too (by their proxied_files rows), never orphans.
+        var proxied = await db.ProxiedFiles.AsNoTracking()
+            .Select(f => new { f.Path, f.Size, f.MetadataSha256, Label = "upstream " + f.Filename }).ToListAsync(ct);
         var expected = rows.Select(r => new ExpectedFile(r.Path, r.Size, r.Label))
-            .Concat(rows.Where(r => r.MetadataSha256 is not null).Select(r => new ExpectedFile(r.Path + ".metadata", null, r.Label)));
+            .Concat(rows.Where(r => r.MetadataSha256 is not null).Select(r => new ExpectedFile(r.Path + ".metadata", null, r.Label)))
+            .Concat(proxied.Select(p => new ExpectedFile(p.Path, p.Size, p.Label)))
+            .Concat(proxied.Where(p => p.MetadataSha256 is not null).Select(p => new ExpectedFile(p.Path + ".metadata", null, p.Label)));
         var listed = new List<ListedFile>();
         await foreach (var e in store.ListAsync(ct)) listed.Add(new ListedFile(e.Path, e.Length, e.LastModified));
 
@@ -90,7 +95,7 @@ public sealed class IntegrityCheck(CheeseshopDb db, IFileStore store, DataDirect
         if (!opts.Quick)
         {
             var byPath = rows.ToDictionary(r => r.Path, StringComparer.Ordinal);
-            foreach (var present in comparison.Present)
+            foreach (var present in comparison.Present.Where(p => byPath.ContainsKey(p.Size is null ? p.Path[..^".metadata".Length] : p.Path)))
             {
                 var mismatch = present.Size is null
                     ? await CheckMetadataAsync(present.Path, byPath[present.Path[..^".metadata".Length]], ct)

@@ -2,6 +2,7 @@ using Cheeseshop.Configuration;
 using Cheeseshop.Core.Packaging;
 using Cheeseshop.Data;
 using Cheeseshop.Index;
+using Cheeseshop.Upstream;
 
 namespace Cheeseshop.JsonApi;
 
@@ -39,6 +40,10 @@ public static class JsonApiEndpoints
             var ticket = cache.Watch();
             var snapshot = await ProjectSnapshot.LoadAsync(db, normalized, ctx.RequestAborted);
             var shown = version is null ? snapshot?.Latest : snapshot?.Find(version);
+            // A name this index does not hold may be the upstream's (from its cached page).
+            if (snapshot is null && ctx.RequestServices.GetRequiredService<UpstreamOptions>().Enabled &&
+                await UpstreamEndpoints.TryServeJsonAsync(ctx, normalized, version, origin, ctx.RequestServices.GetRequiredService<UpstreamPages>()))
+                return;
             if (snapshot is null || shown is null)
             {
                 PageResults.Cors(ctx);

@@ -35,7 +35,16 @@ public static class ProjectsCommands
             return "Allowed.";
         }));
 
+        var mode = new Argument<string>("mode") { Description = "merge (the page also lists the upstream's files, declared with PEP 708 tracks) or local (its own files only, the default)" };
+        var upstream = new Command("upstream", "Choose whether a local project's page also lists the upstream index's files") { name, mode };
+        upstream.SetAction((parse, ct) => Run(parse, ct, async (admin, c) =>
+        {
+            await admin.SetUpstreamAsync(parse.GetValue(name)!, parse.GetValue(mode)!, LegalHoldService.CliActor, c);
+            return "Done: the change applies within a few seconds on a running server.";
+        }));
+
         projects.Subcommands.Add(create);
+        projects.Subcommands.Add(upstream);
         projects.Subcommands.Add(prohibit);
         projects.Subcommands.Add(allow);
         return projects;

@@ -1,6 +1,7 @@
 using Cheeseshop.Core.Packaging;
 using Cheeseshop.Data;
 using Cheeseshop.Index;
+using Cheeseshop.Upstream;
 using Microsoft.EntityFrameworkCore;
 
 namespace Cheeseshop.Simple;
@@ -18,8 +19,9 @@ public static class SimpleEndpoints
         // Plain request delegates over the singleton cache: a cached page is served without creating
         // the request's service scope (only a miss asks for the database).
         var cache = app.ServiceProvider.GetRequiredService<PageCache>();
+        var upstream = app.ServiceProvider.GetRequiredService<UpstreamProxy>() is { Enabled: true } proxy ? proxy : null;
         app.MapMethods("/simple/", ["GET", "HEAD"], ctx => IndexAsync(ctx, cache));
-        app.MapMethods("/simple/{project}/", ["GET", "HEAD"], ctx => DetailAsync(ctx, (string)ctx.Request.RouteValues["project"]!, cache));
+        app.MapMethods("/simple/{project}/", ["GET", "HEAD"], ctx => DetailAsync(ctx, (string)ctx.Request.RouteValues["project"]!, cache, upstream));
     }
 
     private static readonly string[] VariantNames = Enum.GetNames<SimpleFormat>();
@@ -66,7 +68,9 @@ public static class SimpleEndpoints
         await PageResults.WriteAsync(ctx, page, CacheControl, VaryAccept);
     }
 
-    private static async Task DetailAsync(HttpContext ctx, string project, PageCache cache)
+    /// <param name="upstream">The upstream proxy when one is configured: it answers for names this index does not
+    /// hold, and for local projects set to merge the upstream's files.</param>
+    private static async Task DetailAsync(HttpContext ctx, string project, PageCache cache, UpstreamProxy? upstream)
     {
         var normalized = ProjectName.IsNormalized(project) ? project : ProjectName.Normalize(project);
         if (normalized != project || !ctx.Request.Path.Value!.EndsWith('/'))
@@ -76,15 +80,26 @@ public static class SimpleEndpoints
         }
         var format = Negotiate(ctx);
         var variant = VariantNames[(int)format];
+        if (upstream is not null && upstream.IsMerged(normalized))
+        {
+            await upstream.ServeMergedAsync(ctx, normalized, format, CacheControl, VaryAccept);
+            return;
+        }
         if (!cache.TryGet(normalized, variant, out var page))
         {
+            if (upstream is not null && upstream.TryCached(normalized, format, out var proxied))
+            {
+                await PageResults.WriteAsync(ctx, proxied, CacheControl, VaryAccept);
+                return;
+            }
             // The database is touched only on a miss: a hit costs a dictionary lookup and a write.
             var db = ctx.RequestServices.GetRequiredService<CheeseshopDb>();
             var ticket = cache.Watch();
             var snapshot = await ProjectSnapshot.LoadAsync(db, normalized, ctx.RequestAborted);
             if (snapshot is null)
             {
-                await PageResults.NotFoundText().ExecuteAsync(ctx);
+                if (upstream is not null) await upstream.ServeSimpleAsync(ctx, normalized, format, CacheControl, VaryAccept, ticket);
+                else await PageResults.NotFoundText().ExecuteAsync(ctx);
                 return;
             }
             var body = format == SimpleFormat.JsonV1 ? SimpleRenderer.DetailJson(snapshot) : SimpleRenderer.DetailHtml(snapshot);

@@ -12,7 +12,7 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
     public partial class PostgresDbModel
     {
         private PostgresDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("a0519e5f-7791-4163-a7c4-936268bc5b32"), entityTypeCount: 35)
+            : base(skipDetectChanges: false, modelId: new Guid("b871b943-5db7-41fa-ac86-5529ceaf7405"), entityTypeCount: 37)
         {
         }
 
@@ -36,6 +36,7 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
             var prohibitedProjectName = ProhibitedProjectNameEntityType.Create(this);
             var project = ProjectEntityType.Create(this);
             var projectEvent = ProjectEventEntityType.Create(this);
+            var proxiedFile = ProxiedFileEntityType.Create(this);
             var recoveryCode = RecoveryCodeEntityType.Create(this);
             var release = ReleaseEntityType.Create(this);
             var releaseFile = ReleaseFileEntityType.Create(this);
@@ -47,6 +48,7 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
             var sentEmail = SentEmailEntityType.Create(this);
             var simpleRequestRecord = SimpleRequestRecordEntityType.Create(this);
             var trustedPublisher = TrustedPublisherEntityType.Create(this);
+            var upstreamMerge = UpstreamMergeEntityType.Create(this);
             var usedIdToken = UsedIdTokenEntityType.Create(this);
             var user = UserEntityType.Create(this);
             var userEmail = UserEmailEntityType.Create(this);
@@ -103,6 +105,7 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
             ProhibitedProjectNameEntityType.CreateAnnotations(prohibitedProjectName);
             ProjectEntityType.CreateAnnotations(project);
             ProjectEventEntityType.CreateAnnotations(projectEvent);
+            ProxiedFileEntityType.CreateAnnotations(proxiedFile);
             RecoveryCodeEntityType.CreateAnnotations(recoveryCode);
             ReleaseEntityType.CreateAnnotations(release);
             ReleaseFileEntityType.CreateAnnotations(releaseFile);
@@ -114,6 +117,7 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
             SentEmailEntityType.CreateAnnotations(sentEmail);
             SimpleRequestRecordEntityType.CreateAnnotations(simpleRequestRecord);
             TrustedPublisherEntityType.CreateAnnotations(trustedPublisher);
+            UpstreamMergeEntityType.CreateAnnotations(upstreamMerge);
             UsedIdTokenEntityType.CreateAnnotations(usedIdToken);
             UserEntityType.CreateAnnotations(user);
             UserEmailEntityType.CreateAnnotations(userEmail);

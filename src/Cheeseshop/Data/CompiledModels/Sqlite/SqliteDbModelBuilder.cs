@@ -11,7 +11,7 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
     public partial class SqliteDbModel
     {
         private SqliteDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("e6a7f16f-3a67-4427-bd2b-879276a1b2e4"), entityTypeCount: 35)
+            : base(skipDetectChanges: false, modelId: new Guid("b018b8fe-e943-4424-9757-a0b91b3fb962"), entityTypeCount: 37)
         {
         }
 
@@ -35,6 +35,7 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
             var prohibitedProjectName = ProhibitedProjectNameEntityType.Create(this);
             var project = ProjectEntityType.Create(this);
             var projectEvent = ProjectEventEntityType.Create(this);
+            var proxiedFile = ProxiedFileEntityType.Create(this);
             var recoveryCode = RecoveryCodeEntityType.Create(this);
             var release = ReleaseEntityType.Create(this);
             var releaseFile = ReleaseFileEntityType.Create(this);
@@ -46,6 +47,7 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
             var sentEmail = SentEmailEntityType.Create(this);
             var simpleRequestRecord = SimpleRequestRecordEntityType.Create(this);
             var trustedPublisher = TrustedPublisherEntityType.Create(this);
+            var upstreamMerge = UpstreamMergeEntityType.Create(this);
             var usedIdToken = UsedIdTokenEntityType.Create(this);
             var user = UserEntityType.Create(this);
             var userEmail = UserEmailEntityType.Create(this);
@@ -102,6 +104,7 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
             ProhibitedProjectNameEntityType.CreateAnnotations(prohibitedProjectName);
             ProjectEntityType.CreateAnnotations(project);
             ProjectEventEntityType.CreateAnnotations(projectEvent);
+            ProxiedFileEntityType.CreateAnnotations(proxiedFile);
             RecoveryCodeEntityType.CreateAnnotations(recoveryCode);
             ReleaseEntityType.CreateAnnotations(release);
             ReleaseFileEntityType.CreateAnnotations(releaseFile);
@@ -113,6 +116,7 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
             SentEmailEntityType.CreateAnnotations(sentEmail);
             SimpleRequestRecordEntityType.CreateAnnotations(simpleRequestRecord);
             TrustedPublisherEntityType.CreateAnnotations(trustedPublisher);
+            UpstreamMergeEntityType.CreateAnnotations(upstreamMerge);
             UsedIdTokenEntityType.CreateAnnotations(usedIdToken);
             UserEntityType.CreateAnnotations(user);
             UserEmailEntityType.CreateAnnotations(userEmail);

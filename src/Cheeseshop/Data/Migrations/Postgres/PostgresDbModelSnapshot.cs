@@ -945,6 +945,60 @@ namespace Cheeseshop.Data.Migrations.Postgres
                     b.ToTable("project_events", (string)null);
                 });
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.ProxiedFile", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("Fetched")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("fetched");
+
+                    b.Property<string>("Filename")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("filename");
+
+                    b.Property<string>("MetadataSha256")
+                        .HasColumnType("text")
+                        .HasColumnName("metadata_sha256");
+
+                    b.Property<string>("Path")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("path");
+
+                    b.Property<string>("Project")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("project");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("sha256");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size");
+
+                    b.HasKey("Id")
+                        .HasName("pk_proxied_files");
+
+                    b.HasIndex("Filename")
+                        .IsUnique()
+                        .HasDatabaseName("ix_proxied_files_filename");
+
+                    b.HasIndex("Project")
+                        .HasDatabaseName("ix_proxied_files_project");
+
+                    b.ToTable("proxied_files", (string)null);
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.RecoveryCode", b =>
                 {
                     b.Property<long>("Id")
@@ -1573,6 +1627,28 @@ namespace Cheeseshop.Data.Migrations.Postgres
                         .HasDatabaseName("ix_trusted_publishers_project_id");
 
                     b.ToTable("trusted_publishers", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.UpstreamMerge", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTime>("Created")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created");
+
+                    b.Property<string>("SetBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("set_by");
+
+                    b.HasKey("Name")
+                        .HasName("pk_upstream_merges");
+
+                    b.ToTable("upstream_merges", (string)null);
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.UsedIdToken", b =>

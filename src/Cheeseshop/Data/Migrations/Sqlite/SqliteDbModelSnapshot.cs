@@ -914,6 +914,58 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                     b.ToTable("project_events", (string)null);
                 });
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.ProxiedFile", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("Fetched")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("fetched");
+
+                    b.Property<string>("Filename")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("filename");
+
+                    b.Property<string>("MetadataSha256")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("metadata_sha256");
+
+                    b.Property<string>("Path")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("path");
+
+                    b.Property<string>("Project")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("project");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sha256");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("size");
+
+                    b.HasKey("Id")
+                        .HasName("pk_proxied_files");
+
+                    b.HasIndex("Filename")
+                        .IsUnique()
+                        .HasDatabaseName("ix_proxied_files_filename");
+
+                    b.HasIndex("Project")
+                        .HasDatabaseName("ix_proxied_files_project");
+
+                    b.ToTable("proxied_files", (string)null);
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.RecoveryCode", b =>
                 {
                     b.Property<long>("Id")
@@ -1528,6 +1580,28 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_trusted_publishers_project_id");
 
                     b.ToTable("trusted_publishers", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.UpstreamMerge", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<DateTime>("Created")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created");
+
+                    b.Property<string>("SetBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("set_by");
+
+                    b.HasKey("Name")
+                        .HasName("pk_upstream_merges");
+
+                    b.ToTable("upstream_merges", (string)null);
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.UsedIdToken", b =>
