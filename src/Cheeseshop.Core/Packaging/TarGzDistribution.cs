@@ -64,6 +64,12 @@ internal static class TarGzDistribution
                     : DistributionReader.ReadBounded(entry.DataStream, limits.MaxMetadataBytes, pkgInfoPath, archive);
             }
         }
+        catch (NotSupportedException)
+        {
+            // The tar reader refuses some GNU entry types (sparse files) outright; no sdist needs them.
+            throw new InvalidDistributionException(
+                $"Invalid distribution file {archive}: it holds a tar entry of a kind an sdist has no use for (such as a sparse file).");
+        }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException
                                       or InvalidOperationException or ArgumentException or OverflowException)
         {

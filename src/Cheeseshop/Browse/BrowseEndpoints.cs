@@ -3,6 +3,7 @@ using Cheeseshop.Core.Packaging;
 using Cheeseshop.Data;
 using Cheeseshop.Index;
 using Cheeseshop.JsonApi;
+using Cheeseshop.Upstream;
 using Cheeseshop.Web;
 using Microsoft.Extensions.Primitives;
 
@@ -62,6 +63,22 @@ public static class BrowseEndpoints
             var db = ctx.RequestServices.GetRequiredService<CheeseshopDb>();
             var ticket = cache.Watch();
             var snapshot = await ProjectSnapshot.LoadAsync(db, normalized, ctx.RequestAborted);
+            // A name this index does not hold may be the upstream's: its page is shown from the cached upstream
+            // data, rendered for each request (the upstream cache, not the journal, decides when it changes).
+            var proxied = false;
+            if (snapshot is null && ctx.RequestServices.GetRequiredService<UpstreamOptions>().Enabled)
+            {
+                try
+                {
+                    snapshot = await UpstreamEndpoints.ProxiedSnapshotAsync(ctx, normalized, ctx.RequestServices.GetRequiredService<UpstreamPages>());
+                    proxied = snapshot is not null;
+                }
+                catch (UpstreamException e)
+                {
+                    await UpstreamProxy.BadGatewayAsync(ctx, e.Message);
+                    return;
+                }
+            }
             var shown = version is null ? snapshot?.Latest : snapshot?.Find(version);
             if (snapshot is null || shown is null)
             {
@@ -78,7 +95,7 @@ public static class BrowseEndpoints
             }
             var body = ProjectPage.Render(page, snapshot, shown, version is not null);
             rendered = new RenderedPage(variant, body, HtmlPage.ContentType, snapshot.Project.LastSerial);
-            cache.Set(normalized, variant, rendered, ticket);
+            if (!proxied) cache.Set(normalized, variant, rendered, ticket);
         }
         await PageResults.WriteAsync(ctx, rendered, CacheControl, PageResults.VaryEncoding, cors: false);
     }

@@ -73,24 +73,33 @@ public static class UpstreamEndpoints
     /// other metadata, so summary, author and the like are empty and the MD5 and BLAKE2b digests blank.</summary>
     public static async Task<bool> TryServeJsonAsync(HttpContext ctx, string normalized, string? version, string origin, UpstreamPages pages)
     {
-        UpstreamEntry entry;
+        ProjectSnapshot? snapshot;
         try
         {
-            entry = await pages.GetAsync(normalized, ctx.RequestAborted);
+            snapshot = await ProxiedSnapshotAsync(ctx, normalized, pages);
         }
         catch (UpstreamException e)
         {
             await UpstreamProxy.BadGatewayAsync(ctx, e.Message);
             return true;
         }
-        if (entry.Page is not { } page) return false;
-        var snapshot = Snapshot(normalized, page);
-        var shown = version is null ? snapshot.Latest : snapshot.Find(version);
-        if (shown is null) return false;
+        var shown = version is null ? snapshot?.Latest : snapshot?.Find(version);
+        if (snapshot is null || shown is null) return false;
         var body = JsonApiRenderer.Render(snapshot, shown, origin, includeReleases: version is null);
-        await PageResults.WriteAsync(ctx, new RenderedPage("json", body, "application/json", page.Serial),
+        await PageResults.WriteAsync(ctx, new RenderedPage("json", body, "application/json", snapshot.Project.LastSerial),
             "max-age=0, must-revalidate, public", PageResults.VaryEncoding);
         return true;
+    }
+
+    /// <summary>
+    /// A project this index does not hold, as the upstream's cached page shows it, in the shape the local
+    /// renderers (JSON API, project pages) take; null when the upstream has no such project. Throws
+    /// UpstreamException when the upstream cannot be reached and nothing of the project is cached.
+    /// </summary>
+    public static async Task<ProjectSnapshot?> ProxiedSnapshotAsync(HttpContext ctx, string normalized, UpstreamPages pages)
+    {
+        var entry = await pages.GetAsync(normalized, ctx.RequestAborted);
+        return entry.Page is { } page ? Snapshot(normalized, page) : null;
     }
 
     private static ProjectSnapshot Snapshot(string normalized, UpstreamPage page)

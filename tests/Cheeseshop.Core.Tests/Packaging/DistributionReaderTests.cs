@@ -420,6 +420,27 @@ public class DistributionReaderTests
     }
 
     [Fact]
+    public void ASparseTarEntryIsRefusedAsADistributionProblem()
+    {
+        // A GNU header of type 'S' (sparse file), written by hand: the tar reader refuses the type itself.
+        var header = new byte[512];
+        void Put(int offset, string text) => System.Text.Encoding.ASCII.GetBytes(text).CopyTo(header, offset);
+        Put(0, "foo-1.0/sparse");
+        Put(100, "0000644\0");
+        Put(108, "0000000\0");
+        Put(116, "0000000\0");
+        Put(124, "00000000000\0");
+        Put(136, "00000000000\0");
+        header[156] = (byte)'S';
+        Put(257, "ustar  \0");
+        Put(148, "        ");
+        var sum = header.Sum(b => b);
+        Put(148, Convert.ToString(sum, 8).PadLeft(6, '0') + "\0 ");
+        using var tgz = Gzip([.. header, .. new byte[1024]]);
+        Assert.Contains("a tar entry of a kind an sdist has no use for", Invalid(tgz, "foo-1.0.tar.gz"));
+    }
+
+    [Fact]
     public void LongNamesAndPaxRecordsStillWork()
     {
         var longDir = "foo-1.0/" + string.Join('/', Enumerable.Repeat("a-rather-long-directory-name", 8));

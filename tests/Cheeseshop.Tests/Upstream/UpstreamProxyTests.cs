@@ -59,6 +59,14 @@ public sealed class UpstreamProxyTests(ServerFixture servers, ITestOutputHelper 
         Assert.DoesNotContain("cheese-beta-px", await http.GetStringAsync(proxy.BaseUrl + "/simple/"));
         using (var json = JsonDocument.Parse(await http.GetStringAsync(proxy.BaseUrl + "/pypi/cheese-beta-px/json")))
             AssertEqual("1.0", json.RootElement.GetProperty("info").GetProperty("version").GetString(), "the JSON API of a proxied project");
+        // The project page of a proxied project: its release and files, which link to the proxy.
+        using (var projectPage = await http.GetAsync(proxy.BaseUrl + "/project/cheese-beta-px/"))
+        {
+            AssertEqual(HttpStatusCode.OK, projectPage.StatusCode, "the project page of a proxied project");
+            var html = await projectPage.Content.ReadAsStringAsync();
+            Assert.Contains("cheese-beta-px 1.0", html);
+            Assert.Contains("href=\"/packages/upstream/cheese-beta-px/", html);
+        }
 
         // Stored as proxied files, never as anyone's uploads; the downloads count like local ones.
         var wheel = Path.GetFileName((await BuildAsync("cheese-alpha", "1.0", "-px")).Wheel);
