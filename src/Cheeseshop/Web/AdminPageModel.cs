@@ -1,3 +1,4 @@
+using Cheeseshop.Core.Disclosure;
 using Cheeseshop.Data;
 using Cheeseshop.Index;
 using Microsoft.AspNetCore.Mvc;
@@ -54,6 +55,10 @@ public abstract class AdminPageModel : AccountPageModel
         catch (AdminException e)
         {
             return await RefuseAsync(e.Status, e.Message);
+        }
+        catch (DisclosureInputException e)
+        {
+            return await RefuseAsync(400, e.Message);
         }
     });
 }

@@ -21,4 +21,18 @@ public abstract class AdminTest(ServerFixture servers, ITestOutputHelper output)
         AssertContains("Find users and projects", home, "the admin page");
         return browser;
     }
+
+    /// <summary>A form post whose answer is a file: the same cookies and client as <paramref name="browser"/>, the
+    /// body kept as bytes.</summary>
+    protected static async Task<(HttpResponseMessage Response, byte[] Body)> DownloadAsync(CheeseshopServer server, Browser browser,
+        string formPage, string handler)
+    {
+        var page = await browser.GetAsync(formPage);
+        using var http = new HttpClient(new HttpClientHandler { CookieContainer = browser.Cookies, AllowAutoRedirect = false })
+            { BaseAddress = new Uri(server.BaseUrl + "/") };
+        http.DefaultRequestHeaders.Add("X-Forwarded-For", browser.ClientAddress);
+        var response = await http.PostAsync($"{formPage.TrimStart('/')}?handler={handler}",
+            new FormUrlEncodedContent([new("csrf_token", Browser.CsrfToken(page.Html))]));
+        return (response, await response.Content.ReadAsByteArrayAsync());
+    }
 }
