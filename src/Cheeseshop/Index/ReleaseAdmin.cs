@@ -77,7 +77,8 @@ public sealed class ReleaseAdmin(CheeseshopDb db, IFileStore store, IndexWriter 
 
     /// <summary>Removes a whole project (an administrator's act, from the admin pages): its releases and files
     /// go with a journal row each, as mirrors expect; their filenames stay registered and can never be reused.
-    /// The name is free again unless it is prohibited. One admin audit record is saved with the change.</summary>
+    /// The name is free again unless it is prohibited. A held project is refused. One admin audit record is saved
+    /// with the change.</summary>
     public Task RemoveProjectAsync(string project, string actor, CancellationToken ct)
     {
         var removedPaths = new List<string>();
@@ -86,6 +87,10 @@ public sealed class ReleaseAdmin(CheeseshopDb db, IFileStore store, IndexWriter 
             var normalized = ProjectName.Normalize(project.Trim());
             var p = await db.Projects.FirstOrDefaultAsync(x => x.NormalizedName == normalized, ct)
                     ?? throw new AdminException($"No project named '{project.Trim()}'.", 404);
+            // Removal deletes the project's events and download records, which a legal hold on it (or on a user
+            // with a role on it) exists to keep.
+            if ((await Privacy.HeldSubjects.LoadAsync(db, clock.GetUtcNow().UtcDateTime, ct)).AllProjects.Contains(p.Id))
+                throw new AdminException($"{p.Name} is under a legal hold (on it or on one of its users): it cannot be removed until the hold ends. Yank its releases instead.", 409);
             var releases = await db.Releases.Where(r => r.ProjectId == p.Id).ToListAsync(ct);
             var files = await db.Files.Where(f => f.ProjectId == p.Id).ToListAsync(ct);
             foreach (var r in releases)

@@ -6,9 +6,9 @@ namespace Cheeseshop.Tests.Admin;
 
 /// <summary>
 /// /admin/: hidden (404) from everyone but administrators, who need two-factor first; finds users and projects;
-/// disables and enables an account (sign-in, Basic auth and tokens refused with the reason); prohibits a name
-/// (uploads refused); removes a project (gone from the Simple API, its filenames never reusable). Each action is
-/// one admin audit row naming the administrator.
+/// disables and enables an account (sign-in and API tokens refused with the reason); prohibits a name (uploads
+/// refused); removes a project (refused under a legal hold; gone from the Simple API, its filenames never
+/// reusable). Each action is one admin audit row naming the administrator.
 /// </summary>
 public sealed class AdminPagesTests(ServerFixture servers, ITestOutputHelper output) : AdminTest(servers, output)
 {
@@ -115,6 +115,14 @@ public sealed class AdminPagesTests(ServerFixture servers, ITestOutputHelper out
         var wrong = await SubmitHandlerAsync(admin, page, "Remove", Form(("confirm_project_name", "nope")));
         AssertStatus(400, wrong, "removing with a wrong confirmation");
         AssertEqual(200, (int)(await server.Http.GetAsync($"simple/{normalized}/")).StatusCode, "the project after a refused removal");
+        var hold = await server.RunCliAsync("holds", "create", "--project", normalized, "--until", Instant(DateTime.UtcNow.AddDays(30)), "--reason", "preservation letter");
+        Assert.True(hold.Succeeded, hold.ToString());
+        var held = await SubmitHandlerAsync(admin, page, "Remove", Form(("confirm_project_name", project)));
+        AssertStatus(409, held, "removing a project under a legal hold");
+        AssertContains("under a legal hold", held, "the reason");
+        AssertEqual(200, (int)(await server.Http.GetAsync($"simple/{normalized}/")).StatusCode, "the held project after the refusal");
+        var release = await server.RunCliAsync("holds", "release", hold.Stdout.Trim());
+        Assert.True(release.Succeeded, release.ToString());
         AssertRedirect(await SubmitHandlerAsync(admin, page, "Remove", Form(("confirm_project_name", project))), "/admin", "removing the project");
         AssertStatus(404, await admin.GetAsync(page), "the removed project's admin page");
         AssertEqual(404, (int)(await server.Http.GetAsync($"simple/{normalized}/")).StatusCode, "the Simple API page of the removed project");
