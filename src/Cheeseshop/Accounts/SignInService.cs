@@ -56,7 +56,7 @@ public sealed class SignInService(
         if (decision.Verdict == ThrottleVerdict.SecondFactorOnly && !NeedsSecondFactor(user))
             throw AccountException.TooManyAttempts(decision.RetryAfter);
         if (user.IsFrozen)
-            throw AccountException.Forbidden("This account is frozen by the index's administrators. Contact them to have it unfrozen.");
+            throw AccountException.Forbidden("This account is disabled by the index's administrators. Contact them to have it enabled.");
         return user;
     }
 

@@ -34,6 +34,7 @@ public sealed class BasicAuthenticator(
         "This index is private: authenticate with username __token__ and an API token as the password, or with your username and password.";
     public const string MissingCredentials =
         "Invalid or non-existent authentication information. Authenticate with username __token__ and an API token as the password.";
+    public const string Frozen = "This account is disabled by the index's administrators: it cannot upload or use its API tokens. Contact them to have it enabled.";
 
     private static readonly string DummyHash = new PasswordHasher().Hash(Guid.NewGuid().ToString());
 
@@ -107,7 +108,9 @@ public sealed class BasicAuthenticator(
             await FailAsync(accountKey, token?.User, "invalid_api_token", ct);
             return BasicAuthResult.Refused(403, InvalidCredentials, challenge: true);
         }
-        if (!user.IsActive || user.IsFrozen) return BasicAuthResult.Refused(403, InvalidCredentials);
+        if (!user.IsActive) return BasicAuthResult.Refused(403, InvalidCredentials);
+        // The secret was right: its owner learns why the token no longer works.
+        if (user.IsFrozen) return BasicAuthResult.Refused(403, Frozen);
         // The secret was right, so this is no guess: an expired token counts as no failure, and its owner
         // learns why it stopped working.
         if (TokenRules.IsExpired(token.Expires, clock.GetUtcNow().UtcDateTime))
@@ -134,7 +137,7 @@ public sealed class BasicAuthenticator(
             return BasicAuthResult.Refused(403, InvalidCredentials, challenge: true);
         }
         if (user.IsFrozen)
-            return BasicAuthResult.Refused(403, "This account is frozen by the index's administrators. Contact them to have it unfrozen.");
+            return BasicAuthResult.Refused(403, Frozen);
         // Checked after the password, so the answer tells only its owner that the account has a second factor.
         if (SignInService.NeedsSecondFactor(user)) return BasicAuthResult.Refused(403, SecondFactorAccount);
         throttle.RecordSuccess(key, ClientKey);

@@ -184,13 +184,13 @@ public static class LegalCommands
             Console.Error.WriteLine($"  {user}: {JsonSerializer.Serialize(rows)}");
     }
 
-    private static string DaysLeft(DateTime due, DateTime today)
+    internal static string DaysLeft(DateTime due, DateTime today)
     {
         var days = (int)(due.Date - today.Date).TotalDays;
         return days switch { < 0 => $"{-days} days overdue", 0 => "due today", 1 => "1 day left", _ => $"{days} days left" };
     }
 
-    private static string NoticeState(Data.Entities.LegalRequestSubject s) => s.NoticeStatus switch
+    internal static string NoticeState(Data.Entities.LegalRequestSubject s) => s.NoticeStatus switch
     {
         null => "when the request is closed",
         LegalNoticeService.Waiting => $"waiting until {(s.NoticeDue is { } due ? LegalDates.Short(due) : "?")}{(s.NoticeDelayed ? " (nondisclosure order)" : "")}",

@@ -55,6 +55,7 @@ public static class CheeseshopServices
         services.AddScoped<Integrity.IntegrityCheck>();
         services.AddScoped<UploadService>();
         services.AddScoped<ReleaseAdmin>();
+        services.AddScoped<Cheeseshop.Admin.AccountAdmin>();
         services.AddScoped<XmlRpcMethods>();
         services.AddRetention();
         services.AddDownloads(configuration);

@@ -13,7 +13,7 @@ namespace Cheeseshop.Index;
 /// operator's CLI acts with no user; a user acting (the manage pages) must be an Owner of the project, which
 /// is checked inside the change's transaction, so a role removed at the same moment cannot slip through.
 /// </summary>
-public sealed class ReleaseAdmin(CheeseshopDb db, IFileStore store, IndexWriter writer, EventRecorder events)
+public sealed class ReleaseAdmin(CheeseshopDb db, IFileStore store, IndexWriter writer, EventRecorder events, TimeProvider clock)
 {
     public Task YankAsync(string project, string version, string? reason, Guid? by, CancellationToken ct) =>
         ChangeReleaseAsync(project, version, by, ct, async (r, change, p, actor) =>
@@ -73,6 +73,53 @@ public sealed class ReleaseAdmin(CheeseshopDb db, IFileStore store, IndexWriter 
             await events.ProjectEventAsync(p.Id, EventTags.File.Removed, by,
                 new { submitted_by = actor, canonical_version = r.CanonicalVersion, filename = file.Filename, project_id = p.Id.ToString() }, ct);
         }, [file.Path]);
+    }
+
+    /// <summary>Removes a whole project (an administrator's act, from the admin pages): its releases and files
+    /// go with a journal row each, as mirrors expect; their filenames stay registered and can never be reused.
+    /// The name is free again unless it is prohibited. A held project is refused. One admin audit record is saved
+    /// with the change.</summary>
+    public Task RemoveProjectAsync(string project, string actor, CancellationToken ct)
+    {
+        var removedPaths = new List<string>();
+        return writer.ChangeAsync(async change =>
+        {
+            var normalized = ProjectName.Normalize(project.Trim());
+            var p = await db.Projects.FirstOrDefaultAsync(x => x.NormalizedName == normalized, ct)
+                    ?? throw new AdminException($"No project named '{project.Trim()}'.", 404);
+            // Removal deletes the project's events and download records, which a legal hold on it (or on a user
+            // with a role on it) exists to keep.
+            if ((await Privacy.HeldSubjects.LoadAsync(db, clock.GetUtcNow().UtcDateTime, ct)).AllProjects.Contains(p.Id))
+                throw new AdminException($"{p.Name} is under a legal hold (on it or on one of its users): it cannot be removed until the hold ends. Yank its releases instead.", 409);
+            var releases = await db.Releases.Where(r => r.ProjectId == p.Id).ToListAsync(ct);
+            var files = await db.Files.Where(f => f.ProjectId == p.Id).ToListAsync(ct);
+            foreach (var r in releases)
+            {
+                foreach (var f in files.Where(f => f.ReleaseId == r.Id))
+                {
+                    change.Journal(p, r.Version, $"remove file {f.Filename}", null);
+                    removedPaths.Add(f.Path);
+                }
+                change.Journal(p, r.Version, "remove release", null);
+            }
+            change.Journal(p, null, "remove project", null);
+            db.Files.RemoveRange(files);
+            db.Releases.RemoveRange(releases);
+            db.Projects.Remove(p);
+            db.AdminAudit.Add(new AdminAuditEntry
+            {
+                Time = clock.GetUtcNow().UtcDateTime, Actor = actor, Action = "project.remove", Subject = normalized,
+                DetailsJson = System.Text.Json.JsonSerializer.Serialize(new { name = p.Name, releases = releases.Count, files = files.Count }),
+            });
+            change.AfterCommit(async c =>
+            {
+                foreach (var path in removedPaths)
+                {
+                    await store.DeleteAsync(path, c);
+                    await store.DeleteAsync(path + ".metadata", c);
+                }
+            });
+        }, ct);
     }
 
     private Task ChangeReleaseAsync(string project, string version, Guid? by, CancellationToken ct,

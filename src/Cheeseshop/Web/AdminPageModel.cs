@@ -1,0 +1,64 @@
+using Cheeseshop.Core.Disclosure;
+using Cheeseshop.Data;
+using Cheeseshop.Index;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cheeseshop.Web;
+
+/// <summary>
+/// What every /admin page shares. Only a signed-in administrator sees them; everyone else gets a plain 404, so
+/// the area is not revealed to people who cannot use it. An administrator without two-factor is sent to set it
+/// up first: a stolen password alone must not reach these pages.
+/// </summary>
+public abstract class AdminPageModel : AccountPageModel
+{
+    public const string TwoFactorSetup = "/manage/account/two-factor";
+
+    /// <summary>The signed-in administrator's username.</summary>
+    public string AdminName { get; private set; } = "";
+
+    /// <summary>How the admin audit log names this administrator: the username (the CLI writes "cli:OS_USER").</summary>
+    protected string Actor => AdminName;
+
+    public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
+    {
+        var id = SessionCookie.UserId(User);
+        var db = HttpContext.RequestServices.GetRequiredService<CheeseshopDb>();
+        var admin = id is null ? null : await db.Users.AsNoTracking()
+            .Where(u => u.Id == id && u.IsAdmin && u.IsActive && !u.IsFrozen && u.DeletedAt == null)
+            .Select(u => new { u.Username, TwoFactor = u.TotpSecretProtected != null })
+            .FirstOrDefaultAsync(HttpContext.RequestAborted);
+        if (admin is null)
+        {
+            context.Result = NotFound();
+            return;
+        }
+        if (!admin.TwoFactor)
+        {
+            Notice = "Turn on two-factor authentication first: the admin pages need it.";
+            context.Result = Redirect(TwoFactorSetup);
+            return;
+        }
+        AdminName = admin.Username;
+        await next();
+    }
+
+    /// <summary>Runs an admin action: a refusal re-renders the page with the reason and its status.</summary>
+    protected Task<IActionResult> ActAsync(Func<Task<IActionResult>> action) => AttemptAsync(async () =>
+    {
+        try
+        {
+            return await action();
+        }
+        catch (AdminException e)
+        {
+            return await RefuseAsync(e.Status, e.Message);
+        }
+        catch (DisclosureInputException e)
+        {
+            return await RefuseAsync(400, e.Message);
+        }
+    });
+}
