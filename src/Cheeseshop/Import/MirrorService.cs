@@ -13,8 +13,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Cheeseshop.Import;
 
-/// <summary>What a mirror run did. <paramref name="Stopped"/>: it ended early at --stop-after.</summary>
-public sealed record MirrorSummary(int Mirrored, int Skipped, int Yanked, IReadOnlyList<(string File, string Reason)> Refused, bool Stopped);
+/// <summary>What a mirror run did: files copied, files held already, releases yanked, and each refusal with its reason.</summary>
+public sealed record MirrorSummary(int Mirrored, int Skipped, int Yanked, IReadOnlyList<(string File, string Reason)> Refused);
 
 /// <summary>A file to copy: the upstream's page entry and the upload time and yank reason the JSON API may add.</summary>
 internal sealed record MirrorFile(string Project, UpstreamFile File, DateTime? UploadTime, string? YankedReason);
@@ -32,7 +32,7 @@ internal sealed record MirrorFile(string Project, UpstreamFile File, DateTime? U
 public sealed class MirrorService(CheeseshopDb db, ImportService import, ReleaseAdmin releases, DataDirectory dataDir,
     CheeseshopOptions options, StepReporter steps)
 {
-    public async Task<MirrorSummary> MirrorAsync(string url, IReadOnlyList<string> only, string owner, int? stopAfter, CancellationToken ct)
+    public async Task<MirrorSummary> MirrorAsync(string url, IReadOnlyList<string> only, string owner, CancellationToken ct)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var index) || index.Scheme is not ("http" or "https") || index.UserInfo.Length > 0)
             throw new AdminException($"'{url}' is not the http(s) URL of a Simple API index (without credentials in it).");
@@ -46,7 +46,7 @@ public sealed class MirrorService(CheeseshopDb db, ImportService import, Release
         RemoveAbandonedDownloads();
         try
         {
-            return await CopyAsync(client, who, files, work, stopAfter, refused, ct);
+            return await CopyAsync(who, client, files, work, refused, ct);
         }
         finally
         {
@@ -54,8 +54,8 @@ public sealed class MirrorService(CheeseshopDb db, ImportService import, Release
         }
     }
 
-    private async Task<MirrorSummary> CopyAsync(UpstreamClient client, BasicIdentity who, List<MirrorFile> files, string work,
-        int? stopAfter, List<(string, string)> refused, CancellationToken ct)
+    private async Task<MirrorSummary> CopyAsync(BasicIdentity who, UpstreamClient client, List<MirrorFile> files, string work,
+        List<(string, string)> refused, CancellationToken ct)
     {
         int mirrored = 0, skipped = 0, yanked = 0, done = 0;
         foreach (var project in files.GroupBy(f => f.Project))
@@ -76,13 +76,11 @@ public sealed class MirrorService(CheeseshopDb db, ImportService import, Release
                 if (verdict == UploadVerdict.Accepted) mirrored++;
                 else if (verdict == UploadVerdict.AlreadyPresent) skipped++;
                 else refused.Add((file.File.Filename, reason));
-                if (verdict == UploadVerdict.Accepted && mirrored == stopAfter)
-                    return new MirrorSummary(mirrored, skipped, yanked, refused, Stopped: true);
             }
             yanked += await YankAsync(project.Key, project.ToList(), refused, ct);
         }
         steps.Report("files", files.Count, files.Count);
-        return new MirrorSummary(mirrored, skipped, yanked, refused, Stopped: false);
+        return new MirrorSummary(mirrored, skipped, yanked, refused);
     }
 
     private async Task<(UploadVerdict, string)> CopyFileAsync(UpstreamClient client, BasicIdentity who, MirrorFile file, string work, CancellationToken ct)
@@ -202,18 +200,15 @@ public static class MirrorCommand
         var url = new Argument<string>("URL") { Description = "The other index's Simple API root, e.g. https://example.org/simple/" };
         var projects = new Option<string[]>("--project") { Description = "A project to copy (repeat it); every project the index lists when none is given", AllowMultipleArgumentsPerToken = false };
         var owner = new Option<string>("--owner") { Description = "The user who owns the projects the mirror creates", Required = true };
-        // A test hook: ends the run as an interruption would, after that many files are stored.
-        var stopAfter = new Option<int?>("--stop-after") { Hidden = true };
         var mirror = new Command("mirror", "Copy projects from another index (Simple API, JSON API) through the upload rules, keeping upload times and yanks; run again to resume")
-            { url, projects, owner, stopAfter };
+            { url, projects, owner };
         mirror.SetAction((parse, ct) => CommandLine.WithServicesAsync(parse, async (sp, c) =>
         {
             var summary = await CliProgress.RunAsync(sp, "mirror", () => sp.GetRequiredService<MirrorService>().MirrorAsync(
-                parse.GetValue(url)!, parse.GetValue(projects) ?? [], parse.GetValue(owner)!, parse.GetValue(stopAfter), c));
+                parse.GetValue(url)!, parse.GetValue(projects) ?? [], parse.GetValue(owner)!, c));
             foreach (var (file, reason) in summary.Refused) Console.Error.WriteLine($"refused: {file}: {reason}");
-            if (summary.Stopped) Console.Error.WriteLine($"stopped after {summary.Mirrored} files (--stop-after); run it again to resume.");
             Console.Out.WriteLine($"{summary.Mirrored} mirrored, {summary.Skipped} already there, {summary.Yanked} yanked, {summary.Refused.Count} refused.");
-            return summary.Refused.Count > 0 ? 1 : summary.Stopped ? 3 : 0;
+            return summary.Refused.Count > 0 ? 1 : 0;
         }, ct));
         return mirror;
     }
