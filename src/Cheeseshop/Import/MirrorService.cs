@@ -164,11 +164,19 @@ public sealed class MirrorService(CheeseshopDb db, ImportService import, Release
         return files;
     }
 
-    /// <summary>The JSON API's facts of a project's files; none when the index has no JSON API there.</summary>
+    /// <summary>The JSON API's facts of a project's files; none when the index has no JSON API there, or it
+    /// fails: they only add to the page, which is what the copy rests on.</summary>
     private static async Task<IReadOnlyDictionary<string, JsonApiFile>?> JsonApiAsync(UpstreamClient client, Uri index, string project, CancellationToken ct)
     {
-        var answer = await client.GetOptionalAsync(new Uri(index, $"../pypi/{project}/json"), "application/json", ct);
-        return answer is { } a ? JsonApiFiles.Parse(a.Body) : null;
+        try
+        {
+            var answer = await client.GetOptionalAsync(new Uri(index, $"../pypi/{project}/json"), "application/json", ct);
+            return answer is { } a ? JsonApiFiles.Parse(a.Body) : null;
+        }
+        catch (UpstreamException)
+        {
+            return null;
+        }
     }
 
     /// <summary>A run killed mid-download leaves its partial file in its own folder; the next run removes every
