@@ -123,15 +123,15 @@ public sealed class MirrorService(CheeseshopDb db, ImportService import, Release
 
     private static async Task<List<string>> ListAsync(UpstreamClient client, Uri index, CancellationToken ct)
     {
-        var page = await client.GetOptionalAsync(index, UpstreamPageParser.Accept, ct)
-                   ?? throw new AdminException($"{UpstreamRules.Public(index)} has no index page: name the projects with --project.");
         try
         {
+            var page = await client.GetOptionalAsync(index, UpstreamPageParser.Accept, ct)
+                       ?? throw new AdminException($"{UpstreamRules.Public(index)} has no index page: name the projects with --project.");
             return UpstreamPageParser.ParseIndex(page.ContentType, page.Body).Select(ProjectName.Normalize).Distinct().ToList();
         }
-        catch (UpstreamPageException e)
+        catch (Exception e) when (e is UpstreamPageException or UpstreamException)
         {
-            throw new AdminException($"{UpstreamRules.Public(index)}: {e.Message}");
+            throw new AdminException(e is UpstreamException ? e.Message : $"{UpstreamRules.Public(index)}: {e.Message}");
         }
     }
 
@@ -206,7 +206,7 @@ public static class MirrorCommand
     public static Command Build()
     {
         var url = new Argument<string>("URL") { Description = "The other index's Simple API root, e.g. https://example.org/simple/" };
-        var projects = new Option<string[]>("--project") { Description = "A project to copy (repeat it); every project the index lists when none is given", AllowMultipleArgumentsPerToken = false };
+        var projects = new Option<string[]>("--project") { Description = "A project to copy (repeat it); every project the index lists when none is given" };
         var owner = new Option<string>("--owner") { Description = "The user who owns the projects the mirror creates", Required = true };
         var mirror = new Command("mirror", "Copy projects from another index (Simple API, JSON API) through the upload rules, keeping upload times and yanks; run again to resume")
             { url, projects, owner };

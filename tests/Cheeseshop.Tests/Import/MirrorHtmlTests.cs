@@ -65,6 +65,12 @@ public sealed class MirrorHtmlTests(ServerFixture servers, ITestOutputHelper out
                 f.GetProperty("digests").GetProperty("sha256").GetString()));
         AssertEqual($"{SdistTime} | True | superseded by 3.1 | >=3.7 | {Sha256Of(built.Sdist)}", got[Path.GetFileName(built.Sdist)], "the sdist on the mirror");
         AssertEqual($"{WheelTime} | True | superseded by 3.1 | >=3.7 | {Sha256Of(built.Wheel)}", got[Path.GetFileName(built.Wheel)], "the wheel on the mirror");
+
+        server.Dispose();
+        var gone = await CliAsync(target, "mirror", $"http://127.0.0.1:{port}/simple/", "--owner", owner);
+        AssertFailed(gone, "mirror of an index that is gone", $"error: the upstream index http://127.0.0.1:{port}/simple/ could not be reached");
+        var unknown = await CliAsync(target, "mirror", $"http://127.0.0.1:{port}/simple/", "--owner", "nobody" + suffix);
+        AssertFailed(unknown, "mirror for an owner who does not exist", $"There is no user 'nobody{suffix}'");
     }
 
     private static void Write(string root, string path, string text)
