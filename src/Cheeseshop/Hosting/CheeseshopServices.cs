@@ -69,6 +69,7 @@ public static class CheeseshopServices
         services.AddCheeseshopMetrics(configuration);
         services.AddBackup();
         services.AddScoped<Import.ImportService>();
+        services.AddScoped<Import.MirrorService>();
         return services;
     }
 }

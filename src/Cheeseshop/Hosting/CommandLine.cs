@@ -49,6 +49,7 @@ public static class CommandLine
         root.Subcommands.Add(Backup.BackupCommands.Backup());
         root.Subcommands.Add(Backup.BackupCommands.Restore());
         root.Subcommands.Add(Import.ImportCommand.Build());
+        root.Subcommands.Add(Import.MirrorCommand.Build());
         return await root.Parse(args).InvokeAsync();
     }
 

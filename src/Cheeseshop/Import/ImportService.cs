@@ -27,9 +27,7 @@ public sealed class ImportService(CheeseshopDb db, UploadService uploads, Cheese
     public async Task<ImportSummary> ImportAsync(string folder, string owner, CancellationToken ct)
     {
         if (!Directory.Exists(folder)) throw new AdminException($"{folder} is not a folder.");
-        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Username == owner, ct)
-                   ?? throw new AdminException($"There is no user '{owner}'; create the account first (`cheeseshop users create`).");
-        var who = new BasicIdentity(user, null);
+        var who = await OwnerAsync(owner, ct);
         var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
             .Where(f => DistributionFilename.AcceptedExtensions.Any(e => f.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
             .Order(StringComparer.Ordinal).ToList();
@@ -38,7 +36,7 @@ public sealed class ImportService(CheeseshopDb db, UploadService uploads, Cheese
         for (var i = 0; i < files.Count; i++)
         {
             steps.Report("files", i, files.Count);
-            var (verdict, reason) = await ImportOneAsync(who, files[i], ct);
+            var (verdict, reason) = await ImportFileAsync(who, files[i], File.GetLastWriteTimeUtc(files[i]), ct);
             if (verdict == UploadVerdict.Accepted) imported++;
             else if (verdict == UploadVerdict.AlreadyPresent) skipped++;
             else refused.Add((Path.GetRelativePath(folder, files[i]), reason));
@@ -47,7 +45,17 @@ public sealed class ImportService(CheeseshopDb db, UploadService uploads, Cheese
         return new ImportSummary(imported, skipped, refused);
     }
 
-    private async Task<(UploadVerdict Verdict, string Reason)> ImportOneAsync(BasicIdentity who, string path, CancellationToken ct)
+    /// <summary>The user new projects are owned by, acting as an upload would.</summary>
+    public async Task<BasicIdentity> OwnerAsync(string owner, CancellationToken ct)
+    {
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Username == owner, ct)
+                   ?? throw new AdminException($"There is no user '{owner}'; create the account first (`cheeseshop users create`).");
+        return new BasicIdentity(user, null);
+    }
+
+    /// <summary>One distribution file, named as its distribution, through the upload rules with <paramref name="uploadTime"/>
+    /// as its upload time (now when null).</summary>
+    public async Task<(UploadVerdict Verdict, string Reason)> ImportFileAsync(BasicIdentity who, string path, DateTime? uploadTime, CancellationToken ct)
     {
         var name = Path.GetFileName(path);
         if (!DistributionFilename.TryParse(name, null, out var filename, out var error))
@@ -67,7 +75,7 @@ public sealed class ImportService(CheeseshopDb db, UploadService uploads, Cheese
         using var form = await UploadForm.FromFileAsync(path, Fields(filename!, contents, digests), dataDir.TempRoot, options.Limits.MaxFileBytes, ct);
         try
         {
-            var decision = await uploads.UploadAsync(who, form, "file_upload", "cheeseshop-import", ct, File.GetLastWriteTimeUtc(path));
+            var decision = await uploads.UploadAsync(who, form, "file_upload", "cheeseshop-import", ct, uploadTime);
             return (decision.Verdict, decision.Message);
         }
         catch (UploadException e)

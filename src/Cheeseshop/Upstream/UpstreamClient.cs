@@ -76,6 +76,17 @@ public sealed class UpstreamClient : IDisposable
         }
     }
 
+    /// <summary>Any page of the upstream (its index, a JSON API document), bounded like a project page; null
+    /// when the upstream has none there (404 or 410).</summary>
+    public async Task<(string? ContentType, byte[] Body)?> GetOptionalAsync(Uri url, string accept, CancellationToken ct)
+    {
+        using var response = await SendAsync(url, accept, ct);
+        if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Gone) return null;
+        if (!response.IsSuccessStatusCode)
+            throw new UpstreamException($"the upstream index {IndexForPeople} answered {(int)response.StatusCode} {response.ReasonPhrase} for {UpstreamRules.Public(url)}");
+        return (response.Content.Headers.ContentType?.ToString(), await ReadBoundedAsync(response, MaxPageBytes, ct));
+    }
+
     /// <summary>Streams a file into <paramref name="tempFile"/>, hashing it; refuses it (deleting what was
     /// written) when it is larger than <paramref name="maxBytes"/> or its SHA-256 is not <paramref name="sha256"/>.</summary>
     public async Task<long> DownloadAsync(Uri url, string sha256, long maxBytes, string tempFile, CancellationToken ct)

@@ -173,14 +173,19 @@ public sealed class CheeseshopServer : IAsyncDisposable
 
     /// <summary>Runs <c>dotnet cheeseshop.dll ARGS --data-dir DATA_DIR</c> as a process of its own with this
     /// server's environment: for tests of the program itself beside a running server.</summary>
-    public Task<ProcessResult> RunCliProcessAsync(params string[] args) =>
+    public Task<ProcessResult> RunCliProcessAsync(params string[] args) => RunCliProcessAsync(CancellationToken.None, args);
+
+    /// <summary>As <see cref="RunCliProcessAsync(string[])"/>; cancelling <paramref name="kill"/> kills the process
+    /// (SIGKILL), as an operator's interruption or a crash would end it.</summary>
+    public Task<ProcessResult> RunCliProcessAsync(CancellationToken kill, params string[] args) =>
         ProcessRunner.RunAsync(
             ServerBinary.DotnetHost,
             new[] { ServerBinary.Path }.Concat(args).Concat(["--data-dir", DataDir]),
             _environment,
             stdin: null,
             workingDirectory: System.IO.Path.GetDirectoryName(ServerBinary.Path),
-            timeout: TimeSpan.FromMinutes(2));
+            timeout: TimeSpan.FromMinutes(2),
+            kill: kill);
 
     /// <summary>The services of this server's configuration, in the test process: to read or seed its database.</summary>
     public ServiceProvider Services()

@@ -33,7 +33,8 @@ public static class ProcessRunner
         IReadOnlyDictionary<string, string?>? environment = null,
         string? stdin = null,
         string? workingDirectory = null,
-        TimeSpan? timeout = null)
+        TimeSpan? timeout = null,
+        CancellationToken kill = default)
     {
         var psi = new ProcessStartInfo(fileName)
         {
@@ -76,15 +77,17 @@ public static class ProcessRunner
         }
 
         var timedOut = false;
-        using (var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(3)))
+        using (var cts = CancellationTokenSource.CreateLinkedTokenSource(kill))
         {
+            cts.CancelAfter(timeout ?? TimeSpan.FromMinutes(3));
             try
             {
                 await process.WaitForExitAsync(cts.Token);
             }
             catch (OperationCanceledException)
             {
-                timedOut = true;
+                // A kill the caller asked for is an interruption it tests, not a timeout.
+                timedOut = !kill.IsCancellationRequested;
                 try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
             }
         }
