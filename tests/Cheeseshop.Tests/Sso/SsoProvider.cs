@@ -122,3 +122,10 @@ public sealed class ClosedSsoServers() : SsoServers(new SsoProvider(), new()
 
 /// <summary>Registration open: a first sign-in that matches no account makes one.</summary>
 public sealed class OpenSsoServers() : SsoServers(new SsoProvider(), new() { ["CHEESESHOP_Registration"] = "open" });
+
+/// <summary>Registration closed, but Auth:Oidc:CreateAccounts on: the provider decides who gets an account.</summary>
+public sealed class CreatingSsoServers() : SsoServers(new SsoProvider(), new()
+{
+    ["CHEESESHOP_Registration"] = "closed",
+    ["CHEESESHOP_Auth__Oidc__CreateAccounts"] = "true",
+});

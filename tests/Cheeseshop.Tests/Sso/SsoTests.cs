@@ -103,6 +103,13 @@ public sealed class SsoClosedTests(ClosedSsoServers servers, ITestOutputHelper o
         AssertEqual(2, (await EventsAsync(server, userId, "account:login:success")).Count, "sign-in events");
         AssertEqual(1, await server.WithDbAsync(d => d.SsoLinks.CountAsync(l => l.Subject == login)), "links after two sign-ins");
 
+        // The owner's export lists the link as an account record.
+        var exportPath = Path.Combine(server.DataDir, $"export-{username}.zip");
+        var exported = await server.RunCliAsync("users", "export", username, "--out", exportPath);
+        AssertEqual(true, exported.Succeeded, "users export: " + exported);
+        var row = Assert.Single(Legal.DisclosurePackage.Read(exportPath).Rows(username, "length-of-service", "single-sign-on"));
+        AssertEqual((servers.Provider.Issuer, login), (Legal.DisclosurePackage.Cell(row, "issuer"), Legal.DisclosurePackage.Cell(row, "subject")), "the exported link");
+
         // Deleting the account (from the session single sign-on gave) removes the link.
         browser.Open(server.BaseUrl + "/manage/account/delete");
         browser.Driver.FindElement(By.Id("password")).SendKeys(Password);
@@ -194,5 +201,25 @@ public sealed class SsoOpenTests(OpenSsoServers servers, ITestOutputHelper outpu
         (path, _) = SignInThroughProvider(browser, server, login);
         AssertEqual("/manage/projects", path, "where the second sign-in lands");
         AssertEqual(1, await server.WithDbAsync(d => d.UserEmails.CountAsync(e => e.Email == $"{login}@example.org")), "accounts with the address");
+    }
+}
+
+/// <summary>Registration closed with Auth:Oidc:CreateAccounts=true: sign-in makes the account, the register page stays shut.</summary>
+public sealed class SsoCreateAccountsTests(CreatingSsoServers servers, ITestOutputHelper output)
+    : SsoTest(servers, output), IClassFixture<CreatingSsoServers>
+{
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task A_first_sign_in_creates_an_account_although_registration_is_closed(Database db)
+    {
+        var server = await ServerAsync(db);
+        var login = Unique("sso-cleo", db);
+        using var browser = BrowserSession.Start();
+
+        var (path, text) = SignInThroughProvider(browser, server, login);
+        AssertEqual("/manage/projects", path, "where the first sign-in lands: " + text);
+        AssertEqual(1, await server.WithDbAsync(d => d.Users.CountAsync(u => u.Username == login)), "accounts made");
+        using var http = new Browser(server, "203.0.113.73");
+        AssertStatus(404, await http.GetAsync("/account/register"), "the register page");
     }
 }
