@@ -113,11 +113,12 @@ public abstract class SsoServers : ServerFixture, IAsyncLifetime
     }
 }
 
-/// <summary>Registration closed, no accounts made at sign-in, passwords for administrators only.</summary>
+/// <summary>Registration closed, no accounts made at sign-in, passwords (on the login page and on uploads) for administrators only.</summary>
 public sealed class ClosedSsoServers() : SsoServers(new SsoProvider(), new()
 {
     ["CHEESESHOP_Registration"] = "closed",
     ["CHEESESHOP_Auth__Password"] = "false",
+    ["CHEESESHOP_Auth__PasswordUploads"] = "true",
 });
 
 /// <summary>Registration open: a first sign-in that matches no account makes one.</summary>

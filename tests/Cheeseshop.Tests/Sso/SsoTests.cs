@@ -65,6 +65,17 @@ public abstract class SsoTest(SsoServers servers, ITestOutputHelper output) : Ac
     protected static Task<Guid> UserIdAsync(CheeseshopServer server, string username) =>
         server.WithDbAsync(d => d.Users.Where(u => u.Username == username).Select(u => u.Id).SingleAsync());
 
+    protected static async Task<HttpResponseMessage> BasicUploadAsync(CheeseshopServer server, string username)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, server.UploadUrl)
+        {
+            Content = new MultipartFormDataContent { { new StringContent("file_upload"), ":action" } },
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{username}:{Password}")));
+        return await server.Http.SendAsync(request);
+    }
+
     protected static string? Method(string additionalJson) =>
         JsonDocument.Parse(additionalJson).RootElement.TryGetProperty("method", out var m) ? m.GetString() : null;
 }
@@ -167,6 +178,14 @@ public sealed class SsoClosedTests(ClosedSsoServers servers, ITestOutputHelper o
         AssertStatus(302, await browser.GetAsync("/manage/account"), "the account page after the refusal (not signed in)");
         var failures = await EventsAsync(server, await UserIdAsync(server, user), "account:login:failure");
         AssertEqual(true, failures.Any(f => f.Contains("password_sign_in_off", StringComparison.Ordinal)), "the failure event: " + string.Join(", ", failures));
+
+        // Uploads with a password (Auth:PasswordUploads is on here) follow the same rule.
+        var upload = await BasicUploadAsync(server, user);
+        AssertEqual(403, (int)upload.StatusCode, "a user's password upload");
+        var why = await upload.Content.ReadAsStringAsync() + upload.ReasonPhrase;
+        AssertEqual(true, why.Contains("Password sign-in is turned off", StringComparison.Ordinal), "the upload refusal: " + why);
+        var adminUpload = await BasicUploadAsync(server, admin);
+        AssertEqual(true, (int)adminUpload.StatusCode is 400, $"an admin's password upload passes authentication (then fails on the empty form): {(int)adminUpload.StatusCode} {await adminUpload.Content.ReadAsStringAsync()}");
 
         await SignedInAsync(browser, admin);
         var logins = await EventsAsync(server, await UserIdAsync(server, admin), "account:login:success");
