@@ -216,6 +216,17 @@ public sealed class SsoOpenTests(OpenSsoServers servers, ITestOutputHelper outpu
         AssertEqual(1, await server.WithDbAsync(d => d.SsoLinks.CountAsync(l => l.UserId == user.Id && l.Subject == login)), "the link");
         AssertEqual("sso", Method(Assert.Single(await EventsAsync(server, user.Id, "account:login:success"))), "the sign-in event's method");
 
+        // It has no password, so it sets one by a reset link to use the forms that ask for it again.
+        using var http = new Browser(server, "203.0.113.74");
+        AssertStatus(200, await http.SubmitAsync("/account/reset-password", Form(("username_or_email", login))), "asking for a reset link");
+        var mail = Outbox.Latest(server.DataDir, $"{login}@example.org", "Reset your password");
+        var link = Outbox.Link(mail, "/account/reset-password/confirm");
+        var form = await http.GetAsync(link);
+        AssertStatus(200, form, "opening the reset link");
+        AssertRedirect(await http.PostAsync(link, Form(("token", HiddenField(form.Html, "token")), ("new_password", Password), ("password_confirm", Password)),
+            Browser.CsrfToken(form.Html)), "/", "setting the first password");
+        AssertEqual(true, await server.WithDbAsync(d => d.Users.AnyAsync(u => u.Id == user.Id && u.PasswordHash != null)), "a password is set");
+
         // Signing in again is the same account, not a second one.
         (path, _) = SignInThroughProvider(browser, server, login);
         AssertEqual("/manage/projects", path, "where the second sign-in lands");
