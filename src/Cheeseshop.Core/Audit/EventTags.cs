@@ -37,6 +37,8 @@ public static class EventTags
         public const string RoleRemoved = "account:role:remove";
         /// <summary>Cheeseshop's own: an admin renamed the account (old and new name in additional).</summary>
         public const string UsernameChanged = "account:username:change";
+        /// <summary>Cheeseshop's own: the account was linked to an identity at the single sign-on provider.</summary>
+        public const string SsoLinked = "account:sso:link";
         public const string PendingPublisherAdded = "account:oidc:pending-publisher-added";
         public const string PendingPublisherRemoved = "account:oidc:pending-publisher-removed";
     }

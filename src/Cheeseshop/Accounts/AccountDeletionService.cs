@@ -103,6 +103,8 @@ public sealed class AccountDeletionService(
         await db.Roles.Where(r => r.UserId == userId).ExecuteDeleteAsync(ct);
         // A pending publisher would create a project owned by this account: it goes with the account.
         await db.TrustedPublishers.Where(p => p.AddedById == userId && p.ProjectId == null).ExecuteDeleteAsync(ct);
+        // The single sign-on identity is free again: its next sign-in starts afresh (by verified address).
+        await db.SsoLinks.Where(l => l.UserId == userId).ExecuteDeleteAsync(ct);
     }
 
     /// <summary>
@@ -146,6 +148,7 @@ public sealed class AccountDeletionService(
         await db.Roles.Where(r => r.UserId == userId).ExecuteDeleteAsync(ct);
         await db.UsernameChanges.Where(c => c.UserId == userId).ExecuteDeleteAsync(ct);
         await db.SentEmails.Where(m => m.UserId == userId).ExecuteDeleteAsync(ct);
+        await db.SsoLinks.Where(l => l.UserId == userId).ExecuteDeleteAsync(ct);
         await UsernameScrubber.ScrubAsync(db, username, sealedAt, ct);
         await db.Users.Where(u => u.Id == userId).ExecuteDeleteAsync(ct);
     }

@@ -58,7 +58,9 @@ public sealed class PasswordService(
             user = await db.Users.Include(u => u.Emails).FirstOrDefaultAsync(u => u.NormalizedUsername == normalized, ct);
             address = user?.PrimaryEmail()?.Email;
         }
-        if (user is not { IsActive: true, PasswordHash: not null } || address is null) return;
+        // An account made by single sign-on has no password yet and gets a link like any other: the forms that
+        // ask for the password again need one. The tombstone and sealed accounts are not active.
+        if (user is not { IsActive: true } || address is null) return;
         if (!throttle.TryTakeResetMail(user.Id)) return;
 
         await events.UserEventAsync(user.Id, EventTags.Account.PasswordResetRequested, null, ct);

@@ -16,11 +16,14 @@ namespace Cheeseshop.Accounts;
 /// </summary>
 public sealed class SignInService(
     CheeseshopDb db, EventRecorder events, LoginThrottle throttle, ClientInfo client, IpAddressHasher hasher,
-    TotpSecrets totp, TimeProvider clock)
+    TotpSecrets totp, Auth.AuthOptions auth, TimeProvider clock)
 {
     public const string InvalidCredentials = "The username or password is not correct.";
     public const string TwoFactorMethodTotp = "totp";
     public const string TwoFactorMethodRecoveryCode = "recovery-code";
+    /// <summary>How the first step was passed, in account:login:success.</summary>
+    public const string MethodPassword = "password", MethodSso = "sso";
+    public const string PasswordSignInOff = "Password sign-in is turned off on this index (except for administrators). Use single sign-on instead.";
 
     private static readonly string DummyHash = new PasswordHasher().Hash(Guid.NewGuid().ToString());
 
@@ -57,6 +60,12 @@ public sealed class SignInService(
             throw AccountException.TooManyAttempts(decision.RetryAfter);
         if (user.IsFrozen)
             throw AccountException.Forbidden("This account is disabled by the index's administrators. Contact them to have it enabled.");
+        if (!auth.Password && !user.IsAdmin)
+        {
+            await events.UserEventAsync(user.Id, EventTags.Account.LoginFailure, new { reason = "password_sign_in_off" }, ct);
+            await db.SaveChangesAsync(ct);
+            throw AccountException.Forbidden(PasswordSignInOff);
+        }
         return user;
     }
 
@@ -105,11 +114,11 @@ public sealed class SignInService(
     }
 
     /// <summary>The sign-in succeeded: stamp last_login, record it, forgive the account's failures.</summary>
-    public async Task CompleteAsync(User user, string? twoFactorMethod, string? twoFactorLabel, CancellationToken ct)
+    public async Task CompleteAsync(User user, string? twoFactorMethod, string? twoFactorLabel, CancellationToken ct, string method = MethodPassword)
     {
         user.LastLogin = clock.GetUtcNow().UtcDateTime;
         await events.UserEventAsync(user.Id, EventTags.Account.LoginSuccess,
-            new { two_factor_method = twoFactorMethod, two_factor_label = twoFactorLabel }, ct);
+            new { method, two_factor_method = twoFactorMethod, two_factor_label = twoFactorLabel }, ct);
         await db.SaveChangesAsync(ct);
         throttle.RecordSuccess(user.NormalizedUsername, ClientKey);
     }

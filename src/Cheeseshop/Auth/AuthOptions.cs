@@ -12,4 +12,11 @@ public sealed class AuthOptions
     /// this is on.
     /// </summary>
     public bool PasswordUploads { get; set; }
+
+    /// <summary>
+    /// Whether the login page accepts a username and password. Off, only administrators may sign in with
+    /// a password (the way back in when the single sign-on provider is down or misconfigured); everyone
+    /// else signs in through single sign-on (Auth:Oidc).
+    /// </summary>
+    public bool Password { get; set; } = true;
 }

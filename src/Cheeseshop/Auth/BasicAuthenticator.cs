@@ -19,13 +19,14 @@ namespace Cheeseshop.Auth;
 /// </summary>
 public sealed class BasicAuthenticator(
     CheeseshopDb db, LoginThrottle throttle, EventRecorder events, ClientInfo client, IpAddressHasher hasher,
-    ReadCredentialCache readers, TimeProvider clock)
+    ReadCredentialCache readers, AuthOptions authOptions, TimeProvider clock)
 {
     public const string TokenUsername = "__token__";
 
     private const string HowToUseToken =
         "Use an API token instead: username __token__ and the token as the password. Create one at /manage/account/tokens.";
     public const string PasswordsNotAccepted = "Username/password authentication is not supported. " + HowToUseToken;
+    public const string PasswordSignInOff = "Password sign-in is turned off on this index (except for administrators). " + HowToUseToken;
     public const string SecondFactorAccount =
         "This account uses two-factor authentication, so its password alone is not accepted. " + HowToUseToken;
     public const string InvalidCredentials =
@@ -140,6 +141,8 @@ public sealed class BasicAuthenticator(
             return BasicAuthResult.Refused(403, Frozen);
         // Checked after the password, so the answer tells only its owner that the account has a second factor.
         if (SignInService.NeedsSecondFactor(user)) return BasicAuthResult.Refused(403, SecondFactorAccount);
+        // Auth:Password off leaves passwords to administrators here as on the login page.
+        if (!authOptions.Password && !user.IsAdmin) return BasicAuthResult.Refused(403, PasswordSignInOff);
         throttle.RecordSuccess(key, ClientKey);
         return BasicAuthResult.Success(new BasicIdentity(user, null));
     }

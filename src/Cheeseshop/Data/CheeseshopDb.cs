@@ -41,6 +41,7 @@ public abstract partial class CheeseshopDb(DbContextOptions options) : DbContext
     public DbSet<DisclosureRecord> Disclosures => Set<DisclosureRecord>();
     public DbSet<TrustedPublisher> TrustedPublishers => Set<TrustedPublisher>();
     public DbSet<UsedIdToken> UsedIdTokens => Set<UsedIdToken>();
+    public DbSet<SsoLink> SsoLinks => Set<SsoLink>();
     public DbSet<SearchDocument> SearchDocuments => Set<SearchDocument>();
     public DbSet<SearchClassifier> SearchClassifiers => Set<SearchClassifier>();
 
@@ -151,6 +152,15 @@ public abstract partial class CheeseshopDb(DbContextOptions options) : DbContext
         MapDownloads(b);
         MapLegal(b);
         MapTrustedPublishing(b);
+        b.Entity<SsoLink>(e =>
+        {
+            e.ToTable("sso_links");
+            e.HasIndex(x => new { x.Issuer, x.Subject }).IsUnique();
+            e.HasIndex(x => x.UserId);
+            e.Property(x => x.Issuer).HasMaxLength(500);
+            e.Property(x => x.Subject).HasMaxLength(255);
+            e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
         MapSearch(b);
     }
 

@@ -66,6 +66,7 @@ public static class CheeseshopServices
         services.AddUpstream(configuration);
         services.AddCheeseshopHealth();
         services.AddTrustedPublishing(configuration);
+        Sso.SsoServices.AddSingleSignOn(services, configuration);
         services.AddCheeseshopMetrics(configuration);
         services.AddBackup();
         services.AddScoped<Import.ImportService>();

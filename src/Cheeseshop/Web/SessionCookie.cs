@@ -26,6 +26,7 @@ public static class SessionCookie
 
     private const string StampClaim = "cheeseshop:stamp";
     private const string AuthTimeClaim = "cheeseshop:auth_time";
+    private const string MethodClaim = "cheeseshop:method";
 
     public static void Configure(CookieAuthenticationOptions o)
     {
@@ -67,10 +68,12 @@ public static class SessionCookie
     public static Task RenewAsync(HttpContext http, User user) =>
         SignInAsync(http, user, AuthTime(http.User) ?? Clock(http).GetUtcNow());
 
-    public static Task BeginTwoFactorAsync(HttpContext http, User user)
+    /// <param name="method">How step one was passed (password or single sign-on), for the sign-in event.</param>
+    public static Task BeginTwoFactorAsync(HttpContext http, User user, string method = Accounts.SignInService.MethodPassword)
     {
         var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.NameIdentifier, user.Id.ToString()), new Claim(StampClaim, user.SecurityStamp)], TwoFactorScheme);
+            [new Claim(ClaimTypes.NameIdentifier, user.Id.ToString()), new Claim(StampClaim, user.SecurityStamp), new Claim(MethodClaim, method)],
+            TwoFactorScheme);
         return http.SignInAsync(TwoFactorScheme, new ClaimsPrincipal(identity), new AuthenticationProperties { IsPersistent = false });
     }
 
@@ -82,6 +85,13 @@ public static class SessionCookie
         var id = result.Principal.FindFirstValue(ClaimTypes.NameIdentifier);
         var stamp = result.Principal.FindFirstValue(StampClaim);
         return Guid.TryParse(id, out var userId) && stamp is not null ? (userId, stamp) : null;
+    }
+
+    /// <summary>How the pending sign-in passed step one.</summary>
+    public static async Task<string> PendingMethodAsync(HttpContext http)
+    {
+        var result = await http.AuthenticateAsync(TwoFactorScheme);
+        return result.Principal?.FindFirstValue(MethodClaim) ?? Accounts.SignInService.MethodPassword;
     }
 
     public static Guid? UserId(ClaimsPrincipal principal) =>

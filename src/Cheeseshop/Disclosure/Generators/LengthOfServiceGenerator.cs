@@ -45,6 +45,15 @@ public sealed class LengthOfServiceGenerator : ICategoryGenerator
         Time("added", "When it was added"),
     ]);
 
+    public static readonly TableSpec SingleSignOn = new("single-sign-on",
+        "The account's links to identities at the single sign-on provider: a sign-in there with that identity signs in to this account.",
+    [
+        Text("issuer", "The provider (its OpenID issuer URL)"),
+        Text("subject", "The provider's identifier for the subject"),
+        Time("linked", "When the link was made (the first sign-in through the provider)"),
+        Time("last_used", "The last sign-in through the provider"),
+    ]);
+
     public string Key => Core.Disclosure.Categories.LengthOfService;
 
     public async Task<CategoryOutcome> GenerateAsync(SubjectScope s, CategoryTables tables, CancellationToken ct)
@@ -74,6 +83,12 @@ public sealed class LengthOfServiceGenerator : ICategoryGenerator
             foreach (var t in tokens) w.Add(t.Description, t.Scope, t.Created, t.LastUsed, TokenRules.Name(t.Permission), t.Expires);
         });
         await WritePublishersAsync(s, tables, ct);
+        var links = await s.Db.SsoLinks.AsNoTracking().Where(l => l.UserId == s.Id && l.Created < s.End)
+            .OrderBy(l => l.Created).ToListAsync(ct);
+        await tables.WriteAsync(SingleSignOn, w =>
+        {
+            foreach (var l in links) w.Add(l.Issuer, l.Subject, l.Created, l.LastUsed);
+        });
         return new CategoryOutcome(true, CategoryStatements.LengthOfService(u.DateJoined, status, projectTable.Rows, tokenTable.Rows, twoFactor));
     }
 

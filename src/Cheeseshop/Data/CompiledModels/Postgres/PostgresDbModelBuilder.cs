@@ -12,7 +12,7 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
     public partial class PostgresDbModel
     {
         private PostgresDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("b871b943-5db7-41fa-ac86-5529ceaf7405"), entityTypeCount: 37)
+            : base(skipDetectChanges: false, modelId: new Guid("eb36af01-0c9a-4ad6-8464-b7df16a791e8"), entityTypeCount: 38)
         {
         }
 
@@ -47,6 +47,7 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
             var searchDocument = SearchDocumentEntityType.Create(this);
             var sentEmail = SentEmailEntityType.Create(this);
             var simpleRequestRecord = SimpleRequestRecordEntityType.Create(this);
+            var ssoLink = SsoLinkEntityType.Create(this);
             var trustedPublisher = TrustedPublisherEntityType.Create(this);
             var upstreamMerge = UpstreamMergeEntityType.Create(this);
             var usedIdToken = UsedIdTokenEntityType.Create(this);
@@ -79,6 +80,7 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
             SearchClassifierEntityType.CreateForeignKey1(searchClassifier, project);
             SearchDocumentEntityType.CreateForeignKey1(searchDocument, project);
             SentEmailEntityType.CreateForeignKey1(sentEmail, user);
+            SsoLinkEntityType.CreateForeignKey1(ssoLink, user);
             TrustedPublisherEntityType.CreateForeignKey1(trustedPublisher, user);
             TrustedPublisherEntityType.CreateForeignKey2(trustedPublisher, project);
             UserEmailEntityType.CreateForeignKey1(userEmail, user);
@@ -116,6 +118,7 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
             SearchDocumentEntityType.CreateAnnotations(searchDocument);
             SentEmailEntityType.CreateAnnotations(sentEmail);
             SimpleRequestRecordEntityType.CreateAnnotations(simpleRequestRecord);
+            SsoLinkEntityType.CreateAnnotations(ssoLink);
             TrustedPublisherEntityType.CreateAnnotations(trustedPublisher);
             UpstreamMergeEntityType.CreateAnnotations(upstreamMerge);
             UsedIdTokenEntityType.CreateAnnotations(usedIdToken);

@@ -11,7 +11,7 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
     public partial class SqliteDbModel
     {
         private SqliteDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("b018b8fe-e943-4424-9757-a0b91b3fb962"), entityTypeCount: 37)
+            : base(skipDetectChanges: false, modelId: new Guid("05bb0063-7560-4f1f-9f4f-46557fa340d7"), entityTypeCount: 38)
         {
         }
 
@@ -46,6 +46,7 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
             var searchDocument = SearchDocumentEntityType.Create(this);
             var sentEmail = SentEmailEntityType.Create(this);
             var simpleRequestRecord = SimpleRequestRecordEntityType.Create(this);
+            var ssoLink = SsoLinkEntityType.Create(this);
             var trustedPublisher = TrustedPublisherEntityType.Create(this);
             var upstreamMerge = UpstreamMergeEntityType.Create(this);
             var usedIdToken = UsedIdTokenEntityType.Create(this);
@@ -78,6 +79,7 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
             SearchClassifierEntityType.CreateForeignKey1(searchClassifier, project);
             SearchDocumentEntityType.CreateForeignKey1(searchDocument, project);
             SentEmailEntityType.CreateForeignKey1(sentEmail, user);
+            SsoLinkEntityType.CreateForeignKey1(ssoLink, user);
             TrustedPublisherEntityType.CreateForeignKey1(trustedPublisher, user);
             TrustedPublisherEntityType.CreateForeignKey2(trustedPublisher, project);
             UserEmailEntityType.CreateForeignKey1(userEmail, user);
@@ -115,6 +117,7 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
             SearchDocumentEntityType.CreateAnnotations(searchDocument);
             SentEmailEntityType.CreateAnnotations(sentEmail);
             SimpleRequestRecordEntityType.CreateAnnotations(simpleRequestRecord);
+            SsoLinkEntityType.CreateAnnotations(ssoLink);
             TrustedPublisherEntityType.CreateAnnotations(trustedPublisher);
             UpstreamMergeEntityType.CreateAnnotations(upstreamMerge);
             UsedIdTokenEntityType.CreateAnnotations(usedIdToken);

@@ -1553,6 +1553,52 @@ namespace Cheeseshop.Data.Migrations.Postgres
                     b.ToTable("simple_requests", (string)null);
                 });
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.SsoLink", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("Created")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created");
+
+                    b.Property<string>("Issuer")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("issuer");
+
+                    b.Property<DateTime?>("LastUsed")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_used");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("subject");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_sso_links");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_sso_links_user_id");
+
+                    b.HasIndex("Issuer", "Subject")
+                        .IsUnique()
+                        .HasDatabaseName("ix_sso_links_issuer_subject");
+
+                    b.ToTable("sso_links", (string)null);
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.TrustedPublisher", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2110,6 +2156,16 @@ namespace Cheeseshop.Data.Migrations.Postgres
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .HasConstraintName("fk_sent_emails_users_user_id");
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.SsoLink", b =>
+                {
+                    b.HasOne("Cheeseshop.Data.Entities.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_sso_links_users_user_id");
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.TrustedPublisher", b =>

@@ -1506,6 +1506,50 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                     b.ToTable("simple_requests", (string)null);
                 });
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.SsoLink", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("Created")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created");
+
+                    b.Property<string>("Issuer")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("issuer");
+
+                    b.Property<DateTime?>("LastUsed")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_used");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_sso_links");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_sso_links_user_id");
+
+                    b.HasIndex("Issuer", "Subject")
+                        .IsUnique()
+                        .HasDatabaseName("ix_sso_links_issuer_subject");
+
+                    b.ToTable("sso_links", (string)null);
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.TrustedPublisher", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2055,6 +2099,16 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .HasConstraintName("fk_sent_emails_users_user_id");
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.SsoLink", b =>
+                {
+                    b.HasOne("Cheeseshop.Data.Entities.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_sso_links_users_user_id");
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.TrustedPublisher", b =>

@@ -42,7 +42,7 @@ public sealed class TwoFactorLoginModel(SignInService signIn) : AccountPageModel
 
     private async Task<IActionResult> FinishAsync(User user, string method, string? label)
     {
-        await signIn.CompleteAsync(user, method, label, Ct);
+        await signIn.CompleteAsync(user, method, label, Ct, await SessionCookie.PendingMethodAsync(HttpContext));
         await HttpContext.SignOutAsync(SessionCookie.TwoFactorScheme);
         await SessionCookie.SignInAsync(HttpContext, user);
         return RedirectToLocal(Next);
