@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Cheeseshop.Tests.Infrastructure;
 
@@ -50,8 +46,10 @@ public sealed class MirrorHtmlTests(ServerFixture servers, ITestOutputHelper out
                 },
             },
         }));
-        var port = FreePort();
-        using var server = StartStaticServer(root, port);
+        // python's http.server over the folder (a directory's index.html answers its URL; a URL without
+        // the final slash is redirected to it on the same host).
+        using var server = PythonHttpServer.Start(["-m", "http.server", "{port}", "--bind", "127.0.0.1", "--directory", root], Log);
+        var port = server.Port;
 
         var run = await CliAsync(target, "mirror", $"http://127.0.0.1:{port}/simple/", "--owner", owner);
         AssertSucceeded(run, "mirror of the HTML index");
@@ -78,51 +76,5 @@ public sealed class MirrorHtmlTests(ServerFixture servers, ITestOutputHelper out
         var full = Path.Combine(root, path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         File.WriteAllText(full, text);
-    }
-
-    /// <summary>python's http.server over the folder (a directory's index.html answers its URL; a URL without
-    /// the final slash is redirected to it on the same host).</summary>
-    private Stopping StartStaticServer(string root, int port)
-    {
-        var process = Process.Start(new ProcessStartInfo(PythonTools.DebianPython,
-            ["-m", "http.server", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--directory", root])
-        {
-            RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false,
-        })!;
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Log("http.server: " + e.Data); };
-        process.BeginErrorReadLine();
-        process.BeginOutputReadLine();
-        var stopping = new Stopping(process);
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (true)
-        {
-            try
-            {
-                using var probe = new TcpClient();
-                probe.Connect(IPAddress.Loopback, port);
-                return stopping;
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline)
-            {
-                Thread.Sleep(100);
-            }
-        }
-    }
-
-    /// <summary>Kills the process (its id, started by this test) when disposed.</summary>
-    private sealed class Stopping(Process process) : IDisposable
-    {
-        public void Dispose()
-        {
-            try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
-            process.Dispose();
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Cheeseshop.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -160,11 +158,11 @@ public sealed class UpstreamProxyTests(ServerFixture servers, ITestOutputHelper 
         var good = await BuildAsync("cheese-gamma-extra", "1.0", "-tp");
         var bad = await BuildAsync("cheese-alpha", "1.0", "-tp");
         var root = TempPaths.NewDirectory("tampering-upstream");
-        var port = FreePort();
         // An HTML-only upstream: one project as it should be, one whose wheel was changed after its page was made.
         await WriteProjectAsync(root, "cheese-gamma-extra-tp", good.Wheel, Sha256Of(good.Wheel), tamper: false);
         await WriteProjectAsync(root, "cheese-alpha-tp", bad.Wheel, Sha256Of(bad.Wheel), tamper: true);
-        using var server = new Stopping(StartTamperingUpstream(root, port));
+        using var server = StartTamperingUpstream(root);
+        var port = server.Port;
         // An enormous page (past the 32 MiB bound) and one that never comes (past the timeout).
         Directory.CreateDirectory(Path.Combine(root, "simple", "cheese-huge-tp"));
         await File.WriteAllTextAsync(Path.Combine(root, "simple", "cheese-huge-tp", "index.html"), new string(' ', 33 * 1024 * 1024));
@@ -240,7 +238,7 @@ public sealed class UpstreamProxyTests(ServerFixture servers, ITestOutputHelper 
 
     /// <summary>python's http.server over the folder, logging each request's User-Agent and any forwarding
     /// header, and redirecting one project to a plain-http address of another host.</summary>
-    private Process StartTamperingUpstream(string root, int port)
+    private PythonHttpServer StartTamperingUpstream(string root)
     {
         var script = Path.Combine(root, "upstream.py");
         File.WriteAllText(script, """
@@ -261,43 +259,6 @@ public sealed class UpstreamProxyTests(ServerFixture servers, ITestOutputHelper 
                     return super().do_GET()
             http.server.ThreadingHTTPServer(('127.0.0.1', port), functools.partial(Handler, directory=root)).serve_forever()
             """);
-        var process = Process.Start(new ProcessStartInfo(PythonTools.DebianPython, [script, root, port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
-        {
-            RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false,
-        })!;
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Log("upstream.py: " + e.Data); };
-        process.BeginErrorReadLine();
-        process.BeginOutputReadLine();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (true)
-        {
-            try
-            {
-                using var probe = new TcpClient();
-                probe.Connect(IPAddress.Loopback, port);
-                return process;
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline)
-            {
-                Thread.Sleep(100);
-            }
-        }
-    }
-
-    /// <summary>Kills the process (its id, started by this test) when disposed.</summary>
-    private sealed class Stopping(Process process) : IDisposable
-    {
-        public void Dispose()
-        {
-            try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
-            process.Dispose();
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        return PythonHttpServer.Start([script, root, "{port}"], Log);
     }
 }
