@@ -161,6 +161,9 @@ public sealed class CompressionTests(ServerFixture servers, ITestOutputHelper ou
         await using var server = await CheeseshopServer.StartAsync(db, settings: new Dictionary<string, string>
         {
             ["CHEESESHOP_Cache__MaxMegabytes"] = "1",
+            // The journal watcher drops the pages of every project it reads of in the journal, this node's
+            // uploads included: polling once a minute keeps it from emptying the cache while the test counts.
+            ["CHEESESHOP_JournalPollMilliseconds"] = "60000",
         });
         Watch(server);
         var cache = server.AppServices.GetRequiredService<PageCache>();
