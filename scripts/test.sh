@@ -119,50 +119,35 @@ if [ ! -s "$GEOIP_CACHE/country.mmdb" ]; then
 fi
 export CHEESESHOP_TEST_GEOIP="$GEOIP_CACHE/country.mmdb"
 
-# ---------------------------------------------------------------- S3-compatible server
-# s3rver (npm), a real S3 API on loopback for the S3 storage tests, installed once per machine into a
-# cache folder like the country database; the tests start their own instances of it.
-S3RVER_CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/cheeseshop-tests/s3rver"
-if [ ! -x "$S3RVER_CACHE/node_modules/.bin/s3rver" ]; then
-    say "installing s3rver for the tests"
-    mkdir -p "$S3RVER_CACHE"
-    if ! npm install --prefix "$S3RVER_CACHE" --no-audit --no-fund --loglevel=error s3rver@3.7.1 >"$WORK/s3rver.log" 2>&1; then
-        cat "$WORK/s3rver.log" >&2
-        echo "error: could not install s3rver (npm install s3rver@3.7.1)" >&2
-        finish 0 0 1
+# ---------------------------------------------------------------- npm tools
+# Tools from npm the tests start or load, each installed once per machine into its own cache folder
+# (like the country database): npm_tool PACKAGE@VERSION FILE-THAT-PROVES-IT-IS-THERE prints that folder.
+npm_tool() {
+    local spec=$1 proof=$2 name=${1%@*}
+    local cache="${XDG_CACHE_HOME:-$HOME/.cache}/cheeseshop-tests/$name"
+    if [ ! -s "$cache/$proof" ]; then
+        say "installing $name for the tests" >&2
+        mkdir -p "$cache"
+        if ! npm install --prefix "$cache" --no-audit --no-fund --loglevel=error "$spec" >"$WORK/$name.log" 2>&1; then
+            cat "$WORK/$name.log" >&2
+            echo "error: could not install $name (npm install $spec)" >&2
+            return 1
+        fi
     fi
-fi
+    printf '%s' "$cache"
+}
+# s3rver: a real S3 API on loopback for the S3 storage tests, which start their own instances of it.
+S3RVER_CACHE=$(npm_tool s3rver@3.7.1 node_modules/s3rver/package.json) || finish 0 0 1
 export CHEESESHOP_TEST_S3RVER="$S3RVER_CACHE/node_modules/.bin/s3rver"
-
-# ---------------------------------------------------------------- axe-core
-# The accessibility checker the browser tests inject into each page, installed once per machine the same way.
-AXE_CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/cheeseshop-tests/axe-core"
-if [ ! -s "$AXE_CACHE/node_modules/axe-core/axe.min.js" ]; then
-    say "installing axe-core for the tests"
-    mkdir -p "$AXE_CACHE"
-    if ! npm install --prefix "$AXE_CACHE" --no-audit --no-fund --loglevel=error axe-core@4.14.1 >"$WORK/axe.log" 2>&1; then
-        cat "$WORK/axe.log" >&2
-        echo "error: could not install axe-core (npm install axe-core@4.14.1)" >&2
-        finish 0 0 1
-    fi
-fi
+# axe-core: the accessibility checker the browser tests inject into each page.
+AXE_CACHE=$(npm_tool axe-core@4.14.1 node_modules/axe-core/axe.min.js) || finish 0 0 1
 export CHEESESHOP_TEST_AXE="$AXE_CACHE/node_modules/axe-core/axe.min.js"
 # Screenshots of the browser tests, beside the TRX files (kept with CHEESESHOP_TEST_KEEP=1).
 export CHEESESHOP_TEST_SCREENSHOTS="$RESULTS/screenshots"
-
-# oidc-provider (npm), a certified OpenID provider on loopback: the CI issuer of the Trusted Publishing
-# tests. Installed once per machine like s3rver; the tests start it with node.
-OIDC_CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/cheeseshop-tests/oidc-provider"
-if [ ! -f "$OIDC_CACHE/node_modules/oidc-provider/package.json" ]; then
-    say "installing oidc-provider for the tests"
-    mkdir -p "$OIDC_CACHE"
-    if ! npm install --prefix "$OIDC_CACHE" --no-audit --no-fund --loglevel=error oidc-provider@9.13.3 >"$WORK/oidc-provider.log" 2>&1; then
-        cat "$WORK/oidc-provider.log" >&2
-        echo "error: could not install oidc-provider (npm install oidc-provider@9.13.3)" >&2
-        finish 0 0 1
-    fi
-fi
-export CHEESESHOP_TEST_OIDC_PROVIDER="$OIDC_CACHE"
+# oidc-provider: a certified OpenID provider on loopback, the CI issuer of the Trusted Publishing tests
+# and the company's identity provider of the single sign-on tests; the tests start it with node.
+CHEESESHOP_TEST_OIDC_PROVIDER=$(npm_tool oidc-provider@9.13.3 node_modules/oidc-provider/package.json) || finish 0 0 1
+export CHEESESHOP_TEST_OIDC_PROVIDER
 
 # ---------------------------------------------------------------- PostgreSQL
 as_postgres() {

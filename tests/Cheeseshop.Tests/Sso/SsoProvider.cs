@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Cheeseshop.Tests.Infrastructure;
 using Cheeseshop.Tests.TrustedPublishing;
@@ -42,37 +39,11 @@ const provider = new Provider(issuer, {
 provider.listen(Number(port), '127.0.0.1', () => console.log(issuer));
 """;
 
-    private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private readonly OidcProviderProcess _provider = new(Script, "sso-provider.mjs", ClientId, ClientSecret);
 
-    public SsoProvider()
-    {
-        var dir = Environment.GetEnvironmentVariable(OidcProviderIssuer.EnvironmentVariable);
-        if (string.IsNullOrEmpty(dir) || !File.Exists(Path.Combine(dir, "node_modules", "oidc-provider", "package.json")))
-            throw new InvalidOperationException($"{OidcProviderIssuer.EnvironmentVariable} must name a folder with npm oidc-provider installed (./scripts/test.sh does it).");
-        var scriptPath = Path.Combine(TempPaths.NewDirectory("sso-provider"), "sso-provider.mjs");
-        File.WriteAllText(scriptPath, Script);
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { scriptPath, dir, port.ToString(), ClientId, ClientSecret }) psi.ArgumentList.Add(a);
-        _process = Process.Start(psi)!;
-        _process.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
-        _process.BeginErrorReadLine();
-        var first = _process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60)).GetAwaiter().GetResult();
-        if (first is null || !first.StartsWith("http://", StringComparison.Ordinal))
-            throw new InvalidOperationException($"oidc-provider did not start: {first}\n{Output}");
-        Issuer = first.Trim();
-    }
+    public string Issuer => _provider.Issuer;
 
-    public string Issuer { get; }
-
-    public string Output
-    {
-        get { lock (_output) return _output.ToString(); }
-    }
+    public string Output => _provider.Output;
 
     public Dictionary<string, string> Settings(string displayName = "Cheese Corp") => new()
     {
@@ -82,12 +53,7 @@ provider.listen(Number(port), '127.0.0.1', () => console.log(issuer));
         ["CHEESESHOP_Auth__Oidc__DisplayName"] = displayName,
     };
 
-    public void Dispose()
-    {
-        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
-        _process.WaitForExit(10_000);
-        _process.Dispose();
-    }
+    public void Dispose() => _provider.Dispose();
 }
 
 /// <summary>Servers signing in through one <see cref="SsoProvider"/>, with the settings of a subclass.</summary>

@@ -1,7 +1,4 @@
-using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Cheeseshop.Tests.Infrastructure;
@@ -17,7 +14,6 @@ namespace Cheeseshop.Tests.TrustedPublishing;
 /// </summary>
 public sealed class OidcProviderIssuer : IDisposable
 {
-    public const string EnvironmentVariable = "CHEESESHOP_TEST_OIDC_PROVIDER";
 
     /// <summary>oidc-provider asks resource indicators to be absolute URIs.</summary>
     public const string Audience = "urn:cheeseshop";
@@ -55,35 +51,12 @@ const provider = new Provider(issuer, {
 provider.listen(Number(port), '127.0.0.1', () => console.log(issuer));
 """;
 
-    private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private readonly OidcProviderProcess _provider = new(Script, "ci-issuer.mjs", Audience);
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
-    public OidcProviderIssuer()
-    {
-        var dir = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        if (string.IsNullOrEmpty(dir) || !File.Exists(Path.Combine(dir, "node_modules", "oidc-provider", "package.json")))
-            throw new InvalidOperationException($"{EnvironmentVariable} must name a folder with npm oidc-provider installed (./scripts/test.sh does it).");
-        var scriptPath = Path.Combine(TempPaths.NewDirectory("oidc-provider"), "ci-issuer.mjs");
-        File.WriteAllText(scriptPath, Script);
-        var port = FreePort();
-        var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { scriptPath, dir, port.ToString(), Audience }) psi.ArgumentList.Add(a);
-        _process = Process.Start(psi)!;
-        _process.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
-        _process.BeginErrorReadLine();
-        var first = _process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60)).GetAwaiter().GetResult();
-        if (first is null || !first.StartsWith("http://", StringComparison.Ordinal))
-            throw new InvalidOperationException($"oidc-provider did not start: {first}\n{Output}");
-        Issuer = first.Trim();
-    }
+    public string Issuer => _provider.Issuer;
 
-    public string Issuer { get; }
-
-    public string Output
-    {
-        get { lock (_output) return _output.ToString(); }
-    }
+    public string Output => _provider.Output;
 
     /// <summary>An ID token of the CI job <paramref name="client"/> ("ci-cheddar" or "ci-brie"), for <paramref name="audience"/>.</summary>
     public async Task<string> TokenAsync(string client, string audience = Audience)
@@ -99,18 +72,9 @@ provider.listen(Number(port), '127.0.0.1', () => console.log(issuer));
         return JsonDocument.Parse(body).RootElement.GetProperty("access_token").GetString()!;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     public void Dispose()
     {
         _http.Dispose();
-        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
-        _process.WaitForExit(10_000);
-        _process.Dispose();
+        _provider.Dispose();
     }
 }
