@@ -1,6 +1,4 @@
-using System.Text;
 using Cheeseshop.Tests.Infrastructure;
-using Cheeseshop.Tests.TrustedPublishing;
 
 namespace Cheeseshop.Tests.Sso;
 
