@@ -5,6 +5,8 @@ using System.Text;
 using Cheeseshop.Mail;
 using MimeKit;
 
+using Cheeseshop.Tests.Infrastructure;
+
 namespace Cheeseshop.Tests.Accounts;
 
 /// <summary>
@@ -16,7 +18,7 @@ public sealed class SmtpTransportTests
     [Fact]
     public async Task A_message_is_delivered_to_the_configured_relay()
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var psi = new ProcessStartInfo("/usr/bin/python3", ["-W", "ignore", "-u", "-m", "smtpd", "-n", "-c", "DebuggingServer", $"127.0.0.1:{port}"])
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
@@ -68,10 +70,4 @@ public sealed class SmtpTransportTests
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

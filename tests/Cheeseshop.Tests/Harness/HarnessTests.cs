@@ -89,7 +89,7 @@ public sealed class HarnessTests(ITestOutputHelper output)
                 (v10.Wheel, ">=3.7", null), (v11.Wheel, ">=3.7", "broken on purpose"));
             WriteProjectPage(root, "cheese-legacy-static", (legacy.Wheel, "<3", null));
 
-            var port = FreePort();
+            var port = LoopbackPorts.Free();
             using var server = StartStaticServer(root, port);
             var index = $"http://127.0.0.1:{port}/simple/";
             await WaitForPortAsync(port, server.Process);
@@ -187,12 +187,6 @@ public sealed class HarnessTests(ITestOutputHelper output)
         throw new TimeoutException($"python -m http.server did not listen on {port}");
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private sealed class KillOnDispose(Process process) : IDisposable
     {

@@ -48,7 +48,7 @@ public sealed class DoctorTests(ServerFixture servers, ITestOutputHelper output)
     [Fact]
     public async Task Doctor_connects_to_the_mail_relay_when_one_is_set()
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         await using var server = await CheeseshopServer.StartAsync(Database.Sqlite, settings: new Dictionary<string, string>
         {
             ["CHEESESHOP_Mail__Host"] = "127.0.0.1",
@@ -81,12 +81,6 @@ public sealed class DoctorTests(ServerFixture servers, ITestOutputHelper output)
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private async Task WaitForPortAsync(int port)
     {

@@ -136,7 +136,7 @@ public sealed class CheeseshopServer : IAsyncDisposable
         {
             for (var attempt = 1; attempt <= 3; attempt++)
             {
-                var port = FreePort();
+                var port = LoopbackPorts.Free();
                 var baseUrl = $"http://127.0.0.1:{port}";
                 var output = new ServerOutput();
                 var host = hosting != ServerHosting.InProcess
@@ -355,12 +355,6 @@ public sealed class CheeseshopServer : IAsyncDisposable
         return env;
     }
 
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 /// <summary>Finds the built server (cheeseshop.dll) and the dotnet host that runs it.</summary>

@@ -33,7 +33,7 @@ public sealed class OidcProviderProcess : IDisposable
         var scriptPath = Path.Combine(TempPaths.NewDirectory("oidc-provider"), scriptName);
         File.WriteAllText(scriptPath, script);
         var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { scriptPath, dir, CheeseshopServer.FreePort().ToString(CultureInfo.InvariantCulture) }.Concat(arguments))
+        foreach (var a in new[] { scriptPath, dir, LoopbackPorts.Free().ToString(CultureInfo.InvariantCulture) }.Concat(arguments))
             psi.ArgumentList.Add(a);
         _process = Process.Start(psi)!;
         _process.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };

@@ -24,7 +24,7 @@ public sealed class PythonHttpServer : IDisposable
 
     public static PythonHttpServer Start(IEnumerable<string> arguments, Action<string> log)
     {
-        var port = CheeseshopServer.FreePort();
+        var port = LoopbackPorts.Free();
         var args = arguments.Select(a => a.Replace("{port}", port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
         var process = Process.Start(new ProcessStartInfo(PythonTools.DebianPython, args)
         {

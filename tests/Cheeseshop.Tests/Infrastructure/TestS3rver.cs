@@ -89,7 +89,7 @@ public sealed class TestS3rver : IAsyncDisposable
         var attempts = new StringBuilder();
         for (var attempt = 1; attempt <= 3; attempt++)
         {
-            var port = FreePort();
+            var port = LoopbackPorts.Free();
             var output = new StringBuilder();
             var psi = new ProcessStartInfo(executable)
             {
@@ -165,10 +165,4 @@ public sealed class TestS3rver : IAsyncDisposable
         TempPaths.TryDelete(_dir);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 
+using Cheeseshop.Tests.Infrastructure;
+
 namespace Cheeseshop.Tests.Legal;
 
 /// <summary>
@@ -23,7 +25,7 @@ public sealed class ForwardingProxy : IAsyncDisposable
     {
         _target = targetBaseUrl.TrimEnd('/');
         _clientAddress = clientAddress;
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         BaseUrl = $"http://127.0.0.1:{port}";
         _listener.Prefixes.Add(BaseUrl + "/");
         _listener.Start();
@@ -92,12 +94,6 @@ public sealed class ForwardingProxy : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {

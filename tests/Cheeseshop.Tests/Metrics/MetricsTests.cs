@@ -72,7 +72,7 @@ public sealed partial class MetricsTests(ServerFixture servers, ITestOutputHelpe
     [Fact]
     public async Task Metrics_Urls_serve_metrics_on_their_own_port_and_not_on_the_main_one()
     {
-        var port = CheeseshopServer.FreePort();
+        var port = LoopbackPorts.Free();
         await using var server = await CheeseshopServer.StartAsync(Database.Sqlite, hosting: ServerHosting.Process,
             settings: new Dictionary<string, string> { ["CHEESESHOP_Metrics__Urls"] = $"http://127.0.0.1:{port}" });
         Watch(server);

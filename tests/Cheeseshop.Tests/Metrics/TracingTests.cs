@@ -14,7 +14,7 @@ public sealed class TracingTests(ServerFixture servers, ITestOutputHelper output
     [Fact]
     public async Task Requests_are_sent_as_spans_named_by_route_without_the_path_or_the_user_agent()
     {
-        var port = CheeseshopServer.FreePort();
+        var port = LoopbackPorts.Free();
         using var collector = new HttpListener();
         collector.Prefixes.Add($"http://127.0.0.1:{port}/");
         collector.Start();

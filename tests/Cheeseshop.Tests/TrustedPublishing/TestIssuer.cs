@@ -32,7 +32,7 @@ public sealed class TestIssuer : IAsyncDisposable
 
     public TestIssuer()
     {
-        BaseUrl = $"http://127.0.0.1:{FreePort()}";
+        BaseUrl = $"http://127.0.0.1:{LoopbackPorts.Free()}";
         _listener.Prefixes.Add(BaseUrl + "/");
         _listener.Start();
         _loop = Task.Run(LoopAsync);
@@ -145,12 +145,6 @@ public sealed class TestIssuer : IAsyncDisposable
         ctx.Response.Close();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {
