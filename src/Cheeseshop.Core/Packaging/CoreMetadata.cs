@@ -63,8 +63,6 @@ public sealed class CoreMetadata
         return new CoreMetadata(fields);
     }
 
-    /// <summary>Builds metadata from upload form fields (twine's names: lower-case, '_' for '-', plural
-    /// for multiple-use fields such as "classifiers", "requires_dist", "project_urls").</summary>
     /// <summary>The fields as an upload form carries them (what twine sends for this metadata): the inverse of
     /// <see cref="FromFormFields"/>. Fields no form field carries are left out.</summary>
     public IEnumerable<KeyValuePair<string, string>> ToFormFields()
@@ -79,6 +77,8 @@ public sealed class CoreMetadata
         .GroupBy(kv => kv.Value, StringComparer.OrdinalIgnoreCase)
         .ToDictionary(g => g.Key, g => g.First().Key, StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Builds metadata from upload form fields (twine's names: lower-case, '_' for '-', plural
+    /// for multiple-use fields such as "classifiers", "requires_dist", "project_urls").</summary>
     public static CoreMetadata FromFormFields(IEnumerable<KeyValuePair<string, string>> formFields)
     {
         ArgumentNullException.ThrowIfNull(formFields);

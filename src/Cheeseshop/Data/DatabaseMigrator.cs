@@ -1,4 +1,6 @@
+using System.Reflection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace Cheeseshop.Data;
 
@@ -17,7 +19,12 @@ public static class DatabaseMigrator
         await db.AfterMigrateAsync(ct);
         // Search documents are derived in code (PEP 440 order picks the release): an index that had releases
         // before the migration that adds search gets its documents once, here.
-        if (pending.Any(m => m.EndsWith("_Search", StringComparison.Ordinal)) && await db.Releases.AnyAsync(ct))
+        if (pending.Any(SearchMigrations.Contains) && await db.Releases.AnyAsync(ct))
             await Search.SearchIndexer.RebuildAllAsync(db, ct);
     }
+
+    /// <summary>The migration that adds search, on each database.</summary>
+    private static readonly string[] SearchMigrations =
+        new[] { typeof(Migrations.Sqlite.Search), typeof(Migrations.Postgres.Search) }
+            .Select(t => t.GetCustomAttribute<MigrationAttribute>()!.Id).ToArray();
 }

@@ -23,6 +23,7 @@ public sealed class RenderedPage
     private readonly EncodedBody _identity;
     private EncodedBody? _gzip, _brotli;
     private readonly Lock _gate = new();
+    private readonly Lock _compressing = new();
     private PageCache? _owner; // the cache this page's bytes are counted in, while it is in one
     private long _size;
 
@@ -72,7 +73,9 @@ public sealed class RenderedPage
     {
         PageCache? grown;
         EncodedBody made;
-        lock (_gate)
+        // One compression per coding, made outside the accounting lock: charging and discharging this page
+        // (which every change to its project does) never waits behind a Brotli pass over a large page.
+        lock (_compressing)
         {
             var known = coding == ContentCoding.Gzip ? _gzip : _brotli;
             if (known is not null) return known;
@@ -81,11 +84,14 @@ public sealed class RenderedPage
                 ? new EncodedBody(coding, bytes, $"\"{Tag}-{ContentCodingNegotiation.Token(coding)}\"")
                 : _identity;
             var added = made == _identity ? 0 : bytes.Length;
-            _size += added;
-            // Counted under the lock, so a page leaving the cache at the same moment takes these bytes
-            // out with it or never had them counted.
-            _owner?.Add(added);
-            grown = _owner;
+            lock (_gate)
+            {
+                _size += added;
+                // Counted under the accounting lock, so a page leaving the cache at the same moment takes
+                // these bytes out with it or never had them counted.
+                _owner?.Add(added);
+                grown = _owner;
+            }
             if (coding == ContentCoding.Gzip) Volatile.Write(ref _gzip, made);
             else Volatile.Write(ref _brotli, made);
         }

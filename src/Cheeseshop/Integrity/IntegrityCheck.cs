@@ -26,7 +26,7 @@ public sealed record IntegrityReport(IReadOnlyList<CheckedFinding> Findings, int
 
 /// <summary>
 /// Checks what a crash could break: every file row has its stored file with its size and digests (and a
-/// wheel its .metadata sibling), every stored file has its row, no temporary upload file lingers, journal
+/// wheel its .metadata sibling), every stored file has its row, no temporary file lingers, journal
 /// serials run without gaps, each project's last serial is its newest journal id, and each closed day's
 /// download rollup counts exactly the raw events still kept for it. Repair removes only what no row refers
 /// to and corrects last serials; it never deletes a row or a file a row names, since that would lose data
@@ -60,23 +60,23 @@ public sealed class IntegrityCheck(CheeseshopDb db, IFileStore store, DataDirect
         return findings;
     }
 
-    private sealed record FileRow(string Path, long Size, string Sha256, string Blake2b256, string? MetadataSha256, string Label);
+    /// <param name="Blake2b256">Null for a proxied file: the upstream's page gives its SHA-256 only.</param>
+    private sealed record FileRow(string Path, long Size, string Sha256, string? Blake2b256, string? MetadataSha256, string Label);
 
     /// <summary>Rows are read before the store is listed: a file an upload stores meanwhile then shows as a
     /// young file without a row (left alone), never as a row without its file.</summary>
     private async Task<(int Checked, int Young)> CheckStoreAsync(IntegrityOptions opts, Action<Finding, bool> add, CancellationToken ct)
     {
-        var rows = await db.Files.AsNoTracking()
+        var uploaded = await db.Files.AsNoTracking()
             .Select(f => new FileRow(f.Path, f.Size, f.Sha256, f.Blake2b256, f.MetadataSha256,
                 f.Release!.Project!.Name + " " + f.Release.Version + " " + f.Filename))
             .ToListAsync(ct);
         // Files the upstream proxy stored are referenced too (by their proxied_files rows), never orphans.
         var proxied = await db.ProxiedFiles.AsNoTracking()
-            .Select(f => new { f.Path, f.Size, f.MetadataSha256, Label = "upstream " + f.Filename }).ToListAsync(ct);
+            .Select(f => new FileRow(f.Path, f.Size, f.Sha256, null, f.MetadataSha256, "upstream " + f.Filename)).ToListAsync(ct);
+        var rows = uploaded.Concat(proxied).ToList();
         var expected = rows.Select(r => new ExpectedFile(r.Path, r.Size, r.Label))
-            .Concat(rows.Where(r => r.MetadataSha256 is not null).Select(r => new ExpectedFile(r.Path + ".metadata", null, r.Label)))
-            .Concat(proxied.Select(p => new ExpectedFile(p.Path, p.Size, p.Label)))
-            .Concat(proxied.Where(p => p.MetadataSha256 is not null).Select(p => new ExpectedFile(p.Path + ".metadata", null, p.Label)));
+            .Concat(rows.Where(r => r.MetadataSha256 is not null).Select(r => new ExpectedFile(r.Path + ".metadata", null, r.Label)));
         var listed = new List<ListedFile>();
         await foreach (var e in store.ListAsync(ct)) listed.Add(new ListedFile(e.Path, e.Length, e.LastModified));
 
@@ -110,10 +110,11 @@ public sealed class IntegrityCheck(CheeseshopDb db, IFileStore store, DataDirect
     {
         var digests = await DigestAsync(row.Path, ct);
         if (digests is null) return new Finding(FindingKinds.MissingFile, row.Path, $"{row.Label} went from the store during the check");
-        if (digests.Blake2b256 == row.Blake2b256 && digests.Sha256 == row.Sha256) return null;
+        var blakeAgrees = row.Blake2b256 is null || digests.Blake2b256 == row.Blake2b256;
+        if (blakeAgrees && digests.Sha256 == row.Sha256) return null;
         return new Finding(FindingKinds.DigestMismatch, row.Path,
             $"{row.Label}: the row says sha256 {row.Sha256}, the stored content hashes to {digests.Sha256}" +
-            (digests.Blake2b256 == row.Blake2b256 ? "" : $" (blake2b_256 {digests.Blake2b256}, the row says {row.Blake2b256})"));
+            (blakeAgrees ? "" : $" (blake2b_256 {digests.Blake2b256}, the row says {row.Blake2b256})"));
     }
 
     private async Task<Finding?> CheckMetadataAsync(string path, FileRow row, CancellationToken ct)
@@ -137,8 +138,9 @@ public sealed class IntegrityCheck(CheeseshopDb db, IFileStore store, DataDirect
         return digester.Finish();
     }
 
-    /// <summary>An upload streams into the temporary folder and moves out of it once stored; a file still
-    /// there past the grace period belongs to an upload that ended without cleaning up (a crash).</summary>
+    /// <summary>Uploads stream into the temporary folder, and backups, exports and proxied downloads are
+    /// written there, each moving or removing its file when done; a file still there past the grace period
+    /// belongs to work that ended without cleaning up (a crash). The server empties the folder at start.</summary>
     private void CheckTemp(IntegrityOptions opts, Action<Finding, bool> add)
     {
         var now = clock.GetUtcNow();
@@ -147,7 +149,7 @@ public sealed class IntegrityCheck(CheeseshopDb db, IFileStore store, DataDirect
             var written = new DateTimeOffset(file.LastWriteTimeUtc);
             if (now - written < opts.Grace) continue;
             var finding = new Finding(FindingKinds.TempFile, Path.Combine("tmp", file.Name),
-                $"a temporary upload file ({file.Length} bytes, written {written.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z) left behind", Repairable: true);
+                $"a temporary file ({file.Length} bytes, written {written.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z) left behind", Repairable: true);
             var repaired = false;
             if (opts.Repair)
             {
@@ -158,7 +160,7 @@ public sealed class IntegrityCheck(CheeseshopDb db, IFileStore store, DataDirect
                 }
                 catch (IOException)
                 {
-                    // Still open by the process that owns it: not stale after all.
+                    // Gone already, or not removable by this user: reported unrepaired.
                 }
             }
             add(finding, repaired);

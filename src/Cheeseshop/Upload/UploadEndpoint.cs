@@ -61,8 +61,7 @@ public static class UploadEndpoint
         var maxBody = options.Limits.MaxFileBytes + options.Limits.MaxFormFieldsBytes + 64 * 1024;
         if (ctx.Request.ContentLength > maxBody)
         {
-            metrics.UploadRefused(UploadVerdict.TooLarge);
-            await WriteRefusalAsync(ctx, UploadRules.FileTooLarge(options.Limits.MaxFileBytes));
+            await WriteRefusalAsync(ctx, metrics, UploadRules.FileTooLarge(options.Limits.MaxFileBytes));
             return;
         }
         try
@@ -72,8 +71,7 @@ public static class UploadEndpoint
             var decision = await uploads.UploadAsync(identity, form, ctx.Request.Query[":action"], ctx.Request.Headers.UserAgent, ct);
             if (!decision.Succeeded)
             {
-                metrics.UploadRefused(decision.Verdict);
-                await WriteRefusalAsync(ctx, decision);
+                await WriteRefusalAsync(ctx, metrics, decision);
                 return;
             }
             metrics.Uploaded(decision.Verdict, form.Size);
@@ -82,8 +80,7 @@ public static class UploadEndpoint
         }
         catch (UploadException e)
         {
-            metrics.UploadRefused(e.Decision.Verdict);
-            await WriteRefusalAsync(ctx, e.Decision);
+            await WriteRefusalAsync(ctx, metrics, e.Decision);
         }
     }
 
@@ -106,8 +103,12 @@ public static class UploadEndpoint
             $"Too many uploads {whose}. Try again in {RateLimits.RateLimitRegistration.Wait(seconds)}.");
     }
 
-    private static Task WriteRefusalAsync(HttpContext ctx, UploadDecision decision) =>
-        WriteErrorAsync(ctx, StatusOf(decision.Verdict), decision.Message);
+    /// <summary>A refusal of the upload rules, counted by its verdict.</summary>
+    private static Task WriteRefusalAsync(HttpContext ctx, Metrics.CheeseshopMetrics metrics, UploadDecision decision)
+    {
+        metrics.UploadRefused(decision.Verdict);
+        return WriteErrorAsync(ctx, StatusOf(decision.Verdict), decision.Message);
+    }
 
     /// <summary>twine shows the HTTP reason phrase, so the message goes there as well as in the body.</summary>
     private static async Task WriteErrorAsync(HttpContext ctx, int status, string message)

@@ -35,6 +35,21 @@ public sealed class FsckTests(ServerFixture servers, ITestOutputHelper output) :
         var bytes = await File.ReadAllBytesAsync(bent);
         bytes[bytes.Length / 2] ^= 0x5a;
         await File.WriteAllBytesAsync(bent, bytes);
+        // A file the upstream proxy stored (its row gives a SHA-256 only), damaged on disk.
+        var proxiedBytes = TestDistributions.Wheel("fsck-px", "1.0");
+        var proxiedPath = $"upstream/fsck-px/{Sha256Of(proxiedBytes)}/fsck_px-1.0-py3-none-any.whl";
+        await server.WithDbAsync(async db =>
+        {
+            db.ProxiedFiles.Add(new Cheeseshop.Data.Entities.ProxiedFile
+            {
+                Project = "fsck-px", Filename = "fsck_px-1.0-py3-none-any.whl", Sha256 = Sha256Of(proxiedBytes),
+                Path = proxiedPath, Size = proxiedBytes.Length, Fetched = DateTime.UtcNow,
+            });
+            return await db.SaveChangesAsync();
+        });
+        proxiedBytes[proxiedBytes.Length / 2] ^= 0x5a;
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(files, proxiedPath))!);
+        await File.WriteAllBytesAsync(Path.Combine(files, proxiedPath), proxiedBytes);
         var (orphan, youngOrphan, staleTemp, youngTemp) = await LeaveFilesWithoutRowsAsync(server.DataDir);
         var (newest, gap) = await server.WithDbAsync(async db =>
         {
@@ -49,8 +64,9 @@ public sealed class FsckTests(ServerFixture servers, ITestOutputHelper output) :
         {
             $"missing-file: {paths["fsck-gone"]}: fsck-gone 1.0 fsck_gone-1.0-py3-none-any.whl has a row but nothing is stored at this path",
             $"digest-mismatch: {paths["fsck-bent"]}: fsck-bent 1.0 fsck_bent-1.0-py3-none-any.whl: the row says sha256 ",
+            $"digest-mismatch: {proxiedPath}: upstream fsck_px-1.0-py3-none-any.whl: the row says sha256 ",
             "orphan-file: aa/bb/orphan/left-1.0-py3-none-any.whl: stored (40 bytes, written ",
-            "temp-file: tmp/upload-stale: a temporary upload file (14 bytes, written ",
+            "temp-file: tmp/upload-stale: a temporary file (14 bytes, written ",
             $"journal-gap: journal {gap - 1}..{gap + 1}: serial {gap} is missing",
             $"serial-mismatch: fsck-serial: last_serial is 1 but its newest journal entry is {newest}",
         };

@@ -91,8 +91,6 @@ public sealed class SqliteDb(DbContextOptions<SqliteDb> options) : CheeseshopDb(
     internal override async Task AfterMigrateAsync(CancellationToken ct) =>
         await Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
 
-    /// <summary>secure_delete (see <see cref="SqliteSecureDelete"/>) zeroes freed space in the database
-    /// file; erased values also sit in the write-ahead log until it is checkpointed and truncated.</summary>
     /// <summary>VACUUM INTO reads one snapshot (a read transaction: writers go on in WAL mode) and writes a
     /// compact copy, free pages and all erased values left behind.</summary>
     public override async Task<bool> SnapshotToAsync(string path, CancellationToken ct)
@@ -101,6 +99,8 @@ public sealed class SqliteDb(DbContextOptions<SqliteDb> options) : CheeseshopDb(
         return true;
     }
 
+    /// <summary>secure_delete (see <see cref="SqliteSecureDelete"/>) zeroes freed space in the database
+    /// file; erased values also sit in the write-ahead log until it is checkpointed and truncated.</summary>
     public override Task PurgeErasedAsync(ILogger log, CancellationToken ct) => SqliteCheckpoint.TruncateAsync(this, log, ct);
 
     /// <summary>SQLite's default page cache (2 MB) thrashes on the aggregate indexes of a large database:
