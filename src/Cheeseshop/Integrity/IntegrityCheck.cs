@@ -170,25 +170,12 @@ public sealed class IntegrityCheck(CheeseshopDb db, IFileStore store, DataDirect
     /// <summary>Each serial followed by the next one present, only where that is not serial + 1.</summary>
     private async Task<IReadOnlyList<Finding>> JournalGapsAsync(CancellationToken ct)
     {
-        var pairs = new List<(long, long)>();
-        var connection = db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(ct);
-        try
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText =
-                "SELECT j.id, (SELECT MIN(k.id) FROM journals k WHERE k.id > j.id) FROM journals j " +
-                "WHERE NOT EXISTS (SELECT 1 FROM journals k WHERE k.id = j.id + 1) " +
-                "AND j.id < (SELECT MAX(m.id) FROM journals m)";
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-                pairs.Add((Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture),
-                    Convert.ToInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture)));
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
+        var newest = await db.Journals.MaxAsync(j => (long?)j.Id, ct) ?? 0;
+        var gaps = await db.Journals.AsNoTracking()
+            .Where(j => j.Id < newest && !db.Journals.Any(k => k.Id == j.Id + 1))
+            .Select(j => new { j.Id, Next = db.Journals.Where(k => k.Id > j.Id).Min(k => k.Id) })
+            .ToListAsync(ct);
+        var pairs = gaps.Select(g => (g.Id, g.Next)).ToList();
         return IntegrityRules.JournalGaps(pairs);
     }
 
