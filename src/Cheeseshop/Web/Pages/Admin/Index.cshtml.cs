@@ -46,7 +46,7 @@ public sealed class IndexModel(CheeseshopDb db, ProjectAdmin projects) : AdminPa
         return Page();
     });
 
-    public Task<IActionResult> OnPostProhibitAsync() => ActAsync(async () =>
+    public Task<IActionResult> OnPostProhibitAsync() => AttemptAsync(async () =>
     {
         await projects.ProhibitAsync(ProhibitName ?? "", Reason ?? "", Actor, Ct);
         return Done($"The name '{ProjectName.Normalize(ProhibitName!.Trim())}' is prohibited: uploads of it are refused.");
