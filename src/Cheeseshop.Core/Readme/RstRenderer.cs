@@ -11,10 +11,14 @@ namespace Cheeseshop.Core.Readme;
 /// .NET; what this one does not understand (tables, other directives, field lists) is shown as
 /// preformatted text. Every piece of source text is HTML-encoded on output, so the result never holds
 /// markup the source wrote: only the elements this class emits, and links whose scheme is http,
-/// https or mailto (or relative ones).
+/// https or mailto (or relative ones). Block quotes nest at most <see cref="MaxDepth"/> deep; anything deeper is
+/// shown as preformatted text, so an uploaded README cannot make the parser recurse (and copy its lines) without end.
 /// </summary>
 public static class RstRenderer
 {
+    /// <summary>How many block quotes deep the parser goes; no README written for people nests further.</summary>
+    public const int MaxDepth = 16;
+
     public static string ToHtml(string source)
     {
         var lines = source.Replace("\r\n", "\n").Replace('\r', '\n').Replace("\t", "        ").Split('\n');
@@ -26,7 +30,7 @@ public static class RstRenderer
 }
 
 /// <summary>The block structure: one pass over the lines, each block recognised by its first lines.</summary>
-internal sealed class RstBlocks(string[] lines, IReadOnlyDictionary<string, string> targets, StringBuilder html)
+internal sealed class RstBlocks(string[] lines, IReadOnlyDictionary<string, string> targets, StringBuilder html, int depth = 0)
 {
     private static readonly string[] CodeDirectives = ["code-block", "code", "sourcecode"];
     private readonly List<(char Char, bool Over)> _titleStyles = [];
@@ -121,11 +125,18 @@ internal sealed class RstBlocks(string[] lines, IReadOnlyDictionary<string, stri
     private void Preformatted(IEnumerable<string> block) =>
         html.Append("<pre>").Append(WebUtility.HtmlEncode(string.Join("\n", block))).Append("</pre>\n");
 
+    /// <summary>An indented block: its lines are a document of their own, one level deeper. Past
+    /// <see cref="RstRenderer.MaxDepth"/> levels the block is shown as its source text instead.</summary>
     private void BlockQuote()
     {
         var inner = TakeIndented();
+        if (depth >= RstRenderer.MaxDepth)
+        {
+            Preformatted(inner);
+            return;
+        }
         html.Append("<blockquote>\n");
-        new RstBlocks([.. inner], targets, html).Render();
+        new RstBlocks([.. inner], targets, html, depth + 1).Render();
         html.Append("</blockquote>\n");
     }
 

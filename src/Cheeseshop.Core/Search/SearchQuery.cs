@@ -22,7 +22,6 @@ public sealed record SearchQuery(
     IReadOnlyList<string> Classifiers,
     SearchOrder Order,
     int Page,
-    string Text,
     string? UnknownOrder)
 {
     /// <summary>True when the query has words to match; without them every project (under the classifiers) is listed.</summary>
@@ -71,7 +70,7 @@ public static class SearchQueryParser
             return null;
         }
         var (order, unknown) = OrderOf(o);
-        return new SearchQuery(phrases, ExactNameOf(text), classifiers, order, pageNumber, text, unknown);
+        return new SearchQuery(phrases, ExactNameOf(text), classifiers, order, pageNumber, unknown);
     }
 
     private static bool TryPage(string? page, out int number, out SearchProblem? problem)

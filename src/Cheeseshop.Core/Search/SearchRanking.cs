@@ -14,8 +14,8 @@ public sealed record SearchWindow(bool ShowExact, int Skip, int Take);
 /// The order of search results and how they are paged. By relevance, a project whose normalized name is the
 /// query comes first, then the best matches (name, then summary and keywords, weigh most; a match in the
 /// description alone least), ties by name. With <c>o=-created</c>, the newest latest release first, as PyPI's
-/// "Date last updated", and no project is lifted. The database orders the matches other than the exact one;
-/// these rules say where that one goes and what a page is.
+/// "Date last updated", ties by name, and no project is lifted. The database's ORDER BY orders the matches
+/// other than the exact one; these rules say where that one goes and what a page is.
 /// </summary>
 public static class SearchRanking
 {
@@ -30,24 +30,6 @@ public static class SearchRanking
     /// than a page may (a word in nearly every project), so such a search lists its matches newest first (the
     /// exact name still first) and the page says so: more words narrow it to a ranked set.</summary>
     public const int RankLimit = 5_000;
-
-    /// <summary>The comparison the results follow; the database's ORDER BY implements it for the non-exact matches.</summary>
-    public static int Compare(SearchHit a, SearchHit b, SearchOrder order, string? exactName)
-    {
-        if (order == SearchOrder.Newest)
-        {
-            var byDate = b.Created.CompareTo(a.Created);
-            return byDate != 0 ? byDate : string.CompareOrdinal(a.NormalizedName, b.NormalizedName);
-        }
-        var aExact = a.NormalizedName == exactName;
-        var bExact = b.NormalizedName == exactName;
-        if (aExact != bExact) return aExact ? -1 : 1;
-        var byScore = b.Score.CompareTo(a.Score);
-        return byScore != 0 ? byScore : string.CompareOrdinal(a.NormalizedName, b.NormalizedName);
-    }
-
-    public static IReadOnlyList<SearchHit> Order(IEnumerable<SearchHit> hits, SearchOrder order, string? exactName) =>
-        hits.OrderBy(h => h, Comparer<SearchHit>.Create((a, b) => Compare(a, b, order, exactName))).ToList();
 
     /// <summary>The order the other matches are listed in: relevance falls back to newest first past <see cref="RankLimit"/>.</summary>
     public static SearchOrder EffectiveOrder(SearchQuery query, long matches) =>

@@ -5,7 +5,6 @@ using Cheeseshop.Index;
 using Cheeseshop.JsonApi;
 using Cheeseshop.Upstream;
 using Cheeseshop.Web;
-using Microsoft.Extensions.Primitives;
 
 namespace Cheeseshop.Browse;
 
@@ -18,7 +17,6 @@ namespace Cheeseshop.Browse;
 /// </summary>
 public static class BrowseEndpoints
 {
-    private static readonly StringValues CacheControl = "max-age=0, must-revalidate, public";
     private static readonly string[] GetHead = ["GET", "HEAD"];
 
     public static IServiceCollection AddBrowsePages(this IServiceCollection services)
@@ -97,7 +95,7 @@ public static class BrowseEndpoints
             rendered = new RenderedPage(variant, body, HtmlPage.ContentType, snapshot.Project.LastSerial);
             if (!proxied) cache.Set(normalized, variant, rendered, ticket);
         }
-        await PageResults.WriteAsync(ctx, rendered, CacheControl, PageResults.VaryEncoding, cors: false);
+        await PageResults.WriteAsync(ctx, rendered, PageResults.Revalidate, PageResults.VaryEncoding, cors: false);
     }
 
     public static Task NotFoundAsync(HttpContext ctx, HtmlPage page, string message) =>

@@ -17,7 +17,6 @@ public sealed class HomePage(PageCache cache, HtmlPage page, TimeProvider clock)
 {
     private const string Variant = "home";
     private static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(1);
-    private static readonly Microsoft.Extensions.Primitives.StringValues CacheControl = "max-age=0, must-revalidate, public";
     private const int LatestCount = 20;
 
     private sealed record Stamped(RenderedPage Page, DateTimeOffset At);
@@ -36,7 +35,7 @@ public sealed class HomePage(PageCache cache, HtmlPage page, TimeProvider clock)
             cache.Set(PageCache.IndexKey, Variant, rendered, ticket);
             Volatile.Write(ref _last, new Stamped(rendered, at));
         }
-        await PageResults.WriteAsync(ctx, rendered, CacheControl, PageResults.VaryEncoding, cors: false);
+        await PageResults.WriteAsync(ctx, rendered, PageResults.Revalidate, PageResults.VaryEncoding, cors: false);
     }
 
     private async Task<RenderedPage> RenderAsync(CheeseshopDb db, CancellationToken ct)

@@ -22,7 +22,6 @@ public static class RssFeeds
 {
     private const int Count = 40;
     private const string ContentType = "text/xml; charset=utf-8";
-    private static readonly Microsoft.Extensions.Primitives.StringValues CacheControl = "max-age=0, must-revalidate, public";
 
     private sealed record Item(string Title, string Link, string? Description, DateTime Published, bool Guid);
 
@@ -43,7 +42,7 @@ public static class RssFeeds
             page = new RenderedPage(variant, body, ContentType, serial);
             cache.Set(PageCache.IndexKey, variant, page, ticket);
         }
-        await PageResults.WriteAsync(ctx, page, CacheControl, PageResults.VaryEncoding, cors: false);
+        await PageResults.WriteAsync(ctx, page, PageResults.Revalidate, PageResults.VaryEncoding, cors: false);
     }
 
     public static async Task ProjectFeedAsync(HttpContext ctx, string project, PageCache cache, CheeseshopOptions options)
@@ -74,7 +73,7 @@ public static class RssFeeds
             page = new RenderedPage(variant, body, ContentType, snapshot.Project.LastSerial);
             cache.Set(normalized, variant, page, ticket);
         }
-        await PageResults.WriteAsync(ctx, page, CacheControl, PageResults.VaryEncoding, cors: false);
+        await PageResults.WriteAsync(ctx, page, PageResults.Revalidate, PageResults.VaryEncoding, cors: false);
     }
 
     private static async Task<IEnumerable<Item>> UpdatesAsync(CheeseshopDb db, string origin, CancellationToken ct)

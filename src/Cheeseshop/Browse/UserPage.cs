@@ -1,5 +1,6 @@
 using Cheeseshop.Core.Accounts;
 using Cheeseshop.Data;
+using Cheeseshop.Index;
 using Cheeseshop.Web;
 using Microsoft.EntityFrameworkCore;
 using static Cheeseshop.Browse.HtmlPage;
@@ -54,8 +55,8 @@ public static class UserPage
         });
         var etag = $"\"{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body).AsSpan(0, 8))}\"";
         ctx.Response.Headers.ETag = etag;
-        ctx.Response.Headers.CacheControl = "max-age=0, must-revalidate, public";
-        if (ctx.Request.Headers.IfNoneMatch == etag)
+        ctx.Response.Headers.CacheControl = PageResults.Revalidate;
+        if (PageResults.Matches(ctx.Request.Headers.IfNoneMatch, etag))
         {
             SecurityHeadersFilter.Apply(ctx.Response);
             ctx.Response.StatusCode = StatusCodes.Status304NotModified;

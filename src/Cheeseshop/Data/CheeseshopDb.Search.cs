@@ -45,7 +45,7 @@ public abstract partial class CheeseshopDb
 
     protected abstract SearchSql SearchSource(IReadOnlyList<IReadOnlyList<string>> words);
 
-    /// <summary>ORDER BY of names in ordinal order, as Core compares them.</summary>
+    /// <summary>ORDER BY of names in ordinal order, so ties fall the same way on every database.</summary>
     protected virtual string OrdinalName => "d.normalized_name";
 
     /// <summary>What makes the database walk an index of search_documents in the order asked for (newest first, or by
@@ -89,7 +89,7 @@ public abstract partial class CheeseshopDb
 
     /// <summary>
     /// The matches of <paramref name="query"/> other than <paramref name="excludeName"/>, <paramref name="take"/>
-    /// of them after <paramref name="skip"/>, in <paramref name="order"/> (Core.Search.SearchRanking.Compare).
+    /// of them after <paramref name="skip"/>, in <paramref name="order"/> (as <see cref="SearchRanking"/> describes it).
     /// Relevance scores every match, so Core asks for it only for a set it bounds; <paramref name="many"/>
     /// says the set is large, and the statement then walks an index in the order asked for.
     /// </summary>

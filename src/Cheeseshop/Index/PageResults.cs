@@ -6,6 +6,11 @@ namespace Cheeseshop.Index;
 
 public static class PageResults
 {
+    /// <summary>Cache-Control of every page that changes with the index (Simple API, JSON API, the pages for
+    /// people, feeds): clients revalidate with the ETag on every use, so a new upload is visible at once and
+    /// an unchanged page costs a 304. (PyPI lets its CDN keep pages for 10 minutes.)</summary>
+    public static readonly StringValues Revalidate = "max-age=0, must-revalidate, public";
+
     /// <summary>
     /// Writes a cached page in the coding the client asked for (Accept-Encoding): ETag of that coding,
     /// X-PyPI-Last-Serial, <paramref name="vary"/>, and a 304 when the client already has it. The read
@@ -21,8 +26,7 @@ public static class PageResults
         headers.CacheControl = cacheControl;
         if (cors) Cors(ctx);
         if (encoded.Coding != ContentCoding.Identity) headers.ContentEncoding = encoded.ContentEncoding;
-        var inm = ctx.Request.Headers.IfNoneMatch;
-        if (inm.Count > 0 && Matches(inm, encoded.ETag))
+        if (Matches(ctx.Request.Headers.IfNoneMatch, encoded.ETag))
         {
             ctx.Response.StatusCode = StatusCodes.Status304NotModified;
             return Task.CompletedTask;
@@ -51,8 +55,9 @@ public static class PageResults
     }
 
     /// <summary>If-None-Match's weak comparison (RFC 9110, 13.1.2): a "W/" prefix, as a proxy that
-    /// re-encodes a response may add, still matches.</summary>
-    private static bool Matches(StringValues ifNoneMatch, string etag)
+    /// re-encodes a response may add, still matches; so do "*" and a list of tags. For every response with
+    /// an ETag, so that all answer a revalidation alike.</summary>
+    public static bool Matches(StringValues ifNoneMatch, string etag)
     {
         foreach (var value in ifNoneMatch)
         {

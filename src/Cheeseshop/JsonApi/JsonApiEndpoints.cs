@@ -8,7 +8,6 @@ namespace Cheeseshop.JsonApi;
 
 public static class JsonApiEndpoints
 {
-    private static readonly Microsoft.Extensions.Primitives.StringValues CacheControl = "max-age=0, must-revalidate, public";
     private const string ContentType = "application/json";
 
     public static void MapJsonApi(this IEndpointRouteBuilder app)
@@ -54,7 +53,7 @@ public static class JsonApiEndpoints
             page = new RenderedPage(variant, body, ContentType, snapshot.Project.LastSerial);
             cache.Set(normalized, variant, page, ticket);
         }
-        await PageResults.WriteAsync(ctx, page, CacheControl, PageResults.VaryEncoding);
+        await PageResults.WriteAsync(ctx, page, PageResults.Revalidate, PageResults.VaryEncoding);
     }
 
     /// <summary>The scheme and host that absolute URLs in the JSON API start with: PublicUrl when it is

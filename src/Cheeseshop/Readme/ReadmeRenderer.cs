@@ -12,10 +12,17 @@ namespace Cheeseshop.Readme;
 /// else as preformatted text. Whatever the renderer produced then goes through the sanitizer, which
 /// keeps only the elements, attributes and URL schemes a README needs (those of PyPI's
 /// readme_renderer): no script, style, iframe, form, event handler, javascript: or data: URL, and
-/// every link gets rel="nofollow". Callers render once per cached page, never per request.
+/// every link gets rel="nofollow". Callers render once per cached page, never per request. A description longer
+/// than <see cref="MaxParsedLength"/> is shown as preformatted text without being parsed, and so is Markdown
+/// nested deeper than Markdig's depth limit (reStructuredText bounds its own nesting), so no upload can make
+/// rendering take unbounded time or stack.
 /// </summary>
 public static class ReadmeRenderer
 {
+    /// <summary>The longest description (in characters) rendered as Markdown or reStructuredText: far above any
+    /// README written for people, low enough that parsing and sanitizing one stay cheap.</summary>
+    public const int MaxParsedLength = 256 * 1024;
+
     private static readonly MarkdownPipeline Markdown = new MarkdownPipelineBuilder()
         .UsePipeTables()
         .UseAutoLinks()
@@ -77,13 +84,28 @@ public static class ReadmeRenderer
     public static string Render(string? description, string? contentType)
     {
         if (string.IsNullOrWhiteSpace(description)) return "";
+        if (description.Length > MaxParsedLength) return Preformatted(description); // encoded: nothing to sanitize
         var html = Kind(contentType) switch
         {
-            ReadmeKind.Markdown => Markdig.Markdown.ToHtml(description, Markdown),
+            ReadmeKind.Markdown => MarkdownToHtml(description),
             ReadmeKind.Rst => RstRenderer.ToHtml(description),
             _ => Preformatted(description),
         };
         return Sanitizer.Sanitize(html);
+    }
+
+    /// <summary>Markdig refuses a document nested past its depth limit (ArgumentException): such a README is shown
+    /// as its source.</summary>
+    private static string MarkdownToHtml(string description)
+    {
+        try
+        {
+            return Markdig.Markdown.ToHtml(description, Markdown);
+        }
+        catch (ArgumentException)
+        {
+            return Preformatted(description);
+        }
     }
 
     public static string Preformatted(string text) => "<pre>" + WebUtility.HtmlEncode(text) + "</pre>";

@@ -49,7 +49,7 @@ public static class SearchIndexer
     }
 
     /// <summary>Sets a document from a release (with its project loaded).</summary>
-    public static void Fill(SearchDocument document, Release release)
+    private static void Fill(SearchDocument document, Release release)
     {
         document.ProjectId = release.ProjectId;
         document.Name = release.Project!.Name;

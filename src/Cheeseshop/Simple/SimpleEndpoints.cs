@@ -9,10 +9,6 @@ namespace Cheeseshop.Simple;
 /// <summary>/simple/ and /simple/{project}/: what pip, uv and poetry resolve from.</summary>
 public static class SimpleEndpoints
 {
-    // Clients revalidate with the ETag on every use: a new upload is visible at once, and an
-    // unchanged page costs a 304. (PyPI lets its CDN keep pages for 10 minutes.)
-    private static readonly Microsoft.Extensions.Primitives.StringValues CacheControl = "max-age=0, must-revalidate, public";
-
     public static void MapSimple(this IEndpointRouteBuilder app)
     {
         // Routing ignores a trailing slash, so one route serves both forms and redirects the bare one.
@@ -65,7 +61,7 @@ public static class SimpleEndpoints
             page = new RenderedPage(variant, body, SimpleNegotiation.ContentType(format), serial);
             cache.Set(PageCache.IndexKey, variant, page, ticket);
         }
-        await PageResults.WriteAsync(ctx, page, CacheControl, VaryAccept);
+        await PageResults.WriteAsync(ctx, page, PageResults.Revalidate, VaryAccept);
     }
 
     /// <param name="upstream">The upstream proxy when one is configured: it answers for names this index does not
@@ -82,14 +78,14 @@ public static class SimpleEndpoints
         var variant = VariantNames[(int)format];
         if (upstream is not null && upstream.IsMerged(normalized))
         {
-            await upstream.ServeMergedAsync(ctx, normalized, format, CacheControl, VaryAccept);
+            await upstream.ServeMergedAsync(ctx, normalized, format, PageResults.Revalidate, VaryAccept);
             return;
         }
         if (!cache.TryGet(normalized, variant, out var page))
         {
             if (upstream is not null && upstream.TryCached(normalized, format, out var proxied))
             {
-                await PageResults.WriteAsync(ctx, proxied, CacheControl, VaryAccept);
+                await PageResults.WriteAsync(ctx, proxied, PageResults.Revalidate, VaryAccept);
                 return;
             }
             // The database is touched only on a miss: a hit costs a dictionary lookup and a write.
@@ -98,7 +94,7 @@ public static class SimpleEndpoints
             var snapshot = await ProjectSnapshot.LoadAsync(db, normalized, ctx.RequestAborted);
             if (snapshot is null)
             {
-                if (upstream is not null) await upstream.ServeSimpleAsync(ctx, normalized, format, CacheControl, VaryAccept, ticket);
+                if (upstream is not null) await upstream.ServeSimpleAsync(ctx, normalized, format, PageResults.Revalidate, VaryAccept, ticket);
                 else await PageResults.NotFoundText().ExecuteAsync(ctx);
                 return;
             }
@@ -106,6 +102,6 @@ public static class SimpleEndpoints
             page = new RenderedPage(variant, body, SimpleNegotiation.ContentType(format), snapshot.Project.LastSerial);
             cache.Set(normalized, variant, page, ticket);
         }
-        await PageResults.WriteAsync(ctx, page, CacheControl, VaryAccept);
+        await PageResults.WriteAsync(ctx, page, PageResults.Revalidate, VaryAccept);
     }
 }

@@ -87,7 +87,7 @@ public static class UpstreamEndpoints
         if (snapshot is null || shown is null) return false;
         var body = JsonApiRenderer.Render(snapshot, shown, origin, includeReleases: version is null);
         await PageResults.WriteAsync(ctx, new RenderedPage("json", body, "application/json", snapshot.Project.LastSerial),
-            "max-age=0, must-revalidate, public", PageResults.VaryEncoding);
+            PageResults.Revalidate, PageResults.VaryEncoding);
         return true;
     }
 

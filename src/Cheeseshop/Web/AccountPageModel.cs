@@ -1,5 +1,7 @@
 using Cheeseshop.Accounts;
+using Cheeseshop.Core.Disclosure;
 using Cheeseshop.Data;
+using Cheeseshop.Index;
 using Cheeseshop.Mail;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -25,7 +27,8 @@ public abstract class AccountPageModel : PageModel
     /// <summary>Loads what the page shows; called for GET and again when a form is refused.</summary>
     protected virtual Task LoadAsync() => Task.CompletedTask;
 
-    /// <summary>Runs a form's action. A refusal re-renders this page with the message and its status.</summary>
+    /// <summary>Runs a form's action. A refusal (of an account rule, of an index or admin change, of a legal
+    /// request's input, or a mail relay that cannot deliver) re-renders this page with the message and its status.</summary>
     protected async Task<IActionResult> AttemptAsync(Func<Task<IActionResult>> action)
     {
         try
@@ -37,6 +40,14 @@ public abstract class AccountPageModel : PageModel
             if (e.RetryAfter is { } wait)
                 Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString();
             return await RefuseAsync(e.Status, e.Message);
+        }
+        catch (AdminException e)
+        {
+            return await RefuseAsync(e.Status, e.Message);
+        }
+        catch (DisclosureInputException e)
+        {
+            return await RefuseAsync(400, e.Message);
         }
         catch (MailDeliveryException e)
         {

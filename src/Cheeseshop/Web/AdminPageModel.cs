@@ -1,6 +1,4 @@
-using Cheeseshop.Core.Disclosure;
 using Cheeseshop.Data;
-using Cheeseshop.Index;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.EntityFrameworkCore;
@@ -44,21 +42,4 @@ public abstract class AdminPageModel : AccountPageModel
         AdminName = admin.Username;
         await next();
     }
-
-    /// <summary>Runs an admin action: a refusal re-renders the page with the reason and its status.</summary>
-    protected Task<IActionResult> ActAsync(Func<Task<IActionResult>> action) => AttemptAsync(async () =>
-    {
-        try
-        {
-            return await action();
-        }
-        catch (AdminException e)
-        {
-            return await RefuseAsync(e.Status, e.Message);
-        }
-        catch (DisclosureInputException e)
-        {
-            return await RefuseAsync(400, e.Message);
-        }
-    });
 }

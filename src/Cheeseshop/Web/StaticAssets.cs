@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Cheeseshop.Index;
 using Microsoft.Extensions.Primitives;
 
 namespace Cheeseshop.Web;
@@ -58,7 +59,7 @@ public sealed class StaticAssets
         headers.CacheControl = LongLived;
         headers.ETag = asset.ETag;
         headers.XContentTypeOptions = "nosniff";
-        if (ctx.Request.Headers.IfNoneMatch == asset.ETag)
+        if (PageResults.Matches(ctx.Request.Headers.IfNoneMatch, asset.ETag))
         {
             ctx.Response.StatusCode = StatusCodes.Status304NotModified;
             return Task.CompletedTask;

@@ -68,4 +68,22 @@ public sealed class RstRendererTests
     [Fact]
     public void Empty_and_blank_sources_give_nothing() =>
         Assert.Equal("", RstRenderer.ToHtml("\n \n\t\n"));
+
+    [Theory]
+    // (paragraphs, each indented one space more than the one before; block quotes rendered; source shown preformatted)
+    [InlineData(3, 2, false)]
+    [InlineData(17, 16, false)] // exactly as deep as the limit
+    [InlineData(18, 16, true)]
+    [InlineData(3000, 16, true)]
+    public void Block_quotes_nest_only_as_deep_as_the_limit(int paragraphs, int quotes, bool preformatted)
+    {
+        var source = string.Join("\n\n", Enumerable.Range(0, paragraphs).Select(i => new string(' ', i) + "level" + i));
+        var html = RstRenderer.ToHtml(source);
+        Assert.Equal(quotes, CountOf(html, "<blockquote>"));
+        Assert.Equal(quotes, CountOf(html, "</blockquote>"));
+        Assert.Equal(preformatted ? 1 : 0, CountOf(html, "<pre>"));
+        Assert.Contains($"level{paragraphs - 1}", html); // nothing is lost, however deep
+    }
+
+    private static int CountOf(string text, string part) => (text.Length - text.Replace(part, "").Length) / part.Length;
 }

@@ -88,33 +88,6 @@ public class SearchRulesTests
         Assert.False(query.HasWords);
     }
 
-    private static readonly DateTime Day = new(2026, 12, 1, 0, 0, 0, DateTimeKind.Utc);
-
-    private static SearchHit Hit(string name, double score, int day) => new(name, name, "1.0", null, Day.AddDays(day), score);
-
-    // Hits are "name:score:day"; the expected order lists names.
-    [Theory]
-    [InlineData("b:1:0 a:1:0 c:2:0", "", "c a b")]
-    [InlineData("cheese-alpha:0.1:0 cheese:0.2:0 alpha:5:0", "cheese-alpha", "cheese-alpha alpha cheese")]
-    [InlineData("x:0:0 y:0.5:0 z:0:0", "", "y x z")]
-    [InlineData("old:9:0 new:1:5 mid:5:3", "", "old mid new")]
-    public void Relevance_lifts_the_exact_name_then_scores_then_names(string hits, string exact, string expected)
-    {
-        var parsed = hits.Split(' ').Select(h => h.Split(':')).Select(p => Hit(p[0], double.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture), int.Parse(p[2])));
-        var ordered = SearchRanking.Order(parsed, SearchOrder.Relevance, exact == "" ? null : exact);
-        Assert.Equal(expected, string.Join(' ', ordered.Select(h => h.Name)));
-    }
-
-    [Theory]
-    [InlineData("old:9:0 new:1:5 mid:5:3", "", "new mid old")]
-    [InlineData("b:1:2 a:0:2 c:5:1", "c", "a b c")]
-    public void Newest_first_lifts_no_one(string hits, string exact, string expected)
-    {
-        var parsed = hits.Split(' ').Select(h => h.Split(':')).Select(p => Hit(p[0], double.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture), int.Parse(p[2])));
-        var ordered = SearchRanking.Order(parsed, SearchOrder.Newest, exact == "" ? null : exact);
-        Assert.Equal(expected, string.Join(' ', ordered.Select(h => h.Name)));
-    }
-
     [Theory]
     [InlineData(1, false, false, 0, 20)]
     [InlineData(2, false, false, 20, 20)]

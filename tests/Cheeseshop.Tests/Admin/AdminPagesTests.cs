@@ -59,6 +59,15 @@ public sealed class AdminPagesTests(ServerFixture servers, ITestOutputHelper out
         Assert.Contains($"href=\"/admin/project/{normalized}\"", byProject.Html);
         AssertContains($"No user matches", await admin.GetAsync("/admin/?q=zz-nobody-zz"), "a search that finds nobody");
         AssertStatus(404, await admin.GetAsync("/admin/user/zz-nobody-zz"), "an unknown user's admin page");
+        // A deactivated account has no admin page, so the search does not offer one.
+        var inactive = Unique("disq", db);
+        await server.CreateUserAsync(inactive, Password);
+        await server.WithDbAsync(d => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ExecuteUpdateAsync(
+            d.Users.Where(u => u.Username == inactive), u => u.SetProperty(x => x.IsActive, false)));
+        AssertStatus(404, await admin.GetAsync($"/admin/user/{inactive}"), "a deactivated user's admin page");
+        var withInactive = await admin.GetAsync("/admin/?q=" + inactive);
+        Assert.DoesNotContain($"href=\"/admin/user/{inactive}\"", withInactive.Html);
+        Assert.Contains($"href=\"/admin/user/{owner}\"", (await admin.GetAsync("/admin/?q=" + owner)).Html);
 
         var page = $"/admin/user/{owner}";
         var shown = await admin.GetAsync(page);

@@ -204,7 +204,7 @@ public sealed class PublicPageTests(ServerFixture servers, ITestOutputHelper out
             AssertEqual(HttpStatusCode.NotFound, stale.StatusCode, "a name with another hash");
         using var favicon = await GetAsync(server, "favicon.ico");
         AssertEqual("image/svg+xml", favicon.Content.Headers.ContentType?.MediaType, "/favicon.ico");
-        // The account pages carry the same policy, now without any inline style.
+        // The account pages carry the same policy, and no inline style either.
         using var loginResponse = await GetAsync(server, "account/login");
         AssertPageHeaders(loginResponse, "login page");
     }

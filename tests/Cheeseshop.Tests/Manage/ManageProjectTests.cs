@@ -9,7 +9,8 @@ namespace Cheeseshop.Tests.Manage;
 /// <summary>
 /// An Owner's /manage/project/{name}/ page: yank, un-yank and delete through the browser's forms, seen by
 /// installers in the Simple API at once; refusals (wrong confirmation, no CSRF token, not an Owner) change
-/// nothing; each change is a project event in the page's security history.
+/// nothing; a Maintainer sees the page without its forms; each change is a project event in the page's
+/// security history.
 /// </summary>
 public sealed class ManageProjectTests(ServerFixture servers, ITestOutputHelper output) : AccountTest(servers, output)
 {
@@ -118,6 +119,48 @@ public sealed class ManageProjectTests(ServerFixture servers, ITestOutputHelper 
 
         using var anonymous = new Browser(server, "203.0.113.93");
         AssertRedirect(await anonymous.GetAsync(page), "/account/login", "the page without signing in");
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task A_Maintainer_sees_the_page_read_only(Database db)
+    {
+        var server = await ServerAsync(db);
+        var owner = Unique("rita", db);
+        var maintainer = Unique("sven", db);
+        var project = Unique("Shared_Cheese", db);
+        await RoleTests.CreateProjectAsync(server, owner, project);
+        await server.CreateUserAsync(maintainer, Password);
+        using var ownerBrowser = new Browser(server, "203.0.113.94");
+        using var browser = new Browser(server, "203.0.113.95");
+        await SignedInAsync(ownerBrowser, owner);
+        await SignedInAsync(browser, maintainer);
+        var collaborators = $"/manage/project/{project}/collaborators";
+        AssertRedirect(await SubmitHandlerAsync(ownerBrowser, collaborators, "Invite", Form(("username", maintainer), ("role", "Maintainer"))), collaborators, "inviting a Maintainer");
+        AssertRedirect(await SubmitHandlerAsync(browser, "/manage/projects", "Accept", Form(), "invitation_id"), "/manage/projects", "accepting the invitation");
+
+        var page = $"/manage/project/{project}/";
+        var shown = await browser.GetAsync(page);
+        AssertStatus(200, shown, "a Maintainer opening the page");
+        AssertContains("Your role: Maintainer", shown, "the role shown");
+        AssertContains(WheelName(project, "1.0"), shown, "the file listed");
+        AssertContains("Release 1.0 created", shown, "the security history");
+        foreach (var handler in new[] { "Yank", "Unyank", "DeleteRelease", "DeleteFile" })
+            Assert.DoesNotContain($"handler={handler}", shown.Html);
+        Assert.DoesNotContain("confirm_project_name", shown.Html);
+
+        // The forms are not there, and posting them anyway (with a token of the Maintainer's own session) is
+        // refused for the role before the confirmation is looked at.
+        var csrf = Browser.CsrfToken((await browser.GetAsync("/manage/account")).Html);
+        var yank = await browser.PostAsync($"{page}?handler=Yank", Form(("version", "1.0")), csrf);
+        AssertStatus(403, yank, "a Maintainer yanking");
+        AssertContains($"Only Owners of {project}", yank, "the reason");
+        var delete = await browser.PostAsync($"{page}?handler=DeleteFile", Form(("filename", WheelName(project, "1.0")), ("confirm_project_name", "wrong")), csrf);
+        AssertStatus(403, delete, "a Maintainer deleting a file, confirmed wrongly");
+        AssertStatus(403, await browser.PostAsync($"{page}?handler=DeleteRelease", Form(("version", "1.0"), ("confirm_project_name", project)), csrf),
+            "a Maintainer deleting the release");
+        AssertEqual("false", await YankedAsync(server, project, WheelName(project, "1.0")), "the release after the refusals");
+        AssertEqual(1, (await SimpleFilesAsync(server, project)).Count, "files after the refusals");
     }
 
     private static void AssertUploaded(HttpResponseMessage response, string what)

@@ -39,4 +39,38 @@ public sealed class ReadmeRendererTests
     [InlineData("<base href=\"https://evil.example/\"><meta http-equiv=\"refresh\" content=\"0;url=https://evil.example/\">", "")]
     public void Hostile_markdown_loses_its_code_and_keeps_its_text(string source, string expected) =>
         Assert.Equal(expected, ReadmeRenderer.Render(source, "text/markdown").Trim());
+
+    [Theory]
+    // (content type, levels of nesting written, block quotes rendered, the rest shown as source)
+    [InlineData("text/markdown", 3, 3, false)]
+    [InlineData("text/markdown", 100, 100, false)]
+    [InlineData("text/markdown", 100_000, 0, true)] // past Markdig's depth limit: the whole README as source
+    [InlineData("text/x-rst", 3, 3, false)]
+    [InlineData("text/x-rst", 600, 16, true)]      // past the limit: the deeper part as source
+    public void Deep_nesting_is_bounded_and_keeps_its_text(string contentType, int levels, int quotes, bool preformatted)
+    {
+        var source = contentType == "text/markdown"
+            ? string.Concat(Enumerable.Repeat("> ", levels)) + "deep"
+            : string.Join("\n\n", Enumerable.Range(0, levels + 1).Select(i => new string(' ', i) + (i == levels ? "deep" : "level" + i)));
+        var html = ReadmeRenderer.Render(source, contentType);
+        Assert.Equal(quotes, (html.Length - html.Replace("<blockquote>", "").Length) / "<blockquote>".Length);
+        Assert.Equal(preformatted, html.Contains("<pre>"));
+        Assert.Contains("deep", html);
+    }
+
+    [Theory]
+    // (content type, characters beyond the limit; a description over the limit is shown as its source, encoded)
+    [InlineData("text/markdown", 0, "<h1>Big</h1>")]
+    [InlineData("text/markdown", 1, "<pre># Big\n")]
+    [InlineData("text/x-rst", 0, "<h1>Big &lt;b&gt;</h1>")]
+    [InlineData("text/x-rst", 1, "<pre>Big &lt;b&gt;")]
+    [InlineData(null, 1, "<pre>Big &lt;b&gt;")]
+    public void A_description_over_the_limit_is_preformatted_without_parsing(string? contentType, int over, string starts)
+    {
+        var head = contentType == "text/markdown" ? "# Big\n\n" : "Big <b>\n=========\n\n";
+        var source = head + new string('x', ReadmeRenderer.MaxParsedLength - head.Length + over);
+        var html = ReadmeRenderer.Render(source, contentType);
+        Assert.StartsWith(starts, html);
+        if (over > 0) Assert.EndsWith("x</pre>", html);
+    }
 }

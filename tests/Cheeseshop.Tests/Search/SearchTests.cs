@@ -79,6 +79,23 @@ public sealed partial class SearchTests(ServerFixture servers, ITestOutputHelper
 
     [Theory]
     [MemberData(nameof(Databases))]
+    public async Task Equal_matches_are_listed_by_name(Database db)
+    {
+        var server = await ServerAsync(db);
+        var token = await SharedTokenAsync(server);
+        var w = Word();
+        var suffix = Word();
+        // Names alike in length and words, the same summary: the same score. Uploaded in neither name order nor
+        // its reverse, so only the tie-break by name lists them so.
+        foreach (var letters in new[] { "pp", "kk", "mm" })
+            await UploadAsync(server, token, $"tie-{letters}-{suffix}", "1.0", summary: $"Same {w} summary");
+
+        AssertNames(new[] { $"tie-kk-{suffix}", $"tie-mm-{suffix}", $"tie-pp-{suffix}" }, Names(await SearchAsync(server, $"q={w}")),
+            "equal matches by relevance, ties broken by name");
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases))]
     public async Task Yanks_and_removals_change_what_is_found_at_once(Database db)
     {
         var server = await ServerAsync(db);

@@ -27,11 +27,12 @@ public sealed class IndexModel(CheeseshopDb db, ProjectAdmin projects) : AdminPa
         if (string.IsNullOrEmpty(q) || q.Length > 200) return;
         var key = q.ToLowerInvariant();
         var users = await db.Users.AsNoTracking()
-            .Where(u => u.NormalizedUsername.Contains(key) && u.PasswordHash != null && u.DeletedAt == null)
+            // The accounts /admin/user/{name} shows: a deactivated one has nothing an administrator can act on there.
+            .Where(u => u.NormalizedUsername.Contains(key) && u.PasswordHash != null && u.IsActive && u.DeletedAt == null)
             .OrderBy(u => u.NormalizedUsername != key).ThenBy(u => u.NormalizedUsername).Take(Shown)
-            .Select(u => new { u.Username, u.IsAdmin, u.IsFrozen, u.IsActive }).ToListAsync(Ct);
+            .Select(u => new { u.Username, u.IsAdmin, u.IsFrozen }).ToListAsync(Ct);
         Users = users.Select(u => new Hit(u.Username, $"/admin/user/{u.Username}",
-            !u.IsActive ? "deactivated" : u.IsFrozen ? "disabled" : u.IsAdmin ? "administrator" : "")).ToList();
+            u.IsFrozen ? "disabled" : u.IsAdmin ? "administrator" : "")).ToList();
         var projectKey = ProjectName.Normalize(q);
         var found = await db.Projects.AsNoTracking()
             .Where(p => p.NormalizedName.Contains(projectKey))
@@ -46,7 +47,7 @@ public sealed class IndexModel(CheeseshopDb db, ProjectAdmin projects) : AdminPa
         return Page();
     });
 
-    public Task<IActionResult> OnPostProhibitAsync() => ActAsync(async () =>
+    public Task<IActionResult> OnPostProhibitAsync() => AttemptAsync(async () =>
     {
         await projects.ProhibitAsync(ProhibitName ?? "", Reason ?? "", Actor, Ct);
         return Done($"The name '{ProjectName.Normalize(ProhibitName!.Trim())}' is prohibited: uploads of it are refused.");

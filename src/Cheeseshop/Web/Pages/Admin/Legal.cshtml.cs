@@ -43,7 +43,7 @@ public sealed class LegalModel(CheeseshopDb db, LegalRequestService requests, Ti
         return Page();
     });
 
-    public Task<IActionResult> OnPostCreateAsync() => ActAsync(async () =>
+    public Task<IActionResult> OnPostCreateAsync() => AttemptAsync(async () =>
     {
         var subjects = (Subjects ?? "").Split([' ', ',', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries);
         var draft = LegalRequestDraft.Parse(Kind, Authority, Reference, Received, Due, subjects, Blank(From), Blank(To),

@@ -30,7 +30,7 @@ public sealed class LegalRequestModel(LegalRequestService requests, DisclosurePr
         }
     }
 
-    public Task<IActionResult> OnGetAsync() => ActAsync(async () =>
+    public Task<IActionResult> OnGetAsync() => AttemptAsync(async () =>
     {
         try
         {
@@ -44,7 +44,7 @@ public sealed class LegalRequestModel(LegalRequestService requests, DisclosurePr
         return Page();
     });
 
-    public Task<IActionResult> OnPostProduceAsync() => ActAsync(async () =>
+    public Task<IActionResult> OnPostProduceAsync() => AttemptAsync(async () =>
     {
         var path = Path.Combine(dataDir.TempRoot, $"legal-{Id}-{Guid.NewGuid():N}.zip");
         var result = await producer.ProduceAsync(Id, path, null, false, Actor, Ct);
@@ -55,7 +55,7 @@ public sealed class LegalRequestModel(LegalRequestService requests, DisclosurePr
         return File(stream, "application/zip", $"legal-request-{Id}-{result.ProducedAt:yyyy-MM-dd'T'HHmmss'Z'}.zip");
     });
 
-    public Task<IActionResult> OnPostCloseAsync() => ActAsync(async () =>
+    public Task<IActionResult> OnPostCloseAsync() => AttemptAsync(async () =>
     {
         var r = await requests.CloseAsync(Id, Outcome ?? "", CloseNote, Actor, Ct);
         return Done($"Closed request {r.Id} ({r.Outcome}); its holds are released.");

@@ -31,14 +31,14 @@ public sealed class ProjectModel(CheeseshopDb db, ReleaseAdmin releases) : Admin
             p.TotalSize, roles.Select(r => (r.Username, r.RoleName)).ToList());
     }
 
-    public Task<IActionResult> OnGetAsync() => ActAsync(async () =>
+    public Task<IActionResult> OnGetAsync() => AttemptAsync(async () =>
     {
         await LoadAsync();
         if (Shown is null) throw new AdminException($"No project named '{Name}'.", 404);
         return Page();
     });
 
-    public Task<IActionResult> OnPostRemoveAsync() => ActAsync(async () =>
+    public Task<IActionResult> OnPostRemoveAsync() => AttemptAsync(async () =>
     {
         await LoadAsync();
         if (Shown is null) throw new AdminException($"No project named '{Name}'.", 404);

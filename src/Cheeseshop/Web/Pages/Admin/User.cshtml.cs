@@ -29,20 +29,20 @@ public sealed class UserModel(CheeseshopDb db, AccountAdmin accounts) : AdminPag
             u.IsFrozen, tokens, roles.Select(r => (r.Name, r.NormalizedName, r.RoleName)).ToList());
     }
 
-    public Task<IActionResult> OnGetAsync() => ActAsync(async () =>
+    public Task<IActionResult> OnGetAsync() => AttemptAsync(async () =>
     {
         await LoadAsync();
         if (Shown is null) throw new AdminException($"No user named '{Name}'.", 404);
         return Page();
     });
 
-    public Task<IActionResult> OnPostDisableAsync() => ActAsync(async () =>
+    public Task<IActionResult> OnPostDisableAsync() => AttemptAsync(async () =>
     {
         await accounts.DisableAsync(Name, CurrentUserId, Actor, Ct);
         return Done($"{Name} is disabled: the account cannot sign in, upload or use its API tokens, and its sessions have ended.");
     });
 
-    public Task<IActionResult> OnPostEnableAsync() => ActAsync(async () =>
+    public Task<IActionResult> OnPostEnableAsync() => AttemptAsync(async () =>
     {
         await accounts.EnableAsync(Name, Actor, Ct);
         return Done($"{Name} is enabled again.");

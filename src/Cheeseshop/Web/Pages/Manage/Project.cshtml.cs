@@ -1,5 +1,4 @@
 using Cheeseshop.Accounts;
-using Cheeseshop.Core.Manage;
 using Cheeseshop.Index;
 using Cheeseshop.Manage;
 using Microsoft.AspNetCore.Mvc;
@@ -51,36 +50,16 @@ public sealed class ProjectModel(ProjectManagement management, ReleaseAdmin rele
 
     public Task<IActionResult> OnPostDeleteReleaseAsync() => ChangeAsync(async () =>
     {
-        await ConfirmedAsync();
-        await releases.RemoveReleaseAsync(Name, Version ?? "", CurrentUserId, Ct);
+        await releases.RemoveReleaseAsync(Name, Version ?? "", CurrentUserId, Ct, confirmation: ConfirmProjectName ?? "");
         return $"Release {Version} and its files are deleted. Their filenames can never be used again.";
     });
 
     public Task<IActionResult> OnPostDeleteFileAsync() => ChangeAsync(async () =>
     {
-        await ConfirmedAsync();
-        await releases.RemoveFileAsync(Name, Filename ?? "", CurrentUserId, Ct);
+        await releases.RemoveFileAsync(Name, Filename ?? "", CurrentUserId, Ct, confirmation: ConfirmProjectName ?? "");
         return $"{Filename} is deleted. Its filename can never be used again.";
     });
 
-    /// <summary>The typed name must match the project's displayed name (looked up first: a Maintainer or a
-    /// stranger is refused for who they are before being told what to type).</summary>
-    private async Task ConfirmedAsync()
-    {
-        var project = await management.LoadAsync(CurrentUserId, Name, 1, Ct);
-        if (!project.CanChange) throw new AdminException($"Only Owners of {project.Name} can yank, unyank or delete its releases and files.", 403);
-        if (ManageRules.ConfirmProjectName(ConfirmProjectName, project.Name) is { } problem) throw new AdminException(problem);
-    }
-
-    private Task<IActionResult> ChangeAsync(Func<Task<string>> change) => AttemptAsync(async () =>
-    {
-        try
-        {
-            return Done(await change());
-        }
-        catch (AdminException e)
-        {
-            return await RefuseAsync(e.Status, e.Message);
-        }
-    });
+    /// <summary>A change that succeeds redirects back with its notice; a refusal re-renders the page.</summary>
+    private Task<IActionResult> ChangeAsync(Func<Task<string>> change) => AttemptAsync(async () => Done(await change()));
 }
