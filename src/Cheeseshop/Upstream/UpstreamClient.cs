@@ -150,8 +150,9 @@ public sealed class UpstreamClient : IDisposable
             {
                 response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
             }
-            // The token callers pass is the upstream timeout, never a client's: a cancellation is the upstream being too slow.
-            catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+            // A cancellation of the caller's own token (its timeout, an operator's Ctrl+C) goes on to the caller; one
+            // without it is HttpClient's Timeout, the upstream being too slow.
+            catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !ct.IsCancellationRequested))
             {
                 throw new UpstreamException(e is OperationCanceledException
                     ? TooSlow
