@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Cheeseshop.Accounts;
 using Cheeseshop.Auth;
 using Cheeseshop.Configuration;
 using Cheeseshop.Core.Packaging;
@@ -48,7 +49,7 @@ public sealed class ImportService(CheeseshopDb db, UploadService uploads, Cheese
     /// <summary>The user new projects are owned by, acting as an upload would.</summary>
     public async Task<BasicIdentity> OwnerAsync(string owner, CancellationToken ct)
     {
-        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Username == owner, ct)
+        var user = await db.FindLiveUserAsync(owner, ct)
                    ?? throw new AdminException($"There is no user '{owner}'; create the account first (`cheeseshop users create`).");
         return new BasicIdentity(user, null);
     }
