@@ -144,7 +144,7 @@ public sealed class UpstreamClient : IDisposable
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, url);
             request.Headers.Accept.ParseAdd(accept);
-            if (_credentials is not null && SameOrigin(url, _index)) request.Headers.Authorization = _credentials;
+            if (_credentials is not null && UpstreamRules.SameOrigin(url, _index)) request.Headers.Authorization = _credentials;
             HttpResponseMessage response;
             try
             {
@@ -168,9 +168,6 @@ public sealed class UpstreamClient : IDisposable
             url = next;
         }
     }
-
-    private static bool SameOrigin(Uri a, Uri b) =>
-        a.Scheme == b.Scheme && string.Equals(a.Host, b.Host, StringComparison.OrdinalIgnoreCase) && a.Port == b.Port;
 
     private static async Task<byte[]> ReadBoundedAsync(HttpResponseMessage response, int max, CancellationToken ct)
     {
