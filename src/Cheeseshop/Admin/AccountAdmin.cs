@@ -1,5 +1,5 @@
-using System.Text.Json;
 using Cheeseshop.Accounts;
+using Cheeseshop.Audit;
 using Cheeseshop.Core.Accounts;
 using Cheeseshop.Data;
 using Cheeseshop.Data.Entities;
@@ -40,9 +40,5 @@ public sealed class AccountAdmin(CheeseshopDb db, TimeProvider clock)
         await db.FindLiveUserAsync(username, ct) ?? throw new AdminException($"No user named '{username.Trim()}'.", 404);
 
     private void Audit(string actor, string action, string subject) =>
-        db.AdminAudit.Add(new AdminAuditEntry
-        {
-            Time = clock.GetUtcNow().UtcDateTime, Actor = actor, Action = action, Subject = "user:" + subject,
-            DetailsJson = JsonSerializer.Serialize(new { }),
-        });
+        AdminAuditLog.Add(db, clock, actor, action, "user:" + subject, new { });
 }

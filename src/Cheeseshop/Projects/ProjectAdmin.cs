@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Cheeseshop.Accounts;
 using Cheeseshop.Audit;
 using Cheeseshop.Core.Accounts;
@@ -91,8 +90,5 @@ public sealed class ProjectAdmin(CheeseshopDb db, IndexWriter writer, EventRecor
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
     private void Audit(string actor, string action, string subject, object details) =>
-        db.AdminAudit.Add(new AdminAuditEntry
-        {
-            Time = Now, Actor = actor, Action = action, Subject = subject, DetailsJson = JsonSerializer.Serialize(details),
-        });
+        AdminAuditLog.Add(db, clock, actor, action, subject, details);
 }
