@@ -44,10 +44,13 @@ public static class BackupRules
         && !name.Any(char.IsControl)
         && name.Split('/').All(segment => segment.Length > 0 && segment != "." && segment != "..");
 
-    /// <summary>Every difference between the manifest and what the backup holds, one sentence each; none
-    /// means the backup is whole and unchanged.</summary>
-    public static IReadOnlyList<string> Verify(IReadOnlyList<BackupMember> manifest, IReadOnlyList<BackupMember> found)
+    /// <summary>Every difference between the manifest and what the backup holds, and each of the
+    /// <paramref name="required"/> members neither has, one sentence each; none means the backup is whole and
+    /// unchanged. A manifest without a list of members (null) cannot vouch for anything.</summary>
+    public static IReadOnlyList<string> Verify(IReadOnlyList<BackupMember>? manifest, IReadOnlyList<BackupMember> found,
+        IReadOnlyCollection<string> required)
     {
+        if (manifest is null) return ["its manifest lists no members"];
         var problems = new List<string>();
         var listed = new Dictionary<string, BackupMember>(StringComparer.Ordinal);
         foreach (var m in manifest)
@@ -64,6 +67,7 @@ public static class BackupRules
             else if (!string.Equals(m.Sha256, f.Sha256, StringComparison.OrdinalIgnoreCase)) problems.Add($"'{f.Name}' does not have the SHA-256 the manifest gives");
         }
         problems.AddRange(listed.Keys.Where(n => !seen.Contains(n)).Select(n => $"'{n}' is in the manifest but missing from the backup"));
+        problems.AddRange(required.Where(n => !seen.Contains(n) && !listed.ContainsKey(n)).Select(n => $"it has no '{n}', which every backup holds"));
         return problems;
     }
 }

@@ -141,9 +141,11 @@ public static class UpstreamRules
 {
     /// <summary>A redirect is followed only to https, or to the same scheme, host and port it came from: an
     /// upstream cannot send the proxy to a plain-http host of its choosing (or one inside this network).</summary>
-    public static bool MayFollow(Uri from, Uri to) =>
-        to.Scheme == Uri.UriSchemeHttps ||
-        (to.Scheme == from.Scheme && string.Equals(to.Host, from.Host, StringComparison.OrdinalIgnoreCase) && to.Port == from.Port);
+    public static bool MayFollow(Uri from, Uri to) => to.Scheme == Uri.UriSchemeHttps || SameOrigin(from, to);
+
+    /// <summary>The same scheme, host (without case) and port: where the upstream's credentials may go.</summary>
+    public static bool SameOrigin(Uri a, Uri b) =>
+        a.Scheme == b.Scheme && string.Equals(a.Host, b.Host, StringComparison.OrdinalIgnoreCase) && a.Port == b.Port;
 
     /// <summary>The upstream URL of a project's page: the index URL with the normalized name and a slash.</summary>
     public static Uri ProjectUrl(Uri index, string normalized) =>

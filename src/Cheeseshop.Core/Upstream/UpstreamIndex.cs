@@ -60,10 +60,11 @@ public static class JsonApiFiles
             if (root.TryGetProperty("urls", out var urls)) lists.Add(urls);
             foreach (var f in lists.Where(l => l.ValueKind == JsonValueKind.Array).SelectMany(l => l.EnumerateArray()))
             {
-                if (f.ValueKind != JsonValueKind.Object || Text(f, "filename") is not { } name) continue;
+                if (f.ValueKind != JsonValueKind.Object || UpstreamPageParser.Text(f, "filename") is not { } name) continue;
                 var yanked = f.TryGetProperty("yanked", out var y) && y.ValueKind == JsonValueKind.True;
-                files.TryAdd(name, new JsonApiFile(Time(Text(f, "upload_time_iso_8601") ?? Text(f, "upload_time")), yanked,
-                    yanked && Text(f, "yanked_reason") is { Length: > 0 } reason ? reason : null));
+                var uploaded = UpstreamPageParser.Text(f, "upload_time_iso_8601") ?? UpstreamPageParser.Text(f, "upload_time");
+                files.TryAdd(name, new JsonApiFile(Time(uploaded), yanked,
+                    yanked && UpstreamPageParser.Text(f, "yanked_reason") is { Length: > 0 } reason ? reason : null));
             }
         }
         catch (JsonException) { }
@@ -73,7 +74,4 @@ public static class JsonApiFiles
     /// <summary>An ISO 8601 time as UTC; a time without an offset (the JSON API's <c>upload_time</c>) is UTC.</summary>
     public static DateTime? Time(string? text) =>
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t.UtcDateTime : null;
-
-    private static string? Text(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 }

@@ -123,7 +123,8 @@ public static partial class UpstreamPageParser
 
     public static bool IsSha256(string? s) => s is { Length: 64 } && s.All(Uri.IsHexDigit);
 
-    private static string? Text(JsonElement e, string name) =>
+    /// <summary>A string property, or null when it is missing or not a string.</summary>
+    internal static string? Text(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     private static string? MetadataDigest(JsonElement f)

@@ -29,6 +29,14 @@ public static class AccountStore
     /// <summary>Addresses of accounts that are not sealed: the ones a look-up by address may find.</summary>
     public static IQueryable<UserEmail> LiveEmails(this CheeseshopDb db) => db.UserEmails.Where(e => e.User!.DeletedAt == null);
 
+    /// <summary>The live account (active, not sealed) with that username, compared as usernames are (trimmed,
+    /// normalized); tracked. An operator or owner naming an account reaches only one that can still sign in.</summary>
+    public static Task<User?> FindLiveUserAsync(this CheeseshopDb db, string username, CancellationToken ct)
+    {
+        var normalized = Usernames.Normalize(username.Trim());
+        return db.Users.FirstOrDefaultAsync(u => u.NormalizedUsername == normalized && u.IsActive && u.DeletedAt == null, ct);
+    }
+
     /// <summary>
     /// The account an operator names (legal requests, holds): the live account with that username, or else
     /// the account most recently sealed under a hold that had it, whose records an authority may still ask

@@ -1,4 +1,5 @@
-using System.Text.Json;
+using Cheeseshop.Accounts;
+using Cheeseshop.Audit;
 using Cheeseshop.Core.Accounts;
 using Cheeseshop.Data;
 using Cheeseshop.Data.Entities;
@@ -35,17 +36,9 @@ public sealed class AccountAdmin(CheeseshopDb db, TimeProvider clock)
         await db.SaveChangesAsync(ct);
     }
 
-    private async Task<User> RequireAsync(string username, CancellationToken ct)
-    {
-        var key = Usernames.Normalize(username.Trim());
-        return await db.Users.FirstOrDefaultAsync(u => u.NormalizedUsername == key && u.IsActive && u.DeletedAt == null, ct)
-               ?? throw new AdminException($"No user named '{username.Trim()}'.", 404);
-    }
+    private async Task<User> RequireAsync(string username, CancellationToken ct) =>
+        await db.FindLiveUserAsync(username, ct) ?? throw new AdminException($"No user named '{username.Trim()}'.", 404);
 
     private void Audit(string actor, string action, string subject) =>
-        db.AdminAudit.Add(new AdminAuditEntry
-        {
-            Time = clock.GetUtcNow().UtcDateTime, Actor = actor, Action = action, Subject = "user:" + subject,
-            DetailsJson = JsonSerializer.Serialize(new { }),
-        });
+        AdminAuditLog.Add(db, clock, actor, action, "user:" + subject, new { });
 }

@@ -68,35 +68,16 @@ public static class BackupCommands
     {
         var file = new Argument<string>("FILE") { Description = "The backup file" };
         var restore = new Command("restore", "Verify a backup against its manifest, then restore it into the (empty) --data-dir") { file };
-        restore.SetAction(async (parse, ct) =>
+        // No migration first: that would make the very database the restore puts in place.
+        restore.SetAction((parse, ct) => CommandLine.WithServicesAsync(parse, async (sp, c) =>
         {
-            // No migration first: that would make the very database the restore puts in place.
-            var services = new ServiceCollection();
-            services.AddLogging();
-            services.AddCheeseshop(CommandLine.Settings(parse));
-            await using var provider = services.BuildServiceProvider();
-            try
-            {
-                AppConfiguration.Validate(provider);
-                await using var scope = provider.CreateAsyncScope();
-                var summary = await CliProgress.RunAsync(provider, "restore",
-                    () => scope.ServiceProvider.GetRequiredService<BackupRestorer>().RestoreAsync(parse.GetValue(file)!, ct));
-                Console.Out.WriteLine($"Restored the backup of {summary.Created:yyyy-MM-ddTHH:mm:ssZ} into {provider.GetRequiredService<DataDirectory>().Root}: " +
-                                      $"{(summary.Database == "sqlite" ? "the database, " : "")}{summary.Files} files and the IP-hash key.");
-                Console.Out.WriteLine($"The backup must be destroyed after {summary.DestroyAfter:yyyy-MM-dd}.");
-                return 0;
-            }
-            catch (InvalidSettingsException e)
-            {
-                Console.Error.WriteLine($"error: invalid configuration: {e.Message}");
-                return 1;
-            }
-            catch (AdminException e)
-            {
-                Console.Error.WriteLine($"error: {e.Message}");
-                return 1;
-            }
-        });
+            var summary = await CliProgress.RunAsync(sp, "restore",
+                () => sp.GetRequiredService<BackupRestorer>().RestoreAsync(parse.GetValue(file)!, c));
+            Console.Out.WriteLine($"Restored the backup of {summary.Created:yyyy-MM-ddTHH:mm:ssZ} into {sp.GetRequiredService<DataDirectory>().Root}: " +
+                                  $"{(summary.Database == "sqlite" ? "the database, " : "")}{summary.Files} files and the IP-hash key.");
+            Console.Out.WriteLine($"The backup must be destroyed after {summary.DestroyAfter:yyyy-MM-dd}.");
+            return 0;
+        }, ct, migrate: false));
         return restore;
     }
 }

@@ -36,8 +36,8 @@ public sealed class BackupRestorer(IFileStore store, CheeseshopOptions options, 
             if (manifest is null) problems.Add("it has no manifest.json (not a Cheeseshop backup, or cut short)");
             else
             {
-                problems.AddRange(BackupRules.Verify(manifest.Members, found));
-                if (problems.Count == 0 && await HeaderAsync(staging) is var header
+                problems.AddRange(BackupRules.Verify(manifest.Members, found, Required(manifest)));
+                if (problems.Count == 0 && await HeaderAsync(backupPath, staging) is var header
                     && header != new BackupHeader(manifest.Format, manifest.Created, manifest.DestroyAfter, manifest.Database))
                     problems.Add("backup.json and manifest.json disagree (its dates or database were changed)");
             }
@@ -94,10 +94,21 @@ public sealed class BackupRestorer(IFileStore store, CheeseshopOptions options, 
         return (manifest, found);
     }
 
-    private static async Task<BackupHeader?> HeaderAsync(string staging)
+    /// <summary>The members a restore reads by name: the header, and the database of a SQLite backup.</summary>
+    private static string[] Required(BackupManifest manifest) =>
+        manifest.Database == "sqlite" ? [BackupFormat.HeaderName, BackupFormat.DatabaseName] : [BackupFormat.HeaderName];
+
+    private static async Task<BackupHeader?> HeaderAsync(string backupPath, string staging)
     {
-        await using var stream = File.OpenRead(Path.Combine(staging, BackupFormat.HeaderName));
-        return await JsonSerializer.DeserializeAsync<BackupHeader>(stream, BackupFormat.Json);
+        try
+        {
+            await using var stream = File.OpenRead(Path.Combine(staging, BackupFormat.HeaderName));
+            return await JsonSerializer.DeserializeAsync<BackupHeader>(stream, BackupFormat.Json);
+        }
+        catch (JsonException e)
+        {
+            throw new AdminException($"{backupPath} cannot be read as a backup ({BackupFormat.HeaderName}: {e.Message}); nothing was restored.");
+        }
     }
 
     private async Task<RestoreSummary> PlaceAsync(BackupManifest manifest, string staging, bool usesPostgres, CancellationToken ct)

@@ -131,8 +131,10 @@ public static class CommandLine
 
     /// <summary>Runs an admin action with the same services the server uses, on a migrated database.
     /// A refusal (AdminException, or AccountException from the account rules the web pages apply too)
-    /// becomes "error: ..." on stderr and exit code 1.</summary>
-    internal static async Task<int> WithServicesAsync(ParseResult parse, Func<IServiceProvider, CancellationToken, Task<int>> action, CancellationToken ct)
+    /// becomes "error: ..." on stderr and exit code 1. With <paramref name="migrate"/> false the database is
+    /// left as it is and no running server is waited for: `restore` puts the database in place itself.</summary>
+    internal static async Task<int> WithServicesAsync(ParseResult parse, Func<IServiceProvider, CancellationToken, Task<int>> action, CancellationToken ct,
+        bool migrate = true)
     {
         var services = new ServiceCollection();
         services.AddLogging();
@@ -148,6 +150,11 @@ public static class CommandLine
         }
         try
         {
+            if (!migrate)
+            {
+                await using var unmigrated = provider.CreateAsyncScope();
+                return await action(unmigrated.ServiceProvider, ct);
+            }
             await DatabaseMigrator.MigrateAsync(provider, ct);
             var before = await JournalSerialAsync(provider, ct);
             int code;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Cheeseshop.Accounts;
 using Cheeseshop.Auth;
 using Cheeseshop.Configuration;
 using Cheeseshop.Core.Packaging;
@@ -48,7 +49,7 @@ public sealed class ImportService(CheeseshopDb db, UploadService uploads, Cheese
     /// <summary>The user new projects are owned by, acting as an upload would.</summary>
     public async Task<BasicIdentity> OwnerAsync(string owner, CancellationToken ct)
     {
-        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Username == owner, ct)
+        var user = await db.FindLiveUserAsync(owner, ct)
                    ?? throw new AdminException($"There is no user '{owner}'; create the account first (`cheeseshop users create`).");
         return new BasicIdentity(user, null);
     }
@@ -60,33 +61,48 @@ public sealed class ImportService(CheeseshopDb db, UploadService uploads, Cheese
         var name = Path.GetFileName(path);
         if (!DistributionFilename.TryParse(name, null, out var filename, out var error))
             return (UploadVerdict.BadRequest, error ?? "not a distribution filename");
-        DistributionContents contents;
+        UploadForm form;
         try
         {
-            await using var archive = File.OpenRead(path);
-            contents = DistributionReader.Read(archive, filename!,
-                new ArchiveLimits(options.Limits.MaxArchiveEntries, options.Limits.MaxMetadataBytes, options.Limits.MaxCompressionRatio));
+            DistributionContents contents;
+            await using (var archive = File.OpenRead(path))
+                contents = DistributionReader.Read(archive, filename!,
+                    new ArchiveLimits(options.Limits.MaxArchiveEntries, options.Limits.MaxMetadataBytes, options.Limits.MaxCompressionRatio));
+            // The copy into the temporary folder hashes the file on the way, so the digest the form carries is
+            // the one of the bytes stored, and the file is read once.
+            form = await UploadForm.FromFileAsync(path, Fields(filename!, contents), dataDir.TempRoot, options.Limits.MaxFileBytes, ct);
+            form.Fields.Add(new("sha256_digest", form.Digests!.Sha256));
         }
         catch (InvalidDistributionException e)
         {
             return (UploadVerdict.BadRequest, "Invalid distribution file. " + e.Message);
         }
-        var digests = await DigestsAsync(path, ct);
-        using var form = await UploadForm.FromFileAsync(path, Fields(filename!, contents, digests), dataDir.TempRoot, options.Limits.MaxFileBytes, ct);
-        try
-        {
-            var decision = await uploads.UploadAsync(who, form, "file_upload", "cheeseshop-import", ct, uploadTime);
-            return (decision.Verdict, decision.Message);
-        }
         catch (UploadException e)
         {
             return (e.Decision.Verdict, e.Decision.Message);
         }
+        // A file that cannot be read (its permissions, a disk error) is refused by name; the rest of the folder goes on.
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return (UploadVerdict.BadRequest, "cannot read: " + e.Message);
+        }
+        using (form)
+        {
+            try
+            {
+                var decision = await uploads.UploadAsync(who, form, "file_upload", "cheeseshop-import", ct, uploadTime);
+                return (decision.Verdict, decision.Message);
+            }
+            catch (UploadException e)
+            {
+                return (e.Decision.Verdict, e.Decision.Message);
+            }
+        }
     }
 
-    /// <summary>The form twine sends: the archive's metadata fields, the file type, and the digest read here,
-    /// which the upload compares with its own copy (a file changed or damaged while copied is refused).</summary>
-    private static List<KeyValuePair<string, string>> Fields(DistributionFilename filename, DistributionContents contents, FileDigests digests)
+    /// <summary>The form twine sends: the archive's metadata fields and the file type; the caller adds the digest
+    /// of the copy it uploads.</summary>
+    private static List<KeyValuePair<string, string>> Fields(DistributionFilename filename, DistributionContents contents)
     {
         var wheel = filename.Kind == DistributionKind.Wheel;
         var fields = new List<KeyValuePair<string, string>>
@@ -94,20 +110,9 @@ public sealed class ImportService(CheeseshopDb db, UploadService uploads, Cheese
             new("protocol_version", "1"),
             new("filetype", wheel ? "bdist_wheel" : "sdist"),
             new("pyversion", wheel ? string.Join(".", filename.PythonTags) : "source"),
-            new("sha256_digest", digests.Sha256),
         };
         fields.AddRange(contents.Metadata.ToFormFields());
         return fields;
-    }
-
-    private static async Task<FileDigests> DigestsAsync(string path, CancellationToken ct)
-    {
-        using var digester = new FileDigester();
-        await using var file = File.OpenRead(path);
-        var buffer = new byte[128 * 1024];
-        int read;
-        while ((read = await file.ReadAsync(buffer, ct)) > 0) digester.Append(buffer.AsSpan(0, read));
-        return digester.Finish();
     }
 }
 

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using Cheeseshop.Accounts;
+using Cheeseshop.Audit;
 using Cheeseshop.Core.Accounts;
 using Cheeseshop.Core.Packaging;
 using Cheeseshop.Data;
@@ -61,11 +61,7 @@ public sealed class LegalHoldService(CheeseshopDb db, TimeProvider clock)
     }
 
     private void Audit(string actor, string action, string subject, object details) =>
-        db.AdminAudit.Add(new AdminAuditEntry
-        {
-            Time = clock.GetUtcNow().UtcDateTime, Actor = actor, Action = action, Subject = subject,
-            DetailsJson = JsonSerializer.Serialize(details),
-        });
+        AdminAuditLog.Add(db, clock, actor, action, subject, details);
 
     /// <summary>Who the command line acts as: the operating-system user.</summary>
     public static string CliActor => "cli:" + Environment.UserName;

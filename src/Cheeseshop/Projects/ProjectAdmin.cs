@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Cheeseshop.Accounts;
 using Cheeseshop.Audit;
 using Cheeseshop.Core.Accounts;
 using Cheeseshop.Core.Audit;
@@ -27,8 +27,7 @@ public sealed class ProjectAdmin(CheeseshopDb db, IndexWriter writer, EventRecor
             var exists = await db.Projects.AnyAsync(p => p.NormalizedName == normalized, ct);
             var prohibited = await db.ProhibitedProjectNames.AnyAsync(p => p.Name == normalized, ct);
             if (ProjectCreationRules.CheckAdminCreate(name, exists, prohibited) is { } refusal) throw new AdminException(refusal);
-            var ownerKey = Usernames.Normalize(owner.Trim());
-            var user = await db.Users.FirstOrDefaultAsync(u => u.NormalizedUsername == ownerKey, ct)
+            var user = await db.FindLiveUserAsync(owner, ct)
                        ?? throw new AdminException($"No user named '{owner.Trim()}'.");
             var project = new Project { Id = Guid.NewGuid(), Name = name, NormalizedName = normalized, Created = Now };
             db.Projects.Add(project);
@@ -91,8 +90,5 @@ public sealed class ProjectAdmin(CheeseshopDb db, IndexWriter writer, EventRecor
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
     private void Audit(string actor, string action, string subject, object details) =>
-        db.AdminAudit.Add(new AdminAuditEntry
-        {
-            Time = Now, Actor = actor, Action = action, Subject = subject, DetailsJson = JsonSerializer.Serialize(details),
-        });
+        AdminAuditLog.Add(db, clock, actor, action, subject, details);
 }

@@ -194,8 +194,7 @@ public sealed class PublisherService(CheeseshopDb db, TrustedPublishingOptions o
         }
         if (string.IsNullOrWhiteSpace(actor.ForUsername))
             throw AccountException.BadRequest("The project does not exist yet: name the account that will own it with --user, and the publisher is registered as pending.");
-        var normalized = Usernames.Normalize(actor.ForUsername.Trim());
-        return await db.Users.FirstOrDefaultAsync(u => u.NormalizedUsername == normalized && u.IsActive && u.DeletedAt == null, ct)
+        return await db.FindLiveUserAsync(actor.ForUsername, ct)
                ?? throw AccountException.NotFound($"No user named '{actor.ForUsername.Trim()}'.");
     }
 

@@ -144,14 +144,15 @@ public sealed class UpstreamClient : IDisposable
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, url);
             request.Headers.Accept.ParseAdd(accept);
-            if (_credentials is not null && SameOrigin(url, _index)) request.Headers.Authorization = _credentials;
+            if (_credentials is not null && UpstreamRules.SameOrigin(url, _index)) request.Headers.Authorization = _credentials;
             HttpResponseMessage response;
             try
             {
                 response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
             }
-            // The token callers pass is the upstream timeout, never a client's: a cancellation is the upstream being too slow.
-            catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+            // A cancellation of the caller's own token (its timeout, an operator's Ctrl+C) goes on to the caller; one
+            // without it is HttpClient's Timeout, the upstream being too slow.
+            catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !ct.IsCancellationRequested))
             {
                 throw new UpstreamException(e is OperationCanceledException
                     ? TooSlow
@@ -167,9 +168,6 @@ public sealed class UpstreamClient : IDisposable
             url = next;
         }
     }
-
-    private static bool SameOrigin(Uri a, Uri b) =>
-        a.Scheme == b.Scheme && string.Equals(a.Host, b.Host, StringComparison.OrdinalIgnoreCase) && a.Port == b.Port;
 
     private static async Task<byte[]> ReadBoundedAsync(HttpResponseMessage response, int max, CancellationToken ct)
     {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Cheeseshop.Core.Packaging;
 using Cheeseshop.Core.Upstream;
 using Cheeseshop.Data.Entities;
@@ -129,15 +128,15 @@ public static class UpstreamEndpoints
     private static ReleaseFile File(Release release, string normalized, UpstreamFile f)
     {
         var wheel = f.Filename.EndsWith(".whl", StringComparison.OrdinalIgnoreCase);
-        var parts = f.Filename.Split('-');
+        var pythonVersion = wheel && DistributionFilename.TryParse(f.Filename, null, out var parsed, out _) && parsed!.Kind == DistributionKind.Wheel
+            ? string.Join(".", parsed.PythonTags) : "source";
         return new ReleaseFile
         {
             Id = Guid.NewGuid(), ReleaseId = release.Id, Filename = f.Filename,
-            PackageType = wheel ? "bdist_wheel" : "sdist", PythonVersion = wheel && parts.Length >= 5 ? parts[^3] : "source",
+            PackageType = wheel ? "bdist_wheel" : "sdist", PythonVersion = pythonVersion,
             RequiresPython = f.RequiresPython, Size = f.Size ?? 0, Md5 = "", Sha256 = f.Sha256, Blake2b256 = "",
             Path = $"upstream/{normalized}/{f.Sha256}/{f.Filename}",
-            UploadTime = DateTime.TryParse(f.UploadTime, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var t)
-                ? DateTime.SpecifyKind(t, DateTimeKind.Utc) : DateTime.UnixEpoch,
+            UploadTime = JsonApiFiles.Time(f.UploadTime) ?? DateTime.UnixEpoch,
             MetadataSha256 = f.MetadataSha256,
         };
     }

@@ -64,7 +64,33 @@ public sealed class BackupRulesTests
     [MemberData(nameof(Cases))]
     public void Verify_names_each_difference(BackupMember[] manifest, BackupMember[] found, string? problem)
     {
-        var problems = BackupRules.Verify(manifest, found);
+        var problems = BackupRules.Verify(manifest, found, []);
+        if (problem is null) Assert.Empty(problems);
+        else Assert.Equal([problem], problems);
+    }
+
+    private static readonly BackupMember Header = new("backup.json", 100, "cc");
+
+    public static TheoryData<BackupMember[]?, BackupMember[], string[], string?> RequiredCases => new()
+    {
+        { [Header, Db], [Header, Db], ["backup.json"], null },
+        // Neither lists the header: the backup cannot be restored, though it matches its manifest.
+        { [Db], [Db], ["backup.json"], "it has no 'backup.json', which every backup holds" },
+        { [Db], [Db], ["backup.json", "database/cheeseshop.db"], "it has no 'backup.json', which every backup holds" },
+        // Listed but gone is said once, as any missing member is.
+        { [Header, Db], [Db], ["backup.json"], "'backup.json' is in the manifest but missing from the backup" },
+        // The backup holds it but the manifest does not list it.
+        { [Db], [Header, Db], ["backup.json"], "'backup.json' is in the backup but not in its manifest" },
+        // "members": null in the manifest.
+        { null, [Header, Db], ["backup.json"], "its manifest lists no members" },
+    };
+
+    [Theory]
+    [MemberData(nameof(RequiredCases))]
+    public void Verify_names_a_required_member_neither_holds_and_a_manifest_without_members(
+        BackupMember[]? manifest, BackupMember[] found, string[] required, string? problem)
+    {
+        var problems = BackupRules.Verify(manifest, found, required);
         if (problem is null) Assert.Empty(problems);
         else Assert.Equal([problem], problems);
     }

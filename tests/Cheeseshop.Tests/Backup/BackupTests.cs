@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using System.Security.Cryptography;
+using System.Text.Json.Nodes;
 using Cheeseshop.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -129,7 +130,19 @@ public sealed class BackupTests(ServerFixture servers, ITestOutputHelper output)
         var whole = await File.ReadAllBytesAsync(backup);
         await File.WriteAllBytesAsync(truncated, whole[..(whole.Length / 2)]);
 
-        foreach (var (file, expected) in new[] { (changed, "does not have the SHA-256 the manifest gives"), (truncated, "nothing was restored") })
+        var noHeader = Path.Combine(dir, "no-header.tar");
+        await RebuildAsync(backup, noHeader, (name, bytes) => name == "backup.json" ? null : bytes);
+        var badHeader = Path.Combine(dir, "bad-header.tar");
+        await RebuildAsync(backup, badHeader, (name, bytes) => name == "backup.json" ? "{ not json"u8.ToArray() : bytes);
+        var noMembers = Path.Combine(dir, "no-members.tar");
+        await RebuildAsync(backup, noMembers, (_, bytes) => bytes, manifest => manifest["members"] = null);
+
+        foreach (var (file, expected) in new[]
+                 {
+                     (changed, "does not have the SHA-256 the manifest gives"), (truncated, "nothing was restored"),
+                     (noHeader, "it has no 'backup.json', which every backup holds"),
+                     (badHeader, "cannot be read as a backup (backup.json: "), (noMembers, "its manifest lists no members"),
+                 })
         {
             var target = TempPaths.NewDirectory("restore");
             var result = Logged(await InProcessCli.RunAsync(["restore", file, "--data-dir", target], new Dictionary<string, string?>(), null));
@@ -186,6 +199,41 @@ public sealed class BackupTests(ServerFixture servers, ITestOutputHelper output)
 
     private static async Task<string> Sha256OfKeyAsync(CheeseshopServer server) =>
         Convert.ToHexString(SHA256.HashData(await File.ReadAllBytesAsync(Path.Combine(server.DataDir, "secrets", "ip-hash.key"))));
+
+    /// <summary>A copy of the backup with each member as <paramref name="member"/> makes it (null leaves it out), and
+    /// a manifest that agrees with the copy unless <paramref name="manifest"/> changes it further.</summary>
+    private static async Task RebuildAsync(string from, string to, Func<string, byte[], byte[]?> member, Action<JsonObject>? manifest = null)
+    {
+        var members = new List<(PaxTarEntry Entry, byte[] Bytes)>();
+        JsonObject? listing = null;
+        await using (var input = File.OpenRead(from))
+        await using (var reader = new TarReader(input))
+        {
+            while (await reader.GetNextEntryAsync(copyData: true) is { } entry)
+            {
+                var bytes = new byte[entry.DataStream?.Length ?? 0];
+                if (entry.DataStream is { } data) await data.ReadExactlyAsync(bytes);
+                if (entry.Name == "manifest.json") { listing = JsonNode.Parse(bytes)!.AsObject(); continue; }
+                if (member(entry.Name, bytes) is { } kept)
+                    members.Add((new PaxTarEntry(TarEntryType.RegularFile, entry.Name) { ModificationTime = entry.ModificationTime }, kept));
+            }
+        }
+        Assert.NotNull(listing);
+        listing["members"] = new JsonArray(members.Select(m => (JsonNode)new JsonObject
+        {
+            ["name"] = m.Entry.Name, ["size"] = m.Bytes.Length, ["sha256"] = Convert.ToHexStringLower(SHA256.HashData(m.Bytes)),
+        }).ToArray());
+        manifest?.Invoke(listing);
+        await using var outputStream = File.Create(to);
+        await using var writer = new TarWriter(outputStream, TarEntryFormat.Pax);
+        foreach (var (entry, bytes) in members)
+        {
+            entry.DataStream = new MemoryStream(bytes);
+            await writer.WriteEntryAsync(entry);
+        }
+        await writer.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, "manifest.json")
+            { DataStream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(listing.ToJsonString())) });
+    }
 
     /// <summary>A copy of the backup with one byte flipped in the first member <paramref name="pick"/> chooses.</summary>
     private static async Task RewriteAsync(string from, string to, Func<string, bool> pick)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Cheeseshop.Tests.Api;
 using Cheeseshop.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -60,5 +61,37 @@ public sealed class ImportTests(ServerFixture servers, ITestOutputHelper output)
 
         var second = Logged(await server.RunCliAsync("import", dir, "--owner", owner));
         AssertOutputContains(second, "0 imported, 4 already there, 1 refused.", "the summary of a second run");
+    }
+
+    [Theory]
+    [InlineData(Database.Sqlite)]
+    [InlineData(Database.Postgres)]
+    public async Task A_file_over_the_size_limit_is_refused_by_name_and_the_rest_of_the_folder_is_imported(Database database)
+    {
+        await using var server = await CheeseshopServer.StartAsync(database, settings: new Dictionary<string, string>
+        {
+            ["CHEESESHOP_Limits__MaxFileBytes"] = "100000",
+        });
+        Watch(server);
+        await server.CreateUserAsync("importer-limited", Password);
+        var dir = TempPaths.NewDirectory("import-limit");
+        await File.WriteAllBytesAsync(Path.Combine(dir, TestDistributions.WheelName("small-cheese", "1.0")),
+            TestDistributions.Wheel("small-cheese", "1.0"));
+        // Random bytes do not compress: the wheel really is over the limit.
+        await File.WriteAllBytesAsync(Path.Combine(dir, TestDistributions.WheelName("large-cheese", "1.0")),
+            TestDistributions.Wheel("large-cheese", "1.0", extra: zip =>
+            {
+                using var s = zip.CreateEntry("large_cheese/blob.bin", System.IO.Compression.CompressionLevel.NoCompression).Open();
+                s.Write(System.Security.Cryptography.RandomNumberGenerator.GetBytes(150_000));
+            }));
+
+        var run = Logged(await server.RunCliAsync("import", dir, "--owner", "importer-limited"));
+        AssertEqual(1, run.ExitCode, "import's exit code with one file over the limit");
+        AssertOutputContains(run, "1 imported, 0 already there, 1 refused.", "the summary");
+        Assert.Matches(@"refused: large_cheese-1\.0-py3-none-any\.whl: File too large", run.Stderr);
+        Assert.DoesNotContain("   at ", run.Stderr);
+        var files = await server.WithDbAsync(db => db.Files.Select(f => f.Filename).ToListAsync());
+        AssertEqual("small_cheese-1.0-py3-none-any.whl", string.Join(",", files), "the files the index holds");
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(server.DataDir, "tmp")));
     }
 }
