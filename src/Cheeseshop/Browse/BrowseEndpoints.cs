@@ -33,11 +33,12 @@ public static class BrowseEndpoints
         var page = sp.GetRequiredService<HtmlPage>();
         var options = sp.GetRequiredService<CheeseshopOptions>();
         var home = sp.GetRequiredService<HomePage>();
+        var upstream = sp.GetRequiredService<UpstreamProxy>() is { Enabled: true } proxy ? proxy : null;
         reads.MapMethods("/", GetHead, ctx => home.ServeAsync(ctx));
         reads.MapMethods("/project/{project}/", GetHead, ctx =>
-            ProjectAsync(ctx, (string)ctx.Request.RouteValues["project"]!, null, cache, page));
+            ProjectAsync(ctx, (string)ctx.Request.RouteValues["project"]!, null, cache, page, upstream));
         reads.MapMethods("/project/{project}/{version}/", GetHead, ctx =>
-            ProjectAsync(ctx, (string)ctx.Request.RouteValues["project"]!, (string)ctx.Request.RouteValues["version"]!, cache, page));
+            ProjectAsync(ctx, (string)ctx.Request.RouteValues["project"]!, (string)ctx.Request.RouteValues["version"]!, cache, page, upstream));
         reads.MapMethods("/user/{username}/", GetHead, ctx => UserPage.ServeAsync(ctx, (string)ctx.Request.RouteValues["username"]!, page));
         reads.MapMethods("/rss/updates.xml", GetHead, ctx => RssFeeds.IndexFeedAsync(ctx, RssFeed.Updates, cache, options));
         reads.MapMethods("/rss/packages.xml", GetHead, ctx => RssFeeds.IndexFeedAsync(ctx, RssFeed.Packages, cache, options));
@@ -45,7 +46,8 @@ public static class BrowseEndpoints
             RssFeeds.ProjectFeedAsync(ctx, (string)ctx.Request.RouteValues["project"]!, cache, options));
     }
 
-    private static async Task ProjectAsync(HttpContext ctx, string project, string? version, PageCache cache, HtmlPage page)
+    /// <param name="upstream">The upstream proxy when one is configured: it answers for names this index does not hold.</param>
+    private static async Task ProjectAsync(HttpContext ctx, string project, string? version, PageCache cache, HtmlPage page, UpstreamProxy? upstream)
     {
         SecurityHeadersFilter.Apply(ctx.Response);
         var normalized = ProjectName.IsNormalized(project) ? project : ProjectName.Normalize(project);
@@ -56,15 +58,19 @@ public static class BrowseEndpoints
             return;
         }
         var variant = version is null ? "page" : "page|" + version;
-        if (!cache.TryGet(normalized, variant, out var rendered))
+        RenderedPage rendered;
+        var hit = upstream is null
+            ? cache.TryGet(normalized, variant, out rendered)
+            : cache.Counted(cache.Peek(normalized, variant, out rendered) || upstream.TryCached(normalized, UpstreamProxy.Variant(variant), out rendered));
+        if (!hit)
         {
             var db = ctx.RequestServices.GetRequiredService<CheeseshopDb>();
             var ticket = cache.Watch();
             var snapshot = await ProjectSnapshot.LoadAsync(db, normalized, ctx.RequestAborted);
             // A name this index does not hold may be the upstream's: its page is shown from the cached upstream
-            // data, rendered for each request (the upstream cache, not the journal, decides when it changes).
+            // data and kept under the upstream variant (the upstream cache, not the journal, decides when it changes).
             var proxied = false;
-            if (snapshot is null && ctx.RequestServices.GetRequiredService<UpstreamOptions>().Enabled)
+            if (snapshot is null && upstream is not null)
             {
                 try
                 {
@@ -92,8 +98,8 @@ public static class BrowseEndpoints
                 return;
             }
             var body = ProjectPage.Render(page, snapshot, shown, version is not null);
-            rendered = new RenderedPage(variant, body, HtmlPage.ContentType, snapshot.Project.LastSerial);
-            if (!proxied) cache.Set(normalized, variant, rendered, ticket);
+            rendered = new RenderedPage(proxied ? UpstreamProxy.Variant(variant) : variant, body, HtmlPage.ContentType, snapshot.Project.LastSerial);
+            cache.Set(normalized, rendered.Variant, rendered, ticket);
         }
         await PageResults.WriteAsync(ctx, rendered, PageResults.Revalidate, PageResults.VaryEncoding, cors: false);
     }

@@ -45,18 +45,28 @@ public sealed class PageCache
 
     public long MaxBytes => _maxBytes;
 
-    public bool TryGet(string project, string variant, out RenderedPage page)
+    public bool TryGet(string project, string variant, out RenderedPage page) => Counted(Peek(project, variant, out page));
+
+    /// <summary>A lookup the hit and miss counts do not see: for a request that looks in more than one place
+    /// (a local page, then a proxied one) and counts once with <see cref="Counted"/>.</summary>
+    public bool Peek(string project, string variant, out RenderedPage page)
     {
         if (_projects.TryGetValue(project, out var pages) && pages.TryGet(variant, out page))
         {
             // Written only the first time after a sweep, so a hit does not dirty the line every time.
             if (!pages.Referenced) pages.Referenced = true;
-            _metrics?.CacheHit();
             return true;
         }
-        _metrics?.CacheMiss();
         page = null!;
         return false;
+    }
+
+    /// <summary>Counts one request's lookup as a hit or a miss, and returns <paramref name="hit"/>.</summary>
+    public bool Counted(bool hit)
+    {
+        if (hit) _metrics?.CacheHit();
+        else _metrics?.CacheMiss();
+        return hit;
     }
 
     /// <summary>Take this before reading the data a page is rendered from, and pass it to Set. It counts

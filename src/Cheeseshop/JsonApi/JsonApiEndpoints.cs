@@ -8,7 +8,7 @@ namespace Cheeseshop.JsonApi;
 
 public static class JsonApiEndpoints
 {
-    private const string ContentType = "application/json";
+    public const string ContentType = "application/json";
 
     public static void MapJsonApi(this IEndpointRouteBuilder app)
     {
@@ -16,13 +16,15 @@ public static class JsonApiEndpoints
         // request's service scope.
         var cache = app.ServiceProvider.GetRequiredService<PageCache>();
         var options = app.ServiceProvider.GetRequiredService<CheeseshopOptions>();
+        var upstream = app.ServiceProvider.GetRequiredService<UpstreamProxy>() is { Enabled: true } proxy ? proxy : null;
         app.MapMethods("/pypi/{project}/json", ["GET", "HEAD"], ctx =>
-            ServeAsync(ctx, (string)ctx.Request.RouteValues["project"]!, null, cache, options));
+            ServeAsync(ctx, (string)ctx.Request.RouteValues["project"]!, null, cache, options, upstream));
         app.MapMethods("/pypi/{project}/{version}/json", ["GET", "HEAD"], ctx =>
-            ServeAsync(ctx, (string)ctx.Request.RouteValues["project"]!, (string)ctx.Request.RouteValues["version"]!, cache, options));
+            ServeAsync(ctx, (string)ctx.Request.RouteValues["project"]!, (string)ctx.Request.RouteValues["version"]!, cache, options, upstream));
     }
 
-    private static async Task ServeAsync(HttpContext ctx, string project, string? version, PageCache cache, CheeseshopOptions options)
+    /// <param name="upstream">The upstream proxy when one is configured: it answers for names this index does not hold.</param>
+    private static async Task ServeAsync(HttpContext ctx, string project, string? version, PageCache cache, CheeseshopOptions options, UpstreamProxy? upstream)
     {
         var normalized = ProjectName.IsNormalized(project) ? project : ProjectName.Normalize(project);
         if (normalized != project)
@@ -33,15 +35,20 @@ public static class JsonApiEndpoints
         }
         var origin = Origin(ctx, options);
         var variant = version is null ? origin : origin + "|" + version;
-        if (!cache.TryGet(normalized, variant, out var page))
+        // With an upstream, a proxied project's page is looked for too before the request counts as one hit or miss.
+        RenderedPage page;
+        var hit = upstream is null
+            ? cache.TryGet(normalized, variant, out page)
+            : cache.Counted(cache.Peek(normalized, variant, out page) || upstream.TryCached(normalized, UpstreamProxy.Variant(variant), out page));
+        if (!hit)
         {
             var db = ctx.RequestServices.GetRequiredService<CheeseshopDb>();
             var ticket = cache.Watch();
             var snapshot = await ProjectSnapshot.LoadAsync(db, normalized, ctx.RequestAborted);
             var shown = version is null ? snapshot?.Latest : snapshot?.Find(version);
             // A name this index does not hold may be the upstream's (from its cached page).
-            if (snapshot is null && ctx.RequestServices.GetRequiredService<UpstreamOptions>().Enabled &&
-                await UpstreamEndpoints.TryServeJsonAsync(ctx, normalized, version, origin, ctx.RequestServices.GetRequiredService<UpstreamPages>()))
+            if (snapshot is null && upstream is not null &&
+                await UpstreamEndpoints.TryServeJsonAsync(ctx, normalized, version, origin, variant, ticket, ctx.RequestServices.GetRequiredService<UpstreamPages>(), cache))
                 return;
             if (snapshot is null || shown is null)
             {

@@ -73,19 +73,23 @@ public sealed class ProjectAdmin(CheeseshopDb db, IndexWriter writer, EventRecor
 
     /// <summary>Whether a local project's page also lists the upstream's files ("merge") or only its own ("local",
     /// the default that keeps a local name safe from an upstream project of the same name).</summary>
-    public async Task SetUpstreamAsync(string name, string mode, string actor, CancellationToken ct)
-    {
-        var normalized = ProjectName.Normalize(name.Trim());
-        if (mode is not ("merge" or "local")) throw new AdminException($"'{mode}' is not a mode: use 'merge' or 'local'.");
-        if (!await db.Projects.AnyAsync(p => p.NormalizedName == normalized, ct))
-            throw new AdminException($"No project named '{name.Trim()}': only a local project can merge the upstream's files (others are served from the upstream anyway).");
-        var row = await db.UpstreamMerges.FirstOrDefaultAsync(m => m.Name == normalized, ct);
-        if ((row is not null) == (mode == "merge")) throw new AdminException($"'{normalized}' is set to '{mode}' already.");
-        if (row is null) db.UpstreamMerges.Add(new UpstreamMerge { Name = normalized, SetBy = actor, Created = Now });
-        else db.UpstreamMerges.Remove(row);
-        Audit(actor, "project.upstream", normalized, new { mode });
-        await db.SaveChangesAsync(ct);
-    }
+    /// <summary>Switches a local project between its own files only and merging the upstream's. Its Simple page
+    /// changes with it, so the switch is a change to the index: journalled (mirrors and other nodes drop the
+    /// project's pages from the journal), and published to this node's caches once it commits.</summary>
+    public Task SetUpstreamAsync(string name, string mode, string actor, CancellationToken ct) =>
+        writer.ChangeAsync(async change =>
+        {
+            var normalized = ProjectName.Normalize(name.Trim());
+            if (mode is not ("merge" or "local")) throw new AdminException($"'{mode}' is not a mode: use 'merge' or 'local'.");
+            var project = await db.Projects.FirstOrDefaultAsync(p => p.NormalizedName == normalized, ct)
+                ?? throw new AdminException($"No project named '{name.Trim()}': only a local project can merge the upstream's files (others are served from the upstream anyway).");
+            var row = await db.UpstreamMerges.FirstOrDefaultAsync(m => m.Name == normalized, ct);
+            if ((row is not null) == (mode == "merge")) throw new AdminException($"'{normalized}' is set to '{mode}' already.");
+            if (row is null) db.UpstreamMerges.Add(new UpstreamMerge { Name = normalized, SetBy = actor, Created = Now });
+            else db.UpstreamMerges.Remove(row);
+            change.Journal(project, null, $"set upstream {mode}", null);
+            Audit(actor, "project.upstream", normalized, new { mode });
+        }, ct);
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 

@@ -40,7 +40,7 @@ public static class ProjectsCommands
         upstream.SetAction((parse, ct) => Run(parse, ct, async (admin, c) =>
         {
             await admin.SetUpstreamAsync(parse.GetValue(name)!, parse.GetValue(mode)!, LegalHoldService.CliActor, c);
-            return "Done: the change applies within a few seconds on a running server.";
+            return "Done.";
         }));
 
         projects.Subcommands.Add(create);

@@ -76,18 +76,14 @@ public static class SimpleEndpoints
         }
         var format = Negotiate(ctx);
         var variant = VariantNames[(int)format];
-        if (upstream is not null && upstream.IsMerged(normalized))
+        // With an upstream, the page may be a local one or one showing the upstream's files (a proxied or a merged
+        // project): both are looked for before the request counts as one hit or one miss.
+        RenderedPage page;
+        var hit = upstream is null
+            ? cache.TryGet(normalized, variant, out page)
+            : cache.Counted(cache.Peek(normalized, variant, out page) || upstream.TryCached(normalized, format, out page));
+        if (!hit)
         {
-            await upstream.ServeMergedAsync(ctx, normalized, format, PageResults.Revalidate, VaryAccept);
-            return;
-        }
-        if (!cache.TryGet(normalized, variant, out var page))
-        {
-            if (upstream is not null && upstream.TryCached(normalized, format, out var proxied))
-            {
-                await PageResults.WriteAsync(ctx, proxied, PageResults.Revalidate, VaryAccept);
-                return;
-            }
             // The database is touched only on a miss: a hit costs a dictionary lookup and a write.
             var db = ctx.RequestServices.GetRequiredService<CheeseshopDb>();
             var ticket = cache.Watch();
@@ -96,6 +92,11 @@ public static class SimpleEndpoints
             {
                 if (upstream is not null) await upstream.ServeSimpleAsync(ctx, normalized, format, PageResults.Revalidate, VaryAccept, ticket);
                 else await PageResults.NotFoundText().ExecuteAsync(ctx);
+                return;
+            }
+            if (upstream is not null && await UpstreamProxy.IsMergedAsync(db, normalized, ctx.RequestAborted))
+            {
+                await upstream.ServeMergedAsync(ctx, snapshot, format, PageResults.Revalidate, VaryAccept, ticket);
                 return;
             }
             var body = format == SimpleFormat.JsonV1 ? SimpleRenderer.DetailJson(snapshot) : SimpleRenderer.DetailHtml(snapshot);

@@ -69,8 +69,11 @@ public static class UpstreamEndpoints
 
     /// <summary>The JSON API of a project held only upstream, from the cached page: what the Simple API says
     /// (files, SHA-256, sizes, Requires-Python, yanks) in the JSON API's shape. The upstream page carries no
-    /// other metadata, so summary, author and the like are empty and the MD5 and BLAKE2b digests blank.</summary>
-    public static async Task<bool> TryServeJsonAsync(HttpContext ctx, string normalized, string? version, string origin, UpstreamPages pages)
+    /// other metadata, so summary, author and the like are empty and the MD5 and BLAKE2b digests blank.
+    /// Kept in the page cache under the upstream variant of <paramref name="variant"/> (see UpstreamProxy.TryCached).</summary>
+    /// <param name="ticket">The page cache's ticket taken before the database said the name is not local.</param>
+    public static async Task<bool> TryServeJsonAsync(HttpContext ctx, string normalized, string? version, string origin, string variant, long ticket,
+        UpstreamPages pages, PageCache cache)
     {
         ProjectSnapshot? snapshot;
         try
@@ -85,8 +88,9 @@ public static class UpstreamEndpoints
         var shown = version is null ? snapshot?.Latest : snapshot?.Find(version);
         if (snapshot is null || shown is null) return false;
         var body = JsonApiRenderer.Render(snapshot, shown, origin, includeReleases: version is null);
-        await PageResults.WriteAsync(ctx, new RenderedPage("json", body, "application/json", snapshot.Project.LastSerial),
-            PageResults.Revalidate, PageResults.VaryEncoding);
+        var page = new RenderedPage(UpstreamProxy.Variant(variant), body, JsonApiEndpoints.ContentType, snapshot.Project.LastSerial);
+        cache.Set(normalized, page.Variant, page, ticket);
+        await PageResults.WriteAsync(ctx, page, PageResults.Revalidate, PageResults.VaryEncoding);
         return true;
     }
 

@@ -15,53 +15,32 @@ namespace Cheeseshop.Upstream;
 /// files join a local project's page only for projects an administrator set to merge
 /// (<c>projects upstream NAME merge</c>), whose page then declares PEP 708 <c>tracks</c>.
 /// </summary>
-public sealed class UpstreamProxy(
-    UpstreamOptions options, UpstreamPages pages, PageCache cache, IServiceScopeFactory scopes, TimeProvider clock, ILogger<UpstreamProxy> log)
+public sealed class UpstreamProxy(UpstreamOptions options, UpstreamPages pages, PageCache cache, ILogger<UpstreamProxy> log)
 {
-    // Proxied pages live in the page cache beside local ones, under the project's name, so the change that
-    // creates a local project of that name drops them (the local project takes over at once).
-    private static readonly string[] Variants = Enum.GetNames<SimpleFormat>().Select(n => "upstream:" + n).ToArray();
+    // Pages that show the upstream's files (a proxied project's, a merged local project's) live in the page cache
+    // beside local ones, under the project's name and variants of their own: the change that creates a local
+    // project of that name, or switches one between merge and local, drops them with its other pages. A name is
+    // either local or not, so one family of variants serves both kinds and one lookup finds either.
+    private static readonly string[] Variants = Enum.GetNames<SimpleFormat>().Select(Variant).ToArray();
 
-    /// <summary>A proxied page this node holds and whose upstream page is still fresh: served without a
-    /// database read, as a cached local page is.</summary>
-    public bool TryCached(string normalized, SimpleFormat format, out RenderedPage page) =>
-        cache.TryGet(normalized, Variants[(int)format], out page) && pages.IsFresh(normalized);
+    /// <summary>The variant a page built from the upstream's files is cached under, beside the local page's.</summary>
+    public static string Variant(string localVariant) => "upstream:" + localVariant;
+
+    /// <summary>A Simple page with the upstream's files that this node holds and whose upstream page is still
+    /// fresh: served without a database read, as a cached local page is. Not counted (the caller counts the request).</summary>
+    public bool TryCached(string normalized, SimpleFormat format, out RenderedPage page) => TryCached(normalized, Variants[(int)format], out page);
+
+    /// <summary>As above for any page cached under <see cref="Variant"/>: once the upstream page it was made from is
+    /// past CacheSeconds it is made again, so the upstream's cache, not the journal, decides when it changes.</summary>
+    public bool TryCached(string normalized, string variant, out RenderedPage page) =>
+        cache.Peek(normalized, variant, out page) && pages.IsFresh(normalized);
 
     public bool Enabled => options.Enabled;
 
-    private static readonly TimeSpan MergedRefresh = TimeSpan.FromSeconds(5);
-    private volatile HashSet<string> _merged = new(StringComparer.Ordinal);
-    private DateTimeOffset _mergedLoaded = DateTimeOffset.MinValue;
-    private int _refreshing;
-
-    /// <summary>Whether the local project merges the upstream's files. The set is read again every few seconds
-    /// in the background, so a change made with the CLI (or on another node) applies within that time; until
-    /// the first read completes, every local name is served from local files only (the safe side).</summary>
-    public bool IsMerged(string normalized)
-    {
-        if (clock.GetUtcNow() - _mergedLoaded > MergedRefresh && Interlocked.Exchange(ref _refreshing, 1) == 0)
-            _ = Task.Run(RefreshMergedAsync);
-        return _merged.Count > 0 && _merged.Contains(normalized);
-    }
-
-    private async Task RefreshMergedAsync()
-    {
-        try
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<CheeseshopDb>();
-            _merged = new HashSet<string>(await db.UpstreamMerges.AsNoTracking().Select(m => m.Name).ToListAsync(), StringComparer.Ordinal);
-            _mergedLoaded = clock.GetUtcNow();
-        }
-        catch (Exception e)
-        {
-            log.LogWarning(e, "Reading the projects that merge the upstream failed; trying again on a later request");
-        }
-        finally
-        {
-            Volatile.Write(ref _refreshing, 0);
-        }
-    }
+    /// <summary>Whether the local project merges the upstream's files. Read when its page is rendered: switching
+    /// is a change to the index (journalled), which drops the project's cached pages on every node.</summary>
+    public static Task<bool> IsMergedAsync(CheeseshopDb db, string normalized, CancellationToken ct) =>
+        db.UpstreamMerges.AnyAsync(m => m.Name == normalized, ct);
 
     /// <summary>Where clients fetch a proxied file from this index: by project, SHA-256 and filename.</summary>
     public static string FileUrl(string normalized, UpstreamFile f) =>
@@ -94,15 +73,10 @@ public sealed class UpstreamProxy(
 
     /// <summary>A local project that merges the upstream: its own files, then the upstream's files whose
     /// names it does not hold, with the upstream page declared as tracked. The local serial stays the page's.</summary>
-    public async Task ServeMergedAsync(HttpContext ctx, string normalized, SimpleFormat format, StringValues cacheControl, StringValues vary)
+    /// <param name="ticket">The page cache's ticket taken before <paramref name="snapshot"/> was read.</param>
+    public async Task ServeMergedAsync(HttpContext ctx, ProjectSnapshot snapshot, SimpleFormat format, StringValues cacheControl, StringValues vary, long ticket)
     {
-        var db = ctx.RequestServices.GetRequiredService<CheeseshopDb>();
-        var snapshot = await ProjectSnapshot.LoadAsync(db, normalized, ctx.RequestAborted);
-        if (snapshot is null)
-        {
-            await ServeSimpleAsync(ctx, normalized, format, cacheControl, vary);
-            return;
-        }
+        var normalized = snapshot.Project.NormalizedName;
         var files = snapshot.Releases.SelectMany(r => r.Files.Select(f => new PageFile(
             f.Filename, FileUrls.Path(f), f.Sha256, string.IsNullOrEmpty(f.RequiresPython) ? null : f.RequiresPython,
             r.Release.Yanked, r.Release.YankedReason, f.Size, JsonText.IsoTime(f.UploadTime), f.MetadataSha256))).ToList();
@@ -119,6 +93,9 @@ public sealed class UpstreamProxy(
         if (upstream is not null) files.AddRange(upstream.Files.Where(f => !local.Contains(f.Filename)).Select(f => Proxied(normalized, f)));
         var tracks = new[] { UpstreamRules.Public(UpstreamRules.ProjectUrl(options.IndexUri(), normalized)) };
         var rendered = Render(normalized, format, files, snapshot.Project.LastSerial, tracks);
+        // Kept even when the upstream failed: it is served only while an upstream page is fresh, so the next
+        // request after the upstream answers again makes it anew.
+        cache.Set(normalized, rendered.Variant, rendered, ticket);
         await PageResults.WriteAsync(ctx, rendered, cacheControl, vary);
     }
 
@@ -126,14 +103,12 @@ public sealed class UpstreamProxy(
     public async Task<UpstreamFile?> FindFileAsync(HttpContext ctx, string normalized, string sha256, string filename)
     {
         // A local name's files come from local uploads only, unless it merges the upstream.
-        if (!IsMerged(normalized))
+        var db = ctx.RequestServices.GetRequiredService<CheeseshopDb>();
+        if (await db.Projects.AnyAsync(p => p.NormalizedName == normalized, ctx.RequestAborted) &&
+            !await IsMergedAsync(db, normalized, ctx.RequestAborted))
         {
-            var db = ctx.RequestServices.GetRequiredService<CheeseshopDb>();
-            if (await db.Projects.AnyAsync(p => p.NormalizedName == normalized, ctx.RequestAborted))
-            {
-                await PageResults.NotFoundText().ExecuteAsync(ctx);
-                return null;
-            }
+            await PageResults.NotFoundText().ExecuteAsync(ctx);
+            return null;
         }
         UpstreamEntry entry;
         try

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Cheeseshop.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Cheeseshop.Tests.Upstream;
 
@@ -138,12 +139,8 @@ public sealed class UpstreamProxyTests(ServerFixture servers, ITestOutputHelper 
             AssertEqual(HttpStatusCode.NotFound, direct.StatusCode, "the upstream's file of a local name");
 
         AssertSucceeded(await CliAsync(proxy, "projects", "upstream", "cheese-alpha-sh", "merge"), "projects upstream merge");
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!(page = await http.GetStringAsync(proxy.BaseUrl + "/simple/cheese-alpha-sh/")).Contains("pypi:tracks"))
-        {
-            if (DateTime.UtcNow > deadline) Fail($"the merged page never declared tracks:\n{page}");
-            await Task.Delay(250);
-        }
+        // The command returns once the running server has the change.
+        page = await http.GetStringAsync(proxy.BaseUrl + "/simple/cheese-alpha-sh/");
         Assert.Contains($"<meta name=\"pypi:tracks\" content=\"{upstream.SimpleIndexUrl}cheese-alpha-sh/\">", page);
         using (var venv = await NewVenvAsync())
         {
@@ -152,6 +149,91 @@ public sealed class UpstreamProxyTests(ServerFixture servers, ITestOutputHelper 
         }
         await using var data = ServerDatabase.Open(proxy);
         AssertEqual("project.upstream", (await data.AdminAudit.SingleAsync(a => a.Subject == "cheese-alpha-sh")).Action, "the audited action");
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task Merged_and_proxied_pages_are_served_from_the_cache_and_switching_applies_at_once_on_every_node(Database db)
+    {
+        await using var upstream = await CheeseshopServer.StartAsync(Database.Sqlite);
+        Watch(upstream);
+        var upToken = await UploaderAsync(upstream, "upper-mc");
+        await UploadAsync(upstream, upToken, await BuildAsync("cheese-alpha", "2.0", "-mc"), await BuildAsync("cheese-beta", "1.0", "-mc"));
+        // A journal poll longer than the test: the switch must reach this node through the command's nudge and
+        // its journal row, and reach a second node through the journal alone.
+        var settings = Proxying(upstream.SimpleIndexUrl);
+        settings["CHEESESHOP_JournalPollMilliseconds"] = "60000";
+        await using var proxy = await CheeseshopServer.StartAsync(db, settings: settings);
+        Watch(proxy);
+        var localToken = await UploaderAsync(proxy, "local-mc");
+        await UploadAsync(proxy, localToken, await BuildAsync("cheese-alpha", "1.0", "-mc"));
+        CheeseshopServer? other = null;
+        if (db == Database.Postgres)
+        {
+            var otherSettings = Proxying(upstream.SimpleIndexUrl);
+            otherSettings["CHEESESHOP_JournalPollMilliseconds"] = "200";
+            other = await CheeseshopServer.StartAsync(db, settings: otherSettings, joinPostgresDatabase: proxy.PostgresDatabase);
+            Watch(other);
+        }
+        try
+        {
+            await SwitchAndReadAsync(proxy, other, upstream);
+        }
+        finally
+        {
+            if (other is not null) await other.DisposeAsync();
+        }
+    }
+
+    private async Task SwitchAndReadAsync(CheeseshopServer proxy, CheeseshopServer? other, CheeseshopServer upstream)
+    {
+        using var http = new HttpClient();
+        var cache = proxy.AppServices.GetRequiredService<Cheeseshop.Index.PageCache>();
+        async Task<string> Page(CheeseshopServer server) => await http.GetStringAsync(server.BaseUrl + "/simple/cheese-alpha-mc/");
+        var tracks = $"<meta name=\"pypi:tracks\" content=\"{upstream.SimpleIndexUrl}cheese-alpha-mc/\">";
+        Assert.DoesNotContain("pypi:tracks", await Page(proxy));
+        if (other is not null) Assert.DoesNotContain("pypi:tracks", await Page(other)); // cached there as a local page
+
+        AssertSucceeded(await CliAsync(proxy, "projects", "upstream", "cheese-alpha-mc", "merge"), "projects upstream merge");
+        var merged = await Page(proxy);
+        Assert.Contains(tracks, merged);
+        Assert.Contains("cheese_alpha_mc-2.0", merged);
+        Assert.True(cache.Peek("cheese-alpha-mc", "upstream:Html", out _), "the merged page is kept in the page cache");
+        // Served from the cache, without reading the database: a release yanked behind the server's back (no
+        // journal row) does not show on the merged page.
+        await using (var data = ServerDatabase.Open(proxy))
+        {
+            var release = await data.Releases.SingleAsync(r => r.Version == "1.0" && data.Projects.Any(p => p.Id == r.ProjectId && p.NormalizedName == "cheese-alpha-mc"));
+            release.Yanked = true;
+            await data.SaveChangesAsync();
+        }
+        AssertEqual(merged, await Page(proxy), "the merged page served again");
+        if (other is not null) await EventuallyAsync(async () => (await Page(other)).Contains(tracks), "the other node's page merged through the journal");
+
+        AssertSucceeded(await CliAsync(proxy, "projects", "upstream", "cheese-alpha-mc", "local"), "projects upstream local");
+        var local = await Page(proxy);
+        Assert.DoesNotContain("pypi:tracks", local);
+        Assert.DoesNotContain("cheese_alpha_mc-2.0", local);
+        if (other is not null) await EventuallyAsync(async () => !(await Page(other)).Contains("pypi:tracks"), "the other node's page local again through the journal");
+
+        // A proxied project's JSON API and project page are kept in the cache beside its Simple page.
+        using (var json = JsonDocument.Parse(await http.GetStringAsync(proxy.BaseUrl + "/pypi/cheese-beta-mc/json")))
+            AssertEqual("1.0", json.RootElement.GetProperty("info").GetProperty("version").GetString(), "the JSON API of a proxied project");
+        Assert.True(cache.Peek("cheese-beta-mc", "upstream:" + proxy.BaseUrl.TrimEnd('/'), out var jsonPage), "the proxied JSON API page is cached");
+        AssertEqual("application/json", jsonPage.ContentType, "its content type");
+        Assert.Contains("cheese-beta-mc", await http.GetStringAsync(proxy.BaseUrl + "/project/cheese-beta-mc/"));
+        Assert.True(cache.Peek("cheese-beta-mc", "upstream:page", out _), "the proxied project page is cached");
+    }
+
+    /// <summary>Waits (a few seconds at most) for another node to see a change through its journal poll.</summary>
+    private async Task EventuallyAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) Fail($"never: {what}");
+            await Task.Delay(100);
+        }
     }
 
     [Fact]
