@@ -90,7 +90,6 @@ public sealed class TokenExchange(CheeseshopDb db, TrustedPublishingOptions opti
             return Discard(change, Invalid("invalid-publisher", $"valid token, but {project.Name} has no active Owner for the token to act for"));
 
         db.UsedIdTokens.Add(new UsedIdToken { Key = key, Expires = (claims.Expires!.Value + TokenChecks.Leeway).UtcDateTime });
-        await db.ApiTokens.Where(t => t.PublisherId != null && t.Expires < now).ExecuteDeleteAsync(ct);
         var issued = ApiTokenCodec.Create();
         var expires = now + TokenChecks.MintedLifetime;
         db.ApiTokens.Add(new ApiToken
