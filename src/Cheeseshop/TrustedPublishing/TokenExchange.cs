@@ -72,13 +72,16 @@ public sealed class TokenExchange(CheeseshopDb db, TrustedPublishingOptions opti
         await db.UsedIdTokens.Where(u => u.Expires < now).ExecuteDeleteAsync(ct);
         if (await db.UsedIdTokens.AnyAsync(u => u.Key == key, ct))
             return Discard(change, Invalid("invalid-reuse-token", "invalid token: this token's 'jti' has already been exchanged"));
-        var publisher = await db.TrustedPublishers.SingleAsync(p => p.Id == match.Id, ct);
+        // Read again under the lock: the publisher (or its project) may have been removed since the match.
+        var publisher = await db.TrustedPublishers.FirstOrDefaultAsync(p => p.Id == match.Id, ct);
+        if (publisher is null) return Discard(change, Gone());
         var spec = PublisherService.SpecOf(publisher);
         Project? project;
         User? user;
         if (publisher.ProjectId is { } projectId)
         {
-            project = await db.Projects.SingleAsync(p => p.Id == projectId, ct);
+            project = await db.Projects.FirstOrDefaultAsync(p => p.Id == projectId, ct);
+            if (project is null) return Discard(change, Gone());
             user = await UploaderAsync(publisher, project, ct);
         }
         else if ((user = await PendingOwnerAsync(publisher, ct)) is null)
@@ -89,7 +92,9 @@ public sealed class TokenExchange(CheeseshopDb db, TrustedPublishingOptions opti
         if (user is null)
             return Discard(change, Invalid("invalid-publisher", $"valid token, but {project.Name} has no active Owner for the token to act for"));
 
-        db.UsedIdTokens.Add(new UsedIdToken { Key = key, Expires = (claims.Expires!.Value + TokenChecks.Leeway).UtcDateTime });
+        var exp = claims.Expires!.Value;
+        var usedUntil = exp > DateTimeOffset.MaxValue - TokenChecks.Leeway ? DateTimeOffset.MaxValue : exp + TokenChecks.Leeway;
+        db.UsedIdTokens.Add(new UsedIdToken { Key = key, Expires = usedUntil.UtcDateTime });
         var issued = ApiTokenCodec.Create();
         var expires = now + TokenChecks.MintedLifetime;
         db.ApiTokens.Add(new ApiToken
@@ -188,6 +193,8 @@ public sealed class TokenExchange(CheeseshopDb db, TrustedPublishingOptions opti
         change.Discard();
         return result;
     }
+
+    private static MintResult Gone() => Invalid("invalid-publisher", "valid token, but its publisher was removed while the token was exchanged");
 
     private static MintResult Invalid(string code, string description) => MintResult.Refused(422, code, description);
 
