@@ -200,7 +200,7 @@ public sealed class TokenExchange(CheeseshopDb db, TrustedPublishingOptions opti
 
     private static string JtiKey(string issuer, string jti) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(issuer + "\n" + jti)));
 
-    private static string Quote(string s) => "'" + Truncate(new string(s.Select(c => char.IsControl(c) ? '?' : c).ToArray()), 200) + "'";
+    private static string Quote(string s) => "'" + LogText.Prefix(s, 200) + "'";
 
     private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
 }
