@@ -101,8 +101,7 @@ public sealed class AccountDeletionService(
         await db.RoleInvitations.Where(i => i.InvitedById == userId)
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.InvitedById, (Guid?)null), ct);
         await db.Roles.Where(r => r.UserId == userId).ExecuteDeleteAsync(ct);
-        // A pending publisher would create a project owned by this account: it goes with the account.
-        await db.TrustedPublishers.Where(p => p.AddedById == userId && p.ProjectId == null).ExecuteDeleteAsync(ct);
+        // Pending publishers stay under the hold (an exchange refuses them: the account is deleted); erasure removes them.
         // The single sign-on identity is free again: its next sign-in starts afresh (by verified address).
         await db.SsoLinks.Where(l => l.UserId == userId).ExecuteDeleteAsync(ct);
     }

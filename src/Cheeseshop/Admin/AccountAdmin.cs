@@ -1,5 +1,6 @@
 using Cheeseshop.Accounts;
 using Cheeseshop.Audit;
+using Cheeseshop.Auth;
 using Cheeseshop.Core.Accounts;
 using Cheeseshop.Data;
 using Cheeseshop.Data.Entities;
@@ -13,7 +14,7 @@ namespace Cheeseshop.Admin;
 /// which sign-in, Basic auth, API tokens and trusted publishing already refuse) and enabling it again. Each
 /// action is one admin audit record, saved with the change it describes.
 /// </summary>
-public sealed class AccountAdmin(CheeseshopDb db, TimeProvider clock)
+public sealed class AccountAdmin(CheeseshopDb db, TimeProvider clock, ReadCredentialCache readers)
 {
     public async Task DisableAsync(string username, Guid actorId, string actor, CancellationToken ct)
     {
@@ -25,6 +26,8 @@ public sealed class AccountAdmin(CheeseshopDb db, TimeProvider clock)
         user.SecurityStamp = Guid.NewGuid().ToString("N");
         Audit(actor, "user.disable", user.Username);
         await db.SaveChangesAsync(ct);
+        // This node's read cache would accept the account's credentials for reads until its entries age out.
+        readers.ForgetUser(user.Id);
     }
 
     public async Task EnableAsync(string username, string actor, CancellationToken ct)

@@ -16,7 +16,7 @@ namespace Cheeseshop.Projects;
 /// name when Projects:Create is Admins) and the prohibited names. Each action is one admin audit record,
 /// committed with the change it describes.
 /// </summary>
-public sealed class ProjectAdmin(CheeseshopDb db, IndexWriter writer, EventRecorder events, TimeProvider clock)
+public sealed class ProjectAdmin(CheeseshopDb db, IndexWriter writer, TimeProvider clock, ProjectCreator creator)
 {
     /// <summary>Creates an empty project owned by <paramref name="owner"/>, journalled as an upload's creation is.</summary>
     public Task<Project> CreateAsync(string name, string owner, string actor, CancellationToken ct) =>
@@ -29,16 +29,7 @@ public sealed class ProjectAdmin(CheeseshopDb db, IndexWriter writer, EventRecor
             if (ProjectCreationRules.CheckAdminCreate(name, exists, prohibited) is { } refusal) throw new AdminException(refusal);
             var user = await db.FindLiveUserAsync(owner, ct)
                        ?? throw new AdminException($"No user named '{owner.Trim()}'.");
-            var project = new Project { Id = Guid.NewGuid(), Name = name, NormalizedName = normalized, Created = Now };
-            db.Projects.Add(project);
-            db.Roles.Add(new Role { ProjectId = project.Id, UserId = user.Id, RoleName = RoleNames.Owner });
-            change.Journal(project, null, "create", null);
-            change.Journal(project, null, $"add {RoleNames.Owner} {user.Username}", null);
-            await events.ProjectEventAsync(project.Id, EventTags.Project.Created, null, new { created_by = actor }, ct);
-            await events.ProjectEventAsync(project.Id, EventTags.Project.RoleAdded, null,
-                new { submitted_by = actor, role_name = RoleNames.Owner, target_user = user.Username }, ct);
-            await events.UserEventAsync(user.Id, EventTags.Account.RoleAdded,
-                new { submitted_by = actor, project_name = project.Name, role_name = RoleNames.Owner }, ct);
+            var project = await creator.CreateAsync(change, name, normalized, user, null, actor, Now, null, ct);
             Audit(actor, "project.create", normalized, new { name, owner = user.Username });
             return project;
         }, ct);

@@ -8,6 +8,7 @@ public static class ProjectsServices
     {
         services.AddSettings<ProjectsOptions>(configuration.GetSection(ProjectsOptions.Section));
         services.AddScoped<ProjectAdmin>();
+        services.AddScoped<ProjectCreator>();
         return services;
     }
 }

@@ -6,7 +6,9 @@ namespace Cheeseshop.RateLimits;
 /// <summary>
 /// How hard one client or one account may push (the RateLimits section of the settings). Clients are
 /// told apart by the keyed hash of their address, never the address. Counters live in each node's
-/// memory: with several nodes a client may reach each node's limit on each node. 0 turns a limit off.
+/// memory: with several nodes a client may reach each node's limit on each node. 0 turns off the
+/// per-hour request limits (XML-RPC, uploads, sign-ups, reset forms, verification mails); the failed
+/// sign-in limits and the reset mails per account are at least 1, since they guard passwords and inboxes.
 /// </summary>
 public sealed class RateLimitOptions
 {

@@ -73,7 +73,7 @@ public sealed class SsoAccounts(CheeseshopDb db, EventRecorder events, SsoOption
         else throw new SsoRefusal(NoAccount);
 
         db.SsoLinks.Add(new SsoLink { Issuer = identity.Issuer, Subject = identity.Subject, UserId = user.Id, Created = now, LastUsed = now });
-        await events.UserEventAsync(user.Id, EventTags.Account.SsoLinked, new { issuer = identity.Issuer, email }, ct);
+        await events.UserEventAsync(user.Id, EventTags.Account.SsoLinked, new { issuer = identity.Issuer, subject = identity.Subject, email }, ct);
         try
         {
             await db.SaveChangesAsync(ct);

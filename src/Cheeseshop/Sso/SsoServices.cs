@@ -70,7 +70,8 @@ public static class SsoServices
         ctx.HandleResponse();
         var http = ctx.HttpContext;
         var ct = http.RequestAborted;
-        var next = ctx.Properties?.Items.TryGetValue(NextItem, out var n) == true ? n : null;
+        // Set only to a local path (the login page checks it) and carried in the protected state.
+        var local = ctx.Properties?.Items.TryGetValue(NextItem, out var n) == true ? n : null;
         var identity = ctx.Principal is { } principal ? SsoIdentity.From(principal) : null;
         User? user;
         try
@@ -84,7 +85,6 @@ public static class SsoServices
             return;
         }
         var signIn = http.RequestServices.GetRequiredService<SignInService>();
-        var local = LocalOrNull(next);
         if (SignInService.NeedsSecondFactor(user))
         {
             await http.RequestServices.GetRequiredService<Data.CheeseshopDb>().SaveChangesAsync(ct);
@@ -106,8 +106,4 @@ public static class SsoServices
         ctx.Response.Redirect($"{RefusedPath}?reason={SsoAccounts.Failed}");
         return Task.CompletedTask;
     }
-
-    /// <summary>Only a path on this site, as the login form's "next" (no scheme, no host, no "//").</summary>
-    public static string? LocalOrNull(string? next) =>
-        !string.IsNullOrEmpty(next) && next[0] == '/' && (next.Length == 1 || (next[1] != '/' && next[1] != '\\')) ? next : null;
 }

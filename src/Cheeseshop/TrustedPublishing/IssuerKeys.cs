@@ -108,6 +108,9 @@ public sealed class IssuerKeys(TimeProvider clock) : IDisposable
         _ => "the token is not valid",
     };
 
+    private static readonly long MinUnixSeconds = DateTimeOffset.MinValue.ToUnixTimeSeconds();
+    private static readonly long MaxUnixSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
+
     private static IdTokenClaims ClaimsOf(JsonWebToken token)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -122,8 +125,9 @@ public sealed class IssuerKeys(TimeProvider clock) : IDisposable
                 case JsonValueKind.True or JsonValueKind.False: values[property.Name] = value.ValueKind == JsonValueKind.True ? "true" : "false"; break;
                 case JsonValueKind.Number: values[property.Name] = value.GetRawText(); break;
             }
+            // Outside the range DateTimeOffset holds a time claim is left out (and a token without exp is refused).
             if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var seconds) || double.IsNaN(seconds)
-                || Math.Abs(seconds) > 253402300799) continue;
+                || seconds < MinUnixSeconds || seconds > MaxUnixSeconds) continue;
             var at = DateTimeOffset.FromUnixTimeSeconds((long)seconds);
             switch (property.Name)
             {

@@ -6,8 +6,10 @@ using Cheeseshop.Core.Accounts;
 using Cheeseshop.Core.Audit;
 using Cheeseshop.Core.Packaging;
 using Cheeseshop.Core.TrustedPublishing;
+using Cheeseshop.Core.Upload;
 using Cheeseshop.Data;
 using Cheeseshop.Data.Entities;
+using Cheeseshop.Projects;
 using Microsoft.EntityFrameworkCore;
 
 namespace Cheeseshop.TrustedPublishing;
@@ -33,8 +35,8 @@ public sealed record PublisherActor(Guid? UserId, string? ForUsername = null)
 /// live tokens. A publisher for a project that does not exist yet is pending: its first exchange creates the
 /// project, owned by the account that registered it. Removing a publisher removes the tokens it minted.
 /// </summary>
-public sealed class PublisherService(CheeseshopDb db, TrustedPublishingOptions options, EventRecorder events, TimeProvider clock,
-    ReadCredentialCache readers)
+public sealed class PublisherService(CheeseshopDb db, TrustedPublishingOptions options, ProjectsOptions projects, EventRecorder events,
+    TimeProvider clock, ReadCredentialCache readers)
 {
     /// <summary>Pending publishers reserve nothing, but each is a standing offer to create a project: few per account.</summary>
     public const int MaxPendingPerUser = 10;
@@ -87,6 +89,7 @@ public sealed class PublisherService(CheeseshopDb db, TrustedPublishingOptions o
         else
         {
             by = await RegistrantAsync(actor, ct);
+            await RequireMayCreateAsync(actor, by, projectName.Trim(), normalized, ct);
             if (await db.TrustedPublishers.CountAsync(p => p.AddedById == by.Id && p.ProjectId == null, ct) >= MaxPendingPerUser)
                 throw AccountException.Conflict($"{by.Username} already has {MaxPendingPerUser} pending publishers; remove one first.");
             row.PendingProjectName = projectName.Trim();
@@ -196,6 +199,18 @@ public sealed class PublisherService(CheeseshopDb db, TrustedPublishingOptions o
             throw AccountException.BadRequest("The project does not exist yet: name the account that will own it with --user, and the publisher is registered as pending.");
         return await db.FindLiveUserAsync(actor.ForUsername, ct)
                ?? throw AccountException.NotFound($"No user named '{actor.ForUsername.Trim()}'.");
+    }
+
+    /// <summary>A pending publisher creates its project at its first exchange, so it is registered only where an
+    /// upload by its registrant could create the project: the Projects:Create rule and the prohibited names. The
+    /// operator at the CLI decides as an administrator creating a project for someone else does.</summary>
+    private async Task RequireMayCreateAsync(PublisherActor actor, User registrant, string name, string normalized, CancellationToken ct)
+    {
+        var facts = new CreationFacts(projects.Create, actor.IsOperator || registrant.IsAdmin,
+            actor.IsOperator || await db.UserEmails.AnyAsync(e => e.UserId == registrant.Id && e.IsPrimary && e.IsVerified, ct),
+            await db.ProhibitedProjectNames.AnyAsync(p => p.Name == normalized, ct));
+        if (ProjectCreationRules.CheckNewProject(name, registrant.Username, facts) is { } refused)
+            throw refused.Verdict == UploadVerdict.Forbidden ? AccountException.Forbidden(refused.Message) : AccountException.BadRequest(refused.Message);
     }
 
     private async Task RejectDuplicateAsync(TrustedPublisher row, CancellationToken ct)

@@ -4,9 +4,11 @@ using Cheeseshop.Audit;
 using Cheeseshop.Core.Accounts;
 using Cheeseshop.Core.Audit;
 using Cheeseshop.Core.TrustedPublishing;
+using Cheeseshop.Core.Upload;
 using Cheeseshop.Data;
 using Cheeseshop.Data.Entities;
 using Cheeseshop.Index;
+using Cheeseshop.Projects;
 using Microsoft.EntityFrameworkCore;
 
 namespace Cheeseshop.TrustedPublishing;
@@ -28,7 +30,7 @@ public sealed record MintResult(string? Token, DateTime? Expires, MintError? Err
 /// the events) commits together, so a refused exchange leaves nothing behind.
 /// </summary>
 public sealed class TokenExchange(CheeseshopDb db, TrustedPublishingOptions options, IssuerKeys keys, IndexWriter writer,
-    EventRecorder events, TimeProvider clock, ILogger<TokenExchange> log)
+    EventRecorder events, ProjectCreator creator, TimeProvider clock, ILogger<TokenExchange> log)
 {
     public async Task<MintResult> MintAsync(string jwt, CancellationToken ct)
     {
@@ -70,24 +72,29 @@ public sealed class TokenExchange(CheeseshopDb db, TrustedPublishingOptions opti
         await db.UsedIdTokens.Where(u => u.Expires < now).ExecuteDeleteAsync(ct);
         if (await db.UsedIdTokens.AnyAsync(u => u.Key == key, ct))
             return Discard(change, Invalid("invalid-reuse-token", "invalid token: this token's 'jti' has already been exchanged"));
-        var publisher = await db.TrustedPublishers.SingleAsync(p => p.Id == match.Id, ct);
+        // Read again under the lock: the publisher (or its project) may have been removed since the match.
+        var publisher = await db.TrustedPublishers.FirstOrDefaultAsync(p => p.Id == match.Id, ct);
+        if (publisher is null) return Discard(change, Gone());
         var spec = PublisherService.SpecOf(publisher);
         Project? project;
         User? user;
         if (publisher.ProjectId is { } projectId)
         {
-            project = await db.Projects.SingleAsync(p => p.Id == projectId, ct);
+            project = await db.Projects.FirstOrDefaultAsync(p => p.Id == projectId, ct);
+            if (project is null) return Discard(change, Gone());
             user = await UploaderAsync(publisher, project, ct);
         }
         else if ((user = await PendingOwnerAsync(publisher, ct)) is null)
             return Discard(change, Invalid("invalid-pending-publisher", $"valid token, but the account that registered this pending publisher can no longer own {publisher.PendingProjectName}"));
-        else if ((project = await CreateProjectAsync(change, publisher, user, ct)) is null)
-            return Discard(change, Invalid("invalid-pending-publisher", $"valid token, but the project {publisher.PendingProjectName} already exists: ask its Owners to add this publisher"));
+        else if (await PendingProblemAsync(publisher, ct) is { } problem)
+            return Discard(change, Invalid("invalid-pending-publisher", "valid token, but " + problem));
+        else project = await CreateProjectAsync(change, publisher, user, ct);
         if (user is null)
             return Discard(change, Invalid("invalid-publisher", $"valid token, but {project.Name} has no active Owner for the token to act for"));
 
-        db.UsedIdTokens.Add(new UsedIdToken { Key = key, Expires = (claims.Expires!.Value + TokenChecks.Leeway).UtcDateTime });
-        await db.ApiTokens.Where(t => t.PublisherId != null && t.Expires < now).ExecuteDeleteAsync(ct);
+        var exp = claims.Expires!.Value;
+        var usedUntil = exp > DateTimeOffset.MaxValue - TokenChecks.Leeway ? DateTimeOffset.MaxValue : exp + TokenChecks.Leeway;
+        db.UsedIdTokens.Add(new UsedIdToken { Key = key, Expires = usedUntil.UtcDateTime });
         var issued = ApiTokenCodec.Create();
         var expires = now + TokenChecks.MintedLifetime;
         db.ApiTokens.Add(new ApiToken
@@ -106,31 +113,48 @@ public sealed class TokenExchange(CheeseshopDb db, TrustedPublishingOptions opti
     private async Task<User?> PendingOwnerAsync(TrustedPublisher publisher, CancellationToken ct) =>
         publisher.AddedById is { } id ? await db.Users.FirstOrDefaultAsync(u => u.Id == id && u.IsActive && !u.IsFrozen && u.DeletedAt == null, ct) : null;
 
-    /// <summary>A pending publisher's project, created as an upload creates one, owned by the publisher's
-    /// registrant; the publisher then belongs to it. Null if the name is taken by now.</summary>
-    private async Task<Project?> CreateProjectAsync(IndexChange change, TrustedPublisher publisher, User owner, CancellationToken ct)
+    /// <summary>Why a pending publisher's project cannot be created now: its name was taken, or prohibited,
+    /// since the publisher was registered.</summary>
+    private async Task<string?> PendingProblemAsync(TrustedPublisher publisher, CancellationToken ct)
     {
-        if (await db.Projects.AnyAsync(p => p.NormalizedName == publisher.PendingNormalizedName, ct)) return null;
-        var now = clock.GetUtcNow().UtcDateTime;
-        var project = new Project { Id = Guid.NewGuid(), Name = publisher.PendingProjectName!, NormalizedName = publisher.PendingNormalizedName!, Created = now };
-        db.Projects.Add(project);
-        db.Roles.Add(new Role { ProjectId = project.Id, UserId = owner.Id, RoleName = RoleNames.Owner });
-        change.Journal(project, null, "create", owner.Id);
-        change.Journal(project, null, $"add {RoleNames.Owner} {owner.Username}", owner.Id);
+        if (await db.Projects.AnyAsync(p => p.NormalizedName == publisher.PendingNormalizedName, ct))
+            return $"the project {publisher.PendingProjectName} already exists: ask its Owners to add this publisher";
+        if (await db.ProhibitedProjectNames.AnyAsync(p => p.Name == publisher.PendingNormalizedName, ct))
+            return ProjectCreationRules.Prohibited(publisher.PendingProjectName!);
+        return null;
+    }
+
+    /// <summary>A pending publisher's project, created as an upload creates one, owned by the publisher's
+    /// registrant; the publisher then belongs to it.</summary>
+    private async Task<Project> CreateProjectAsync(IndexChange change, TrustedPublisher publisher, User owner, CancellationToken ct)
+    {
         var display = PublisherService.SpecOf(publisher).Display;
-        await events.ProjectEventAsync(project.Id, EventTags.Project.Created, owner.Id, new { created_by = owner.Username, publisher = display }, ct);
-        await events.ProjectEventAsync(project.Id, EventTags.Project.RoleAdded, owner.Id,
-            new { submitted_by = owner.Username, role_name = RoleNames.Owner, target_user = owner.Username }, ct);
-        await events.UserEventAsync(owner.Id, EventTags.Account.RoleAdded,
-            new { submitted_by = owner.Username, project_name = project.Name, role_name = RoleNames.Owner }, ct);
+        var project = await creator.CreateAsync(change, publisher.PendingProjectName!, publisher.PendingNormalizedName!, owner, owner.Id,
+            owner.Username, clock.GetUtcNow().UtcDateTime, display, ct);
         await events.ProjectEventAsync(project.Id, EventTags.Project.PublisherAdded, owner.Id,
             new { publisher = display, publisher_kind = publisher.Kind, issuer = publisher.Issuer, submitted_by = owner.Username, project_name = project.Name }, ct);
         publisher.ProjectId = project.Id;
         publisher.PendingProjectName = null;
         publisher.PendingNormalizedName = null;
-        // Other pending publishers for the same name can never be used now.
-        await db.TrustedPublishers.Where(p => p.PendingNormalizedName == project.NormalizedName && p.Id != publisher.Id).ExecuteDeleteAsync(ct);
+        await RemoveOtherPendingAsync(publisher, project, ct);
         return project;
+    }
+
+    /// <summary>Other pending publishers for the same name can never be used now: each goes, and its
+    /// registrant's history says so as if they had removed it.</summary>
+    private async Task RemoveOtherPendingAsync(TrustedPublisher publisher, Project project, CancellationToken ct)
+    {
+        var others = await db.TrustedPublishers.Where(p => p.PendingNormalizedName == project.NormalizedName && p.Id != publisher.Id).ToListAsync(ct);
+        foreach (var other in others)
+        {
+            db.TrustedPublishers.Remove(other);
+            if (other.AddedById is { } addedBy)
+                await events.UserEventAsync(addedBy, EventTags.Account.PendingPublisherRemoved, new
+                {
+                    publisher = PublisherService.SpecOf(other).Display, publisher_kind = other.Kind, issuer = other.Issuer,
+                    submitted_by = (string?)null, project_name = other.PendingProjectName,
+                }, ct);
+        }
     }
 
     /// <summary>The account the token acts for: the publisher's registrant while it keeps a role on the
@@ -170,11 +194,13 @@ public sealed class TokenExchange(CheeseshopDb db, TrustedPublishingOptions opti
         return result;
     }
 
+    private static MintResult Gone() => Invalid("invalid-publisher", "valid token, but its publisher was removed while the token was exchanged");
+
     private static MintResult Invalid(string code, string description) => MintResult.Refused(422, code, description);
 
     private static string JtiKey(string issuer, string jti) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(issuer + "\n" + jti)));
 
-    private static string Quote(string s) => "'" + Truncate(new string(s.Select(c => char.IsControl(c) ? '?' : c).ToArray()), 200) + "'";
+    private static string Quote(string s) => "'" + LogText.Prefix(s, 200) + "'";
 
     private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
 }

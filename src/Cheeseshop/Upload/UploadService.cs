@@ -21,7 +21,7 @@ namespace Cheeseshop.Upload;
 /// </summary>
 public sealed class UploadService(
     CheeseshopDb db, IFileStore store, CheeseshopOptions options, ProjectsOptions projects, TimeProvider clock,
-    IndexWriter writer, EventRecorder events, ILogger<UploadService> log)
+    IndexWriter writer, EventRecorder events, ProjectCreator creator, ILogger<UploadService> log)
 {
     /// <param name="uploadTime">When the file counts as uploaded: now, unless an import keeps the time a file
     /// had on another index.</param>
@@ -126,20 +126,8 @@ public sealed class UploadService(
         await db.UserEmails.AnyAsync(e => e.UserId == user.Id && e.IsPrimary && e.IsVerified, ct),
         await db.ProhibitedProjectNames.AnyAsync(p => p.Name == normalized, ct));
 
-    private async Task<Project> CreateProjectAsync(IndexChange change, User user, UploadCandidate candidate, DateTime now, CancellationToken ct)
-    {
-        var project = new Project { Id = Guid.NewGuid(), Name = candidate.Name, NormalizedName = ProjectName.Normalize(candidate.Name), Created = now };
-        db.Projects.Add(project);
-        db.Roles.Add(new Role { ProjectId = project.Id, UserId = user.Id, RoleName = RoleNames.Owner });
-        change.Journal(project, null, "create", user.Id);
-        change.Journal(project, null, $"add {RoleNames.Owner} {user.Username}", user.Id);
-        await events.ProjectEventAsync(project.Id, EventTags.Project.Created, user.Id, new { created_by = user.Username }, ct);
-        await events.ProjectEventAsync(project.Id, EventTags.Project.RoleAdded, user.Id,
-            new { submitted_by = user.Username, role_name = RoleNames.Owner, target_user = user.Username }, ct);
-        await events.UserEventAsync(user.Id, EventTags.Account.RoleAdded,
-            new { submitted_by = user.Username, project_name = project.Name, role_name = RoleNames.Owner }, ct);
-        return project;
-    }
+    private Task<Project> CreateProjectAsync(IndexChange change, User user, UploadCandidate candidate, DateTime now, CancellationToken ct) =>
+        creator.CreateAsync(change, candidate.Name, ProjectName.Normalize(candidate.Name), user, user.Id, user.Username, now, null, ct);
 
     /// <summary>A new release takes its metadata from its first file's form, as on warehouse.</summary>
     private async Task<Release> AddReleaseAsync(IndexChange change, User user, Project project, UploadCandidate candidate, DateTime now, CancellationToken ct)

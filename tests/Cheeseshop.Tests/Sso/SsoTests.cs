@@ -18,10 +18,10 @@ public abstract class SsoTest(SsoServers servers, ITestOutputHelper output) : Ac
 
     /// <summary>From the index's login page through the provider's form to wherever the index sends the
     /// browser back; returns that page's path and text.</summary>
-    protected (string Path, string Text) SignInThroughProvider(BrowserSession browser, CheeseshopServer server, string login)
+    protected (string Path, string Text) SignInThroughProvider(BrowserSession browser, CheeseshopServer server, string login, string? next = null)
     {
         browser.Driver.Manage().Cookies.DeleteAllCookies();
-        browser.Open(server.BaseUrl + "/account/login");
+        browser.Open(server.BaseUrl + "/account/login" + (next is null ? "" : "?next=" + Uri.EscapeDataString(next)));
         var button = browser.Driver.FindElement(By.Id("sso-login"));
         AssertEqual("Sign in with Cheese Corp", button.Text.Trim(), "the login page's single sign-on button");
         button.Click();
@@ -129,6 +129,27 @@ public sealed class SsoClosedTests(ClosedSsoServers servers, ITestOutputHelper o
         while (await server.WithDbAsync(d => d.SsoLinks.CountAsync(l => l.Subject == login)) > 0 && DateTime.UtcNow < deadline) await Task.Delay(200);
         AssertEqual(0, await server.WithDbAsync(d => d.SsoLinks.CountAsync(l => l.Subject == login)),
             "links after the account's deletion; the page: " + browser.Driver.FindElement(By.TagName("body")).Text);
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task Next_is_followed_to_a_path_on_this_site_and_nowhere_else(Database db)
+    {
+        var server = await ServerAsync(db);
+        var login = Unique("sso-nina", db);
+        var username = Unique("nina", db);
+        var created = await server.RunCliWithInputAsync(Password + "\n", "users", "create", username, "--email", $"{login}@example.org", "--password-stdin");
+        AssertEqual(true, created.Succeeded, "users create: " + created);
+        using var browser = BrowserSession.Start();
+
+        var (path, text) = SignInThroughProvider(browser, server, login, next: "/manage/account");
+        AssertEqual("/manage/account", path, "where a sign-in with a local next lands: " + text);
+        // The browser drops the tab: "/\t/evil.example" is "//evil.example" to it, another site.
+        foreach (var offSite in new[] { "/\t/evil.example", "//evil.example/", "/\\evil.example/", "https://evil.example/" })
+        {
+            (path, text) = SignInThroughProvider(browser, server, login, next: offSite);
+            AssertEqual("/manage/projects", path, $"where a sign-in with next={offSite} lands: " + text);
+        }
     }
 
     [Theory]

@@ -80,4 +80,23 @@ public sealed class PublishingPageTests(TrustedPublishingServers servers, ITestO
 
     private static Task<int> PublishersAsync(CheeseshopServer server, string project) =>
         server.WithDbAsync(d => d.TrustedPublishers.CountAsync(p => d.Projects.Any(x => x.Id == p.ProjectId && x.Name == project)));
+
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task A_pending_publisher_is_refused_when_new_projects_are_for_administrators_only(Database db)
+    {
+        var settings = TrustedPublishingServers.Settings(servers.Issuer);
+        settings["CHEESESHOP_Projects__Create"] = "admins";
+        await using var server = await CheeseshopServer.StartAsync(db, settings: settings);
+        var user = Unique("tp-adina", db);
+        var name = Unique("tp-admins-only", db);
+        await server.CreateUserAsync(user, Password);
+        using var browser = new Browser(server, "203.0.113.94");
+        await SignedInAsync(browser, user);
+        var page = $"/manage/project/{name}/publishing/";
+        var refused = await SubmitHandlerAsync(browser, page, "Generic", Form(("issuer", servers.Issuer.Issuer("generic")), ("sub", "ci:" + name)));
+        AssertStatus(403, refused, "a pending publisher from a user who could not create the project");
+        AssertContains("created only by its administrators", refused, "the refusal");
+        AssertEqual(0, await server.WithDbAsync(d => d.TrustedPublishers.CountAsync(p => p.PendingNormalizedName == name)), "publishers after the refusal");
+    }
 }

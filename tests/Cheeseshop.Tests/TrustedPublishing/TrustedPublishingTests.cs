@@ -124,6 +124,41 @@ public sealed class TrustedPublishingTests(TrustedPublishingServers servers, ITe
     [Theory]
     [InlineData(Database.Sqlite)]
     [InlineData(Database.Postgres)]
+    public async Task A_pending_publisher_is_refused_for_a_prohibited_name_when_added_and_when_first_used(Database database)
+    {
+        var server = await ServerAsync(database);
+        await server.CreateUserAsync("tp-pending-x1", Password);
+        await server.CreateUserAsync("tp-pending-x2", Password);
+        AssertSucceeded(await CliAsync(server, "projects", "prohibit", "cheese-banned-tpx1", "--reason", "reserved"), "projects prohibit");
+        AssertFailed(await CliAsync(server, "publishers", "add", "Cheese.Banned_tpx1", "--issuer", Issuer.Issuer("generic"), "--sub", "ci:x0", "--user", "tp-pending-x1"),
+            "a pending publisher for a prohibited name", "isn't allowed");
+        AssertEqual(0, await server.WithDbAsync(db => db.TrustedPublishers.CountAsync(p => p.PendingNormalizedName == "cheese-banned-tpx1")), "publishers after the refusal");
+
+        // Registered while the name was free, then the name is prohibited: the first exchange creates nothing.
+        AssertSucceeded(await CliAsync(server, "publishers", "add", "cheese-later-tpx1", "--issuer", Issuer.Issuer("generic"), "--sub", "ci:x1", "--user", "tp-pending-x1"), "add (pending)");
+        AssertSucceeded(await CliAsync(server, "publishers", "add", "cheese-later-tpx1", "--issuer", Issuer.Issuer("generic"), "--sub", "ci:x2", "--user", "tp-pending-x2"), "add another (pending)");
+        AssertSucceeded(await CliAsync(server, "projects", "prohibit", "cheese-later-tpx1", "--reason", "reserved"), "projects prohibit");
+        var (status, body) = await MintAsync(server, await Issuer.TokenAsync("generic", new Dictionary<string, object?> { ["sub"] = "ci:x1" }));
+        AssertEqual(HttpStatusCode.UnprocessableEntity, status, "mint for a name prohibited since: " + body);
+        var error = body.GetProperty("errors")[0];
+        AssertEqual("invalid-pending-publisher", error.GetProperty("code").GetString(), "the error code: " + body);
+        Assert.Contains("isn't allowed", error.GetProperty("description").GetString());
+        Assert.False(await server.WithDbAsync(db => db.Projects.AnyAsync(p => p.NormalizedName == "cheese-later-tpx1")), "a project for a prohibited name");
+
+        // Allowed again, the first exchange creates it, and the other account's pending publisher goes, in its history.
+        AssertSucceeded(await CliAsync(server, "projects", "allow", "cheese-later-tpx1"), "projects allow");
+        (status, body) = await MintAsync(server, await Issuer.TokenAsync("generic", new Dictionary<string, object?> { ["sub"] = "ci:x1" }));
+        AssertEqual(HttpStatusCode.OK, status, "mint once allowed: " + body);
+        AssertEqual(0, await server.WithDbAsync(db => db.TrustedPublishers.CountAsync(p => p.PendingNormalizedName == "cheese-later-tpx1")), "pending publishers left");
+        var removed = await server.WithDbAsync(db => db.UserEvents.Where(e => db.Users.Any(u => u.Id == e.UserId && u.Username == "tp-pending-x2") && e.Tag == "account:oidc:pending-publisher-removed")
+            .Select(e => e.AdditionalJson).ToListAsync());
+        Assert.Contains("\"project_name\":\"cheese-later-tpx1\"", Assert.Single(removed));
+        Assert.Contains("sub ci:x2", removed[0]);
+    }
+
+    [Theory]
+    [InlineData(Database.Sqlite)]
+    [InlineData(Database.Postgres)]
     public async Task A_GitLab_publisher_matches_project_path_and_ci_config_and_a_rotated_key_is_fetched(Database database)
     {
         var server = await ServerAsync(database);

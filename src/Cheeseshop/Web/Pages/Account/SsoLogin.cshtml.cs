@@ -14,7 +14,7 @@ public sealed class SsoLoginModel(SsoOptions sso) : PageModel
     {
         if (!sso.Enabled) return NotFound();
         var properties = new AuthenticationProperties { RedirectUri = "/manage/projects" };
-        if (SsoServices.LocalOrNull(Next) is { } next) properties.Items[SsoServices.NextItem] = next;
+        if (!string.IsNullOrEmpty(Next) && Url.IsLocalUrl(Next)) properties.Items[SsoServices.NextItem] = Next;
         return Challenge(properties, SsoServices.Scheme);
     }
 }
