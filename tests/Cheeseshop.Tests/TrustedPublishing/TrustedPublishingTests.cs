@@ -208,7 +208,7 @@ public sealed class TrustedPublishingTests(TrustedPublishingServers servers, ITe
         { "expired", 422, "invalid-token", "expired at" },
         { "not yet valid", 422, "invalid-token", "not valid before" },
         { "no jti", 422, "invalid-token", "no 'jti' claim" },
-        { "unsigned", 422, "invalid-token", "" },
+        { "unsigned", 422, "invalid-token", "signature does not verify" },
         { "unknown issuer", 422, "invalid-payload", "unknown trusted publishing issuer" },
         { "replayed jti", 422, "invalid-reuse-token", "already been exchanged" },
         { "no matching publisher", 422, "invalid-publisher", "octo/stranger" },
