@@ -288,6 +288,9 @@ if [ -z "$counts" ]; then
 fi
 read -r passed failed <<<"$counts"
 
+# A test run that was stopped or failed without a failed test in its TRX is still a failure: the last line
+# must never read "0 failed" for a run that exits non-zero.
+if [ "$run_failed" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 code=0
 if [ "$failed" -gt 0 ] || [ "$run_failed" -ne 0 ]; then code=1; fi
 if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then
