@@ -58,11 +58,7 @@ public static class BrowseEndpoints
             return;
         }
         var variant = version is null ? "page" : "page|" + version;
-        RenderedPage rendered;
-        var hit = upstream is null
-            ? cache.TryGet(normalized, variant, out rendered)
-            : cache.Counted(cache.Peek(normalized, variant, out rendered) || upstream.TryCached(normalized, UpstreamProxy.Variant(variant), out rendered));
-        if (!hit)
+        if (!UpstreamProxy.TryGetCached(cache, upstream, normalized, variant, out var rendered))
         {
             var db = ctx.RequestServices.GetRequiredService<CheeseshopDb>();
             var ticket = cache.Watch();

@@ -35,12 +35,7 @@ public static class JsonApiEndpoints
         }
         var origin = Origin(ctx, options);
         var variant = version is null ? origin : origin + "|" + version;
-        // With an upstream, a proxied project's page is looked for too before the request counts as one hit or miss.
-        RenderedPage page;
-        var hit = upstream is null
-            ? cache.TryGet(normalized, variant, out page)
-            : cache.Counted(cache.Peek(normalized, variant, out page) || upstream.TryCached(normalized, UpstreamProxy.Variant(variant), out page));
-        if (!hit)
+        if (!UpstreamProxy.TryGetCached(cache, upstream, normalized, variant, out var page))
         {
             var db = ctx.RequestServices.GetRequiredService<CheeseshopDb>();
             var ticket = cache.Watch();

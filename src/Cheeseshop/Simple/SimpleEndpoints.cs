@@ -76,13 +76,7 @@ public static class SimpleEndpoints
         }
         var format = Negotiate(ctx);
         var variant = VariantNames[(int)format];
-        // With an upstream, the page may be a local one or one showing the upstream's files (a proxied or a merged
-        // project): both are looked for before the request counts as one hit or one miss.
-        RenderedPage page;
-        var hit = upstream is null
-            ? cache.TryGet(normalized, variant, out page)
-            : cache.Counted(cache.Peek(normalized, variant, out page) || upstream.TryCached(normalized, format, out page));
-        if (!hit)
+        if (!UpstreamProxy.TryGetCached(cache, upstream, normalized, variant, out var page))
         {
             // The database is touched only on a miss: a hit costs a dictionary lookup and a write.
             var db = ctx.RequestServices.GetRequiredService<CheeseshopDb>();

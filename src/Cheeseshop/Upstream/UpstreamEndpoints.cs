@@ -70,7 +70,7 @@ public static class UpstreamEndpoints
     /// <summary>The JSON API of a project held only upstream, from the cached page: what the Simple API says
     /// (files, SHA-256, sizes, Requires-Python, yanks) in the JSON API's shape. The upstream page carries no
     /// other metadata, so summary, author and the like are empty and the MD5 and BLAKE2b digests blank.
-    /// Kept in the page cache under the upstream variant of <paramref name="variant"/> (see UpstreamProxy.TryCached).</summary>
+    /// Kept in the page cache under the upstream variant of <paramref name="variant"/> (see UpstreamProxy.TryGetCached).</summary>
     /// <param name="ticket">The page cache's ticket taken before the database said the name is not local.</param>
     public static async Task<bool> TryServeJsonAsync(HttpContext ctx, string normalized, string? version, string origin, string variant, long ticket,
         UpstreamPages pages, PageCache cache)

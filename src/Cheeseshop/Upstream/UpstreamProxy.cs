@@ -21,19 +21,30 @@ public sealed class UpstreamProxy(UpstreamOptions options, UpstreamPages pages, 
     // beside local ones, under the project's name and variants of their own: the change that creates a local
     // project of that name, or switches one between merge and local, drops them with its other pages. A name is
     // either local or not, so one family of variants serves both kinds and one lookup finds either.
-    private static readonly string[] Variants = Enum.GetNames<SimpleFormat>().Select(Variant).ToArray();
+    private static readonly string[] Variants = Enum.GetNames<SimpleFormat>().Select(v => "upstream:" + v).ToArray();
 
     /// <summary>The variant a page built from the upstream's files is cached under, beside the local page's.</summary>
-    public static string Variant(string localVariant) => "upstream:" + localVariant;
+    public static string Variant(string localVariant)
+    {
+        foreach (var known in Variants)
+            if (known.Length == localVariant.Length + 9 && known.EndsWith(localVariant, StringComparison.Ordinal)) return known;
+        return "upstream:" + localVariant;
+    }
 
-    /// <summary>A Simple page with the upstream's files that this node holds and whose upstream page is still
-    /// fresh: served without a database read, as a cached local page is. Not counted (the caller counts the request).</summary>
-    public bool TryCached(string normalized, SimpleFormat format, out RenderedPage page) => TryCached(normalized, Variants[(int)format], out page);
+    /// <summary>
+    /// The cached page of a project: with an upstream, the page may be a local one or one showing the upstream's
+    /// files (a proxied or a merged project), and both are looked for before the request counts as one hit or one
+    /// miss. A page with the upstream's files is served only while the upstream page it was made from is fresher
+    /// than CacheSeconds, so the upstream's cache, not the journal, decides when it changes.
+    /// </summary>
+    public static bool TryGetCached(PageCache cache, UpstreamProxy? upstream, string normalized, string variant, out RenderedPage page) =>
+        upstream is null
+            ? cache.TryGet(normalized, variant, out page)
+            : cache.Counted(cache.Peek(normalized, variant, out page) ||
+                            upstream.TryCachedUpstream(normalized, Variant(variant), out page));
 
-    /// <summary>As above for any page cached under <see cref="Variant"/>: once the upstream page it was made from is
-    /// past CacheSeconds it is made again, so the upstream's cache, not the journal, decides when it changes.</summary>
-    public bool TryCached(string normalized, string variant, out RenderedPage page) =>
-        cache.Peek(normalized, variant, out page) && pages.IsFresh(normalized);
+    private bool TryCachedUpstream(string normalized, string upstreamVariant, out RenderedPage page) =>
+        cache.Peek(normalized, upstreamVariant, out page) && pages.IsFresh(normalized);
 
     public bool Enabled => options.Enabled;
 
