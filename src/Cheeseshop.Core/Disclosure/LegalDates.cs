@@ -37,6 +37,13 @@ public static partial class LegalDates
         return DateOnlyRegex().IsMatch(t) ? ParseDate(t, option).AddDays(1) : ParseInstant(t, option);
     }
 
+    /// <summary>How far a request's due date is, in whole calendar days, as a person reads it.</summary>
+    public static string DaysLeft(DateTime due, DateTime today)
+    {
+        var days = (int)(due.Date - today.Date).TotalDays;
+        return days switch { -1 => "1 day overdue", < 0 => $"{-days} days overdue", 0 => "due today", 1 => "1 day left", _ => $"{days} days left" };
+    }
+
     public static string Date(DateTime t) => t.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>To the microsecond (what PostgreSQL keeps), always with Z: one fixed form, so packages are reproducible.</summary>

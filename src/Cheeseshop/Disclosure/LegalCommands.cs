@@ -69,7 +69,7 @@ public static class LegalCommands
             var today = CommandLine.CurrentTime(sp).Date;
             foreach (var r in rows)
             {
-                var state = r.ClosedAt is { } closed ? $"closed {LegalDates.Date(closed)} ({r.Outcome})" : $"open, due {LegalDates.Date(r.Due)} ({DaysLeft(r.Due, today)})";
+                var state = r.ClosedAt is { } closed ? $"closed {LegalDates.Date(closed)} ({r.Outcome})" : $"open, due {LegalDates.Date(r.Due)} ({LegalDates.DaysLeft(r.Due, today)})";
                 Console.Out.WriteLine($"{r.Id,5}  {r.Kind,-14} received {LegalDates.Date(r.Received)}  {state}  {string.Join(",", r.Subjects.Select(s => s.Username))}  {r.Authority}");
             }
             return 0;
@@ -91,7 +91,7 @@ public static class LegalCommands
             o.WriteLine($"  authority:    {r.Authority}");
             o.WriteLine($"  reference:    {r.Reference}");
             o.WriteLine($"  received:     {LegalDates.Date(r.Received)}");
-            o.WriteLine($"  due:          {LegalDates.Date(r.Due)}{(r.ClosedAt is null ? $" ({DaysLeft(r.Due, today.Date)})" : "")}");
+            o.WriteLine($"  due:          {LegalDates.Date(r.Due)}{(r.ClosedAt is null ? $" ({LegalDates.DaysLeft(r.Due, today.Date)})" : "")}");
             o.WriteLine($"  scope:        {(r.ScopeFrom is { } f ? LegalDates.Short(f) : "the beginning")} to {(r.ScopeTo is { } t ? LegalDates.Short(t) + " (exclusive)" : "the time of production")}");
             o.WriteLine($"  categories:   {r.Categories.Replace(' ', ',')}");
             o.WriteLine($"  notice:       {(r.NondisclosureUntil is { } n ? (n > today ? $"an order forbids telling the subjects until {LegalDates.Date(n)}" : $"an order forbade it until {LegalDates.Date(n)}") : "no order: subjects are told when it is closed")}");
@@ -182,12 +182,6 @@ public static class LegalCommands
         Console.Error.WriteLine($"Produced request {result.RequestId}'s package as of {LegalDates.Short(result.ProducedAt)}: {result.Bytes} bytes.");
         foreach (var (user, rows) in result.Counts)
             Console.Error.WriteLine($"  {user}: {JsonSerializer.Serialize(rows)}");
-    }
-
-    internal static string DaysLeft(DateTime due, DateTime today)
-    {
-        var days = (int)(due.Date - today.Date).TotalDays;
-        return days switch { < 0 => $"{-days} days overdue", 0 => "due today", 1 => "1 day left", _ => $"{days} days left" };
     }
 
     internal static string NoticeState(Data.Entities.LegalRequestSubject s) => s.NoticeStatus switch

@@ -22,6 +22,16 @@ public class LegalDatesTests
     public void A_bad_date_names_its_option(string text) =>
         Assert.StartsWith("--due '", Assert.Throws<DisclosureInputException>(() => LegalDates.ParseDate(text, "--due")).Message);
 
+    [Theory]
+    [InlineData("2026-07-31", "2026-07-31T23:59:00", "due today")]
+    [InlineData("2026-08-01", "2026-07-31T23:59:00", "1 day left")]
+    [InlineData("2026-08-10", "2026-07-31T00:00:00", "10 days left")]
+    [InlineData("2026-07-30", "2026-07-31T00:00:01", "1 day overdue")]
+    [InlineData("2026-07-01", "2026-07-31T12:00:00", "30 days overdue")]
+    public void The_days_left_count_calendar_days(string due, string today, string expected) =>
+        Assert.Equal(expected, LegalDates.DaysLeft(DateTime.Parse(due, System.Globalization.CultureInfo.InvariantCulture),
+            DateTime.Parse(today, System.Globalization.CultureInfo.InvariantCulture)));
+
     [Fact]
     public void A_time_without_a_zone_is_refused() =>
         Assert.Contains("a zone is required", Assert.Throws<DisclosureInputException>(() => LegalDates.ParseInstant("2026-07-31T12:00:00", "--as-of")).Message);
