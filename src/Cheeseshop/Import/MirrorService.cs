@@ -106,7 +106,7 @@ public sealed class MirrorService(CheeseshopDb db, ImportService import, Release
     private async Task<int> YankAsync(string project, List<MirrorFile> files, List<(string, string)> refused, CancellationToken ct)
     {
         var count = 0;
-        foreach (var release in files.GroupBy(f => ProxiedPage.VersionOf(project, f.File.Filename)))
+        foreach (var release in files.GroupBy(f => SimpleDetailPage.VersionOf(project, f.File.Filename)))
         {
             if (release.Key is null || !release.All(f => f.File.Yanked)) continue;
             try

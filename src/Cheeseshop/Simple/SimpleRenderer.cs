@@ -1,8 +1,6 @@
 using System.Net;
 using System.Text;
-using System.Text.Json;
 using Cheeseshop.Core.Packaging;
-using Cheeseshop.Data.Entities;
 using Cheeseshop.Files;
 using Cheeseshop.Index;
 using Cheeseshop.JsonApi;
@@ -51,85 +49,16 @@ public static class SimpleRenderer
             w.WriteEndObject();
         });
 
-    private static IEnumerable<(ReleaseSnapshot Release, ReleaseFile File)> Files(ProjectSnapshot p) =>
-        p.Releases.SelectMany(r => r.Files.Select(f => (r, f)));
+    /// <summary>The project's files as its Simple page lists them, release by release.</summary>
+    public static List<PageFile> Files(ProjectSnapshot p) =>
+        p.Releases.SelectMany(r => r.Files.Select(f => new PageFile(
+            f.Filename, FileUrls.Path(f), f.Sha256, string.IsNullOrEmpty(f.RequiresPython) ? null : f.RequiresPython,
+            r.Release.Yanked, r.Release.YankedReason, f.Size, JsonText.IsoTime(f.UploadTime), f.MetadataSha256))).ToList();
 
-    public static byte[] DetailHtml(ProjectSnapshot p)
-    {
-        var name = p.Project.NormalizedName;
-        var sb = new StringBuilder(512);
-        sb.Append("<!DOCTYPE html>\n<html lang=\"en\">\n  <head>\n");
-        sb.Append("    <meta name=\"pypi:repository-version\" content=\"").Append(ApiVersion).Append("\">\n");
-        sb.Append("    \n");
-        sb.Append("    <meta name=\"pypi:project-status\" content=\"active\">\n");
-        sb.Append("    <title>Links for ").Append(name).Append("</title>\n  </head>\n  <body>\n");
-        sb.Append("    <h1>Links for ").Append(name).Append("</h1>\n");
-        foreach (var (release, f) in Files(p))
-        {
-            sb.Append("    <a href=\"").Append(FileUrls.Path(f)).Append("#sha256=").Append(f.Sha256).Append("\" ");
-            if (!string.IsNullOrEmpty(f.RequiresPython))
-                sb.Append("data-requires-python=\"").Append(WebUtility.HtmlEncode(f.RequiresPython)).Append("\" ");
-            if (release.Release.Yanked)
-                sb.Append("data-yanked=\"").Append(WebUtility.HtmlEncode(release.Release.YankedReason ?? "")).Append("\" ");
-            if (f.MetadataSha256 is { } m)
-                sb.Append("data-dist-info-metadata=\"sha256=").Append(m).Append("\" data-core-metadata=\"sha256=").Append(m).Append('"');
-            sb.Append('>').Append(WebUtility.HtmlEncode(f.Filename)).Append("</a><br />\n");
-        }
-        sb.Append("    </body>\n</html>\n<!--SERIAL ").Append(p.Project.LastSerial).Append("-->");
-        return Encoding.UTF8.GetBytes(sb.ToString());
-    }
+    public static byte[] DetailHtml(ProjectSnapshot p) => SimpleDetailPage.Html(p.Project.NormalizedName, Files(p), p.Project.LastSerial, []);
 
+    /// <summary>PEP 700's versions are the releases that have files, in the snapshot's (ascending) order.</summary>
     public static byte[] DetailJson(ProjectSnapshot p) =>
-        JsonText.Write(w =>
-        {
-            w.WriteStartObject();
-            w.WriteStartArray("files");
-            foreach (var (release, f) in Files(p))
-            {
-                w.WriteStartObject();
-                if (f.MetadataSha256 is { } m)
-                {
-                    WriteSha(w, "core-metadata", m);
-                    WriteSha(w, "data-dist-info-metadata", m);
-                }
-                else
-                {
-                    w.WriteBoolean("core-metadata", false);
-                    w.WriteBoolean("data-dist-info-metadata", false);
-                }
-                w.WriteString("filename", f.Filename);
-                WriteSha(w, "hashes", f.Sha256);
-                w.WriteNull("provenance");
-                if (string.IsNullOrEmpty(f.RequiresPython)) w.WriteNull("requires-python");
-                else w.WriteString("requires-python", f.RequiresPython);
-                w.WriteNumber("size", f.Size);
-                w.WriteString("upload-time", JsonText.IsoTime(f.UploadTime));
-                w.WriteString("url", FileUrls.Path(f));
-                if (release.Release.Yanked && !string.IsNullOrEmpty(release.Release.YankedReason))
-                    w.WriteString("yanked", release.Release.YankedReason);
-                else w.WriteBoolean("yanked", release.Release.Yanked);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteStartObject("meta");
-            w.WriteNumber("_last-serial", p.Project.LastSerial);
-            w.WriteString("api-version", ApiVersion);
-            w.WriteEndObject();
-            w.WriteString("name", p.Project.NormalizedName);
-            w.WriteStartObject("project-status");
-            w.WriteString("status", "active");
-            w.WriteEndObject();
-            w.WriteStartArray("versions");
-            foreach (var r in p.Releases.Where(r => r.Files.Count > 0))
-                w.WriteStringValue(r.Release.Version);
-            w.WriteEndArray();
-            w.WriteEndObject();
-        });
-
-    private static void WriteSha(Utf8JsonWriter w, string property, string sha256)
-    {
-        w.WriteStartObject(property);
-        w.WriteString("sha256", sha256);
-        w.WriteEndObject();
-    }
+        SimpleDetailPage.Json(p.Project.NormalizedName, Files(p), p.Project.LastSerial, [],
+            p.Releases.Where(r => r.Files.Count > 0).Select(r => r.Release.Version).ToList());
 }

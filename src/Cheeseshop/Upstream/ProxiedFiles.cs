@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Cheeseshop.Configuration;
+using Cheeseshop.Core.Packaging;
 using Cheeseshop.Core.Upstream;
 using Cheeseshop.Data;
 using Cheeseshop.Data.Entities;
@@ -94,7 +95,7 @@ public sealed class ProxiedFiles(
             db.DownloadFiles.Add(new DownloadFile
             {
                 Filename = file.Filename, Url = file.Url.AbsolutePath.Length > 2048 ? file.Url.AbsolutePath[..2048] : file.Url.AbsolutePath,
-                Project = row.Project, Version = ProxiedPage.VersionOf(row.Project, file.Filename)?.ToString() ?? "",
+                Project = row.Project, Version = SimpleDetailPage.VersionOf(row.Project, file.Filename)?.ToString() ?? "",
                 Type = file.Filename.EndsWith(".whl", StringComparison.OrdinalIgnoreCase) ? "bdist_wheel" : "sdist",
             });
         try

@@ -109,7 +109,7 @@ public static class UpstreamEndpoints
     {
         var project = new Project { Id = Guid.Empty, Name = normalized, NormalizedName = normalized, LastSerial = page.Serial };
         var releases = page.Files
-            .Select(f => (File: f, Version: ProxiedPage.VersionOf(normalized, f.Filename)))
+            .Select(f => (File: f, Version: SimpleDetailPage.VersionOf(normalized, f.Filename)))
             .Where(x => x.Version is not null)
             .GroupBy(x => x.Version!)
             .Select(g =>

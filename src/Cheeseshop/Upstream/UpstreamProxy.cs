@@ -4,6 +4,7 @@ using Cheeseshop.Data;
 using Cheeseshop.Files;
 using Cheeseshop.Index;
 using Cheeseshop.JsonApi;
+using Cheeseshop.Simple;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Primitives;
 
@@ -88,9 +89,7 @@ public sealed class UpstreamProxy(UpstreamOptions options, UpstreamPages pages, 
     public async Task ServeMergedAsync(HttpContext ctx, ProjectSnapshot snapshot, SimpleFormat format, StringValues cacheControl, StringValues vary, long ticket)
     {
         var normalized = snapshot.Project.NormalizedName;
-        var files = snapshot.Releases.SelectMany(r => r.Files.Select(f => new PageFile(
-            f.Filename, FileUrls.Path(f), f.Sha256, string.IsNullOrEmpty(f.RequiresPython) ? null : f.RequiresPython,
-            r.Release.Yanked, r.Release.YankedReason, f.Size, JsonText.IsoTime(f.UploadTime), f.MetadataSha256))).ToList();
+        var files = SimpleRenderer.Files(snapshot);
         UpstreamPage? upstream = null;
         try
         {
@@ -141,7 +140,7 @@ public sealed class UpstreamProxy(UpstreamOptions options, UpstreamPages pages, 
 
     private static RenderedPage Render(string normalized, SimpleFormat format, IReadOnlyList<PageFile> files, long serial, IReadOnlyList<string> tracks)
     {
-        var body = format == SimpleFormat.JsonV1 ? ProxiedPage.Json(normalized, files, serial, tracks) : ProxiedPage.Html(normalized, files, serial, tracks);
+        var body = format == SimpleFormat.JsonV1 ? SimpleDetailPage.Json(normalized, files, serial, tracks) : SimpleDetailPage.Html(normalized, files, serial, tracks);
         return new RenderedPage(Variants[(int)format], body, SimpleNegotiation.ContentType(format), serial);
     }
 

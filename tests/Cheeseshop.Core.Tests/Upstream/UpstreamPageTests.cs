@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Cheeseshop.Core.Packaging;
 using Cheeseshop.Core.Upstream;
 
 namespace Cheeseshop.Core.Tests.Upstream;
@@ -72,7 +73,7 @@ public class UpstreamPageTests
     [InlineData("cheese", "cheese-1.0.exe", null)]
     [InlineData("cheese", "brie-1.0.tar.gz", null)]
     public void Versions_come_from_filenames(string project, string filename, string? version) =>
-        Assert.Equal(version, ProxiedPage.VersionOf(project, filename)?.ToString());
+        Assert.Equal(version, SimpleDetailPage.VersionOf(project, filename)?.ToString());
 
     [Theory]
     [InlineData("https://up.example/simple/x/", "https://files.example/x.whl", true)]
@@ -93,14 +94,14 @@ public class UpstreamPageTests
             new PageFile("cheese-1.0-py3-none-any.whl", "/packages/x/cheese-1.0-py3-none-any.whl", B, null, false, null, null, "2026-01-02T03:04:05Z", A),
         };
         var tracks = new[] { "https://up.example/simple/cheese/" };
-        var html = Encoding.UTF8.GetString(ProxiedPage.Html("cheese", files, 7, tracks));
+        var html = Encoding.UTF8.GetString(SimpleDetailPage.Html("cheese", files, 7, tracks));
         Assert.Contains("<meta name=\"pypi:tracks\" content=\"https://up.example/simple/cheese/\">", html);
         Assert.Contains($"<a href=\"/packages/upstream/cheese/{A}/cheese-1.0.tar.gz#sha256={A}\" data-requires-python=\"&gt;=3.8\" data-yanked=\"oops\" >cheese-1.0.tar.gz</a><br />", html);
         Assert.Contains($"data-core-metadata=\"sha256={A}\">cheese-1.0-py3-none-any.whl</a>", html);
         Assert.EndsWith("<!--SERIAL 7-->", html);
-        Assert.DoesNotContain("pypi:tracks", Encoding.UTF8.GetString(ProxiedPage.Html("cheese", files, 7, [])));
+        Assert.DoesNotContain("pypi:tracks", Encoding.UTF8.GetString(SimpleDetailPage.Html("cheese", files, 7, [])));
 
-        using var json = JsonDocument.Parse(ProxiedPage.Json("cheese", files, 7, tracks));
+        using var json = JsonDocument.Parse(SimpleDetailPage.Json("cheese", files, 7, tracks));
         var root = json.RootElement;
         Assert.Equal("https://up.example/simple/cheese/", root.GetProperty("meta").GetProperty("tracks")[0].GetString());
         Assert.Equal("oops", root.GetProperty("files")[0].GetProperty("yanked").GetString());
@@ -108,6 +109,6 @@ public class UpstreamPageTests
         Assert.False(root.GetProperty("files")[1].TryGetProperty("size", out _));
         Assert.Equal(10, root.GetProperty("files")[0].GetProperty("size").GetInt64());
         Assert.Equal(["1.0"], root.GetProperty("versions").EnumerateArray().Select(v => v.GetString()));
-        Assert.False(JsonDocument.Parse(ProxiedPage.Json("cheese", files, 7, [])).RootElement.GetProperty("meta").TryGetProperty("tracks", out _));
+        Assert.False(JsonDocument.Parse(SimpleDetailPage.Json("cheese", files, 7, [])).RootElement.GetProperty("meta").TryGetProperty("tracks", out _));
     }
 }

@@ -2,21 +2,21 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Cheeseshop.Core.Json;
-using Cheeseshop.Core.Packaging;
 
-namespace Cheeseshop.Core.Upstream;
+namespace Cheeseshop.Core.Packaging;
 
-/// <summary>A file as a proxied (or merged) page lists it, with the URL clients fetch it from here.</summary>
+/// <summary>A file as a project's Simple page lists it, with the URL clients fetch it from here.</summary>
 public sealed record PageFile(
     string Filename, string Url, string Sha256, string? RequiresPython, bool Yanked, string? YankedReason,
     long? Size, string? UploadTime, string? MetadataSha256);
 
 /// <summary>
-/// The Simple API pages of a project served from an upstream, in the shape of the index's own pages
-/// (warehouse's HTML line for line, PEP 691 JSON with sorted keys), plus PEP 708's <c>tracks</c> when a
-/// local project merges the upstream's files. Size and upload time are given when the upstream gave them.
+/// A project's Simple API page, for local, proxied and merged projects alike: warehouse's HTML line for line
+/// (clients and mirrors have parsed that exact text for years), PEP 691 JSON with sorted keys and PEP 700's
+/// additions, plus PEP 708's <c>tracks</c> when a local project merges an upstream's files. Size and upload
+/// time are left out of the JSON only for an upstream's file that came without them.
 /// </summary>
-public static class ProxiedPage
+public static class SimpleDetailPage
 {
     public const string ApiVersion = "1.4";
 
@@ -43,7 +43,9 @@ public static class ProxiedPage
         return Encoding.UTF8.GetBytes(sb.ToString());
     }
 
-    public static byte[] Json(string normalized, IReadOnlyList<PageFile> files, long serial, IReadOnlyList<string> tracks) =>
+    /// <param name="versions">PEP 700's versions, ascending; by default those the filenames name.</param>
+    public static byte[] Json(string normalized, IReadOnlyList<PageFile> files, long serial, IReadOnlyList<string> tracks,
+        IReadOnlyList<string>? versions = null) =>
         JsonBytes.Write(w =>
         {
             w.WriteStartObject();
@@ -65,7 +67,7 @@ public static class ProxiedPage
             w.WriteString("status", "active");
             w.WriteEndObject();
             w.WriteStartArray("versions");
-            foreach (var v in Versions(normalized, files)) w.WriteStringValue(v);
+            foreach (var v in versions ?? Versions(normalized, files)) w.WriteStringValue(v);
             w.WriteEndArray();
             w.WriteEndObject();
         }, newline: true);
@@ -134,24 +136,4 @@ public static class ProxiedPage
     }
 
     private static readonly string[] SdistExtensions = [".tar.gz", ".tar.bz2", ".tar.xz", ".tgz", ".zip", ".tar"];
-}
-
-/// <summary>The proxy's rules of trust toward an upstream.</summary>
-public static class UpstreamRules
-{
-    /// <summary>A redirect is followed only to https, or to the same scheme, host and port it came from: an
-    /// upstream cannot send the proxy to a plain-http host of its choosing (or one inside this network).</summary>
-    public static bool MayFollow(Uri from, Uri to) => to.Scheme == Uri.UriSchemeHttps || SameOrigin(from, to);
-
-    /// <summary>The same scheme, host (without case) and port: where the upstream's credentials may go.</summary>
-    public static bool SameOrigin(Uri a, Uri b) =>
-        a.Scheme == b.Scheme && string.Equals(a.Host, b.Host, StringComparison.OrdinalIgnoreCase) && a.Port == b.Port;
-
-    /// <summary>The upstream URL of a project's page: the index URL with the normalized name and a slash.</summary>
-    public static Uri ProjectUrl(Uri index, string normalized) =>
-        new(index.AbsoluteUri.EndsWith('/') ? index : new Uri(index.AbsoluteUri + "/"), normalized + "/");
-
-    /// <summary>The index URL as clients may see it (in a <c>tracks</c> declaration or a message): without
-    /// credentials.</summary>
-    public static string Public(Uri url) => new UriBuilder(url) { UserName = "", Password = "" }.Uri.AbsoluteUri;
 }
