@@ -11,8 +11,8 @@ namespace Cheeseshop.Tests.Integrity;
 
 /// <summary>
 /// The batch work of the index killed with SIGKILL part way: a retention run and a stats rollup (each run
-/// as the program and killed after growing delays until one run finishes, so kills land at moments
-/// spread over the work), and the download writer of a server killed while downloads stream in. After
+/// as the program and killed as its work begins and part way through it, then run to the end), and the
+/// download writer of a server killed while downloads stream in. After
 /// every kill what is visible is whole (all of a run or none of it, each day's rollup old or new, every
 /// written event complete), a re-run finishes the work and finds nothing more to do, and fsck is clean.
 /// </summary>
@@ -49,7 +49,8 @@ public sealed class BatchCrashTests(ServerFixture servers, ITestOutputHelper out
         var cutoff = DateTime.UtcNow.AddDays(-180);
         var runsBefore = await server.WithDbAsync(db => db.RetentionRuns.CountAsync(r => !r.DryRun));
 
-        await KillUntilOneRunFinishesAsync(server, ["retention", "run"], "retention: ", async attempt =>
+        await KillAtMomentsThenFinishAsync(server, ["retention", "run"],
+            [new("as it begins", AfterLine: "retention: "), new("part way through its deletes", AfterLine: "retention: ", DelayMs: 300)], async attempt =>
         {
             var (runs, left) = await server.WithDbAsync(async db => (await db.RetentionRuns.CountAsync(r => !r.DryRun),
                 await db.DownloadEvents.CountAsync(e => e.Timestamp < cutoff) + await db.SimpleRequests.CountAsync(e => e.Timestamp < cutoff)));
@@ -59,13 +60,11 @@ public sealed class BatchCrashTests(ServerFixture servers, ITestOutputHelper out
             return runs > runsBefore;
         });
 
-        var again = Logged(await server.RunCliProcessAsync("retention", "run"));
+        var again = Logged(await server.RunCliAsync("retention", "run"));
         AssertSucceeded(again, "retention run again");
         foreach (var line in again.Stdout.Split('\n').Where(l => l.Contains("erased", StringComparison.Ordinal)))
             Assert.Matches(@"^\s+\S+\s+0 erased$", line);
         AssertSucceeded(Logged(await server.RunCliAsync("fsck", "--quick", "--grace-minutes", "0")), "fsck after the retention runs");
-        await server.RestartAsync();
-        AssertSucceeded(Logged(await server.RunCliAsync("fsck", "--quick", "--grace-minutes", "0")), "fsck after the server's restart");
     }
 
     [Theory]
@@ -96,7 +95,8 @@ public sealed class BatchCrashTests(ServerFixture servers, ITestOutputHelper out
             return 0;
         });
 
-        await KillUntilOneRunFinishesAsync(server, ["stats", "rollup"], "rollup: days", async attempt =>
+        await KillAtMomentsThenFinishAsync(server, ["stats", "rollup"],
+            [new("as it begins", AfterLine: "rollup: days"), new("once its first day is committed", WhenSql: "SELECT count(*) FROM download_daily_counts")], async attempt =>
         {
             var (events, counted, series) = await server.WithDbAsync(async db =>
             {
@@ -126,7 +126,7 @@ public sealed class BatchCrashTests(ServerFixture servers, ITestOutputHelper out
             return state;
         });
 
-        var again = Logged(await server.RunCliProcessAsync("stats", "rollup", "--from", $"{first:yyyy-MM-dd}"));
+        var again = Logged(await server.RunCliAsync("stats", "rollup", "--from", $"{first:yyyy-MM-dd}"));
         AssertSucceeded(again, "stats rollup again over every day");
         var (total, totalCounted) = await server.WithDbAsync(async db => (await db.DownloadEvents.LongCountAsync(), await db.DailyDownloads.SumAsync(d => d.Downloads)));
         AssertEqual(total, totalCounted, "downloads counted by the rollup, against the raw events");
@@ -213,39 +213,62 @@ public sealed class BatchCrashTests(ServerFixture servers, ITestOutputHelper out
         return (await command.ExecuteScalarAsync())?.ToString();
     }
 
-    /// <summary>How long after its first progress line each run is killed: the work runs on from there.</summary>
-    private static readonly int[] KillAfterMs = [0, 150, 400, 1000, 2500];
+    /// <summary>When a run is killed: <paramref name="DelayMs"/> after it printed a progress line starting with
+    /// <paramref name="AfterLine"/> (its work has begun), or as soon as <paramref name="WhenSql"/> counts a row.</summary>
+    private sealed record Moment(string Name, string? AfterLine = null, int DelayMs = 0, string? WhenSql = null);
 
     /// <summary>
-    /// Runs the verb as the program and kills it (SIGKILL) a while after it printed its first progress line
-    /// (<paramref name="progressLine"/>: the work has begun), a little later each time, checking what is
-    /// visible after each kill, until a run finishes before its kill; if every run is killed, one more runs
-    /// to the end. <paramref name="check"/> says whether the work is recorded as done (a killed run may
-    /// have committed just before).
+    /// Runs the verb as the program once per moment and kills it (SIGKILL) then, checking what is visible
+    /// after each kill; then runs it to the end, as after a restart. <paramref name="check"/> says whether
+    /// the work is recorded as done (a killed run may have committed just before).
     /// </summary>
-    private async Task KillUntilOneRunFinishesAsync(CheeseshopServer server, string[] verb, string progressLine, Func<string, Task<bool>> check)
+    private async Task KillAtMomentsThenFinishAsync(CheeseshopServer server, string[] verb, Moment[] moments, Func<string, Task<bool>> check)
     {
         var command = string.Join(' ', verb);
-        foreach (var ms in KillAfterMs)
+        foreach (var moment in moments)
         {
             using var kill = new CancellationTokenSource();
-            var armed = 0;
-            var result = await server.RunCliProcessAsync(kill.Token, line =>
+            var lineSeen = 0;
+            var run = server.RunCliProcessAsync(kill.Token, line =>
             {
-                if (!line.StartsWith(progressLine, StringComparison.Ordinal) || Interlocked.Exchange(ref armed, 1) == 1) return;
-                if (ms == 0) kill.Cancel();
-                else kill.CancelAfter(ms);
+                if (moment.AfterLine is { } start && line.StartsWith(start, StringComparison.Ordinal) && Interlocked.Exchange(ref lineSeen, 1) == 0)
+                {
+                    if (moment.DelayMs == 0) kill.Cancel();
+                    else kill.CancelAfter(moment.DelayMs);
+                }
             }, verb);
-            var killed = kill.IsCancellationRequested && !result.Succeeded;
-            var name = killed ? $"{command} killed {ms} ms into its work" : $"{command} finished before its kill {ms} ms into its work";
-            if (await check(name) && killed) Log($"{name}: it had committed its work before the kill");
-            if (!killed)
+            while (moment.WhenSql is { } sql && !run.IsCompleted)
             {
-                AssertSucceeded(result, command);
-                return;
+                if (await CountAsync(server, sql) > 0)
+                {
+                    kill.Cancel();
+                    break;
+                }
+                await Task.Delay(5);
             }
+            var result = await run;
+            var killed = kill.IsCancellationRequested && !result.Succeeded;
+            var name = killed ? $"{command} killed {moment.Name}" : $"{command} finished before its kill {moment.Name}";
+            if (await check(name) && killed) Log($"{name}: it had committed its work before the kill");
+            if (!killed) AssertSucceeded(result, command);
         }
         AssertSucceeded(Logged(await server.RunCliProcessAsync(verb)), $"{command}, run to the end");
-        await check($"{command} run to the end");
+        AssertEqual(true, await check($"{command} run to the end"), $"{command} recorded as done");
+    }
+
+    /// <summary>A count through a connection of the test's own, opened for each look (building a server's
+    /// services every few milliseconds would be too slow).</summary>
+    private static async Task<long> CountAsync(CheeseshopServer server, string sql)
+    {
+        System.Data.Common.DbConnection connection = server.Database == Database.Sqlite
+            ? new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(server.DataDir, "cheeseshop.db"), Pooling = false }.ToString())
+            : new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(TestPostgres.AdminConnectionString) { Database = server.PostgresDatabase, Pooling = false }.ConnectionString);
+        await using (connection)
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        }
     }
 }
