@@ -27,8 +27,19 @@ public sealed class InterruptedProductions(CheeseshopDb db, DataDirectory dataDi
         {
             using var intent = ProductionIntent.TryClaim(path);
             if (intent is null) continue;
-            var outcome = await SettleAsync(intent, settle, ct);
-            if (outcome.Settled) log.LogWarning("Legal produce interrupted: {Target}: {Detail}", outcome.Target, outcome.Detail);
+            InterruptedProduction outcome;
+            try
+            {
+                outcome = await SettleAsync(intent, settle, ct);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A file or folder the note names cannot be read, moved or removed (its disk, its permissions):
+                // reported for a person, and the note kept so a later attempt tries again.
+                outcome = new InterruptedProduction(intent.Details?.Target ?? path,
+                    $"a legal produce was interrupted, and what it left cannot be settled: {e.Message} (the note {path} says what it left)", false);
+            }
+            if (settle) log.LogWarning("Legal produce interrupted: {Target}: {Detail}", outcome.Target, outcome.Detail);
             found.Add(outcome);
         }
         return found;

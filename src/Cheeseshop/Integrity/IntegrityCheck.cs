@@ -212,8 +212,8 @@ public sealed class IntegrityCheck(CheeseshopDb db, IFileStore store, DataDirect
 
     /// <summary>
     /// Days the rollup has closed (before its next start) whose raw events retention has not thinned yet:
-    /// the rollup rows of such a day, its daily counts and each of its series, count exactly its events. Two counts per day, over the retention
-    /// window only.
+    /// the rollup rows of such a day, its daily counts and each of its series, count exactly its events.
+    /// Three queries per day, over the retention window only.
     /// </summary>
     private async Task<IReadOnlyList<Finding>> RollupMismatchesAsync(CancellationToken ct)
     {
