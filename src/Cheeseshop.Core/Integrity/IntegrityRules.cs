@@ -14,6 +14,7 @@ public static class FindingKinds
     public const string JournalGap = "journal-gap";
     public const string SerialMismatch = "serial-mismatch";
     public const string RollupMismatch = "rollup-mismatch";
+    public const string InterruptedProduce = "interrupted-produce";
 }
 
 /// <summary>One difference between what the database says and what is there. <see cref="Repairable"/>

@@ -19,13 +19,18 @@ public sealed record ProductionResult(long RequestId, long DisclosureId, string 
 /// Produces a request's disclosure package: for every subject, the nine categories in order (the ones
 /// not requested say so and hold no files), written table by table while the rows stream from one
 /// consistent snapshot of the database; then report.html, then manifest.json (which lists every file's
-/// SHA-256), all zipped deterministically. The zip is written beside --out under another name and moved
-/// into place only when complete; the disclosure (who, when, the zip's SHA-256, categories and row
-/// counts) is recorded with an audit row. Nothing is left behind on failure.
+/// SHA-256), all zipped deterministically. The zip is written beside --out under another name; once it is
+/// complete on disk, the disclosure (who, when, the zip's SHA-256, categories and row counts) is recorded
+/// with its audit row in one transaction, and only then is the zip moved into place. A package is thus
+/// never in place unrecorded, and a crash between the record and the move leaves a complete zip whose
+/// record says where it goes: a note in the data directory (<see cref="ProductionIntent"/>) lets
+/// <see cref="InterruptedProductions"/> finish that move, or remove what was never recorded, at the next
+/// start, produce or `fsck --repair`. Nothing is left behind on a failure the process survives.
 /// </summary>
 public sealed class DisclosureProducer(
     CheeseshopDb db, IEnumerable<ICategoryGenerator> generators, RetentionService retention, DisclosureOptions options,
-    AccountLinks links, LegalAudit audit, TimeProvider clock, Hosting.StepReporter steps, ILogger<DisclosureProducer> log)
+    AccountLinks links, LegalAudit audit, TimeProvider clock, Hosting.StepReporter steps, InterruptedProductions interrupted,
+    Configuration.DataDirectory dataDir, ILogger<DisclosureProducer> log)
 {
     /// <summary>Checks --out before any work: its folder must exist, and an existing file needs --force.</summary>
     public static string CheckOutPath(string? outPath, bool force)
@@ -65,34 +70,69 @@ public sealed class DisclosureProducer(
         using var youngCollections = collectYoungOften
             ? new Timer(_ => GC.Collect(0, GCCollectionMode.Forced, blocking: true), null, 50, 50)
             : null;
-        var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
-        var zipTemp = $"{full}.partial-{token}.zip";
-        using var workspace = new PackageWorkspace($"{full}.partial-{token}");
+        // Earlier productions that a crash ended are settled first: one of them may be this destination's.
+        await interrupted.CheckAsync(settle: true, ct);
+        var intent = ProductionIntent.Begin(dataDir, request.Id, full, force);
+        var note = intent.Details!;
+        var stage = Stage.Writing;
         try
         {
-            var (subjects, counts) = await GenerateAsync(request, requested, producedAt, workspace, ct);
-            var manifest = new DisclosureManifest(
-                new ManifestRequest(request.Id, request.Kind, request.Authority, request.Reference, request.Received, request.Due,
-                    request.ScopeFrom, request.ScopeTo, requested),
-                producedAt, options.InstanceName, links.Absolute("/"), subjects, null);
-            var reportFile = Path.Combine(workspace.Root, "report.html");
-            manifest = manifest with { Report = new PackageFile("report.html", WriteReport(reportFile, manifest, workspace), 0) };
-            var (sha256, bytes) = await WriteZipAsync(zipTemp, producedAt, manifest, reportFile, workspace);
-
-            File.Move(zipTemp, full, overwrite: force);
-            var record = new DisclosureRecord
+            DisclosureRecord record;
+            SortedDictionary<string, SortedDictionary<string, long>> counts;
+            using (var workspace = new PackageWorkspace(note.Workspace))
             {
-                LegalRequestId = request.Id, ProducedAt = producedAt, RecordedAt = clock.GetUtcNow().UtcDateTime, ProducedBy = actor,
-                Sha256 = sha256, Bytes = bytes, FileName = Path.GetFileName(full), Categories = Core.Disclosure.Categories.Join(requested),
-                CountsJson = JsonSerializer.Serialize(counts),
-            };
-            await RecordAsync(record, full, actor, counts, ct);
-            log.LogInformation("Produced the package of legal request {Request}: {Bytes} bytes, sha256 {Sha256}", request.Id, bytes, sha256);
-            return new ProductionResult(request.Id, record.Id, full, sha256, bytes, producedAt, counts);
+                (var subjects, counts) = await GenerateAsync(request, requested, producedAt, workspace, ct);
+                var manifest = new DisclosureManifest(
+                    new ManifestRequest(request.Id, request.Kind, request.Authority, request.Reference, request.Received, request.Due,
+                        request.ScopeFrom, request.ScopeTo, requested),
+                    producedAt, options.InstanceName, links.Absolute("/"), subjects, null);
+                var reportFile = Path.Combine(workspace.Root, "report.html");
+                manifest = manifest with { Report = new PackageFile("report.html", WriteReport(reportFile, manifest, workspace), 0) };
+                var (sha256, bytes) = await WriteZipAsync(note.Zip, producedAt, manifest, reportFile, workspace);
+                record = new DisclosureRecord
+                {
+                    LegalRequestId = request.Id, ProducedAt = producedAt, RecordedAt = clock.GetUtcNow().UtcDateTime, ProducedBy = actor,
+                    Sha256 = sha256, Bytes = bytes, FileName = Path.GetFileName(full), Categories = Core.Disclosure.Categories.Join(requested),
+                    CountsJson = JsonSerializer.Serialize(counts),
+                };
+            }
+            stage = Stage.Recording;
+            await RecordAsync(record, actor, counts, ct);
+            stage = Stage.Recorded;
+            File.Move(note.Zip, full, overwrite: force);
+            stage = Stage.Placed;
+            intent.Finish();
+            log.LogInformation("Produced the package of legal request {Request}: {Bytes} bytes, sha256 {Sha256}", request.Id, record.Bytes, record.Sha256);
+            return new ProductionResult(request.Id, record.Id, full, record.Sha256, record.Bytes, producedAt, counts);
         }
         finally
         {
-            if (File.Exists(zipTemp)) File.Delete(zipTemp);
+            await EndAsync(intent, stage);
+        }
+    }
+
+    private enum Stage { Writing, Recording, Recorded, Placed }
+
+    /// <summary>Before the record was attempted nothing is recorded, so what was written goes. After, the
+    /// database alone knows whether the record committed: the note is let go and settled by what it says.</summary>
+    private async Task EndAsync(ProductionIntent intent, Stage stage)
+    {
+        if (stage == Stage.Placed) return;
+        if (stage == Stage.Writing)
+        {
+            if (File.Exists(intent.Details!.Zip)) File.Delete(intent.Details.Zip);
+            intent.Finish();
+            return;
+        }
+        intent.Dispose();
+        try
+        {
+            await interrupted.CheckAsync(settle: true, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            log.LogWarning(e, "A package of legal request {Request} was left unsettled; the next start, produce or `cheeseshop fsck --repair` settles it",
+                intent.Details!.RequestId);
         }
     }
 
@@ -186,25 +226,19 @@ public sealed class DisclosureProducer(
         return (hashing.Sha256Hex, hashing.BytesWritten);
     }
 
-    private async Task RecordAsync(DisclosureRecord record, string full, string actor,
+    /// <summary>The record and its audit row commit together.</summary>
+    private async Task RecordAsync(DisclosureRecord record, string actor,
         SortedDictionary<string, SortedDictionary<string, long>> counts, CancellationToken ct)
     {
-        try
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.Disclosures.Add(record);
+        await db.SaveChangesAsync(ct);
+        audit.Add(actor, "legal.produce", record.LegalRequestId, new
         {
-            db.Disclosures.Add(record);
-            await db.SaveChangesAsync(ct);
-            audit.Add(actor, "legal.produce", record.LegalRequestId, new
-            {
-                disclosure_id = record.Id, sha256 = record.Sha256, bytes = record.Bytes, file = record.FileName,
-                produced_at = LegalDates.Instant(record.ProducedAt), categories = record.Categories, rows = counts,
-            });
-            await db.SaveChangesAsync(ct);
-        }
-        catch
-        {
-            // An unrecorded package must not exist: the record is what proves what was sent.
-            File.Delete(full);
-            throw;
-        }
+            disclosure_id = record.Id, sha256 = record.Sha256, bytes = record.Bytes, file = record.FileName,
+            produced_at = LegalDates.Instant(record.ProducedAt), categories = record.Categories, rows = counts,
+        });
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
     }
 }

@@ -15,6 +15,7 @@ public static class DisclosureServices
         services.AddScoped<LegalNoticeService>();
         services.AddScoped<LegalRequestService>();
         services.AddScoped<DisclosureProducer>();
+        services.AddScoped<InterruptedProductions>();
         services.AddScoped<DataExportService>();
         services.AddScoped<TransparencyService>();
 

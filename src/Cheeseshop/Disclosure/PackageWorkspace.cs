@@ -5,7 +5,9 @@ namespace Cheeseshop.Disclosure;
 /// <summary>
 /// The folder where a package's tables are written before they are zipped (so manifest.json, which
 /// lists every file's digest, can come first in the zip). It sits beside the output file, where the
-/// operator chose to put this data, and is deleted when the production ends, however it ends.
+/// operator chose to put this data, and is deleted when the production ends, however it ends; if the
+/// process dies instead, the production's note lets the next start, produce or `fsck --repair` remove it
+/// (<see cref="InterruptedProductions"/>).
 /// Each finished file is deflated at once on another thread, one file at a time, while the next table is
 /// being read: compression then costs the production almost no time on a machine with a second core.
 /// </summary>

@@ -120,15 +120,18 @@ public static class ServerHost
     public static async Task<int> RunAsync(WebApplication app)
     {
         await DatabaseMigrator.MigrateAsync(app.Services);
+        await Disclosure.InterruptedProductions.SettleAtStartAsync(app.Services);
         CleanTemp(app.Services.GetRequiredService<DataDirectory>());
         app.Logger.LogInformation("Data directory: {DataDir}", app.Services.GetRequiredService<CheeseshopOptions>().DataDir);
         await app.RunAsync();
         return 0;
     }
 
-    /// <summary>Uploads interrupted by a crash leave temporary files; nothing refers to them.</summary>
+    /// <summary>Uploads interrupted by a crash leave temporary files, and packages produced for the admin
+    /// pages their workspace folders; nothing refers to them.</summary>
     private static void CleanTemp(DataDirectory dataDir)
     {
         foreach (var f in Directory.EnumerateFiles(dataDir.TempRoot)) File.Delete(f);
+        foreach (var d in Directory.EnumerateDirectories(dataDir.TempRoot)) Directory.Delete(d, recursive: true);
     }
 }

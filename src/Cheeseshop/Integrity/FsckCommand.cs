@@ -8,14 +8,14 @@ public static class FsckCommand
 {
     public static Command Build()
     {
-        var repair = new Option<bool>("--repair") { Description = "Remove orphan and stale temporary files and correct last serials (never a row, never a file a row names)" };
+        var repair = new Option<bool>("--repair") { Description = "Remove orphan and stale temporary files, correct last serials and settle interrupted legal produces (never a row, never a file a row names)" };
         var quick = new Option<bool>("--quick") { Description = "Check each file's presence and size only, without reading it to compare digests" };
         var grace = new Option<int>("--grace-minutes")
         {
             Description = "A file without a row, or a temporary file, younger than this may belong to an upload in progress and is left alone (0 when no server runs)",
             DefaultValueFactory = _ => 60,
         };
-        var fsck = new Command("fsck", "Check that stored files, rows, the journal and download rollups agree; one line per difference, exit code 1 if any") { repair, quick, grace };
+        var fsck = new Command("fsck", "Check that stored files, rows, the journal, download rollups and legal produces agree; one line per difference, exit code 1 if any") { repair, quick, grace };
         fsck.Validators.Add(r =>
         {
             if (r.GetValue(grace) < 0) r.AddError("--grace-minutes cannot be negative.");

@@ -2,6 +2,8 @@ using System.Net;
 using System.Text.Json;
 using Cheeseshop.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Cheeseshop.Tests.Health;
@@ -131,6 +133,88 @@ public sealed class ReadinessTests(ServerFixture servers, ITestOutputHelper outp
             await MigrationHistoryAsync(server, $"INSERT INTO ef_migrations (migration_id, product_version) VALUES ('{id}', '{version}')");
         }
         await ReadyAsync(server, HttpStatusCode.OK);
+    }
+
+    /// <summary>
+    /// The download writer stuck on a batch it cannot write: its database writes blocked by a lock the test
+    /// holds (SQLite: a write transaction on the file; PostgreSQL: the event tables locked ACCESS EXCLUSIVE).
+    /// Stuck means past the flush interval plus a minute, so the server's clock is moved on rather than the
+    /// test waiting a minute; the writer, held by the lock alone, writes the batch once it is released.
+    /// </summary>
+    [Theory]
+    [InlineData(Database.Sqlite)]
+    [InlineData(Database.Postgres)]
+    public async Task Readiness_fails_while_the_download_writer_is_stuck_and_recovers(Database database)
+    {
+        var clock = new Cheeseshop.Tests.Downloads.ShiftedClock();
+        await using var server = await CheeseshopServer.StartAsync(database, clock: clock);
+        Watch(server);
+        var token = await SharedTokenAsync(server);
+        using (var upload = await Cheeseshop.Tests.Api.TestDistributions.UploadWheelAsync(server, token, "stuck-writer", "1.0"))
+            AssertEqual(HttpStatusCode.OK, upload.StatusCode, "upload");
+        var path = await server.WithDbAsync(db => db.Files.Select(f => f.Path).SingleAsync());
+        await ReadyAsync(server, HttpStatusCode.OK);
+        var writer = server.AppServices.GetRequiredService<Cheeseshop.Downloads.DownloadWriter>();
+
+        await using (await HoldDownloadWritesAsync(server))
+        {
+            using (var request = new HttpRequestMessage(HttpMethod.Get, $"packages/{path}"))
+            {
+                request.Headers.TryAddWithoutValidation("User-Agent", "cheese-fetcher/1.0");
+                using var download = await server.Http.SendAsync(request);
+                AssertEqual(HttpStatusCode.OK, download.StatusCode, "the download whose event the writer cannot write");
+            }
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (!(writer.BatchTakenAt is { } taken && clock.GetUtcNow() - taken > TimeSpan.FromSeconds(2)))
+            {
+                if (DateTime.UtcNow > deadline) Fail($"The writer took no batch it could not write within 20 s (taken: {writer.BatchTakenAt}).");
+                await Task.Delay(50);
+            }
+            var healthy = await ReadyAsync(server, HttpStatusCode.OK);
+            AssertEqual("Healthy", healthy.Checks["downloads"].Status, "downloads while its batch is late by less than the grace");
+
+            clock.Offset = Cheeseshop.Core.Health.HealthRules.WriterGrace + TimeSpan.FromSeconds(30);
+            var stuck = await ReadyAsync(server, HttpStatusCode.ServiceUnavailable);
+            AssertEqual("Unhealthy", stuck.Checks["downloads"].Status, "downloads while the writer is stuck");
+            Assert.Matches(@"^a batch of download events taken \d+ s ago is not written; \d+ event\(s\) wait$", stuck.Checks["downloads"].Description ?? "");
+            AssertEqual("Healthy", stuck.Checks["database"].Status, "database while only the event tables are locked");
+            AssertEqual("Healthy", stuck.Checks["storage"].Status, "storage while the writer is stuck");
+        }
+        var back = await ReadyAsync(server, HttpStatusCode.OK);
+        AssertEqual("Healthy", back.Checks["downloads"].Status, "downloads once the lock is released");
+        AssertEqual(1, await server.WithDbAsync(db => db.DownloadEvents.CountAsync()), "the stuck batch's event, written once released");
+    }
+
+    /// <summary>Blocks the download writer's inserts until disposed; reads go on.</summary>
+    private async Task<IAsyncDisposable> HoldDownloadWritesAsync(CheeseshopServer server)
+    {
+        System.Data.Common.DbConnection connection = server.Database == Database.Sqlite
+            ? new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(server.DataDir, "cheeseshop.db"), Pooling = false }.ToString())
+            : new NpgsqlConnection(new NpgsqlConnectionStringBuilder(TestPostgres.AdminConnectionString) { Database = server.PostgresDatabase, Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = server.Database == Database.Sqlite
+                ? "BEGIN IMMEDIATE"
+                : "BEGIN; LOCK TABLE download_events, simple_requests IN ACCESS EXCLUSIVE MODE";
+            await command.ExecuteNonQueryAsync();
+        }
+        Log(server.Database == Database.Sqlite ? "holding a write transaction on cheeseshop.db" : "holding download_events and simple_requests locked");
+        return new AsyncUndo(async () =>
+        {
+            await using (connection)
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = "ROLLBACK";
+                await command.ExecuteNonQueryAsync();
+            }
+            Log("released the lock");
+        });
+    }
+
+    private sealed class AsyncUndo(Func<Task> undo) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await undo();
     }
 
     /// <summary>Runs one statement on the server's database through a connection of the test's own; the first

@@ -177,7 +177,11 @@ public sealed class CheeseshopServer : IAsyncDisposable
 
     /// <summary>As <see cref="RunCliProcessAsync(string[])"/>; cancelling <paramref name="kill"/> kills the process
     /// (SIGKILL), as an operator's interruption or a crash would end it.</summary>
-    public Task<ProcessResult> RunCliProcessAsync(CancellationToken kill, params string[] args) =>
+    public Task<ProcessResult> RunCliProcessAsync(CancellationToken kill, params string[] args) => RunCliProcessAsync(kill, null, args);
+
+    /// <summary>As <see cref="RunCliProcessAsync(CancellationToken, string[])"/>; <paramref name="onStderrLine"/> sees each
+    /// line of its standard error as it comes (progress lines), e.g. to kill it at a chosen step.</summary>
+    public Task<ProcessResult> RunCliProcessAsync(CancellationToken kill, Action<string>? onStderrLine, params string[] args) =>
         ProcessRunner.RunAsync(
             ServerBinary.DotnetHost,
             new[] { ServerBinary.Path }.Concat(args).Concat(["--data-dir", DataDir]),
@@ -185,7 +189,8 @@ public sealed class CheeseshopServer : IAsyncDisposable
             stdin: null,
             workingDirectory: System.IO.Path.GetDirectoryName(ServerBinary.Path),
             timeout: TimeSpan.FromMinutes(2),
-            kill: kill);
+            kill: kill,
+            onStderrLine: onStderrLine);
 
     /// <summary>The services of this server's configuration, in the test process: to read or seed its database.</summary>
     public ServiceProvider Services()

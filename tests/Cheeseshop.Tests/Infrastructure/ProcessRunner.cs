@@ -34,7 +34,8 @@ public static class ProcessRunner
         string? stdin = null,
         string? workingDirectory = null,
         TimeSpan? timeout = null,
-        CancellationToken kill = default)
+        CancellationToken kill = default,
+        Action<string>? onStderrLine = null)
     {
         var psi = new ProcessStartInfo(fileName)
         {
@@ -55,7 +56,12 @@ public static class ProcessRunner
         var stopwatch = Stopwatch.StartNew();
         using var process = new Process { StartInfo = psi };
         process.OutputDataReceived += (_, e) => { if (e.Data != null) lock (stdout) stdout.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (stderr) stderr.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data == null) return;
+            lock (stderr) stderr.AppendLine(e.Data);
+            onStderrLine?.Invoke(e.Data);
+        };
         try
         {
             process.Start();

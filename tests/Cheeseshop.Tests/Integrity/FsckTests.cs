@@ -136,6 +136,16 @@ public sealed class FsckTests(ServerFixture servers, ITestOutputHelper output) :
 
         AssertSucceeded(Logged(await server.RunCliAsync("stats", "rollup", "--from", $"{day:yyyy-MM-dd}")), "stats rollup --from the day");
         AssertSucceeded(Logged(await server.RunCliAsync("fsck")), "fsck after the day is rebuilt");
+
+        // A series that no longer adds up to the day's total (the country one here), the daily count intact.
+        await server.WithDbAsync(db => db.DailySeries.Where(d => d.Date == day && d.Breakdown == "country")
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.Downloads, d => d.Downloads + 1)));
+        var series = Logged(await server.RunCliAsync("fsck"));
+        AssertEqual(1, series.ExitCode, "fsck exit code with a series difference");
+        AssertLines([$"rollup-mismatch: downloads {day:yyyy-MM-dd}: the daily rollup counts 4 downloads, as many as the raw events kept for the day, " +
+                     "and its series add up to other totals (\"country\" 5)"], series, "fsck");
+        AssertSucceeded(Logged(await server.RunCliAsync("stats", "rollup", "--from", $"{day:yyyy-MM-dd}")), "stats rollup --from the day, again");
+        AssertSucceeded(Logged(await server.RunCliAsync("fsck")), "fsck after the series are rebuilt");
     }
 
     [Theory]
