@@ -5,7 +5,8 @@
 # Zipf-distributed choice of project (zipf.lua, exponent ZIPF_S, default 1.0), then with a uniform one, rounds
 # interleaved with the bare endpoint's. Prints requests/s and the share of the bare endpoint's, the server's
 # resident memory after each endpoint and its peak (VmHWM) after each load.
-# Usage: [ROUNDS=3] [WARMUP=10s] [ZIPF_S=1.0] [LOADS="zipf uniform"] [ENDPOINTS="html json api page"] bench/load/zipf.sh [PROJECTS=100000] [DURATION=5s]
+# METRICS=1 serves /metrics on 127.0.0.1:8009 and prints the page cache's hits, misses and bytes after each endpoint.
+# Usage: [ROUNDS=3] [WARMUP=10s] [METRICS=1] [ZIPF_S=1.0] [LOADS="zipf uniform"] [ENDPOINTS="html json api page"] bench/load/zipf.sh [PROJECTS=100000] [DURATION=5s]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd); root=$(cd "$here/../.." && pwd)
 projects=${1:-100000}; duration=${2:-5s}
@@ -20,6 +21,11 @@ app=${APP:-"$root/src/Cheeseshop/bin/Release/net10.0/cheeseshop.dll"}
 [ -f "$data/cheeseshop.db" ] || dotnet "$bench" generate --data-dir "$data" --projects "$projects" --files-per-project 5
 
 baseline=
+[ "${METRICS:-}" != 1 ] || export CHEESESHOP_Metrics__Urls=http://127.0.0.1:8009
+cache_stats() {
+  [ "${METRICS:-}" = 1 ] || return 0
+  curl -s http://127.0.0.1:8009/metrics | awk '/^cheeseshop_page_cache_(hits_total|misses_total|bytes|entries)/ { split($1, n, "{"); sub("cheeseshop_page_cache_", "", n[1]); printf "%s=%s ", n[1], $2 } END { print "" }'
+}
 CHEESESHOP_RequestLog=${CHEESESHOP_RequestLog:-false} dotnet "$app" serve --data-dir "$data" --urls http://127.0.0.1:8000 >"$work/zipf-server.log" 2>&1 & server=$!
 trap 'kill $server $baseline 2>/dev/null || true' EXIT
 for _ in $(seq 100); do curl -fs http://127.0.0.1:8000/health >/dev/null && break; sleep 0.2; done
@@ -55,6 +61,7 @@ run() { # load, name, page bytes, path template [accept]
   local o b; o=$(printf '%s\n' "${ours[@]}" | median); b=$(printf '%s\n' "${base[@]}" | median)
   printf '%-8s %-18s rps=%-6s base=%-6s share=%3s%%  p99=%sms  RSS=%s MB  (rps: %s vs %s)\n' "$load" "$name" "$o" "$b" \
     "$(( o * 100 / b ))" "$(printf '%s\n' "${p99s[@]}" | median)" "$(rss $server VmRSS)" "${ours[*]}" "${base[*]}"
+  cache_stats
 }
 echo "projects=$projects page bytes: html=$html json=$json api=$api page=$page; duration=$duration rounds=$rounds zipf_s=${ZIPF_S:-1.0} load: $(cut -d" " -f1-3 /proc/loadavg)"
 for load in $loads; do
