@@ -52,7 +52,7 @@ rpc() { # method [int param] -> the request body
   printf '<?xml version="1.0"?><methodCall><methodName>%s</methodName>%s</methodCall>' "$1" "$p"
 }
 last=$(curl -s -H 'Content-Type: text/xml' --data-binary "$(rpc changelog_last_serial)" "$url/pypi" | grep -o '<int>[0-9]*</int>\|<i8>[0-9]*</i8>' | grep -o '[0-9]*')
-echo "journal rows: $(sql "SELECT count(*) FROM journals"); projects: $(sql "SELECT count(*) FROM projects"); last serial $last; database: $([ -n "$pg" ] \&\& echo PostgreSQL || echo SQLite); load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "journal rows: $(sql "SELECT count(*) FROM journals"); projects: $(sql "SELECT count(*) FROM projects"); last serial $last; database: $([ -n "$pg" ] && echo PostgreSQL || echo SQLite); load: $(cut -d' ' -f1-3 /proc/loadavg)"
 time_it() { # label, curl args... : the first request's time, then the median and worst of RUNS more
   local label=$1; shift
   local first; first=$(curl -s -o /dev/null -w '%{time_total}' "$@")
