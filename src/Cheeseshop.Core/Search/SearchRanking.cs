@@ -89,6 +89,19 @@ public static class SearchRanking
         return keys.ToList();
     }
 
+    /// <summary>
+    /// A filter key as one full-text term: "c" and the hexadecimal of its UTF-8 bytes, so that a search by words and
+    /// classifiers is one full-text match (the index intersects the two lists) instead of a lookup per matching
+    /// project. Every tokenizer keeps it whole (letters and digits only), it cannot be mistaken for another key, and
+    /// a stemmer has nothing to cut: of the English suffixes only "ed" is hexadecimal, and a key's bytes never end
+    /// with 0xED (it starts a three-byte UTF-8 sequence). Databases compute the same term in the migration that
+    /// adds it (SQLite's <c>hex()</c> upper-case: the tokenizer folds case).
+    /// </summary>
+    public static string ClassifierTerm(string key) => "c" + Convert.ToHexStringLower(System.Text.Encoding.UTF8.GetBytes(key));
+
+    /// <summary>The terms of a document's filter keys, space-separated, in the keys' order.</summary>
+    public static string ClassifierTerms(IEnumerable<string> keys) => string.Join(' ', keys.Select(ClassifierTerm));
+
     /// <summary>The filter key a <c>c=</c> value is looked up by: spaced as the stored keys are.</summary>
     public static string ClassifierKey(string classifier) => string.Join(" :: ", classifier.Split("::", StringSplitOptions.TrimEntries));
 }

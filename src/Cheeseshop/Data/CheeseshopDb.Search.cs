@@ -33,17 +33,25 @@ public abstract partial class CheeseshopDb
         });
     }
 
-    /// <summary>How this database matches words. <see cref="Filter"/> is a condition on the documents (as <c>d</c>)
-    /// alone; <see cref="RankedFrom"/> and <see cref="RankedWhere"/> join the full-text index to score each match
-    /// (<see cref="Score"/>, higher is better). The words hold only letters and digits (Core's parser).
-    /// <see cref="Probe"/> is the same condition asked of one document at a time, for an index walk that stops
-    /// after a few rows.</summary>
-    protected sealed record SearchSql(string Filter, string RankedFrom, string RankedWhere, string Score, string CountWords, object MatchParameter)
+    /// <summary>How this database matches words and classifier terms. <see cref="Filter"/> is a condition on the
+    /// documents (as <c>d</c>) alone; <see cref="RankedFrom"/> and <see cref="RankedWhere"/> join the full-text index
+    /// to score each match (<see cref="Score"/>, higher is better). The words hold only letters and digits (Core's
+    /// parser). <see cref="Probe"/> is the same condition asked of one document at a time, for an index walk that
+    /// stops after a few rows. Each statement takes all of <see cref="Parameters"/>.</summary>
+    protected sealed record SearchSql(string Filter, string RankedFrom, string RankedWhere, string Score, string CountWords,
+        IReadOnlyList<(string Name, object Value)> Parameters)
     {
         public string? Probe { get; init; }
     }
 
-    protected abstract SearchSql SearchSource(IReadOnlyList<IReadOnlyList<string>> words);
+    /// <summary>The full-text condition for <paramref name="words"/> (phrases, every one must match) in a document's
+    /// text and, when there are any, every one of <paramref name="classifierTerms"/> (Core's
+    /// <see cref="SearchRanking.ClassifierTerm"/>) in its classifier terms: both answered by the full-text index, so
+    /// a classifier narrows the matches without a lookup per match.</summary>
+    protected abstract SearchSql SearchSource(IReadOnlyList<IReadOnlyList<string>> words, IReadOnlyList<string> classifierTerms);
+
+    private SearchSql SearchSource(SearchQuery query) =>
+        SearchSource(query.Phrases, query.Classifiers.Select(SearchRanking.ClassifierTerm).ToList());
 
     /// <summary>ORDER BY of names in ordinal order, so ties fall the same way on every database.</summary>
     protected virtual string OrdinalName => "d.normalized_name";
@@ -63,24 +71,17 @@ public abstract partial class CheeseshopDb
         var parameters = new List<(string Name, object Value)>();
         const int limit = SearchRanking.MaxResults + 1;
         string sql;
-        if (query.HasWords && query.Classifiers.Count == 0)
+        if (query.HasWords)
         {
-            var source = SearchSource(query.Phrases);
-            parameters.Add(("@match", source.MatchParameter));
+            // Words and classifiers alike are counted by the full-text index alone.
+            var source = SearchSource(query);
+            parameters.AddRange(source.Parameters);
             sql = source.CountWords.Replace("{limit}", limit.ToString());
         }
-        else if (!query.HasWords && query.Classifiers.Count == 1)
+        else if (query.Classifiers.Count == 1)
         {
             parameters.Add(("@c0", query.Classifiers[0]));
             sql = $"SELECT count(*) FROM (SELECT 1 FROM search_classifiers WHERE classifier = @c0 LIMIT {limit}) m";
-        }
-        else if (query.HasWords)
-        {
-            // Driven by the full-text matches, each checked against the classifiers.
-            var source = SearchSource(query.Phrases);
-            var where = Where(query, null, parameters, words: false);
-            parameters.Add(("@match", source.MatchParameter));
-            sql = $"SELECT count(*) FROM (SELECT 1 FROM {source.RankedFrom} WHERE {source.RankedWhere} AND {where} LIMIT {limit}) m";
         }
         else
             sql = $"SELECT count(*) FROM (SELECT 1 FROM search_documents d WHERE {Where(query, null, parameters)} LIMIT {limit}) m";
@@ -105,8 +106,8 @@ public abstract partial class CheeseshopDb
         string sql;
         if (ranked)
         {
-            var source = SearchSource(query.Phrases);
-            parameters.Add(("@match", source.MatchParameter));
+            var source = SearchSource(query);
+            parameters.AddRange(source.Parameters);
             sql = $"SELECT d.name, d.normalized_name, d.version, d.summary, d.created, {source.Score} AS score FROM {source.RankedFrom} " +
                   $"WHERE {source.RankedWhere} AND {where} ORDER BY score DESC, {OrdinalName} LIMIT {take} OFFSET {skip}";
         }
@@ -121,23 +122,22 @@ public abstract partial class CheeseshopDb
         return WithConnectionAsync(() => HitsAsync(sql, parameters, ct), ct);
     }
 
-    /// <summary>The conditions on the documents: the words (unless the statement joins the full-text index for them),
-    /// every classifier, and not the excluded project.</summary>
+    /// <summary>The conditions on the documents: the words and classifiers (unless the statement joins the full-text
+    /// index for them), the classifiers of a search without words, and not the excluded project.</summary>
     private string Where(SearchQuery query, string? excludeName, List<(string Name, object Value)> parameters, bool words = true, bool probe = false)
     {
         var where = new StringBuilder("1 = 1");
         if (query.HasWords && words)
         {
-            var source = SearchSource(query.Phrases);
+            var source = SearchSource(query);
             where.Append(" AND ").Append(probe ? source.Probe ?? source.Filter : source.Filter);
-            parameters.Add(("@match", source.MatchParameter));
+            parameters.AddRange(source.Parameters);
         }
-        for (var i = 0; i < query.Classifiers.Count; i++)
+        for (var i = 0; i < query.Classifiers.Count && !query.HasWords; i++)
         {
-            // Beside words, or in a walk that stops after a few rows, each document is looked up by the primary key
-            // (gathering the classifier's projects lets SQLite's planner loop over them against every match); alone,
-            // the classifier's projects are gathered once.
-            where.Append(probe || query.HasWords
+            // Without words, in a walk that stops after a few rows, each document is looked up by the primary key;
+            // otherwise the classifier's projects are gathered once.
+            where.Append(probe
                 ? $" AND EXISTS (SELECT 1 FROM search_classifiers sc WHERE sc.classifier = @c{i} AND sc.project_id = d.project_id)"
                 : $" AND d.project_id IN (SELECT sc.project_id FROM search_classifiers sc WHERE sc.classifier = @c{i})");
             parameters.Add(($"@c{i}", query.Classifiers[i]));

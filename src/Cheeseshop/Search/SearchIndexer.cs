@@ -43,6 +43,7 @@ public static class SearchIndexer
         }
         Fill(document, release);
         var wanted = SearchRanking.ClassifierKeys(ReleaseMetadata.ReadMulti(release).GetValueOrDefault("Classifier") ?? []);
+        document.ClassifierTerms = wanted.Count == 0 ? null : SearchRanking.ClassifierTerms(wanted);
         db.SearchClassifiers.RemoveRange(keys.Where(k => !wanted.Contains(k.Classifier)));
         foreach (var key in wanted.Where(w => keys.All(k => k.Classifier != w)))
             db.SearchClassifiers.Add(new SearchClassifier { Classifier = key, ProjectId = projectId });

@@ -154,4 +154,24 @@ public class SearchRulesTests
         var keys = SearchRanking.ClassifierKeys(classifiers.Split(';', StringSplitOptions.RemoveEmptyEntries));
         Assert.Equal(expected, string.Join("|", keys));
     }
+
+    [Theory]
+    [InlineData("Framework", "c4672616d65776f726b")]
+    [InlineData("Framework :: Django", "c4672616d65776f726b203a3a20446a616e676f")]
+    [InlineData("Natural Language :: Français", "c4e61747572616c204c616e6775616765203a3a204672616ec3a7616973")]
+    public void A_classifier_key_is_one_full_text_term(string key, string expected)
+    {
+        Assert.Equal(expected, SearchRanking.ClassifierTerm(key));
+        Assert.Matches("^c[0-9a-f]+$", SearchRanking.ClassifierTerm(key));
+    }
+
+    [Fact]
+    public void Classifier_terms_are_distinct_for_distinct_keys_and_space_separated()
+    {
+        var keys = SearchRanking.ClassifierKeys(["Framework :: Django :: 5.0", "Framework :: Djan :: go", "Topic :: Utilities"]);
+        var terms = SearchRanking.ClassifierTerms(keys).Split(' ');
+        Assert.Equal(keys.Count, terms.Length);
+        Assert.Equal(terms.Length, terms.Distinct().Count());
+        Assert.Equal("", SearchRanking.ClassifierTerms([]));
+    }
 }

@@ -20,6 +20,10 @@ public sealed class SearchDocument
     public string? Description { get; set; }
     /// <summary>When the release was created: the order of <c>o=-created</c> and the date shown.</summary>
     public DateTime Created { get; set; }
+    /// <summary>The release's classifier filter keys as full-text terms (Core.Search.SearchRanking.ClassifierTerms),
+    /// so a search by words and classifiers is answered by the full-text index alone. The same keys are rows of
+    /// <see cref="SearchClassifier"/>, which a filter by classifiers without words reads.</summary>
+    public string? ClassifierTerms { get; set; }
 }
 
 /// <summary>A classifier filter key of a project's latest release (Core.Search.SearchRanking.ClassifierKeys).</summary>

@@ -49,14 +49,23 @@ public sealed class PostgresDb(DbContextOptions<PostgresDb> options) : Cheesesho
     /// <summary>Matching by search_vector (every field, GIN-indexed), ranking by rank_vector (name, summary and
     /// keywords): both generated columns of the Search migration. A project whose words sit only in its
     /// description scores 0, and ranking never reads the long description vectors. Words are joined with
-    /// &amp; and a phrase's words with &lt;-&gt;; each is a quoted lexeme, and holds only letters and digits.</summary>
-    protected override SearchSql SearchSource(IReadOnlyList<IReadOnlyList<string>> words) => new(
-        "d.search_vector @@ to_tsquery('english', @match)",
-        "search_documents d CROSS JOIN to_tsquery('english', @match) q",
-        "d.search_vector @@ q",
-        "ts_rank(d.rank_vector, q)",
-        "SELECT count(*) FROM (SELECT 1 FROM search_documents d WHERE d.search_vector @@ to_tsquery('english', @match) LIMIT {limit}) m",
-        string.Join(" & ", words.Select(phrase => "(" + string.Join(" <-> ", phrase.Select(w => "'" + w + "'")) + ")")));
+    /// &amp; and a phrase's words with &lt;-&gt;; each is a quoted lexeme, and holds only letters and digits.
+    /// Classifier terms are matched as an array by their own GIN index (SearchClassifierTerms migration), which the
+    /// planner ANDs with the words' bitmap.</summary>
+    protected override SearchSql SearchSource(IReadOnlyList<IReadOnlyList<string>> words, IReadOnlyList<string> classifierTerms)
+    {
+        var match = string.Join(" & ", words.Select(phrase => "(" + string.Join(" <-> ", phrase.Select(w => "'" + w + "'")) + ")"));
+        var terms = classifierTerms.Count == 0 ? "" : " AND string_to_array(d.classifier_terms, ' ') @> @terms";
+        List<(string, object)> parameters = [("@match", match)];
+        if (classifierTerms.Count > 0) parameters.Add(("@terms", classifierTerms.ToArray()));
+        return new(
+            "d.search_vector @@ to_tsquery('english', @match)" + terms,
+            "search_documents d CROSS JOIN to_tsquery('english', @match) q",
+            "d.search_vector @@ q" + terms,
+            "ts_rank(d.rank_vector, q)",
+            $"SELECT count(*) FROM (SELECT 1 FROM search_documents d WHERE d.search_vector @@ to_tsquery('english', @match){terms} LIMIT {{limit}}) m",
+            parameters);
+    }
 
     protected override string OrdinalName => "d.normalized_name COLLATE \"C\"";
 }

@@ -112,19 +112,28 @@ public sealed class SqliteDb(DbContextOptions<SqliteDb> options) : CheeseshopDb(
         return new DefaultCache(this);
     }
 
-    /// <summary>FTS5 (table search_fts, kept by triggers on search_documents: see the Search migration). Each word or
-    /// phrase is a quoted FTS5 string, and strings side by side must all match. bm25 scores lower for better
-    /// matches, so the score is its negation; the weights favour the name, then summary and keywords.</summary>
-    protected override SearchSql SearchSource(IReadOnlyList<IReadOnlyList<string>> words) => new(
-        "d.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH @match)",
-        "search_fts JOIN search_documents d ON d.id = search_fts.rowid",
-        "search_fts MATCH @match",
-        "-bm25(search_fts, 10.0, 5.0, 5.0, 1.0)",
-        "SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH @match LIMIT {limit}) m",
-        string.Join(' ', words.Select(phrase => "\"" + string.Join(' ', phrase) + "\"")))
+    /// <summary>FTS5 (table search_fts, kept by triggers on search_documents: see the Search and SearchClassifierTerms
+    /// migrations). Each word or phrase is a quoted FTS5 string, and strings side by side must all match; each
+    /// classifier term must be in classifier_terms, so FTS5 intersects the lists. The words carry no column filter:
+    /// a filter makes FTS5 read every match's positions (twice the work for a common word), and a word can only
+    /// meet a classifier term by being one ('c' and a key's hex), which finds that classifier's projects. bm25 scores
+    /// lower for better matches, so the score is its negation; the weights favour the name, then summary and
+    /// keywords, and give the classifier terms none.</summary>
+    protected override SearchSql SearchSource(IReadOnlyList<IReadOnlyList<string>> words, IReadOnlyList<string> classifierTerms)
     {
-        Probe = "EXISTS (SELECT 1 FROM search_fts WHERE search_fts MATCH @match AND search_fts.rowid = d.id)",
-    };
+        var match = string.Join(' ', words.Select(phrase => "\"" + string.Join(' ', phrase) + "\"")) +
+                    string.Concat(classifierTerms.Select(t => " AND classifier_terms : \"" + t + "\""));
+        return new(
+            "d.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH @match)",
+            "search_fts JOIN search_documents d ON d.id = search_fts.rowid",
+            "search_fts MATCH @match",
+            "-bm25(search_fts, 10.0, 5.0, 5.0, 1.0, 0.0)",
+            "SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH @match LIMIT {limit}) m",
+            [("@match", match)])
+        {
+            Probe = "EXISTS (SELECT 1 FROM search_fts WHERE search_fts MATCH @match AND search_fts.rowid = d.id)",
+        };
+    }
 
     /// <summary>SQLite's planner sorts every match unless told to walk the index (and probe the matches, which it
     /// gathers once).</summary>

@@ -12,7 +12,7 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
     public partial class PostgresDbModel
     {
         private PostgresDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("eb36af01-0c9a-4ad6-8464-b7df16a791e8"), entityTypeCount: 38)
+            : base(skipDetectChanges: false, modelId: new Guid("998640c8-fe85-43a7-8b2b-37ad19b0b31e"), entityTypeCount: 38)
         {
         }
 

@@ -21,7 +21,7 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
                 "Cheeseshop.Data.Entities.SearchDocument",
                 typeof(SearchDocument),
                 baseEntityType,
-                propertyCount: 9,
+                propertyCount: 10,
                 foreignKeyCount: 1,
                 unnamedIndexCount: 3,
                 keyCount: 1);
@@ -36,6 +36,15 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
                 sentinel: 0L);
             id.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn);
             id.AddAnnotation("Relational:ColumnName", "id");
+
+            var classifierTerms = runtimeEntityType.AddProperty(
+                "ClassifierTerms",
+                typeof(string),
+                propertyInfo: typeof(SearchDocument).GetProperty("ClassifierTerms", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(SearchDocument).GetField("<ClassifierTerms>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+            classifierTerms.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+            classifierTerms.AddAnnotation("Relational:ColumnName", "classifier_terms");
 
             var created = runtimeEntityType.AddProperty(
                 "Created",

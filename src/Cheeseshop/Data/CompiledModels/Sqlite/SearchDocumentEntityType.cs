@@ -20,7 +20,7 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
                 "Cheeseshop.Data.Entities.SearchDocument",
                 typeof(SearchDocument),
                 baseEntityType,
-                propertyCount: 9,
+                propertyCount: 10,
                 foreignKeyCount: 1,
                 unnamedIndexCount: 3,
                 keyCount: 1);
@@ -34,6 +34,14 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
                 afterSaveBehavior: PropertySaveBehavior.Throw,
                 sentinel: 0L);
             id.AddAnnotation("Relational:ColumnName", "id");
+
+            var classifierTerms = runtimeEntityType.AddProperty(
+                "ClassifierTerms",
+                typeof(string),
+                propertyInfo: typeof(SearchDocument).GetProperty("ClassifierTerms", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(SearchDocument).GetField("<ClassifierTerms>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+            classifierTerms.AddAnnotation("Relational:ColumnName", "classifier_terms");
 
             var created = runtimeEntityType.AddProperty(
                 "Created",

@@ -11,7 +11,7 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
     public partial class SqliteDbModel
     {
         private SqliteDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("05bb0063-7560-4f1f-9f4f-46557fa340d7"), entityTypeCount: 38)
+            : base(skipDetectChanges: false, modelId: new Guid("c7c4bdd2-8b83-4c0d-8a16-e0ee599b6493"), entityTypeCount: 38)
         {
         }
 

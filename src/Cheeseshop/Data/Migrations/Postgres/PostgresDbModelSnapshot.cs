@@ -1403,6 +1403,10 @@ namespace Cheeseshop.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<string>("ClassifierTerms")
+                        .HasColumnType("text")
+                        .HasColumnName("classifier_terms");
+
                     b.Property<DateTime>("Created")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created");

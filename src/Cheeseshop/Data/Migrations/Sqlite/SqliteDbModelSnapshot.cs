@@ -1360,6 +1360,10 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
+                    b.Property<string>("ClassifierTerms")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("classifier_terms");
+
                     b.Property<DateTime>("Created")
                         .HasColumnType("TEXT")
                         .HasColumnName("created");

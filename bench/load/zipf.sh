@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Bounded memory under a skewed and a uniform read load: generates an index of N projects, starts Cheeseshop
+# (Release, SQLite, the default Cache__MaxMegabytes unless CHEESESHOP_Cache__MaxMegabytes is set) and a bare
+# ASP.NET endpoint serving pages of the same sizes, then drives each endpoint with wrk, first with a
+# Zipf-distributed choice of project (zipf.lua, exponent ZIPF_S, default 1.0), then with a uniform one, rounds
+# interleaved with the bare endpoint's. Prints requests/s and the share of the bare endpoint's, the server's
+# resident memory after each endpoint and its peak (VmHWM) after each load.
+# METRICS=1 serves /metrics on 127.0.0.1:8009 and prints the page cache's hits, misses and bytes after each endpoint.
+# Usage: [ROUNDS=3] [WARMUP=10s] [METRICS=1] [ZIPF_S=1.0] [LOADS="zipf uniform"] [ENDPOINTS="html json api page"] bench/load/zipf.sh [PROJECTS=100000] [DURATION=5s]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd); root=$(cd "$here/../.." && pwd)
+projects=${1:-100000}; duration=${2:-5s}
+endpoints=" ${ENDPOINTS:-html json api page} "; loads=${LOADS:-zipf uniform}
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+work=${BENCH_WORK:-/tmp/cheeseshop-bench}; data="$work/data-$projects"
+mkdir -p "$work"
+dotnet build -c Release "$root/bench/Cheeseshop.Bench" -v q -nologo >/dev/null
+bench="$root/bench/Cheeseshop.Bench/bin/Release/net10.0/Cheeseshop.Bench.dll"
+[ -n "${APP:-}" ] || dotnet build -c Release "$root/src/Cheeseshop" -v q -nologo >/dev/null
+app=${APP:-"$root/src/Cheeseshop/bin/Release/net10.0/cheeseshop.dll"}
+[ -f "$data/cheeseshop.db" ] || dotnet "$bench" generate --data-dir "$data" --projects "$projects" --files-per-project 5
+
+baseline=
+[ "${METRICS:-}" != 1 ] || export CHEESESHOP_Metrics__Urls=http://127.0.0.1:8009
+cache_stats() {
+  [ "${METRICS:-}" = 1 ] || return 0
+  curl -s http://127.0.0.1:8009/metrics | awk '/^cheeseshop_page_cache_(hits_total|misses_total|bytes|entries)/ { split($1, n, "{"); sub("cheeseshop_page_cache_", "", n[1]); printf "%s=%s ", n[1], $2 } END { print "" }'
+}
+CHEESESHOP_RequestLog=${CHEESESHOP_RequestLog:-false} dotnet "$app" serve --data-dir "$data" --urls http://127.0.0.1:8000 >"$work/zipf-server.log" 2>&1 & server=$!
+trap 'kill $server $baseline 2>/dev/null || true' EXIT
+for _ in $(seq 100); do curl -fs http://127.0.0.1:8000/health >/dev/null && break; sleep 0.2; done
+curl -fs http://127.0.0.1:8000/health >/dev/null || { echo "server did not start; see $work/zipf-server.log" >&2; exit 1; }
+rss() { awk -v k="$2:" '$1 == k { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
+echo "server started: RSS $(rss $server VmRSS) MB; cache limit ${CHEESESHOP_Cache__MaxMegabytes:-256 (default)} MB"
+p0=bench-project-000000
+html=$(curl -s "http://127.0.0.1:8000/simple/$p0/" | wc -c)
+json=$(curl -s -H 'Accept: application/vnd.pypi.simple.v1+json' "http://127.0.0.1:8000/simple/$p0/" | wc -c)
+api=$(curl -s "http://127.0.0.1:8000/pypi/$p0/json" | wc -c)
+page=$(curl -s "http://127.0.0.1:8000/project/$p0/" | wc -c)
+dotnet "$bench" baseline http://127.0.0.1:8001 "$html" "$json" "$api" "$page" & baseline=$!
+for _ in $(seq 50); do curl -fs "http://127.0.0.1:8001/page/$html" >/dev/null && break; sleep 0.2; done
+for b in "$html" "$json" "$api" "$page"; do wrk -t1 -c64 -d5s "http://127.0.0.1:8001/page/$b" >/dev/null; done
+
+rounds=${ROUNDS:-3}
+measure() { # url, wrk script args... -> "rps p99_ms"
+  local url=$1; shift
+  wrk -t1 -c64 -d"$duration" --latency -s "$here/zipf.lua" "$url" -- "$@" | awk '/^RESULT/ { split($2, a, "="); split($4, b, "="); print a[2], b[2] }'
+}
+median() { sort -n | awk '{ v[NR]=$1 } END { print v[int((NR+1)/2)] }'; }
+run() { # load, name, page bytes, path template [accept]
+  local load=$1 name=$2 bytes=$3; shift 3
+  local s=${ZIPF_S:-1.0}; [ "$load" = zipf ] || s=0
+  export ZIPF_S=$s
+  # Warm-up with the same load: JIT tiers, and the cache filled the way this load fills it.
+  wrk -t1 -c64 -d"${WARMUP:-10s}" -s "$here/zipf.lua" http://127.0.0.1:8000 -- "$projects" "$@" >/dev/null
+  local ours=() base=() p99s=() r rps p99
+  for r in $(seq "$rounds"); do
+    read -r rps p99 < <(measure http://127.0.0.1:8001 1 "/page/$bytes"); base+=("$rps")
+    read -r rps p99 < <(measure http://127.0.0.1:8000 "$projects" "$@"); ours+=("$rps"); p99s+=("$p99")
+  done
+  local o b; o=$(printf '%s\n' "${ours[@]}" | median); b=$(printf '%s\n' "${base[@]}" | median)
+  printf '%-8s %-18s rps=%-6s base=%-6s share=%3s%%  p99=%sms  RSS=%s MB  (rps: %s vs %s)\n' "$load" "$name" "$o" "$b" \
+    "$(( o * 100 / b ))" "$(printf '%s\n' "${p99s[@]}" | median)" "$(rss $server VmRSS)" "${ours[*]}" "${base[*]}"
+  cache_stats
+}
+echo "projects=$projects page bytes: html=$html json=$json api=$api page=$page; duration=$duration rounds=$rounds zipf_s=${ZIPF_S:-1.0} load: $(cut -d" " -f1-3 /proc/loadavg)"
+for load in $loads; do
+  [[ $endpoints != *" html "* ]] || run "$load" "/simple/{p}/ html" "$html" "/simple/%s/"
+  [[ $endpoints != *" json "* ]] || run "$load" "/simple/{p}/ json" "$json" "/simple/%s/" "application/vnd.pypi.simple.v1+json"
+  [[ $endpoints != *" api "* ]] || run "$load" "/pypi/{p}/json" "$api" "/pypi/%s/json"
+  [[ $endpoints != *" page "* ]] || run "$load" "/project/{p}/" "$page" "/project/%s/"
+  echo "after the $load load: peak RSS (VmHWM) $(rss $server VmHWM) MB, now $(rss $server VmRSS) MB; load: $(cut -d" " -f1-3 /proc/loadavg)"
+done
