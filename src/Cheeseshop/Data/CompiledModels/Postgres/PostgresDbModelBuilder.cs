@@ -12,7 +12,7 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
     public partial class PostgresDbModel
     {
         private PostgresDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("eb36af01-0c9a-4ad6-8464-b7df16a791e8"), entityTypeCount: 38)
+            : base(skipDetectChanges: false, modelId: new Guid("b299a5f9-3064-44ff-8f78-e2c8e8ebb2e3"), entityTypeCount: 39)
         {
         }
 
@@ -45,6 +45,7 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
             var roleInvitation = RoleInvitationEntityType.Create(this);
             var searchClassifier = SearchClassifierEntityType.Create(this);
             var searchDocument = SearchDocumentEntityType.Create(this);
+            var securityKey = SecurityKeyEntityType.Create(this);
             var sentEmail = SentEmailEntityType.Create(this);
             var simpleRequestRecord = SimpleRequestRecordEntityType.Create(this);
             var ssoLink = SsoLinkEntityType.Create(this);
@@ -79,6 +80,7 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
             RoleInvitationEntityType.CreateForeignKey3(roleInvitation, user);
             SearchClassifierEntityType.CreateForeignKey1(searchClassifier, project);
             SearchDocumentEntityType.CreateForeignKey1(searchDocument, project);
+            SecurityKeyEntityType.CreateForeignKey1(securityKey, user);
             SentEmailEntityType.CreateForeignKey1(sentEmail, user);
             SsoLinkEntityType.CreateForeignKey1(ssoLink, user);
             TrustedPublisherEntityType.CreateForeignKey1(trustedPublisher, user);
@@ -116,6 +118,7 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
             RoleInvitationEntityType.CreateAnnotations(roleInvitation);
             SearchClassifierEntityType.CreateAnnotations(searchClassifier);
             SearchDocumentEntityType.CreateAnnotations(searchDocument);
+            SecurityKeyEntityType.CreateAnnotations(securityKey);
             SentEmailEntityType.CreateAnnotations(sentEmail);
             SimpleRequestRecordEntityType.CreateAnnotations(simpleRequestRecord);
             SsoLinkEntityType.CreateAnnotations(ssoLink);
