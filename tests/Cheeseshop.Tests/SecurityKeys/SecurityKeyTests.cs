@@ -41,6 +41,12 @@ public sealed class SecurityKeyTests(ServerFixture servers, ITestOutputHelper ou
         }
     }
 
+    private void AssertAccessible(BrowserSession browser, string page)
+    {
+        var serious = browser.Axe().Where(v => v.Impact is "serious" or "critical").ToList();
+        Assert.True(serious.Count == 0, $"axe-core on {page}:\n{string.Join("\n", serious)}");
+    }
+
     private static string Body(BrowserSession browser) => browser.Driver.FindElement(By.TagName("body")).Text;
 
     private static string PathOf(BrowserSession browser) => new Uri(browser.Driver.Url).AbsolutePath;
@@ -79,6 +85,9 @@ public sealed class SecurityKeyTests(ServerFixture servers, ITestOutputHelper ou
     {
         try { _ = element.TagName; return false; }
         catch (StaleElementReferenceException) { return true; }
+        // Asked while the old page is being replaced: chromium's own words for a node that is gone.
+        catch (WebDriverException e) when (e.Message.Contains("does not belong to the document", StringComparison.Ordinal)) { return true; }
+        catch (WebDriverException) { return false; }
     }
 
     /// <summary>Adds a key on the two-factor page; returns the page's text afterwards.</summary>
@@ -134,6 +143,19 @@ public sealed class SecurityKeyTests(ServerFixture servers, ITestOutputHelper ou
         var addedEvent = Assert.Single(await EventsAsync(server, admin, "account:two_factor:method_added"));
         AssertEqual(true, addedEvent.Contains("\"webauthn\"", StringComparison.Ordinal) && addedEvent.Contains("virtual key A", StringComparison.Ordinal), "the event: " + addedEvent);
 
+        // The owner's export lists the key by credential id, name and dates, never its public key.
+        var exportPath = Path.Combine(server.DataDir, $"export-{admin}.zip");
+        var exported = await server.RunCliAsync("users", "export", admin, "--out", exportPath);
+        AssertEqual(true, exported.Succeeded, "users export: " + exported);
+        var package = Legal.DisclosurePackage.Read(exportPath);
+        var exportedKey = Assert.Single(package.Rows(admin, "length-of-service", "security-keys"));
+        AssertEqual((Base64Url(stored.CredentialId), "virtual key A"),
+            (Legal.DisclosurePackage.Cell(exportedKey, "credential_id"), Legal.DisclosurePackage.Cell(exportedKey, "name")), "the exported key");
+        AssertEqual(0, package.EntriesHolding(Base64Url(stored.PublicKey)).Count + package.EntriesHolding(Convert.ToBase64String(stored.PublicKey)).Count,
+            "entries of the export holding the public key");
+        var status = Assert.Single(package.Rows(admin, "length-of-service", "account-status"));
+        AssertEqual(true, status.GetProperty("two_factor").GetBoolean(), "two_factor in the export, with a key as the only second factor");
+
         // The same key again: the page names the account's keys as excluded, so the authenticator declines.
         StartAddingKey(browser, server, "the same key", out _);
         Until(browser, () => browser.Driver.FindElement(By.Id("webauthn-status")).Text.Contains("InvalidStateError", StringComparison.Ordinal),
@@ -144,6 +166,7 @@ public sealed class SecurityKeyTests(ServerFixture servers, ITestOutputHelper ou
         Submit(browser, browser.Driver.FindElement(By.XPath("//button[normalize-space()='Sign out']")), "the page after signing out");
         AssertEqual("/account/two-factor", PasswordStep(browser, server, admin), "the password step of an account with a key");
         AssertEqual(0, browser.Driver.FindElements(By.Id("code")).Count, "a code field for an account without an authenticator app");
+        AssertAccessible(browser, "the second step with a key");
         var (path, text) = UseKey(browser);
         AssertEqual("/manage/projects", path, "where the key's sign-in lands: " + text);
         var login = (await EventsAsync(server, admin, "account:login:success")).Last();
@@ -156,6 +179,10 @@ public sealed class SecurityKeyTests(ServerFixture servers, ITestOutputHelper ou
 
         // The list shows the key; removing it asks for the password, and takes the recovery codes with the last factor.
         browser.Open(Origin(server) + "/manage/account/two-factor");
+        AssertAccessible(browser, "the two-factor page with a key");
+        Assert.Empty(browser.ForeignRequests(Origin(server)));
+        var blocked = browser.ConsoleMessages().Where(m => m.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase)).ToList();
+        Assert.True(blocked.Count == 0, "the pages' script breaks no rule of their policy:\n" + string.Join("\n", blocked));
         var row = browser.Driver.FindElement(By.CssSelector("#security-keys tbody tr"));
         AssertEqual(true, row.Text.Contains("virtual key A", StringComparison.Ordinal) && row.Text.Contains(DateTime.UtcNow.ToString("yyyy-MM-dd"), StringComparison.Ordinal), "the key's row: " + row.Text);
         row.FindElement(By.CssSelector("input[type=password]")).SendKeys("not the password");
@@ -185,6 +212,7 @@ public sealed class SecurityKeyTests(ServerFixture servers, ITestOutputHelper ou
         var first = Driver(browser).AddVirtualAuthenticator(Usb());
         PasswordStep(browser, server, user);
         AddKey(browser, server, "real key");
+        var recoveryCodes = browser.Driver.FindElements(By.CssSelector("#recovery-codes code")).Select(c => c.Text).ToList();
         var real = Assert.Single(Driver(browser).GetCredentials());
         PasswordStep(browser, server, user);
         AssertEqual("/manage/projects", UseKey(browser).Path, "a sign-in with the real key");
@@ -236,8 +264,35 @@ public sealed class SecurityKeyTests(ServerFixture servers, ITestOutputHelper ou
         AssertEqual(400, code, "the same answer again: " + body);
         AssertEqual(true, body.Contains("expired or was already used", StringComparison.Ordinal), "the refusal of a replay: " + body);
         AssertReason(await EventsAsync(server, user, "account:login:failure"), "replayed_webauthn_challenge");
-        AssertEqual(1, (await EventsAsync(server, user, "account:login:success")).Count(e => e.Contains("webauthn", StringComparison.Ordinal)) - 1,
-            "sign-ins with the key after the first: the caught answer's one");
+
+        AssertEqual(2, (await EventsAsync(server, user, "account:login:success")).Count(e => e.Contains("webauthn", StringComparison.Ordinal)),
+            "sign-ins with the key: the first, and the caught answer's once");
+
+        // Without script (a plain HTTP client), an account with a key still signs in with a recovery code, turns
+        // on an authenticator app, and signs in with its code.
+        using (var plain = new Browser(server, "203.0.113.131"))
+        {
+            AssertRedirect(await LoginAsync(plain, user), "/account/two-factor", "the password step without script");
+            AssertRedirect(await SubmitHandlerAsync(plain, "/account/two-factor", "Recovery", Form(("recovery_code", recoveryCodes[0]))),
+                "/manage/projects", "a recovery code of the key's account");
+            var (secret, _) = await EnableTotpAsync(plain);
+            await LogoutAsync(plain);
+            AssertRedirect(await LoginAsync(plain, user), "/account/two-factor", "the password step with a key and an app");
+            var step = await plain.GetAsync("/account/two-factor");
+            AssertContains("Use security key", step, "the second step offers the key");
+            AssertRedirect(await SubmitHandlerAsync(plain, "/account/two-factor", "Totp", Form(("code", NextTotp(secret)))),
+                "/manage/projects", "the app's code beside a key");
+        }
+
+        // Deleting the account takes its keys with it.
+        Driver(browser).RemoveAllCredentials();
+        Driver(browser).AddCredential(Credential.CreateNonResidentCredential(real.Id, "localhost", real.PrivateKey, counted + 200));
+        PasswordStep(browser, server, user);
+        AssertEqual("/manage/projects", UseKey(browser).Path, "a sign-in with the real key before deleting the account");
+        browser.Open(Origin(server) + "/manage/account/delete");
+        browser.Driver.FindElement(By.Id("password")).SendKeys(Password);
+        Submit(browser, browser.Driver.FindElement(By.XPath("//button[normalize-space()='Delete my account']")), "the page after deleting the account");
+        AssertEqual(0, await server.WithDbAsync(d => d.SecurityKeys.CountAsync(k => k.CredentialId == real.Id)), "keys after the account's deletion");
     }
 
     private static async Task<(int, string)> PostAsync(HttpClient http, string cookies, IDictionary<string, string> fields)
@@ -251,6 +306,8 @@ public sealed class SecurityKeyTests(ServerFixture servers, ITestOutputHelper ou
     private void AssertReason(List<string> failures, string reason) =>
         AssertEqual(true, failures.Count > 0 && failures[^1].Contains($"\"{reason}\"", StringComparison.Ordinal),
             $"the last failure's reason is {reason}: {string.Join(", ", failures)}");
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     /// <summary>A P-256 private key as the virtual authenticator takes it: PKCS#8, base64url.</summary>
     private static string NewPrivateKey()
