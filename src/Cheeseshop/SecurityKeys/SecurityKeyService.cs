@@ -92,7 +92,15 @@ public sealed class SecurityKeyService(
         });
         await events.UserEventAsync(user.Id, EventTags.Account.TwoFactorAdded, new { method = Method, label = keptName }, ct);
         var codes = firstFactor ? await twoFactor.ReplaceRecoveryCodesAsync(user, EventTags.Account.RecoveryCodesGenerated, ct) : null;
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // The unique credential id: the same key sent twice at once, the second after the check above.
+            throw AccountException.Conflict("That security key is already registered.");
+        }
         await tx.CommitAsync(ct);
         await NotifyAsync(user, keptName!, added: true, ct);
         return codes;

@@ -249,6 +249,20 @@ public sealed class SecurityKeyTests(ServerFixture servers, ITestOutputHelper ou
         var cookies = string.Join("; ", browser.Driver.Manage().Cookies.AllCookies.Select(c => $"{c.Name}={c.Value}"));
         using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(Origin(server) + "/") };
 
+        // The caught answer under another pending sign-in of the same account (its own password step elsewhere):
+        // the challenge was not issued to that sign-in.
+        using (var elsewhere = new Browser(server, "203.0.113.132"))
+        {
+            AssertRedirect(await LoginAsync(elsewhere, user), "/account/two-factor", "a second password step");
+            var pending = elsewhere.Cookies.GetAllCookies().Single(c => c.Name == "cheeseshop_two_factor");
+            var swapped = string.Join("; ", browser.Driver.Manage().Cookies.AllCookies
+                .Select(c => c.Name == pending.Name ? $"{c.Name}={pending.Value}" : $"{c.Name}={c.Value}"));
+            var (mismatchCode, mismatchBody) = await PostAsync(http, swapped, fields);
+            AssertEqual(400, mismatchCode, "an answer to another sign-in's challenge: " + mismatchBody);
+            AssertEqual(true, mismatchBody.Contains("expired or was already used", StringComparison.Ordinal), "the refusal of a mismatched challenge: " + mismatchBody);
+            AssertReason(await EventsAsync(server, user, "account:login:failure"), "expired_webauthn_challenge");
+        }
+
         var stranger = new Dictionary<string, string>(fields);
         var response = JsonNode.Parse(stranger["webauthn_response"])!;
         response["id"] = "c3RyYW5nZXIta2V5LWlk";
