@@ -97,6 +97,8 @@ public sealed class AccountDeletionService(
         // An empty hash matches no presented token; the row stays for its description and dates.
         await db.ApiTokens.Where(t => t.UserId == userId).ExecuteUpdateAsync(s => s.SetProperty(t => t.SecretHash, Array.Empty<byte>()), ct);
         await db.RecoveryCodes.Where(r => r.UserId == userId).ExecuteDeleteAsync(ct);
+        // The keys go with the other second factors; their additions and removals stay in the account's events.
+        await db.SecurityKeys.Where(k => k.UserId == userId).ExecuteDeleteAsync(ct);
         await db.RoleInvitations.Where(i => i.UserId == userId).ExecuteDeleteAsync(ct);
         await db.RoleInvitations.Where(i => i.InvitedById == userId)
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.InvitedById, (Guid?)null), ct);
@@ -148,6 +150,7 @@ public sealed class AccountDeletionService(
         await db.UsernameChanges.Where(c => c.UserId == userId).ExecuteDeleteAsync(ct);
         await db.SentEmails.Where(m => m.UserId == userId).ExecuteDeleteAsync(ct);
         await db.SsoLinks.Where(l => l.UserId == userId).ExecuteDeleteAsync(ct);
+        await db.SecurityKeys.Where(k => k.UserId == userId).ExecuteDeleteAsync(ct);
         await UsernameScrubber.ScrubAsync(db, username, sealedAt, ct);
         await db.Users.Where(u => u.Id == userId).ExecuteDeleteAsync(ct);
     }

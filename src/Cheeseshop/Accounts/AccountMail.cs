@@ -57,6 +57,17 @@ public sealed class AccountMail(Mailer mailer, AccountLinks links, AccountTokens
             links.Absolute("/manage/account") + Footer,
             added ? "two-factor-added" : "two-factor-removed"), ct);
 
+    public Task SendSecurityKeyChangedAsync(User user, string address, string keyName, bool added, CancellationToken ct) =>
+        mailer.SendAsync(new OutgoingEmail(user.Id, address,
+            added ? "A security key was added to your account" : "A security key was removed from your account",
+            $"Hello {user.Username},\n\n" +
+            (added
+                ? $"The security key \"{keyName}\" was added to your account: it can now be the second step of signing in.\n"
+                : $"The security key \"{keyName}\" was removed from your account: it can no longer be used to sign in.\n") +
+            "If you did not do this, reset your password and review your account:\n\n" +
+            links.Absolute("/manage/account/two-factor") + Footer,
+            added ? "security-key-added" : "security-key-removed"), ct);
+
     public Task SendRoleInvitationAsync(User invitee, string address, string projectName, string roleName, string invitedBy, CancellationToken ct) =>
         mailer.SendAsync(new OutgoingEmail(invitee.Id, address, $"Invitation to join {projectName}",
             $"Hello {invitee.Username},\n\n" +

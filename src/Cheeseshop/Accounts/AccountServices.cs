@@ -37,6 +37,9 @@ public static class AccountServices
         services.AddScoped<PasswordService>();
         services.AddScoped<ProfileService>();
         services.AddScoped<TwoFactorService>();
+        services.AddSingleton<SecurityKeys.SecurityKeyChallenges>();
+        services.AddScoped<SecurityKeys.SecurityKeyService>();
+        services.AddScoped<SecurityKeys.SecurityKeySignIn>();
         services.AddScoped<ApiTokenService>();
         services.AddScoped<RoleService>();
         services.AddScoped<AccountDeletionService>();

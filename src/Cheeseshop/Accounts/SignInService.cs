@@ -21,6 +21,7 @@ public sealed class SignInService(
     public const string InvalidCredentials = "The username or password is not correct.";
     public const string TwoFactorMethodTotp = "totp";
     public const string TwoFactorMethodRecoveryCode = "recovery-code";
+    public const string TwoFactorMethodSecurityKey = "webauthn";
     /// <summary>How the first step was passed, in account:login:success.</summary>
     public const string MethodPassword = "password", MethodSso = "sso";
     public const string PasswordSignInOff = "Password sign-in is turned off on this index (except for administrators). Use single sign-on instead.";
@@ -56,7 +57,7 @@ public sealed class SignInService(
             if (decision.Verdict == ThrottleVerdict.SecondFactorOnly) throw AccountException.TooManyAttempts(decision.RetryAfter);
             throw new AccountException(401, InvalidCredentials);
         }
-        if (decision.Verdict == ThrottleVerdict.SecondFactorOnly && !NeedsSecondFactor(user))
+        if (decision.Verdict == ThrottleVerdict.SecondFactorOnly && !await HasSecondFactorAsync(user, ct))
             throw AccountException.TooManyAttempts(decision.RetryAfter);
         if (user.IsFrozen)
             throw AccountException.Forbidden("This account is disabled by the index's administrators. Contact them to have it enabled.");
@@ -69,14 +70,20 @@ public sealed class SignInService(
         return user;
     }
 
-    public static bool NeedsSecondFactor(User user) => user.TotpSecretProtected is not null;
+    /// <summary>Whether signing in needs a second step: an authenticator app, or at least one security key.</summary>
+    public Task<bool> HasSecondFactorAsync(User user, CancellationToken ct) => HasSecondFactorAsync(db, user, ct);
+
+    public static async Task<bool> HasSecondFactorAsync(CheeseshopDb db, User user, CancellationToken ct) =>
+        user.TotpSecretProtected is not null || await db.SecurityKeys.AnyAsync(k => k.UserId == user.Id, ct);
 
     /// <summary>Step two with an authenticator code. The user comes from the short-lived cookie of step one,
     /// whose security stamp must still match (a password reset in between voids it).</summary>
     public async Task<User> CheckTotpAsync(Guid userId, string stamp, string? code, CancellationToken ct)
     {
-        var user = await PendingUserAsync(userId, stamp, ct);
+        var user = await PendingSecondFactorUserAsync(userId, stamp, ct);
         Throttle(user.NormalizedUsername, secondFactorStep: true);
+        if (user.TotpSecretProtected is null)
+            throw AccountException.BadRequest("This account has no authenticator app. Use your security key or a recovery code.");
         var secret = totp.UnprotectStored(user.TotpSecretProtected!);
         var step = totp.Verify(secret, code, user.TotpLastStep);
         if (step is null)
@@ -91,7 +98,7 @@ public sealed class SignInService(
     /// <summary>Step two with a recovery code: each works once.</summary>
     public async Task<User> CheckRecoveryCodeAsync(Guid userId, string stamp, string? code, CancellationToken ct)
     {
-        var user = await PendingUserAsync(userId, stamp, ct);
+        var user = await PendingSecondFactorUserAsync(userId, stamp, ct);
         Throttle(user.NormalizedUsername, secondFactorStep: true);
         var normalized = RecoveryCodeRules.Normalize(code);
         var hash = normalized is null ? null : RecoveryCodeRules.Hash(normalized);
@@ -144,15 +151,19 @@ public sealed class SignInService(
         throw AccountException.Forbidden("Your current password is not correct; nothing was changed.");
     }
 
-    private async Task<User> PendingUserAsync(Guid userId, string stamp, CancellationToken ct)
+    /// <summary>The account of a pending sign-in, while its stamp matches and it still has a second factor.</summary>
+    internal async Task<User> PendingSecondFactorUserAsync(Guid userId, string stamp, CancellationToken ct)
     {
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == userId, ct);
-        if (user is null || !user.IsActive || user.SecurityStamp != stamp || user.TotpSecretProtected is null)
+        if (user is null || !user.IsActive || user.SecurityStamp != stamp || !await HasSecondFactorAsync(user, ct))
             throw AccountException.BadRequest("This sign-in has expired or is no longer valid. Sign in again.");
         return user;
     }
 
-    private async Task FailSecondFactorAsync(User user, string reason, CancellationToken ct)
+    /// <summary>The throttle as a second-factor step meets it.</summary>
+    internal void ThrottleSecondFactor(User user) => Throttle(user.NormalizedUsername, secondFactorStep: true);
+
+    internal async Task FailSecondFactorAsync(User user, string reason, CancellationToken ct)
     {
         throttle.RecordFailure(user.NormalizedUsername, ClientKey);
         await events.UserEventAsync(user.Id, EventTags.Account.LoginFailure, new { reason }, ct);

@@ -67,7 +67,9 @@ public sealed class TwoFactorService(
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         user.TotpSecretProtected = null;
         user.TotpLastStep = null;
-        await db.RecoveryCodes.Where(r => r.UserId == user.Id).ExecuteDeleteAsync(ct);
+        // Recovery codes stand in for any second factor: they go with the last one.
+        if (!await db.SecurityKeys.AnyAsync(k => k.UserId == user.Id, ct))
+            await db.RecoveryCodes.Where(r => r.UserId == user.Id).ExecuteDeleteAsync(ct);
         await events.UserEventAsync(user.Id, EventTags.Account.TwoFactorRemoved, new { method = "totp" }, ct);
         await NotifyAsync(user, added: false, ct);
         await db.SaveChangesAsync(ct);
@@ -78,7 +80,7 @@ public sealed class TwoFactorService(
     public async Task<IReadOnlyList<string>> RegenerateRecoveryCodesAsync(Guid userId, string? password, CancellationToken ct)
     {
         var user = await db.RequireUserAsync(userId, ct);
-        if (user.TotpSecretProtected is null)
+        if (!await signIn.HasSecondFactorAsync(user, ct))
             throw AccountException.Conflict("Recovery codes go with two-factor authentication, which is not on.");
         await signIn.ConfirmPasswordAsync(user, password, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -91,7 +93,8 @@ public sealed class TwoFactorService(
     public Task<int> UnusedRecoveryCodesAsync(Guid userId, CancellationToken ct) =>
         db.RecoveryCodes.CountAsync(r => r.UserId == userId && r.UsedAt == null, ct);
 
-    private async Task<IReadOnlyList<string>> ReplaceRecoveryCodesAsync(User user, string tag, CancellationToken ct)
+    /// <summary>Replaces the account's recovery codes (staged, for the caller's transaction); returns the new ones.</summary>
+    internal async Task<IReadOnlyList<string>> ReplaceRecoveryCodesAsync(User user, string tag, CancellationToken ct)
     {
         await db.RecoveryCodes.Where(r => r.UserId == user.Id).ExecuteDeleteAsync(ct);
         var codes = RecoveryCodeRules.Generate();

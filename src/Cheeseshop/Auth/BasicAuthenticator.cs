@@ -140,7 +140,7 @@ public sealed class BasicAuthenticator(
         if (user.IsFrozen)
             return BasicAuthResult.Refused(403, Frozen);
         // Checked after the password, so the answer tells only its owner that the account has a second factor.
-        if (SignInService.NeedsSecondFactor(user)) return BasicAuthResult.Refused(403, SecondFactorAccount);
+        if (await SignInService.HasSecondFactorAsync(db, user, ct)) return BasicAuthResult.Refused(403, SecondFactorAccount);
         // Auth:Password off leaves passwords to administrators here as on the login page.
         if (!authOptions.Password && !user.IsAdmin) return BasicAuthResult.Refused(403, PasswordSignInOff);
         throttle.RecordSuccess(key, ClientKey);

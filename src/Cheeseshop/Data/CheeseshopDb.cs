@@ -42,6 +42,7 @@ public abstract partial class CheeseshopDb(DbContextOptions options) : DbContext
     public DbSet<TrustedPublisher> TrustedPublishers => Set<TrustedPublisher>();
     public DbSet<UsedIdToken> UsedIdTokens => Set<UsedIdToken>();
     public DbSet<SsoLink> SsoLinks => Set<SsoLink>();
+    public DbSet<SecurityKey> SecurityKeys => Set<SecurityKey>();
     public DbSet<SearchDocument> SearchDocuments => Set<SearchDocument>();
     public DbSet<SearchClassifier> SearchClassifiers => Set<SearchClassifier>();
 
@@ -159,6 +160,15 @@ public abstract partial class CheeseshopDb(DbContextOptions options) : DbContext
             e.HasIndex(x => x.UserId);
             e.Property(x => x.Issuer).HasMaxLength(500);
             e.Property(x => x.Subject).HasMaxLength(255);
+            e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<SecurityKey>(e =>
+        {
+            e.ToTable("security_keys");
+            e.HasIndex(x => x.CredentialId).IsUnique();
+            e.HasIndex(x => x.UserId);
+            e.Property(x => x.CredentialId).HasMaxLength(1023);
+            e.Property(x => x.Name).HasMaxLength(64);
             e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
         });
         MapSearch(b);

@@ -85,7 +85,7 @@ public static class SsoServices
             return;
         }
         var signIn = http.RequestServices.GetRequiredService<SignInService>();
-        if (SignInService.NeedsSecondFactor(user))
+        if (await signIn.HasSecondFactorAsync(user, ct))
         {
             await http.RequestServices.GetRequiredService<Data.CheeseshopDb>().SaveChangesAsync(ct);
             await SessionCookie.BeginTwoFactorAsync(http, user, SignInService.MethodSso);

@@ -7,8 +7,8 @@ namespace Cheeseshop.Web;
 
 /// <summary>
 /// What every /admin page shares. Only a signed-in administrator sees them; everyone else gets a plain 404, so
-/// the area is not revealed to people who cannot use it. An administrator without two-factor is sent to set it
-/// up first: a stolen password alone must not reach these pages.
+/// the area is not revealed to people who cannot use it. An administrator without a second factor (an
+/// authenticator app or a security key) is sent to set one up first: a stolen password alone must not reach these pages.
 /// </summary>
 public abstract class AdminPageModel : AccountPageModel
 {
@@ -26,7 +26,7 @@ public abstract class AdminPageModel : AccountPageModel
         var db = HttpContext.RequestServices.GetRequiredService<CheeseshopDb>();
         var admin = id is null ? null : await db.Users.AsNoTracking()
             .Where(u => u.Id == id && u.IsAdmin && u.IsActive && !u.IsFrozen && u.DeletedAt == null)
-            .Select(u => new { u.Username, TwoFactor = u.TotpSecretProtected != null })
+            .Select(u => new { u.Username, TwoFactor = u.TotpSecretProtected != null || db.SecurityKeys.Any(k => k.UserId == u.Id) })
             .FirstOrDefaultAsync(HttpContext.RequestAborted);
         if (admin is null)
         {

@@ -27,6 +27,8 @@ public static class SessionCookie
     private const string StampClaim = "cheeseshop:stamp";
     private const string AuthTimeClaim = "cheeseshop:auth_time";
     private const string MethodClaim = "cheeseshop:method";
+    /// <summary>A random id of one pending sign-in, which a security key's challenge is bound to.</summary>
+    private const string PendingIdClaim = "cheeseshop:pending";
 
     public static void Configure(CookieAuthenticationOptions o)
     {
@@ -72,7 +74,8 @@ public static class SessionCookie
     public static Task BeginTwoFactorAsync(HttpContext http, User user, string method = Accounts.SignInService.MethodPassword)
     {
         var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.NameIdentifier, user.Id.ToString()), new Claim(StampClaim, user.SecurityStamp), new Claim(MethodClaim, method)],
+            [new Claim(ClaimTypes.NameIdentifier, user.Id.ToString()), new Claim(StampClaim, user.SecurityStamp), new Claim(MethodClaim, method),
+             new Claim(PendingIdClaim, Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)))],
             TwoFactorScheme);
         return http.SignInAsync(TwoFactorScheme, new ClaimsPrincipal(identity), new AuthenticationProperties { IsPersistent = false });
     }
@@ -85,6 +88,13 @@ public static class SessionCookie
         var id = result.Principal.FindFirstValue(ClaimTypes.NameIdentifier);
         var stamp = result.Principal.FindFirstValue(StampClaim);
         return Guid.TryParse(id, out var userId) && stamp is not null ? (userId, stamp) : null;
+    }
+
+    /// <summary>The pending sign-in's own id (each password step makes a new one).</summary>
+    public static async Task<string?> PendingIdAsync(HttpContext http)
+    {
+        var result = await http.AuthenticateAsync(TwoFactorScheme);
+        return result.Succeeded ? result.Principal.FindFirstValue(PendingIdClaim) : null;
     }
 
     /// <summary>How the pending sign-in passed step one.</summary>

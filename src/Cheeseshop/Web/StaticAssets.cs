@@ -5,7 +5,7 @@ using Microsoft.Extensions.Primitives;
 namespace Cheeseshop.Web;
 
 /// <summary>
-/// The stylesheet, the copy-button script and the favicon, built into the program and served at
+/// The stylesheet, the copy-button script, the security-key script and the favicon, built into the program and served at
 /// /static/{name}.{hash}.{ext}. The name changes whenever the content does, so a browser may keep a
 /// file for a year without asking again, and a new build can never be served an old stylesheet.
 /// The hash is taken once at start; pages link to <see cref="Url"/>.
@@ -22,6 +22,7 @@ public sealed class StaticAssets
     {
         Add("site.css", "text/css; charset=utf-8");
         Add("copy.js", "text/javascript; charset=utf-8");
+        Add("webauthn.js", "text/javascript; charset=utf-8");
         Add("favicon.svg", "image/svg+xml");
     }
 

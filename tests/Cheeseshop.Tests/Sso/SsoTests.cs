@@ -253,6 +253,39 @@ public sealed class SsoOpenTests(OpenSsoServers servers, ITestOutputHelper outpu
         AssertEqual("/manage/projects", path, "where the second sign-in lands");
         AssertEqual(1, await server.WithDbAsync(d => d.UserEmails.CountAsync(e => e.Email == $"{login}@example.org")), "accounts with the address");
     }
+
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task A_sign_in_through_the_provider_for_an_account_with_totp_asks_for_its_code_first(Database db)
+    {
+        var server = await ServerAsync(db);
+        var login = Unique("sso-tess", db);
+        var username = Unique("tess", db);
+        var created = await server.RunCliWithInputAsync(Password + "\n", "users", "create", username, "--email", $"{login}@example.org", "--password-stdin");
+        AssertEqual(true, created.Succeeded, "users create: " + created);
+        using (var http = new Browser(server, "203.0.113.75"))
+        {
+            await SignedInAsync(http, username);
+            var (secret, _) = await EnableTotpAsync(http);
+            using var browser = BrowserSession.Start();
+
+            var (path, text) = SignInThroughProvider(browser, server, login);
+            AssertEqual("/account/two-factor", path, "where a provider's sign-in of an account with TOTP lands: " + text);
+            browser.Open(server.BaseUrl + "/manage/account");
+            AssertEqual("/account/login", new Uri(browser.Driver.Url).AbsolutePath, "a manage page before the code (not signed in yet)");
+
+            (path, _) = SignInThroughProvider(browser, server, login);
+            browser.Driver.FindElement(OpenQA.Selenium.By.Id("code")).SendKeys(NextTotp(secret));
+            browser.Driver.FindElement(OpenQA.Selenium.By.XPath("//button[normalize-space()='Verify']")).Click();
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (new Uri(browser.Driver.Url).AbsolutePath == "/account/two-factor" && DateTime.UtcNow < deadline) Thread.Sleep(100);
+            AssertEqual("/manage/projects", new Uri(browser.Driver.Url).AbsolutePath,
+                "where the code leads: " + browser.Driver.FindElement(OpenQA.Selenium.By.TagName("body")).Text);
+            var logins = await EventsAsync(server, await UserIdAsync(server, username), "account:login:success");
+            var last = JsonDocument.Parse(logins[^1]).RootElement;
+            AssertEqual(("sso", "totp"), (Str(last, "method"), Str(last, "two_factor_method")), "the sign-in event: " + logins[^1]);
+        }
+    }
 }
 
 /// <summary>Registration closed with Auth:Oidc:CreateAccounts=true: sign-in makes the account, the register page stays shut.</summary>

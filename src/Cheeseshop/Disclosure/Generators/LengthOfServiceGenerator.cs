@@ -13,7 +13,7 @@ public sealed class LengthOfServiceGenerator : ICategoryGenerator
         Time("date_joined", "When the account was created"),
         Time("last_login", "The last sign-in or upload"),
         Text("status", "active, frozen, deactivated, or deleted by its owner and kept under a legal hold"),
-        Boolean("two_factor", "Whether two-factor authentication is on"),
+        Boolean("two_factor", "Whether two-factor authentication is on (an authenticator app or a security key)"),
         Boolean("administrator", "Whether the account administers this index"),
     ]);
 
@@ -54,6 +54,15 @@ public sealed class LengthOfServiceGenerator : ICategoryGenerator
         Time("last_used", "The last sign-in through the provider"),
     ]);
 
+    public static readonly TableSpec SecurityKeys = new("security-keys",
+        "The account's WebAuthn security keys (second factors). Their credential ids and names, never their key material.",
+    [
+        Text("credential_id", "The authenticator's credential id (base64url)"),
+        Text("name", "What the owner called the key"),
+        Time("added", "When it was added"),
+        Time("last_used", "When it last signed in"),
+    ]);
+
     public string Key => Core.Disclosure.Categories.LengthOfService;
 
     public async Task<CategoryOutcome> GenerateAsync(SubjectScope s, CategoryTables tables, CancellationToken ct)
@@ -61,7 +70,7 @@ public sealed class LengthOfServiceGenerator : ICategoryGenerator
         var u = s.User;
         var status = u.DeletedAt is { } deleted ? $"deleted by its owner on {LegalDates.Date(deleted)}; kept sealed under a legal hold"
             : u.IsFrozen ? "frozen" : !u.IsActive ? "deactivated" : "active";
-        var twoFactor = u.TotpSecretProtected is not null;
+        var twoFactor = await Accounts.SignInService.HasSecondFactorAsync(s.Db, u, ct);
         await tables.WriteAsync(Account, w => w.Add(u.DateJoined, u.LastLogin, status, twoFactor, u.IsAdmin));
 
         var projects = await s.Db.Roles.AsNoTracking().Where(r => r.UserId == s.Id)
@@ -88,6 +97,12 @@ public sealed class LengthOfServiceGenerator : ICategoryGenerator
         await tables.WriteAsync(SingleSignOn, w =>
         {
             foreach (var l in links) w.Add(l.Issuer, l.Subject, l.Created, l.LastUsed);
+        });
+        var keys = await s.Db.SecurityKeys.AsNoTracking().Where(k => k.UserId == s.Id && k.Created < s.End)
+            .OrderBy(k => k.Created).Select(k => new { k.CredentialId, k.Name, k.Created, k.LastUsed }).ToListAsync(ct);
+        await tables.WriteAsync(SecurityKeys, w =>
+        {
+            foreach (var k in keys) w.Add(Microsoft.AspNetCore.WebUtilities.Base64UrlTextEncoder.Encode(k.CredentialId), k.Name, k.Created, k.LastUsed);
         });
         return new CategoryOutcome(true, CategoryStatements.LengthOfService(u.DateJoined, status, projectTable.Rows, tokenTable.Rows, twoFactor));
     }

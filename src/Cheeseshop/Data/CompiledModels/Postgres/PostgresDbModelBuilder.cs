@@ -12,7 +12,7 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
     public partial class PostgresDbModel
     {
         private PostgresDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("998640c8-fe85-43a7-8b2b-37ad19b0b31e"), entityTypeCount: 38)
+            : base(skipDetectChanges: false, modelId: new Guid("61e246e2-e8e9-4496-9598-a2991cb76a00"), entityTypeCount: 39)
         {
         }
 
@@ -45,6 +45,7 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
             var roleInvitation = RoleInvitationEntityType.Create(this);
             var searchClassifier = SearchClassifierEntityType.Create(this);
             var searchDocument = SearchDocumentEntityType.Create(this);
+            var securityKey = SecurityKeyEntityType.Create(this);
             var sentEmail = SentEmailEntityType.Create(this);
             var simpleRequestRecord = SimpleRequestRecordEntityType.Create(this);
             var ssoLink = SsoLinkEntityType.Create(this);
@@ -79,6 +80,7 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
             RoleInvitationEntityType.CreateForeignKey3(roleInvitation, user);
             SearchClassifierEntityType.CreateForeignKey1(searchClassifier, project);
             SearchDocumentEntityType.CreateForeignKey1(searchDocument, project);
+            SecurityKeyEntityType.CreateForeignKey1(securityKey, user);
             SentEmailEntityType.CreateForeignKey1(sentEmail, user);
             SsoLinkEntityType.CreateForeignKey1(ssoLink, user);
             TrustedPublisherEntityType.CreateForeignKey1(trustedPublisher, user);
@@ -116,6 +118,7 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
             RoleInvitationEntityType.CreateAnnotations(roleInvitation);
             SearchClassifierEntityType.CreateAnnotations(searchClassifier);
             SearchDocumentEntityType.CreateAnnotations(searchDocument);
+            SecurityKeyEntityType.CreateAnnotations(securityKey);
             SentEmailEntityType.CreateAnnotations(sentEmail);
             SimpleRequestRecordEntityType.CreateAnnotations(simpleRequestRecord);
             SsoLinkEntityType.CreateAnnotations(ssoLink);

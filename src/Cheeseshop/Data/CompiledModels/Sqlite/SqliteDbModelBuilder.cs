@@ -11,7 +11,7 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
     public partial class SqliteDbModel
     {
         private SqliteDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("c7c4bdd2-8b83-4c0d-8a16-e0ee599b6493"), entityTypeCount: 38)
+            : base(skipDetectChanges: false, modelId: new Guid("847ea875-01d4-487c-bf67-4384b35355ad"), entityTypeCount: 39)
         {
         }
 
@@ -44,6 +44,7 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
             var roleInvitation = RoleInvitationEntityType.Create(this);
             var searchClassifier = SearchClassifierEntityType.Create(this);
             var searchDocument = SearchDocumentEntityType.Create(this);
+            var securityKey = SecurityKeyEntityType.Create(this);
             var sentEmail = SentEmailEntityType.Create(this);
             var simpleRequestRecord = SimpleRequestRecordEntityType.Create(this);
             var ssoLink = SsoLinkEntityType.Create(this);
@@ -78,6 +79,7 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
             RoleInvitationEntityType.CreateForeignKey3(roleInvitation, user);
             SearchClassifierEntityType.CreateForeignKey1(searchClassifier, project);
             SearchDocumentEntityType.CreateForeignKey1(searchDocument, project);
+            SecurityKeyEntityType.CreateForeignKey1(securityKey, user);
             SentEmailEntityType.CreateForeignKey1(sentEmail, user);
             SsoLinkEntityType.CreateForeignKey1(ssoLink, user);
             TrustedPublisherEntityType.CreateForeignKey1(trustedPublisher, user);
@@ -115,6 +117,7 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
             RoleInvitationEntityType.CreateAnnotations(roleInvitation);
             SearchClassifierEntityType.CreateAnnotations(searchClassifier);
             SearchDocumentEntityType.CreateAnnotations(searchDocument);
+            SecurityKeyEntityType.CreateAnnotations(securityKey);
             SentEmailEntityType.CreateAnnotations(sentEmail);
             SimpleRequestRecordEntityType.CreateAnnotations(simpleRequestRecord);
             SsoLinkEntityType.CreateAnnotations(ssoLink);

@@ -1458,6 +1458,61 @@ namespace Cheeseshop.Data.Migrations.Postgres
                     b.ToTable("search_documents", (string)null);
                 });
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.SecurityKey", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("Created")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created");
+
+                    b.Property<byte[]>("CredentialId")
+                        .IsRequired()
+                        .HasMaxLength(1023)
+                        .HasColumnType("bytea")
+                        .HasColumnName("credential_id");
+
+                    b.Property<DateTime?>("LastUsed")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_used");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("name");
+
+                    b.Property<byte[]>("PublicKey")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("public_key");
+
+                    b.Property<long>("SignCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sign_count");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_security_keys");
+
+                    b.HasIndex("CredentialId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_security_keys_credential_id");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_security_keys_user_id");
+
+                    b.ToTable("security_keys", (string)null);
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.SentEmail", b =>
                 {
                     b.Property<long>("Id")
@@ -2151,6 +2206,16 @@ namespace Cheeseshop.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_search_documents_projects_project_id");
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.SecurityKey", b =>
+                {
+                    b.HasOne("Cheeseshop.Data.Entities.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_security_keys_users_user_id");
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.SentEmail", b =>

@@ -1415,6 +1415,59 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                     b.ToTable("search_documents", (string)null);
                 });
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.SecurityKey", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("Created")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created");
+
+                    b.Property<byte[]>("CredentialId")
+                        .IsRequired()
+                        .HasMaxLength(1023)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("credential_id");
+
+                    b.Property<DateTime?>("LastUsed")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_used");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<byte[]>("PublicKey")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("public_key");
+
+                    b.Property<long>("SignCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sign_count");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_security_keys");
+
+                    b.HasIndex("CredentialId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_security_keys_credential_id");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_security_keys_user_id");
+
+                    b.ToTable("security_keys", (string)null);
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.SentEmail", b =>
                 {
                     b.Property<long>("Id")
@@ -2094,6 +2147,16 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_search_documents_projects_project_id");
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.SecurityKey", b =>
+                {
+                    b.HasOne("Cheeseshop.Data.Entities.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_security_keys_users_user_id");
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.SentEmail", b =>

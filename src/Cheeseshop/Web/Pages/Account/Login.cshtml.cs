@@ -16,7 +16,7 @@ public sealed class LoginModel(SignInService signIn) : AccountPageModel
     {
         await HttpContext.SignOutAsync(SessionCookie.TwoFactorScheme);
         var user = await signIn.CheckPasswordAsync(Username, Password, Ct);
-        if (SignInService.NeedsSecondFactor(user))
+        if (await signIn.HasSecondFactorAsync(user, Ct))
         {
             await SessionCookie.BeginTwoFactorAsync(HttpContext, user);
             return RedirectToPage("/Account/TwoFactor", new { next = Next });

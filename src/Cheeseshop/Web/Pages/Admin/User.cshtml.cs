@@ -1,4 +1,5 @@
 using Cheeseshop.Admin;
+using Cheeseshop.Accounts;
 using Cheeseshop.Core.Accounts;
 using Cheeseshop.Data;
 using Cheeseshop.Index;
@@ -25,7 +26,7 @@ public sealed class UserModel(CheeseshopDb db, AccountAdmin accounts) : AdminPag
         var roles = await db.Roles.AsNoTracking().Where(r => r.UserId == u.Id).OrderBy(r => r.Project!.NormalizedName)
             .Select(r => new { r.Project!.Name, r.Project.NormalizedName, r.RoleName }).ToListAsync(Ct);
         var tokens = await db.ApiTokens.CountAsync(t => t.UserId == u.Id, Ct);
-        Shown = new Account(u.Username, u.DisplayName, u.DateJoined, u.LastLogin, u.IsAdmin, u.TotpSecretProtected != null,
+        Shown = new Account(u.Username, u.DisplayName, u.DateJoined, u.LastLogin, u.IsAdmin, await SignInService.HasSecondFactorAsync(db, u, Ct),
             u.IsFrozen, tokens, roles.Select(r => (r.Name, r.NormalizedName, r.RoleName)).ToList());
     }
 

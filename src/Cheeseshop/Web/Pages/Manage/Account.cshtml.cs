@@ -17,8 +17,13 @@ public sealed class AccountModel(CheeseshopDb db, ProfileService profile, EmailA
     [BindProperty(Name = "password_confirm")] public string? PasswordConfirm { get; set; }
 
     public User? Me { get; private set; }
+    public bool TwoFactorOn { get; private set; }
 
-    protected override async Task LoadAsync() => Me = await db.RequireUserAsync(CurrentUserId, Ct);
+    protected override async Task LoadAsync()
+    {
+        Me = await db.RequireUserAsync(CurrentUserId, Ct);
+        TwoFactorOn = await SignInService.HasSecondFactorAsync(db, Me, Ct);
+    }
 
     public Task<IActionResult> OnGetAsync() => AttemptAsync(async () =>
     {
