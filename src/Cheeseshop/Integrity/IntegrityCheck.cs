@@ -71,8 +71,10 @@ public sealed class IntegrityCheck(CheeseshopDb db, IFileStore store, DataDirect
     /// young file without a row (left alone), never as a row without its file.</summary>
     private async Task<(int Checked, int Young)> CheckStoreAsync(IntegrityOptions opts, Action<Finding, bool> add, CancellationToken ct)
     {
+        // The quick check (the daily sweep) compares paths and sizes only: the digests stay in the database.
+        var quick = opts.Quick;
         var uploaded = await db.Files.AsNoTracking()
-            .Select(f => new FileRow(f.Path, f.Size, f.Sha256, f.Blake2b256, f.MetadataSha256,
+            .Select(f => new FileRow(f.Path, f.Size, quick ? "" : f.Sha256, quick ? null : f.Blake2b256, f.MetadataSha256,
                 f.Release!.Project!.Name + " " + f.Release.Version + " " + f.Filename))
             .ToListAsync(ct);
         // Files the upstream proxy stored are referenced too (by their proxied_files rows), never orphans.
