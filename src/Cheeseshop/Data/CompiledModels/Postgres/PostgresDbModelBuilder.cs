@@ -12,12 +12,13 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
     public partial class PostgresDbModel
     {
         private PostgresDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("eb36af01-0c9a-4ad6-8464-b7df16a791e8"), entityTypeCount: 38)
+            : base(skipDetectChanges: false, modelId: new Guid("7dcc0e6e-96b8-4c1a-8490-34cfe6d7a515"), entityTypeCount: 39)
         {
         }
 
         partial void Initialize()
         {
+            var accountInvitation = AccountInvitationEntityType.Create(this);
             var adminAuditEntry = AdminAuditEntryEntityType.Create(this);
             var apiToken = ApiTokenEntityType.Create(this);
             var dailyDownloadCount = DailyDownloadCountEntityType.Create(this);
@@ -57,6 +58,7 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
             var usernameChange = UsernameChangeEntityType.Create(this);
             var dataProtectionKey = DataProtectionKeyEntityType.Create(this);
 
+            AccountInvitationEntityType.CreateForeignKey1(accountInvitation, user);
             ApiTokenEntityType.CreateForeignKey1(apiToken, project);
             ApiTokenEntityType.CreateForeignKey2(apiToken, trustedPublisher);
             ApiTokenEntityType.CreateForeignKey3(apiToken, user);
@@ -89,6 +91,7 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
             UsernameChangeEntityType.CreateForeignKey1(usernameChange, user);
             UsernameChangeEntityType.CreateForeignKey2(usernameChange, user);
 
+            AccountInvitationEntityType.CreateAnnotations(accountInvitation);
             AdminAuditEntryEntityType.CreateAnnotations(adminAuditEntry);
             ApiTokenEntityType.CreateAnnotations(apiToken);
             DailyDownloadCountEntityType.CreateAnnotations(dailyDownloadCount);

@@ -11,12 +11,13 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
     public partial class SqliteDbModel
     {
         private SqliteDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("05bb0063-7560-4f1f-9f4f-46557fa340d7"), entityTypeCount: 38)
+            : base(skipDetectChanges: false, modelId: new Guid("198b4016-4440-4694-afb6-11f9baf91cd0"), entityTypeCount: 39)
         {
         }
 
         partial void Initialize()
         {
+            var accountInvitation = AccountInvitationEntityType.Create(this);
             var adminAuditEntry = AdminAuditEntryEntityType.Create(this);
             var apiToken = ApiTokenEntityType.Create(this);
             var dailyDownloadCount = DailyDownloadCountEntityType.Create(this);
@@ -56,6 +57,7 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
             var usernameChange = UsernameChangeEntityType.Create(this);
             var dataProtectionKey = DataProtectionKeyEntityType.Create(this);
 
+            AccountInvitationEntityType.CreateForeignKey1(accountInvitation, user);
             ApiTokenEntityType.CreateForeignKey1(apiToken, project);
             ApiTokenEntityType.CreateForeignKey2(apiToken, trustedPublisher);
             ApiTokenEntityType.CreateForeignKey3(apiToken, user);
@@ -88,6 +90,7 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
             UsernameChangeEntityType.CreateForeignKey1(usernameChange, user);
             UsernameChangeEntityType.CreateForeignKey2(usernameChange, user);
 
+            AccountInvitationEntityType.CreateAnnotations(accountInvitation);
             AdminAuditEntryEntityType.CreateAnnotations(adminAuditEntry);
             ApiTokenEntityType.CreateAnnotations(apiToken);
             DailyDownloadCountEntityType.CreateAnnotations(dailyDownloadCount);
