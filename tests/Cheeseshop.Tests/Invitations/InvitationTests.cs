@@ -144,6 +144,18 @@ public sealed class InvitationTests(ClosedRegistrationServers servers, ITestOutp
         Assert.False(bad.Succeeded, "users invite with a bad address should fail");
         Assert.Contains("not a valid email address", bad.Stderr);
 
+        // Deleting the account made with an invitation deletes the invitation too: it holds the address.
+        using (var member = new Browser(server, "203.0.113.127"))
+        {
+            var secondToken = Uri.UnescapeDataString(second[(second.IndexOf("token=", StringComparison.Ordinal) + 6)..]);
+            AssertRedirect(await member.SubmitAsync(second, Form(("token", secondToken), ("username", Unique("brief", db)),
+                ("password", Password), ("password_confirm", Password))), "/manage/account", "accepting the newer invitation");
+            AssertEqual(2L, await server.WithDbAsync(d => d.AccountInvitations.LongCountAsync(i => i.Email == replacedEmail)), "invitations to the address");
+            AssertRedirect(await member.SubmitAsync("/manage/account/delete", Form(("password", Password))), "/account/login", "deleting the account");
+            AssertEqual(1L, await server.WithDbAsync(d => d.AccountInvitations.LongCountAsync(i => i.Email == replacedEmail)),
+                "invitations to the address after the account was deleted (the withdrawn one waits for retention)");
+        }
+
         // Retention removes invitations some time after they expired: the invited address goes with them.
         var mine = new[] { revokedEmail, replacedEmail, expiredEmail, cliEmail };
         AssertSucceeded(await CliAsync(server, "retention", "run", "--as-of", DateTime.UtcNow.AddDays(7 + 31).ToString("yyyy-MM-ddTHH:mm:ssZ")), "retention");
