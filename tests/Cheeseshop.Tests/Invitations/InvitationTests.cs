@@ -1,6 +1,7 @@
 using Cheeseshop.Tests.Accounts;
 using Cheeseshop.Tests.Admin;
 using Cheeseshop.Tests.Infrastructure;
+using Cheeseshop.Tests.Legal;
 using Microsoft.EntityFrameworkCore;
 using static Cheeseshop.Tests.Api.TestDistributions;
 
@@ -33,7 +34,9 @@ public sealed class InvitationTests(ClosedRegistrationServers servers, ITestOutp
         var bad = await SubmitHandlerAsync(admin, "/admin/invitations", "Invite", Form(("email", "nobody.example.org")));
         AssertStatus(400, bad, "inviting something that is not an email address");
         AssertContains("not a valid email address", bad, "the reason");
+        // Invited twice: the first link is withdrawn, and both invitations are in the account's disclosure (by address).
         AssertRedirect(await SubmitHandlerAsync(admin, "/admin/invitations", "Invite", Form(("email", email))), "/admin/invitations", "inviting");
+        AssertRedirect(await SubmitHandlerAsync(admin, "/admin/invitations", "Invite", Form(("email", email))), "/admin/invitations", "inviting again");
         var list = await admin.GetAsync("/admin/invitations");
         AssertContains(email, list, "the pending invitations");
         AssertContains(adminName, list, "who invited");
@@ -80,8 +83,17 @@ public sealed class InvitationTests(ClosedRegistrationServers servers, ITestOutp
             AssertEqual(200, (int)upload.StatusCode, "an upload by the invited account");
 
         var audit = await server.WithDbAsync(d => d.AdminAudit.Where(a => a.Action.StartsWith("invitation.") && a.Actor == adminName)
-            .Select(a => a.Action).ToListAsync());
-        AssertEqual("invitation.create", string.Join(",", audit), "the audit of the invitation");
+            .OrderBy(a => a.Id).Select(a => a.Action).ToListAsync());
+        AssertEqual("invitation.create,invitation.revoke,invitation.create", string.Join(",", audit), "the audit of the invitations");
+
+        var exportPath = Path.Combine(TempPaths.NewDirectory("export"), "export.zip");
+        AssertSucceeded(await CliAsync(server, "users", "export", username, "--out", exportPath), "users export");
+        var rows = new DisclosurePackage(File.ReadAllBytes(exportPath)).Rows(username, "addresses", "account-invitations");
+        AssertEqual(2, rows.Count, "invitations in the account's disclosure");
+        Assert.All(rows, r => AssertEqual(email, DisclosurePackage.Cell(r, "email"), "the invited address"));
+        // Oldest first: the withdrawn invitation, then the one the account was made with.
+        Assert.True(DisclosurePackage.Cell(rows[0], "used") is null && DisclosurePackage.Cell(rows[0], "revoked") is not null, $"the first invitation: {rows[0]}");
+        Assert.True(DisclosurePackage.Cell(rows[1], "used") is not null && DisclosurePackage.Cell(rows[1], "revoked") is null, $"the invitation used: {rows[1]}");
     }
 
     [Theory]
