@@ -14,7 +14,17 @@ public static class UsersInviteCommand
         var invite = new Command("invite", "Email someone a link to create an account (works for 7 days, once)") { email };
         invite.SetAction((parse, ct) => CommandLine.WithServicesAsync(parse, async (sp, ct2) =>
         {
-            var invitation = await sp.GetRequiredService<InvitationService>().InviteAsync(parse.GetValue(email), LegalHoldService.CliActor, ct2);
+            Data.Entities.AccountInvitation invitation;
+            try
+            {
+                invitation = await sp.GetRequiredService<InvitationService>().InviteAsync(parse.GetValue(email), LegalHoldService.CliActor, ct2);
+            }
+            catch (Mail.MailDeliveryException e)
+            {
+                // Nothing was saved: without the email the invitation would be a link nobody has.
+                Console.Error.WriteLine($"error: {e.Message}");
+                return 1;
+            }
             Console.Error.WriteLine($"Invited {invitation.Email}: the link works until {invitation.ExpiresAt:yyyy-MM-dd HH:mm} UTC.");
             Console.WriteLine(invitation.Id.ToString("N"));
             return 0;

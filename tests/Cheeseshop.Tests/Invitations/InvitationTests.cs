@@ -3,7 +3,6 @@ using Cheeseshop.Tests.Admin;
 using Cheeseshop.Tests.Infrastructure;
 using Cheeseshop.Tests.Legal;
 using Microsoft.EntityFrameworkCore;
-using static Cheeseshop.Tests.Api.TestDistributions;
 
 namespace Cheeseshop.Tests.Invitations;
 
@@ -78,9 +77,13 @@ public sealed class InvitationTests(ClosedRegistrationServers servers, ITestOutp
 
         using var again = new Browser(server, "203.0.113.124");
         await SignedInAsync(again, username);
+        // Uploads need a verified address: twine with the new account's token, then pip, prove it is.
         var uploadToken = await server.CreateTokenAsync(username);
-        using (var upload = await UploadWheelAsync(server, uploadToken, Unique("invited-cheese", db), "1.0"))
-            AssertEqual(200, (int)upload.StatusCode, "an upload by the invited account");
+        var suffix = db == Database.Sqlite ? "-inv-s" : "-inv-p";
+        await UploadAsync(server, uploadToken, await BuildAsync("cheese-alpha", "1.0", suffix));
+        using var venv = await NewVenvAsync();
+        AssertSucceeded(await PipInstallAsync(venv, server, "cheese-alpha" + suffix), "pip install of the invited account's project");
+        AssertEqual("1.0", await InstalledVersionAsync(venv, "cheese-alpha" + suffix), "installed version");
 
         var audit = await server.WithDbAsync(d => d.AdminAudit.Where(a => a.Action.StartsWith("invitation.") && a.Actor == adminName)
             .OrderBy(a => a.Id).Select(a => a.Action).ToListAsync());
