@@ -13,7 +13,8 @@ public sealed class ClosedRegistrationServers() : ServerFixture(db => Cheeseshop
 /// <summary>
 /// Invitations on a closed index: an administrator invites an address from /admin/invitations (or `users invite`),
 /// the invitee opens the emailed link, chooses a username and password, is signed in with the address verified,
-/// and uploads. Links that were used, revoked, replaced, expired or never issued get a page that says which.
+/// and uploads with twine. Links that were used, revoked, replaced, expired or never issued get a page that says
+/// which; one link submitted twice at once makes one account; deleting the account and retention erase invitations.
 /// </summary>
 public sealed class InvitationTests(ClosedRegistrationServers servers, ITestOutputHelper output)
     : AdminTest(servers, output), IClassFixture<ClosedRegistrationServers>
@@ -43,7 +44,7 @@ public sealed class InvitationTests(ClosedRegistrationServers servers, ITestOutp
         var mail = Outbox.Latest(server.DataDir, email, Subject);
         var link = Outbox.Link(mail, "/account/invitation");
         Assert.Contains("7 days", mail.Body);
-        var token = Uri.UnescapeDataString(link[(link.IndexOf("token=", StringComparison.Ordinal) + 6)..]);
+        var token = TokenOf(link);
         var secret = token[(token.IndexOf('.') + 1)..];
         var holding = await ServerDatabase.TablesHoldingAsync(server, secret);
         if (holding.Count > 0) Fail($"The link's secret is stored in {string.Join(", ", holding)}: only its hash may be.");
@@ -129,9 +130,8 @@ public sealed class InvitationTests(ClosedRegistrationServers servers, ITestOutp
         await server.WithDbAsync(d => d.AccountInvitations.Where(i => i.Email == expiredEmail)
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.ExpiresAt, DateTime.UtcNow.AddMinutes(-1))));
         await AssertRefusedAsync(visitor, expiredLink, 410, "expired", "an expired link");
-        var expiredToken = Uri.UnescapeDataString(expiredLink[(expiredLink.IndexOf("token=", StringComparison.Ordinal) + 6)..]);
         var csrf = Browser.CsrfToken((await visitor.GetAsync("/account/login")).Html);
-        var late = await visitor.PostAsync("/account/invitation", Form(("token", expiredToken), ("username", Unique("late", db)),
+        var late = await visitor.PostAsync("/account/invitation", Form(("token", TokenOf(expiredLink)), ("username", Unique("late", db)),
             ("password", Password), ("password_confirm", Password)), csrf);
         AssertStatus(410, late, "accepting an expired invitation");
         AssertEqual(0L, await server.WithDbAsync(d => d.UserEmails.LongCountAsync(e => e.Email == expiredEmail)), "accounts made with the expired link");
@@ -149,6 +149,16 @@ public sealed class InvitationTests(ClosedRegistrationServers servers, ITestOutp
         AssertStatus(409, refused, "inviting an address that has an account");
         AssertContains("already belongs to an account", refused, "the reason");
 
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task The_cli_invites_one_link_makes_one_account_and_deletion_and_retention_erase_invitations(Database db)
+    {
+        var server = await ServerAsync(db);
+        using var admin = await AdminBrowserAsync(server, Unique("keeper", db), "203.0.113.130");
+        using var visitor = new Browser(server, "203.0.113.131");
+
         var cliEmail = Unique("shell", db) + "@example.org";
         AssertSucceeded(await CliAsync(server, "users", "invite", cliEmail), "users invite");
         AssertStatus(200, await visitor.GetAsync(Outbox.Link(Outbox.Latest(server.DataDir, cliEmail, Subject), "/account/invitation")), "the link the CLI sent");
@@ -160,19 +170,34 @@ public sealed class InvitationTests(ClosedRegistrationServers servers, ITestOutp
         Assert.Contains("not a valid email address", bad.Stderr);
 
         // Deleting the account made with an invitation deletes the invitation too: it holds the address.
+        var briefEmail = Unique("brief", db) + "@example.org";
+        await InviteAsync(server, admin, briefEmail);
+        var kept = await InviteAsync(server, admin, briefEmail);
         using (var member = new Browser(server, "203.0.113.127"))
         {
-            var secondToken = Uri.UnescapeDataString(second[(second.IndexOf("token=", StringComparison.Ordinal) + 6)..]);
-            AssertRedirect(await member.SubmitAsync(second, Form(("token", secondToken), ("username", Unique("brief", db)),
+            AssertRedirect(await member.SubmitAsync(kept, Form(("token", TokenOf(kept)), ("username", Unique("brief", db)),
                 ("password", Password), ("password_confirm", Password))), "/manage/account", "accepting the newer invitation");
-            AssertEqual(2L, await server.WithDbAsync(d => d.AccountInvitations.LongCountAsync(i => i.Email == replacedEmail)), "invitations to the address");
+            AssertEqual(2L, await server.WithDbAsync(d => d.AccountInvitations.LongCountAsync(i => i.Email == briefEmail)), "invitations to the address");
             AssertRedirect(await member.SubmitAsync("/manage/account/delete", Form(("password", Password))), "/account/login", "deleting the account");
-            AssertEqual(1L, await server.WithDbAsync(d => d.AccountInvitations.LongCountAsync(i => i.Email == replacedEmail)),
+            AssertEqual(1L, await server.WithDbAsync(d => d.AccountInvitations.LongCountAsync(i => i.Email == briefEmail)),
                 "invitations to the address after the account was deleted (the withdrawn one waits for retention)");
         }
 
+        // One link submitted twice at once makes one account; the other submission is told the link was used.
+        var racedEmail = Unique("race", db) + "@example.org";
+        var raced = await InviteAsync(server, admin, racedEmail);
+        using var racerA = new Browser(server, "203.0.113.128");
+        using var racerB = new Browser(server, "203.0.113.129");
+        var forms = new List<(Browser Browser, string Csrf, string Username)>();
+        foreach (var b in new[] { racerA, racerB })
+            forms.Add((b, Browser.CsrfToken((await b.GetAsync(raced)).Html), Unique("racer", db)));
+        var answers = await Task.WhenAll(forms.Select(f => f.Browser.PostAsync("/account/invitation",
+            Form(("token", TokenOf(raced)), ("username", f.Username), ("password", Password), ("password_confirm", Password)), f.Csrf)));
+        AssertEqual("302,410", string.Join(",", answers.Select(a => a.Code).Order()), "two submissions of one link at once");
+        AssertEqual(1L, await server.WithDbAsync(d => d.UserEmails.LongCountAsync(e => e.Email == racedEmail)), "accounts made with the link");
+
         // Retention removes invitations some time after they expired: the invited address goes with them.
-        var mine = new[] { revokedEmail, replacedEmail, expiredEmail, cliEmail };
+        var mine = new[] { cliEmail, briefEmail, racedEmail };
         AssertSucceeded(await CliAsync(server, "retention", "run", "--as-of", DateTime.UtcNow.AddDays(7 + 31).ToString("yyyy-MM-ddTHH:mm:ssZ")), "retention");
         AssertEqual(0L, await server.WithDbAsync(d => d.AccountInvitations.LongCountAsync(i => mine.Contains(i.Email))), "invitations left after retention");
     }
@@ -185,6 +210,8 @@ public sealed class InvitationTests(ClosedRegistrationServers servers, ITestOutp
         AssertEqual(before + 1, sent.Count, $"invitations mailed to {email}");
         return Outbox.Link(sent[^1], "/account/invitation");
     }
+
+    private static string TokenOf(string link) => Uri.UnescapeDataString(link[(link.IndexOf("token=", StringComparison.Ordinal) + 6)..]);
 
     private async Task AssertRefusedAsync(Browser browser, string link, int status, string words, string what)
     {
