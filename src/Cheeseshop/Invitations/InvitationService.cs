@@ -31,6 +31,7 @@ public sealed class InvitationService(CheeseshopDb db, Mailer mailer, AccountLin
     TimeProvider clock)
 {
     public const string AcceptPath = "/account/invitation";
+    public const string MailKind = "account-invitation";
 
     private const string Footer = "\n\n-- \nThis message was sent by a Cheeseshop package index. Replies are not read.\n";
 
@@ -65,7 +66,7 @@ public sealed class InvitationService(CheeseshopDb db, Mailer mailer, AccountLin
             $"To choose your username and password, open this link within {InvitationRules.Lifetime.TotalDays:0} days. It works once:\n\n" +
             $"{links.Absolute(AcceptPath + "?token=" + Uri.EscapeDataString(token.ToString()))}\n\n" +
             "If you did not expect this, ignore this message: no account is made unless you open the link." + Footer,
-            "account-invitation"), ct);
+            MailKind), ct);
         await db.SaveChangesAsync(ct);
         return invitation;
     }
@@ -125,6 +126,11 @@ public sealed class InvitationService(CheeseshopDb db, Mailer mailer, AccountLin
         }
         var user = await registration.CreateVerifiedAsync(username, invitation.Email, password, admin: false, ct);
         await db.AccountInvitations.Where(i => i.Id == invitation.Id).ExecuteUpdateAsync(s => s.SetProperty(i => i.UserId, user.Id), ct);
+        // The records of the invitations mailed to the address become the account's, so that deleting the
+        // account, a legal hold on it and its disclosure cover them as they cover its other mail.
+        var key = EmailAddresses.Normalize(invitation.Email);
+        await db.SentEmails.Where(m => m.UserId == null && m.Kind == MailKind && m.ToAddress.ToLower() == key)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.UserId, user.Id), ct);
         await tx.CommitAsync(ct);
         return user;
     }

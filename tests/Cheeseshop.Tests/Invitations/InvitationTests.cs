@@ -181,6 +181,8 @@ public sealed class InvitationTests(ClosedRegistrationServers servers, ITestOutp
             AssertRedirect(await member.SubmitAsync("/manage/account/delete", Form(("password", Password))), "/account/login", "deleting the account");
             AssertEqual(1L, await server.WithDbAsync(d => d.AccountInvitations.LongCountAsync(i => i.Email == briefEmail)),
                 "invitations to the address after the account was deleted (the withdrawn one waits for retention)");
+            AssertEqual(0L, await server.WithDbAsync(d => d.SentEmails.LongCountAsync(m => m.ToAddress == briefEmail)),
+                "records of the mail sent to the deleted account's address");
         }
 
         // One link submitted twice at once makes one account; the other submission is told the link was used.
