@@ -70,8 +70,28 @@ public sealed partial class BrowserWalkTests
         field.SendKeys(text);
     }
 
-    private static void Press(BrowserSession browser, string buttonText) =>
+    /// <summary>Clicks a button of the page's main part and, unless it starts a download, waits until the answer
+    /// has replaced the page: a click returns as soon as it is sent, before the next page is there.</summary>
+    private static void Press(BrowserSession browser, string buttonText, bool navigates = true)
+    {
+        var before = browser.Driver.FindElement(By.TagName("html"));
         browser.Driver.FindElement(By.XPath($"//main//button[normalize-space()='{buttonText}']")).Click();
+        if (!navigates) return;
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < until)
+        {
+            try
+            {
+                _ = before.Enabled;
+            }
+            catch (StaleElementReferenceException)
+            {
+                return;
+            }
+            Thread.Sleep(50);
+        }
+        throw new TimeoutException($"Pressing '{buttonText}' did not lead to another page within 30 s.");
+    }
 
     private string Notice(BrowserSession browser) => browser.Driver.FindElement(By.CssSelector("p.notice")).Text;
 
@@ -136,7 +156,7 @@ public sealed partial class BrowserWalkTests
 
         var downloads = TempPaths.NewDirectory("downloads");
         browser.AllowDownloads(downloads);
-        Press(browser, "Produce and download the package");
+        Press(browser, "Produce and download the package", navigates: false);
         var file = BrowserSession.WaitForDownload(downloads, TimeSpan.FromSeconds(60));
         Assert.StartsWith($"legal-request-{id}-", Path.GetFileName(file));
         var package = new DisclosurePackage(File.ReadAllBytes(file));

@@ -89,6 +89,7 @@ public sealed class InvitationTests(ClosedRegistrationServers servers, ITestOutp
         var audit = await server.WithDbAsync(d => d.AdminAudit.Where(a => a.Action.StartsWith("invitation.") && a.Actor == adminName)
             .OrderBy(a => a.Id).Select(a => a.Action).ToListAsync());
         AssertEqual("invitation.create,invitation.revoke,invitation.create", string.Join(",", audit), "the audit of the invitations");
+        if (server.Output.Contains(secret, StringComparison.Ordinal)) Fail("The server's log holds the invitation link's secret.");
 
         var exportPath = Path.Combine(TempPaths.NewDirectory("export"), "export.zip");
         AssertSucceeded(await CliAsync(server, "users", "export", username, "--out", exportPath), "users export");
