@@ -35,8 +35,12 @@ public sealed partial class BrowserWalkTests
         YankFromManagePage(browser, server);
         using (var simple = await server.Http.GetAsync($"simple/{Project}/"))
             Assert.Contains("data-yanked=\"superseded by 2.0\"", await simple.Content.ReadAsStringAsync());
-        browser.Open(server.BaseUrl + "/manage/account");
-        Check(browser, "manage-account", "Your account");
+        foreach (var (path, title) in new[] { ("/manage/account", "Your account"), ("/manage/account/tokens", "API tokens"),
+                     ($"/manage/project/{Project}/collaborators", $"Collaborators of {Project}") })
+        {
+            browser.Open(server.BaseUrl + path);
+            Check(browser, "manage" + path.Replace('/', '-'), title);
+        }
 
         browser.Driver.Manage().Cookies.DeleteAllCookies();
         const string admin = "admin-bwm";
