@@ -37,7 +37,7 @@ public static class RetentionPolicy
         new(ProjectEvents, "Project events (releases, files, roles)", "after the event", 730),
         new(SentEmail, "Records of emails sent, and the outbox copies of the messages", "after sending", 90),
         new(UnverifiedAccounts, "Accounts whose email address was never verified, with their data", "after registration", 30),
-        new(ExpiredInvitations, "Role invitations nobody answered", "after they expired", 30),
+        new(ExpiredInvitations, "Role invitations nobody answered, and account invitations (the invited email address)", "after they expired", 30),
         new(DownloadEvents, "Download events (no IP address; country and installer only)", "after the download", 180),
         new(RetentionRuns, "Records of retention runs (counts only)", "after the run", 730),
         new(AdminAudit, "The admin audit log (holds, legal requests, disclosures)", "after the entry", 2555),

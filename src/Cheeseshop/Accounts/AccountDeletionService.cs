@@ -149,6 +149,8 @@ public sealed class AccountDeletionService(
         await db.Roles.Where(r => r.UserId == userId).ExecuteDeleteAsync(ct);
         await db.UsernameChanges.Where(c => c.UserId == userId).ExecuteDeleteAsync(ct);
         await db.SentEmails.Where(m => m.UserId == userId).ExecuteDeleteAsync(ct);
+        // The invitation the account was made with holds its address.
+        await db.AccountInvitations.Where(i => i.UserId == userId).ExecuteDeleteAsync(ct);
         await db.SsoLinks.Where(l => l.UserId == userId).ExecuteDeleteAsync(ct);
         await db.SecurityKeys.Where(k => k.UserId == userId).ExecuteDeleteAsync(ct);
         await UsernameScrubber.ScrubAsync(db, username, sealedAt, ct);

@@ -44,6 +44,7 @@ public static class AccountServices
         services.AddScoped<RoleService>();
         services.AddScoped<AccountDeletionService>();
         services.AddScoped<UsernameRenamer>();
+        services.AddScoped<Invitations.InvitationService>();
         return services;
     }
 }

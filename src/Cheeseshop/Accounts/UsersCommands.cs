@@ -29,6 +29,7 @@ public static class UsersCommands
         }, ct));
         users.Subcommands.Add(create);
         users.Subcommands.Add(UsersRenameCommand.Build());
+        users.Subcommands.Add(Invitations.UsersInviteCommand.Build());
         users.Subcommands.Add(UsersExportCommand.Build());
         return users;
     }

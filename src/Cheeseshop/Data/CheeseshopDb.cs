@@ -30,6 +30,7 @@ public abstract partial class CheeseshopDb(DbContextOptions options) : DbContext
     public DbSet<ProjectEvent> ProjectEvents => Set<ProjectEvent>();
     public DbSet<RecoveryCode> RecoveryCodes => Set<RecoveryCode>();
     public DbSet<RoleInvitation> RoleInvitations => Set<RoleInvitation>();
+    public DbSet<AccountInvitation> AccountInvitations => Set<AccountInvitation>();
     public DbSet<UsernameChange> UsernameChanges => Set<UsernameChange>();
     public DbSet<SentEmail> SentEmails => Set<SentEmail>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -280,6 +281,13 @@ public abstract partial class CheeseshopDb(DbContextOptions options) : DbContext
             e.HasOne(x => x.Project).WithMany().HasForeignKey(x => x.ProjectId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne(x => x.User).WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne<User>().WithMany().HasForeignKey(x => x.InvitedById).OnDelete(DeleteBehavior.SetNull);
+        });
+        b.Entity<AccountInvitation>(e =>
+        {
+            e.Property(x => x.Email).HasMaxLength(254);
+            e.HasIndex(x => x.Email);
+            e.HasIndex(x => x.ExpiresAt);
+            e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.SetNull);
         });
         b.Entity<UsernameChange>(e =>
         {

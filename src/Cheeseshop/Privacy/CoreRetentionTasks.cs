@@ -137,7 +137,13 @@ public sealed class ExpiredInvitationRetention : IRetentionTask
     {
         var cutoff = c.Cutoff(Key)!.Value;
         var held = c.Held.Users.ToList();
-        return await Apply.Delete(c, c.Db.RoleInvitations.Where(i => i.ExpiresAt < cutoff && !held.Contains(i.UserId)), ct);
+        var roles = await Apply.Delete(c, c.Db.RoleInvitations.Where(i => i.ExpiresAt < cutoff && !held.Contains(i.UserId)), ct);
+        // Account invitations hold the invited address. Once expired the row only lets the link say why it no
+        // longer works, so it goes whether it was used, revoked or ignored; an account made with one keeps
+        // its own copy of the address.
+        var accounts = await Apply.Delete(c, c.Db.AccountInvitations.Where(i => i.ExpiresAt < cutoff
+            && (i.UserId == null || !held.Contains(i.UserId.Value))), ct);
+        return roles + accounts;
     }
 }
 

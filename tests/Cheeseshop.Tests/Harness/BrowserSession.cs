@@ -75,6 +75,23 @@ public sealed class BrowserSession : IDisposable
     public void EmulatePrint(bool print) =>
         _driver.ExecuteCdpCommand("Emulation.setEmulatedMedia", new Dictionary<string, object> { ["media"] = print ? "print" : "" });
 
+    /// <summary>Lets the page download files into <paramref name="folder"/> (headless chromium refuses downloads otherwise).</summary>
+    public void AllowDownloads(string folder) =>
+        _driver.ExecuteCdpCommand("Browser.setDownloadBehavior", new Dictionary<string, object> { ["behavior"] = "allow", ["downloadPath"] = folder });
+
+    /// <summary>The one finished download in <paramref name="folder"/>, waiting up to <paramref name="timeout"/> for it.</summary>
+    public static string WaitForDownload(string folder, TimeSpan timeout)
+    {
+        var until = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < until)
+        {
+            var done = Directory.GetFiles(folder).Where(f => !f.EndsWith(".crdownload", StringComparison.Ordinal) && !f.EndsWith(".tmp", StringComparison.Ordinal)).ToList();
+            if (done.Count == 1 && !Directory.GetFiles(folder, "*.crdownload").Any()) return done[0];
+            Thread.Sleep(100);
+        }
+        throw new TimeoutException($"No download finished in {folder} within {timeout}: it holds {string.Join(", ", Directory.GetFiles(folder).Select(Path.GetFileName))}");
+    }
+
     /// <summary>The text of a JavaScript dialog (alert, confirm, prompt) open on the page, or null.</summary>
     public string? OpenDialog()
     {

@@ -5,7 +5,8 @@ using static Cheeseshop.Core.Disclosure.TableSpec;
 
 namespace Cheeseshop.Disclosure.Generators;
 
-/// <summary>2. addresses: every email address with primary/verified, and their history from account events. No postal address exists.</summary>
+/// <summary>2. addresses: every email address with primary/verified, their history from account events, and the account
+/// invitations sent to them. No postal address exists.</summary>
 public sealed class AddressesGenerator : ICategoryGenerator
 {
     public static readonly TableSpec Emails = new("email-addresses", "The account's email addresses now.",
@@ -21,6 +22,16 @@ public sealed class AddressesGenerator : ICategoryGenerator
         Text("event", "What happened (event tag)"),
         Text("email", "The address concerned"),
         Text("previous_primary", "For a change of primary address: the address that was primary before"),
+    ]);
+
+    public static readonly TableSpec Invitations = new("account-invitations",
+        "Administrators' invitations to create an account sent to one of the account's addresses, and the one it was made with.",
+    [
+        Text("email", "The address invited"),
+        Time("sent", "When the invitation was sent"),
+        Time("expires", "When its link stopped or stops working"),
+        Time("used", "When an account was made with it"),
+        Time("revoked", "When an administrator withdrew it"),
     ]);
 
     private static readonly string[] Tags =
@@ -48,6 +59,15 @@ public sealed class AddressesGenerator : ICategoryGenerator
                 w.Add(e.Time, e.Tag, Str("email") ?? Str("new_primary"), Str("old_primary"));
             }
         });
-        return new CategoryOutcome(current.Rows + history.Rows > 0, CategoryStatements.Addresses(current.Rows, history.Rows, s.Windows));
+        var keys = emails.Select(e => e.Email.ToLowerInvariant()).ToList();
+        var invited = await s.Db.AccountInvitations.AsNoTracking()
+            .Where(i => (i.UserId == s.Id || keys.Contains(i.Email.ToLower())) && i.Created >= s.From && i.Created < s.End)
+            .OrderBy(i => i.Created).ThenBy(i => i.Email)
+            .Select(i => new { i.Email, i.Created, i.ExpiresAt, i.UsedAt, i.RevokedAt }).ToListAsync(ct);
+        var invitations = await tables.WriteAsync(Invitations, w =>
+        {
+            foreach (var i in invited) w.Add(i.Email, i.Created, i.ExpiresAt, i.UsedAt, i.RevokedAt);
+        });
+        return new CategoryOutcome(current.Rows + history.Rows + invitations.Rows > 0, CategoryStatements.Addresses(current.Rows, history.Rows, s.Windows));
     }
 }

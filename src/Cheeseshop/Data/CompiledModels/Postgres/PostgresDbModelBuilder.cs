@@ -12,12 +12,13 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
     public partial class PostgresDbModel
     {
         private PostgresDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("61e246e2-e8e9-4496-9598-a2991cb76a00"), entityTypeCount: 39)
+            : base(skipDetectChanges: false, modelId: new Guid("b2f97b79-d992-4259-a01d-683d3d5b09a2"), entityTypeCount: 40)
         {
         }
 
         partial void Initialize()
         {
+            var accountInvitation = AccountInvitationEntityType.Create(this);
             var adminAuditEntry = AdminAuditEntryEntityType.Create(this);
             var apiToken = ApiTokenEntityType.Create(this);
             var dailyDownloadCount = DailyDownloadCountEntityType.Create(this);
@@ -58,6 +59,7 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
             var usernameChange = UsernameChangeEntityType.Create(this);
             var dataProtectionKey = DataProtectionKeyEntityType.Create(this);
 
+            AccountInvitationEntityType.CreateForeignKey1(accountInvitation, user);
             ApiTokenEntityType.CreateForeignKey1(apiToken, project);
             ApiTokenEntityType.CreateForeignKey2(apiToken, trustedPublisher);
             ApiTokenEntityType.CreateForeignKey3(apiToken, user);
@@ -91,6 +93,7 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
             UsernameChangeEntityType.CreateForeignKey1(usernameChange, user);
             UsernameChangeEntityType.CreateForeignKey2(usernameChange, user);
 
+            AccountInvitationEntityType.CreateAnnotations(accountInvitation);
             AdminAuditEntryEntityType.CreateAnnotations(adminAuditEntry);
             ApiTokenEntityType.CreateAnnotations(apiToken);
             DailyDownloadCountEntityType.CreateAnnotations(dailyDownloadCount);

@@ -11,12 +11,13 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
     public partial class SqliteDbModel
     {
         private SqliteDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("847ea875-01d4-487c-bf67-4384b35355ad"), entityTypeCount: 39)
+            : base(skipDetectChanges: false, modelId: new Guid("d95e11ab-f7c5-4333-ac48-50b1a693ae0b"), entityTypeCount: 40)
         {
         }
 
         partial void Initialize()
         {
+            var accountInvitation = AccountInvitationEntityType.Create(this);
             var adminAuditEntry = AdminAuditEntryEntityType.Create(this);
             var apiToken = ApiTokenEntityType.Create(this);
             var dailyDownloadCount = DailyDownloadCountEntityType.Create(this);
@@ -57,6 +58,7 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
             var usernameChange = UsernameChangeEntityType.Create(this);
             var dataProtectionKey = DataProtectionKeyEntityType.Create(this);
 
+            AccountInvitationEntityType.CreateForeignKey1(accountInvitation, user);
             ApiTokenEntityType.CreateForeignKey1(apiToken, project);
             ApiTokenEntityType.CreateForeignKey2(apiToken, trustedPublisher);
             ApiTokenEntityType.CreateForeignKey3(apiToken, user);
@@ -90,6 +92,7 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
             UsernameChangeEntityType.CreateForeignKey1(usernameChange, user);
             UsernameChangeEntityType.CreateForeignKey2(usernameChange, user);
 
+            AccountInvitationEntityType.CreateAnnotations(accountInvitation);
             AdminAuditEntryEntityType.CreateAnnotations(adminAuditEntry);
             ApiTokenEntityType.CreateAnnotations(apiToken);
             DailyDownloadCountEntityType.CreateAnnotations(dailyDownloadCount);

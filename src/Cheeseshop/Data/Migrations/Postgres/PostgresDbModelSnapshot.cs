@@ -22,6 +22,64 @@ namespace Cheeseshop.Data.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.AccountInvitation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("Created")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("email");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("InvitedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("invited_by");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<byte[]>("SecretHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("secret_hash");
+
+                    b.Property<DateTime?>("UsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("used_at");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_account_invitations");
+
+                    b.HasIndex("Email")
+                        .HasDatabaseName("ix_account_invitations_email");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_account_invitations_expires_at");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_account_invitations_user_id");
+
+                    b.ToTable("account_invitations", (string)null);
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.AdminAuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -2007,6 +2065,15 @@ namespace Cheeseshop.Data.Migrations.Postgres
                         .HasName("pk_data_protection_keys");
 
                     b.ToTable("data_protection_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.AccountInvitation", b =>
+                {
+                    b.HasOne("Cheeseshop.Data.Entities.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_account_invitations_users_user_id");
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.ApiToken", b =>

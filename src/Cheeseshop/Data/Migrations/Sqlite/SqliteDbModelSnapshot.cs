@@ -17,6 +17,64 @@ namespace Cheeseshop.Data.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Cheeseshop.Data.Entities.AccountInvitation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("Created")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("email");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("InvitedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("invited_by");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<byte[]>("SecretHash")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("secret_hash");
+
+                    b.Property<DateTime?>("UsedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("used_at");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_account_invitations");
+
+                    b.HasIndex("Email")
+                        .HasDatabaseName("ix_account_invitations_email");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_account_invitations_expires_at");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_account_invitations_user_id");
+
+                    b.ToTable("account_invitations", (string)null);
+                });
+
             modelBuilder.Entity("Cheeseshop.Data.Entities.AdminAuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -1948,6 +2006,15 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                         .HasName("pk_data_protection_keys");
 
                     b.ToTable("data_protection_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Cheeseshop.Data.Entities.AccountInvitation", b =>
+                {
+                    b.HasOne("Cheeseshop.Data.Entities.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_account_invitations_users_user_id");
                 });
 
             modelBuilder.Entity("Cheeseshop.Data.Entities.ApiToken", b =>
