@@ -8,14 +8,8 @@ here=$(cd "$(dirname "$0")" && pwd); root=$(cd "$here/../.." && pwd)
 projects=${1:-1000}; duration=${2:-5s}; rounds=${ROUNDS:-3}
 # Ports away from run.sh's, so both can run on one machine.
 pubport=${PUBLIC_PORT:-18400}; priport=${PRIVATE_PORT:-18402}
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-work=${BENCH_WORK:-/tmp/cheeseshop-bench}; data="$work/data-$projects"; private="$work/private-$projects"
-mkdir -p "$work"
-dotnet build -c Release "$root/bench/Cheeseshop.Bench" -v q -nologo >/dev/null
-bench="$root/bench/Cheeseshop.Bench/bin/Release/net10.0/Cheeseshop.Bench.dll"
-[ -n "${APP:-}" ] || dotnet build -c Release "$root/src/Cheeseshop" -v q -nologo >/dev/null
-app=${APP:-"$root/src/Cheeseshop/bin/Release/net10.0/cheeseshop.dll"}
-[ -f "$data/cheeseshop.db" ] || dotnet "$bench" generate --data-dir "$data" --projects "$projects" --files-per-project 5
+source "$here/common.sh"
+private="$work/private-$projects"
 rm -rf "$private" && cp -r "$data" "$private"
 echo 'bench reader password' | dotnet "$app" users create bench-reader --email reader@example.com --password-stdin --data-dir "$private" >/dev/null
 token=$(dotnet "$app" tokens create bench-reader --scope read --data-dir "$private")

@@ -10,15 +10,7 @@ here=$(cd "$(dirname "$0")" && pwd); root=$(cd "$here/../.." && pwd)
 projects=${1:-1000}; duration=${2:-5s}
 export ACCEPT_ENCODING=${ENCODING:-}; endpoints=" ${ENDPOINTS:-html json api index page} "
 enc=(); [ -z "$ACCEPT_ENCODING" ] || enc=(-H "Accept-Encoding: $ACCEPT_ENCODING")
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-work=${BENCH_WORK:-/tmp/cheeseshop-bench}; data="$work/data-$projects"
-mkdir -p "$work"
-dotnet build -c Release "$root/bench/Cheeseshop.Bench" -v q -nologo >/dev/null
-bench="$root/bench/Cheeseshop.Bench/bin/Release/net10.0/Cheeseshop.Bench.dll"
-# APP=path/to/cheeseshop.dll measures another build (e.g. a copy of the previous one) on the same data.
-[ -n "${APP:-}" ] || dotnet build -c Release "$root/src/Cheeseshop" -v q -nologo >/dev/null
-app=${APP:-"$root/src/Cheeseshop/bin/Release/net10.0/cheeseshop.dll"}
-[ -f "$data/cheeseshop.db" ] || dotnet "$bench" generate --data-dir "$data" --projects "$projects" --files-per-project 5
+source "$here/common.sh"
 
 baseline=
 dotnet "$app" serve --data-dir "$data" --urls http://127.0.0.1:8000 >"$work/server.log" 2>&1 & server=$!

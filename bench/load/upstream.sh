@@ -7,14 +7,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd); root=$(cd "$here/../.." && pwd)
 projects=${1:-1000}; duration=${2:-5s}; rounds=${ROUNDS:-3}
 upport=${UPSTREAM_PORT:-18500}; baseport=${BASE_PORT:-18501}; proxport=${PROXY_PORT:-18502}
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-work=${BENCH_WORK:-/tmp/cheeseshop-bench}; data="$work/data-$projects"; proxydata="$work/proxy-$projects"
-mkdir -p "$work"
-dotnet build -c Release "$root/bench/Cheeseshop.Bench" -v q -nologo >/dev/null
-bench="$root/bench/Cheeseshop.Bench/bin/Release/net10.0/Cheeseshop.Bench.dll"
-[ -n "${APP:-}" ] || dotnet build -c Release "$root/src/Cheeseshop" -v q -nologo >/dev/null
-app=${APP:-"$root/src/Cheeseshop/bin/Release/net10.0/cheeseshop.dll"}
-[ -f "$data/cheeseshop.db" ] || dotnet "$bench" generate --data-dir "$data" --projects "$projects" --files-per-project 5
+source "$here/common.sh"
+proxydata="$work/proxy-$projects"
 rm -rf "$proxydata" && mkdir -p "$proxydata"
 
 export CHEESESHOP_RequestLog=false

@@ -11,14 +11,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd); root=$(cd "$here/../.." && pwd)
 projects=${1:-100000}; duration=${2:-5s}
 endpoints=" ${ENDPOINTS:-html json api page} "; loads=${LOADS:-zipf uniform}
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-work=${BENCH_WORK:-/tmp/cheeseshop-bench}; data="$work/data-$projects"
-mkdir -p "$work"
-dotnet build -c Release "$root/bench/Cheeseshop.Bench" -v q -nologo >/dev/null
-bench="$root/bench/Cheeseshop.Bench/bin/Release/net10.0/Cheeseshop.Bench.dll"
-[ -n "${APP:-}" ] || dotnet build -c Release "$root/src/Cheeseshop" -v q -nologo >/dev/null
-app=${APP:-"$root/src/Cheeseshop/bin/Release/net10.0/cheeseshop.dll"}
-[ -f "$data/cheeseshop.db" ] || dotnet "$bench" generate --data-dir "$data" --projects "$projects" --files-per-project 5
+source "$here/common.sh"
 
 baseline=
 [ "${METRICS:-}" != 1 ] || export CHEESESHOP_Metrics__Urls=http://127.0.0.1:8009
