@@ -104,7 +104,10 @@ run_libfuzzer() {
     esac
     # The last status line carries the coverage (SharpFuzz's edges arrive as features, "ft").
     grep -E '^#[0-9]+[[:space:]].*(cov|ft):' "$WORK/libfuzzer.log" | tail -1 || true
-    grep -E '^stat::|^==[0-9]+== ERROR|Uncaught|Exception' "$WORK/libfuzzer.log" | head -20 || true
+    # The .NET program's exception, if it threw, down to libFuzzer's verdict on it.
+    awk '/^[A-Za-z.]+(Exception|Error)[:]/ { shown = 1 } /^==[0-9]+== ERROR/ { print; shown = 0 } shown' \
+        "$WORK/libfuzzer.log" | head -40
+    grep -E '^stat::' "$WORK/libfuzzer.log" || true
 }
 
 "run_$ENGINE"
