@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Xml;
 
 namespace Cheeseshop.Core.Xmlrpc;
@@ -43,7 +44,16 @@ public static class XmlRpcRequestParser
         {
             throw new XmlRpcParseException(XmlRpcParseError.NotWellFormed, XmlRpcFault.NotWellFormed, e.Message, e);
         }
+        catch (ArgumentException e) when (ThrownInsideXmlReader(e))
+        {
+            // System.Xml's text reader miscounts bytes when it switches encodings after some XML
+            // declarations holding undecodable bytes, and throws this where it means XmlException.
+            throw new XmlRpcParseException(XmlRpcParseError.NotWellFormed, XmlRpcFault.NotWellFormed, "invalid XML declaration: " + e.Message, e);
+        }
     }
+
+    private static bool ThrownInsideXmlReader(Exception e) =>
+        new StackTrace(e).GetFrames().Any(frame => frame.GetMethod()?.DeclaringType?.Namespace == typeof(XmlReader).Namespace);
 
     /// <summary>
     /// Buffers the body asynchronously (ASP.NET Core forbids synchronous reads of a request

@@ -200,6 +200,20 @@ public class XmlRpcRequestParserTests
     }
 
     [Fact]
+    public void Undecodable_bytes_in_the_XML_declaration_are_a_parse_error_fault()
+    {
+        // System.Xml's reader throws ArgumentOutOfRangeException instead of XmlException on this
+        // declaration (the libFuzzer input it comes from is fuzz/corpus/xmlrpc/crash-declaration-encoding.xml).
+        var body = Encoding.ASCII.GetBytes("<?xml version='1.0" + new string('4', 62))
+            .Concat(Enumerable.Repeat((byte)0xFF, 108))
+            .Concat(Encoding.ASCII.GetBytes(new string('4', 17) + "'?><methodCall><methodName>m</methodName></methodCall>"))
+            .ToArray();
+        var error = Assert.Throws<XmlRpcParseException>(() => Parse(body));
+        Assert.Equal(XmlRpcParseError.NotWellFormed, error.Error);
+        Assert.Equal(-32700, error.Fault.Code);
+    }
+
+    [Fact]
     public void A_DTD_is_refused_even_when_harmless()
     {
         var error = Refused("<?xml version='1.0'?><!DOCTYPE methodCall><methodCall><methodName>m</methodName></methodCall>");
