@@ -10,7 +10,25 @@ namespace Cheeseshop.Accounts;
 /// </summary>
 public sealed class AccountMail(Mailer mailer, AccountLinks links, AccountTokens tokens)
 {
-    private const string Footer = "\n\n-- \nThis message was sent by a Cheeseshop package index. Replies are not read.\n";
+    /// <summary>The last lines of every message the index sends.</summary>
+    public const string Footer = "\n\n-- \nThis message was sent by a Cheeseshop package index. Replies are not read.\n";
+
+    /// <summary>
+    /// A notice of a change to the account (password, second factors), to its verified primary address when it has
+    /// one. A failure to send does not undo the change, which the person who made it has already seen: the Mailer
+    /// logs why the notice did not go out.
+    /// </summary>
+    public async Task NoticeAsync(User user, Func<string, Task> send)
+    {
+        if (user.PrimaryEmail() is not { IsVerified: true } primary) return;
+        try
+        {
+            await send(primary.Email);
+        }
+        catch (MailDeliveryException)
+        {
+        }
+    }
 
     public Task SendVerificationAsync(User user, UserEmail email, CancellationToken ct)
     {

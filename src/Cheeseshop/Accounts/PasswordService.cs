@@ -26,7 +26,7 @@ public sealed class PasswordService(
         if (policy.Problem(newPassword, user.Username) is { } problem) throw AccountException.BadRequest(problem);
         SetPassword(user, newPassword!);
         await events.UserEventAsync(user.Id, EventTags.Account.PasswordChanged, null, ct);
-        await NotifyAsync(user, ct);
+        await mail.NoticeAsync(user, to => mail.SendPasswordChangedAsync(user, to, ct));
         await db.SaveChangesAsync(ct);
         readers.ForgetUser(user.Id);
         return user;
@@ -97,7 +97,7 @@ public sealed class PasswordService(
         if (policy.Problem(newPassword, user.Username) is { } problem) throw AccountException.BadRequest(problem);
         SetPassword(user, newPassword!);
         await events.UserEventAsync(user.Id, EventTags.Account.PasswordReset, null, ct);
-        await NotifyAsync(user, ct);
+        await mail.NoticeAsync(user, to => mail.SendPasswordChangedAsync(user, to, ct));
         await db.SaveChangesAsync(ct);
         readers.ForgetUser(user.Id);
         // Whoever reset the password holds the mailbox: let them sign in straight away.
@@ -109,19 +109,5 @@ public sealed class PasswordService(
     {
         user.PasswordHash = new PasswordHasher().Hash(password);
         user.SecurityStamp = Guid.NewGuid().ToString("N");
-    }
-
-    /// <summary>Tells the owner, so a change they did not make does not go unnoticed. A failure to send
-    /// does not undo the change: the person who made it has already chosen the new password.</summary>
-    private async Task NotifyAsync(User user, CancellationToken ct)
-    {
-        if (user.PrimaryEmail() is not { IsVerified: true } primary) return;
-        try
-        {
-            await mail.SendPasswordChangedAsync(user, primary.Email, ct);
-        }
-        catch (Mail.MailDeliveryException)
-        {
-        }
     }
 }

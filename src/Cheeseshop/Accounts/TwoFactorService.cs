@@ -52,7 +52,7 @@ public sealed class TwoFactorService(
         user.TotpLastStep = step;
         await events.UserEventAsync(user.Id, EventTags.Account.TwoFactorAdded, new { method = "totp" }, ct);
         var codes = await ReplaceRecoveryCodesAsync(user, EventTags.Account.RecoveryCodesGenerated, ct);
-        await NotifyAsync(user, added: true, ct);
+        await mail.NoticeAsync(user, to => mail.SendTwoFactorChangedAsync(user, to, added: true, ct));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return codes;
@@ -67,11 +67,9 @@ public sealed class TwoFactorService(
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         user.TotpSecretProtected = null;
         user.TotpLastStep = null;
-        // Recovery codes stand in for any second factor: they go with the last one.
-        if (!await db.SecurityKeys.AnyAsync(k => k.UserId == user.Id, ct))
-            await db.RecoveryCodes.Where(r => r.UserId == user.Id).ExecuteDeleteAsync(ct);
+        await DropRecoveryCodesIfLastFactorAsync(user, ct);
         await events.UserEventAsync(user.Id, EventTags.Account.TwoFactorRemoved, new { method = "totp" }, ct);
-        await NotifyAsync(user, added: false, ct);
+        await mail.NoticeAsync(user, to => mail.SendTwoFactorChangedAsync(user, to, added: false, ct));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
     }
@@ -93,6 +91,14 @@ public sealed class TwoFactorService(
     public Task<int> UnusedRecoveryCodesAsync(Guid userId, CancellationToken ct) =>
         db.RecoveryCodes.CountAsync(r => r.UserId == userId && r.UsedAt == null, ct);
 
+    /// <summary>Recovery codes stand in for any second factor: they go with the last one. Called once the
+    /// removed factor is gone from <paramref name="user"/> (TOTP) or saved as gone (a security key).</summary>
+    internal async Task DropRecoveryCodesIfLastFactorAsync(User user, CancellationToken ct)
+    {
+        if (!await signIn.HasSecondFactorAsync(user, ct))
+            await db.RecoveryCodes.Where(r => r.UserId == user.Id).ExecuteDeleteAsync(ct);
+    }
+
     /// <summary>Replaces the account's recovery codes (staged, for the caller's transaction); returns the new ones.</summary>
     internal async Task<IReadOnlyList<string>> ReplaceRecoveryCodesAsync(User user, string tag, CancellationToken ct)
     {
@@ -103,18 +109,5 @@ public sealed class TwoFactorService(
             db.RecoveryCodes.Add(new RecoveryCode { UserId = user.Id, CodeHash = RecoveryCodeRules.Hash(code), Created = now });
         await events.UserEventAsync(user.Id, tag, null, ct);
         return codes;
-    }
-
-    private async Task NotifyAsync(User user, bool added, CancellationToken ct)
-    {
-        if (user.PrimaryEmail() is not { IsVerified: true } primary) return;
-        try
-        {
-            await mail.SendTwoFactorChangedAsync(user, primary.Email, added, ct);
-        }
-        catch (Mail.MailDeliveryException)
-        {
-            // The change stands; the Mailer logged why the notice did not go out.
-        }
     }
 }

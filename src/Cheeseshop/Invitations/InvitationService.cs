@@ -33,8 +33,6 @@ public sealed class InvitationService(CheeseshopDb db, Mailer mailer, AccountLin
     public const string AcceptPath = "/account/invitation";
     public const string MailKind = "account-invitation";
 
-    private const string Footer = "\n\n-- \nThis message was sent by a Cheeseshop package index. Replies are not read.\n";
-
     /// <summary>Sends a new invitation to <paramref name="email"/>; one still open to the same address is revoked,
     /// so only the newest link works.</summary>
     public async Task<AccountInvitation> InviteAsync(string? email, string actor, CancellationToken ct)
@@ -46,7 +44,7 @@ public sealed class InvitationService(CheeseshopDb db, Mailer mailer, AccountLin
         var now = clock.GetUtcNow().UtcDateTime;
         var key = EmailAddresses.Normalize(email);
         foreach (var older in await db.AccountInvitations
-                     .Where(i => i.Email.ToLower() == key && i.UsedAt == null && i.RevokedAt == null && i.ExpiresAt > now).ToListAsync(ct))
+                     .Where(OpenAt(now)).Where(i => i.Email.ToLower() == key).ToListAsync(ct))
         {
             older.RevokedAt = now;
             AdminAuditLog.Add(db, clock, actor, "invitation.revoke", Subject(older.Id), new { replaced = true });
@@ -65,7 +63,7 @@ public sealed class InvitationService(CheeseshopDb db, Mailer mailer, AccountLin
             $"An administrator of the package index at {links.Absolute("/")} invited you to create an account there.\n" +
             $"To choose your username and password, open this link within {InvitationRules.Lifetime.TotalDays:0} days. It works once:\n\n" +
             $"{links.Absolute(AcceptPath + "?token=" + Uri.EscapeDataString(token.ToString()))}\n\n" +
-            "If you did not expect this, ignore this message: no account is made unless you open the link." + Footer,
+            "If you did not expect this, ignore this message: no account is made unless you open the link." + AccountMail.Footer,
             MailKind), ct);
         await db.SaveChangesAsync(ct);
         return invitation;
@@ -87,7 +85,7 @@ public sealed class InvitationService(CheeseshopDb db, Mailer mailer, AccountLin
     {
         var now = clock.GetUtcNow().UtcDateTime;
         return db.AccountInvitations.AsNoTracking()
-            .Where(i => i.UsedAt == null && i.RevokedAt == null && i.ExpiresAt > now)
+            .Where(OpenAt(now))
             .OrderBy(i => i.ExpiresAt)
             .Select(i => new PendingInvitation(i.Id, i.Email, i.InvitedBy, i.Created, i.ExpiresAt))
             .ToListAsync(ct);
@@ -116,7 +114,7 @@ public sealed class InvitationService(CheeseshopDb db, Mailer mailer, AccountLin
         var now = clock.GetUtcNow().UtcDateTime;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var claimed = await db.AccountInvitations
-            .Where(i => i.Id == invitation.Id && i.UsedAt == null && i.RevokedAt == null && i.ExpiresAt > now)
+            .Where(OpenAt(now)).Where(i => i.Id == invitation.Id)
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.UsedAt, now), ct);
         if (claimed == 0)
         {
@@ -134,6 +132,10 @@ public sealed class InvitationService(CheeseshopDb db, Mailer mailer, AccountLin
         await tx.CommitAsync(ct);
         return user;
     }
+
+    /// <summary>Not used, not revoked and not expired at <paramref name="now"/>: <see cref="InvitationState.Open"/>, in SQL.</summary>
+    private static System.Linq.Expressions.Expression<Func<AccountInvitation, bool>> OpenAt(DateTime now) =>
+        i => i.UsedAt == null && i.RevokedAt == null && i.ExpiresAt > now;
 
     private static string Subject(Guid id) => $"invitation:{id:N}";
 }

@@ -102,7 +102,7 @@ public sealed class SecurityKeyService(
             throw AccountException.Conflict("That security key is already registered.");
         }
         await tx.CommitAsync(ct);
-        await NotifyAsync(user, keptName!, added: true, ct);
+        await mail.NoticeAsync(user, to => mail.SendSecurityKeyChangedAsync(user, to, keptName!, added: true, ct));
         return codes;
     }
 
@@ -117,10 +117,9 @@ public sealed class SecurityKeyService(
         db.SecurityKeys.Remove(key);
         await events.UserEventAsync(user.Id, EventTags.Account.TwoFactorRemoved, new { method = Method, label = key.Name }, ct);
         await db.SaveChangesAsync(ct);
-        if (!await signIn.HasSecondFactorAsync(user, ct))
-            await db.RecoveryCodes.Where(r => r.UserId == user.Id).ExecuteDeleteAsync(ct);
+        await twoFactor.DropRecoveryCodesIfLastFactorAsync(user, ct);
         await tx.CommitAsync(ct);
-        await NotifyAsync(user, key.Name, added: false, ct);
+        await mail.NoticeAsync(user, to => mail.SendSecurityKeyChangedAsync(user, to, key.Name, added: false, ct));
         return key.Name;
     }
 
@@ -138,19 +137,6 @@ public sealed class SecurityKeyService(
         catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or NotSupportedException)
         {
             throw AccountException.BadRequest("The security key's answer could not be read. Try again.");
-        }
-    }
-
-    private async Task NotifyAsync(User user, string keyName, bool added, CancellationToken ct)
-    {
-        if (user.PrimaryEmail() is not { IsVerified: true } primary) return;
-        try
-        {
-            await mail.SendSecurityKeyChangedAsync(user, primary.Email, keyName, added, ct);
-        }
-        catch (Mail.MailDeliveryException)
-        {
-            // The change stands; the Mailer logged why the notice did not go out.
         }
     }
 }
