@@ -66,6 +66,32 @@ public abstract partial class CheeseshopDb(DbContextOptions options) : DbContext
 
     protected override void OnModelCreating(ModelBuilder b)
     {
+        MapAccounts(b);
+        MapProjects(b);
+        MapEvents(b);
+        MapAccountRecords(b);
+        b.Entity<LegalHold>(e =>
+        {
+            e.HasIndex(x => x.UserId);
+            e.HasIndex(x => x.ProjectId);
+            // No cascade: a hold outlives the deletion of what it holds.
+        });
+        b.Entity<AdminAuditEntry>(e =>
+        {
+            e.ToTable("admin_audit");
+            e.HasIndex(x => x.Time);
+        });
+        b.Entity<RetentionRun>(e => e.HasIndex(x => x.StartedAt));
+        MapDownloads(b);
+        MapLegal(b);
+        MapTrustedPublishing(b);
+        MapSignInMethods(b);
+        MapSearch(b);
+    }
+
+    /// <summary>Users, their addresses and API tokens (src/Cheeseshop/Accounts, src/Cheeseshop/Auth).</summary>
+    private static void MapAccounts(ModelBuilder b)
+    {
         b.Entity<User>(e =>
         {
             e.HasIndex(u => u.NormalizedUsername).IsUnique();
@@ -82,6 +108,11 @@ public abstract partial class CheeseshopDb(DbContextOptions options) : DbContext
             e.HasOne(x => x.User).WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne<Project>().WithMany().HasForeignKey(x => x.ProjectId).OnDelete(DeleteBehavior.Cascade);
         });
+    }
+
+    /// <summary>Projects, roles, releases, files and the journal: the index itself (src/Cheeseshop/Index).</summary>
+    private static void MapProjects(ModelBuilder b)
+    {
         b.Entity<Project>(e =>
         {
             e.HasIndex(p => p.NormalizedName).IsUnique();
@@ -137,23 +168,11 @@ public abstract partial class CheeseshopDb(DbContextOptions options) : DbContext
             e.HasIndex(j => j.SubmittedDate);
             e.HasOne<User>().WithMany().HasForeignKey(j => j.SubmittedById).OnDelete(DeleteBehavior.Restrict);
         });
-        MapEvents(b);
-        MapAccountRecords(b);
-        b.Entity<LegalHold>(e =>
-        {
-            e.HasIndex(x => x.UserId);
-            e.HasIndex(x => x.ProjectId);
-            // No cascade: a hold outlives the deletion of what it holds.
-        });
-        b.Entity<AdminAuditEntry>(e =>
-        {
-            e.ToTable("admin_audit");
-            e.HasIndex(x => x.Time);
-        });
-        b.Entity<RetentionRun>(e => e.HasIndex(x => x.StartedAt));
-        MapDownloads(b);
-        MapLegal(b);
-        MapTrustedPublishing(b);
+    }
+
+    /// <summary>Single sign-on links and security keys (src/Cheeseshop/Sso, src/Cheeseshop/SecurityKeys).</summary>
+    private static void MapSignInMethods(ModelBuilder b)
+    {
         b.Entity<SsoLink>(e =>
         {
             e.ToTable("sso_links");
@@ -172,7 +191,6 @@ public abstract partial class CheeseshopDb(DbContextOptions options) : DbContext
             e.Property(x => x.Name).HasMaxLength(64);
             e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
         });
-        MapSearch(b);
     }
 
     /// <summary>Trusted publishers and the ID tokens already exchanged (src/Cheeseshop/TrustedPublishing).</summary>

@@ -20,7 +20,7 @@ public sealed record BuiltProject(string ProjectName, string Version, string Sdi
 }
 
 /// <summary>
-/// The real Python tools the index serves: python -m build, twine and pip, run as child processes
+/// The real Python tools the index serves: setuptools' build backend, twine and pip, run as child processes
 /// with an environment that can only reach the index under test.
 /// </summary>
 public static partial class PythonTools
@@ -61,7 +61,8 @@ public static partial class PythonTools
     /// <summary>
     /// Copies tests/fixtures/<paramref name="fixture"/> to a temporary folder, replaces the tokens
     /// (@VERSION@, @SUFFIX@, @REQUIRES_PYTHON@, @MARKER@ and any in <paramref name="tokens"/>) and builds an sdist and a
-    /// wheel with <c>/usr/bin/python3 -m build --no-isolation</c>. The same arguments give the same files (cached),
+    /// wheel with setuptools' PEP 517 hooks as <c>/usr/bin/python3 -m build --no-isolation</c> calls them
+    /// (<see cref="FixtureBuilder"/>). The same arguments give the same files (cached),
     /// so an identical re-upload really is identical; pass a different @MARKER@ for a different file of the same name.
     /// </summary>
     public static Task<BuiltProject> BuildAsync(string fixture, string version, string suffix,
@@ -89,15 +90,14 @@ public static partial class PythonTools
         var dist = Path.Combine(work, "dist");
         CopyTemplated(source, src, tokens);
 
-        var result = await ProcessRunner.RunAsync(DebianPython,
-            ["-m", "build", "--no-isolation", "--outdir", dist, src],
-            IsolatedEnvironment(), workingDirectory: work, timeout: TimeSpan.FromMinutes(3));
-        if (!result.Succeeded) throw new InvalidOperationException($"Building fixture {fixture} failed.\n{result}");
-
+        Directory.CreateDirectory(dist);
+        var built = await FixtureBuilder.BuildAsync(src, dist, Path.Combine(work, "build.log"));
+        if (built.Sdist is null || built.Wheel is null)
+            throw new InvalidOperationException($"Building fixture {fixture} failed.\n{built.Log}");
         var sdists = Directory.GetFiles(dist, "*.tar.gz");
         var wheels = Directory.GetFiles(dist, "*.whl");
         if (sdists.Length != 1 || wheels.Length != 1)
-            throw new InvalidOperationException($"Expected one sdist and one wheel in {dist}, found: {string.Join(", ", Directory.GetFiles(dist))}\n{result}");
+            throw new InvalidOperationException($"Expected one sdist and one wheel in {dist}, found: {string.Join(", ", Directory.GetFiles(dist))}\n{built.Log}");
         var name = ProjectNameRegex().Match(File.ReadAllText(Path.Combine(src, "pyproject.toml"))).Groups[1].Value;
         return new BuiltProject(name, tokens["VERSION"], sdists[0], wheels[0]);
     }
@@ -138,13 +138,15 @@ public static partial class PythonTools
             timeout: TimeSpan.FromMinutes(3));
     }
 
-    /// <summary>A fresh virtual environment (a copy of one made once per run with <c>python -m venv</c>).</summary>
+    /// <summary>A fresh virtual environment (a linked copy of one made once per run with <c>python -m venv</c>).</summary>
     public static async Task<Venv> CreateVenvAsync(PythonFlavor flavor = PythonFlavor.Debian)
     {
         var template = await TemplateVenvs.GetOrAdd(flavor, f => new Lazy<Task<string>>(() => CreateTemplateVenvAsync(f))).Value;
         var dir = Path.Combine(TempPaths.NewDirectory("venv"), "env");
         // cp -a keeps bin/python's symlink; every command runs bin/python -m ..., so the copied scripts' shebangs don't matter.
-        var copy = await ProcessRunner.RunAsync("cp", ["-a", template, dir], timeout: TimeSpan.FromMinutes(1));
+        // -l links the files instead of copying them: pip and Python replace or remove files (a rename, an unlink)
+        // and never write into one in place, so the template's copy of a file is never changed through a venv.
+        var copy = await ProcessRunner.RunAsync("cp", ["-al", template, dir], timeout: TimeSpan.FromMinutes(1));
         if (!copy.Succeeded) throw new InvalidOperationException($"Copying the template venv failed.\n{copy}");
         return new Venv(dir, flavor);
     }
