@@ -137,8 +137,9 @@ public sealed partial class BrowserWalkTests(ServerFixture servers, ITestOutputH
         .. _evil: javascript:alert('rst-target')
         """;
 
+    // Rendering and sanitizing happen in code; the database only keeps the text.
     [Theory]
-    [MemberData(nameof(Databases))]
+    [InlineData(Database.Sqlite)]
     public async Task Hostile_readmes_run_nothing_fetch_nothing_elsewhere_and_still_show_their_text(Database db)
     {
         var server = await ServerAsync(db);

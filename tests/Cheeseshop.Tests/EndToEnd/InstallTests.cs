@@ -40,9 +40,9 @@ public sealed class InstallTests(ProcessServerFixture servers, ITestOutputHelper
         AssertEqual("cheese-alpha-basic-1.0", await ImportAsync(venv, "cheese_alpha", "MARKER"), "cheese_alpha.MARKER");
     }
 
+    // pip's choice among served versions: one database is enough.
     [Theory]
     [InlineData(Database.Sqlite)]
-    [InlineData(Database.Postgres)]
     public async Task Pre_releases_are_installed_only_when_asked_for(Database database)
     {
         var server = await ServerAsync(database);
@@ -65,9 +65,9 @@ public sealed class InstallTests(ProcessServerFixture servers, ITestOutputHelper
         AssertEqual("2.0b1", await InstalledVersionAsync(pinned, "cheese-alpha-pre"), "a pinned pre-release installs without --pre");
     }
 
+    // pip's resolution over served pages: one database is enough.
     [Theory]
     [InlineData(Database.Sqlite)]
-    [InlineData(Database.Postgres)]
     public async Task A_dependency_on_another_uploaded_project_resolves_from_the_index(Database database)
     {
         var server = await ServerAsync(database);

@@ -124,9 +124,15 @@ public sealed class CheeseshopServer : IAsyncDisposable
         }
         else if (database == Database.Postgres)
         {
-            var (name, connectionString) = await TestPostgres.CreateDatabaseAsync();
+            var (name, connectionString) = hosting == ServerHosting.InProcess
+                ? await DatabaseTemplates.CreatePostgresAsync()
+                : await TestPostgres.CreateDatabaseAsync();
             pgName = name;
             environment[PostgresVariable] = connectionString;
+        }
+        else if (hosting == ServerHosting.InProcess)
+        {
+            await DatabaseTemplates.CopySqliteAsync(dataDir);
         }
 
         if (hosting == ServerHosting.Published) await PublishedBinary.EnsureAsync();

@@ -27,16 +27,19 @@ public static class TestPostgres
         }
     }
 
-    /// <summary>Creates an empty database named cs_&lt;random&gt; and returns its connection string.</summary>
-    public static async Task<(string Name, string ConnectionString)> CreateDatabaseAsync()
+    /// <summary>Creates a database named PREFIX&lt;random&gt;, empty or a copy of <paramref name="template"/>, and
+    /// returns its name and connection string.</summary>
+    public static async Task<(string Name, string ConnectionString)> CreateDatabaseAsync(string? template = null, string prefix = "cs_")
     {
-        var name = "cs_" + Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant();
+        var name = prefix + Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant();
         var admin = new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = "postgres", Pooling = false };
         try
         {
             await using var conn = new NpgsqlConnection(admin.ConnectionString);
             await conn.OpenAsync();
-            await using var cmd = new NpgsqlCommand($"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0", conn);
+            await using var cmd = new NpgsqlCommand(template is null
+                ? $"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0"
+                : $"CREATE DATABASE \"{name}\" TEMPLATE \"{template}\"", conn);
             await cmd.ExecuteNonQueryAsync();
         }
         catch (Exception ex) when (ex is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
