@@ -92,13 +92,13 @@ public static class ProcessRunner
             }
             catch (OperationCanceledException)
             {
-                // Cancel() runs this continuation on the thread that called it, which may be the output reader's
-                // (onStderrLine cancelling `kill`): leave that thread first, or the wait for the end of the output
-                // below waits for the very thread it runs on.
-                await Task.Yield();
                 // A kill the caller asked for is an interruption it tests, not a timeout.
                 timedOut = !kill.IsCancellationRequested;
                 try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+                // Cancel() runs this continuation on the thread that called it, which may be the output reader's
+                // (onStderrLine cancelling `kill`): leave that thread, or the wait for the end of the output below
+                // waits for the very thread it runs on. The kill above goes first, at the moment asked for.
+                await Task.Yield();
             }
         }
         // Drains the asynchronous readers (WaitForExit() without a timeout waits for EOF on both pipes).
