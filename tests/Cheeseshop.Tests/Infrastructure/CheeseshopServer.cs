@@ -97,10 +97,14 @@ public sealed class CheeseshopServer : IAsyncDisposable
     /// <see cref="NetherlandsNetwork"/> to NL and <see cref="JapanNetwork"/> to JP.</param>
     /// <param name="hosting">In the test process (the default) or as the program in a process of its own.</param>
     /// <param name="clock">The server's clock (in process only): a test moves it rather than waiting.</param>
+    /// <param name="freshSchema">Start on an empty database and let the server apply every migration, as a first
+    /// start does; otherwise it starts on a copy of the schema migrated once per run (<see cref="DatabaseTemplates"/>).
+    /// The published program always starts fresh.</param>
     public static async Task<CheeseshopServer> StartAsync(Database database, TimeSpan? startTimeout = null,
         IReadOnlyDictionary<string, string>? settings = null, string? joinPostgresDatabase = null, bool countries = false,
-        ServerHosting hosting = ServerHosting.InProcess, TimeProvider? clock = null)
+        ServerHosting hosting = ServerHosting.InProcess, TimeProvider? clock = null, bool freshSchema = false)
     {
+        var template = !freshSchema && hosting != ServerHosting.Published;
         if (clock != null && hosting != ServerHosting.InProcess)
             throw new ArgumentException("Only a server in the test process can run on a test's clock.", nameof(clock));
         if (joinPostgresDatabase != null && database != Database.Postgres)
@@ -124,13 +128,13 @@ public sealed class CheeseshopServer : IAsyncDisposable
         }
         else if (database == Database.Postgres)
         {
-            var (name, connectionString) = hosting == ServerHosting.InProcess
+            var (name, connectionString) = template
                 ? await DatabaseTemplates.CreatePostgresAsync()
                 : await TestPostgres.CreateDatabaseAsync();
             pgName = name;
             environment[PostgresVariable] = connectionString;
         }
-        else if (hosting == ServerHosting.InProcess)
+        else if (template)
         {
             await DatabaseTemplates.CopySqliteAsync(dataDir);
         }

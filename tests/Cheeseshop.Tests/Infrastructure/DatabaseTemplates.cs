@@ -7,12 +7,12 @@ using Npgsql;
 namespace Cheeseshop.Tests.Infrastructure;
 
 /// <summary>
-/// Each provider's schema, migrated once per test run: a server in the test process starts on a copy of
-/// it (a copied SQLite file, or a PostgreSQL database created from it as a template), as a server
-/// restarted on an existing index does. Applying every migration to an empty database, with the model
-/// diff EF runs first, costs more processor time than the rest of a server's start; the servers that
-/// run as the program (<see cref="ServerHosting.Process"/>, <see cref="ServerHosting.Published"/>) still
-/// create their schema from nothing at their first start, on both providers.
+/// Each provider's schema, migrated once per test run: a test server starts on a copy of it (a copied
+/// SQLite file, or a PostgreSQL database created from it as a template), as a server restarted on an
+/// existing index does. Applying every migration to an empty database, with the model diff EF runs
+/// first, costs more processor time than the rest of a server's start. The end-to-end servers of real
+/// pip and twine (<see cref="ProcessServerFixture"/>) and the published program still create their schema
+/// from nothing at their first start, on both providers.
 /// </summary>
 public static class DatabaseTemplates
 {

@@ -66,5 +66,6 @@ public class ServerFixture : IAsyncLifetime
 public sealed class CountryServerFixture() : ServerFixture(db => CheeseshopServer.StartAsync(db, countries: true));
 
 /// <summary>As <see cref="ServerFixture"/>, each server the program in a process of its own
-/// (<see cref="ServerHosting.Process"/>): for the tests of real pip, twine and the admin executable.</summary>
-public sealed class ProcessServerFixture() : ServerFixture(db => CheeseshopServer.StartAsync(db, hosting: ServerHosting.Process));
+/// (<see cref="ServerHosting.Process"/>) started on an empty database, as an operator's first start is: for the
+/// tests of real pip, twine and the admin executable.</summary>
+public sealed class ProcessServerFixture() : ServerFixture(db => CheeseshopServer.StartAsync(db, hosting: ServerHosting.Process, freshSchema: true));
