@@ -118,8 +118,9 @@ public sealed class SecurityKeyTests(ServerFixture servers, ITestOutputHelper ou
     private static Task<Cheeseshop.Data.Entities.SecurityKey> KeyAsync(CheeseshopServer server, string username) =>
         server.WithDbAsync(d => d.SecurityKeys.SingleAsync(k => d.Users.Any(u => u.Id == k.UserId && u.Username == username)));
 
+    // The pages and the ceremony are the same on either database; keys are stored and checked on both in the refusals test below.
     [Theory]
-    [MemberData(nameof(Databases))]
+    [InlineData(Database.Sqlite)]
     public async Task An_admin_adds_a_key_signs_in_with_it_reaches_the_admin_pages_and_removes_it(Database db)
     {
         var server = await ServerAsync(db);
