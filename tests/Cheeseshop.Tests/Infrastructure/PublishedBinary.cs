@@ -55,7 +55,24 @@ public static class PublishedBinary
         var partial = alone + "." + Guid.NewGuid().ToString("N");
         File.Copy(executable, partial);
         File.Move(partial, alone, overwrite: true);
+        PruneCache(cache, keep: System.IO.Path.GetDirectoryName(alone)!);
         return alone;
+    }
+
+    /// <summary>Each change to the sources adds a program of about a hundred megabytes to the cache: keep the one
+    /// just made and the two before it (another checkout may still be on those), remove the rest.</summary>
+    private static void PruneCache(string cache, string keep)
+    {
+        var older = new DirectoryInfo(cache).EnumerateDirectories()
+            .Where(d => d.FullName != keep)
+            .OrderByDescending(d => d.LastWriteTimeUtc)
+            .Skip(2);
+        foreach (var dir in older)
+        {
+            try { dir.Delete(recursive: true); }
+            catch (IOException) { } // another run is publishing into it or reading it: the next run prunes it
+            catch (UnauthorizedAccessException) { }
+        }
     }
 
     /// <summary>What the program is built from: the sources of both projects and the files around the build.</summary>
