@@ -38,6 +38,14 @@ public sealed record PublisherSpec(
     };
 
     private string EnvironmentPart => Environment is null ? "" : $", environment {Environment}";
+
+    /// <summary>Whether two publishers ask exactly the same of a token: the same publisher, registered on
+    /// more than one project (a record's own equality would compare the claim dictionaries by reference).</summary>
+    public bool SameAs(PublisherSpec other) =>
+        Kind == other.Kind && Repository == other.Repository && Workflow == other.Workflow
+        && Environment == other.Environment && Subject == other.Subject
+        && ExtraClaims.Count == other.ExtraClaims.Count
+        && ExtraClaims.All(c => other.ExtraClaims.TryGetValue(c.Key, out var v) && v == c.Value);
 }
 
 /// <summary>The rules of publisher definitions, as the CLI and the publishing page apply them.</summary>

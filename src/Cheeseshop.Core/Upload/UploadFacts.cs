@@ -31,7 +31,8 @@ public sealed record ExistingFile(string Filename, string Sha256, string Blake2b
 /// add it.
 /// </summary>
 /// <param name="Project">The project the upload names, or null when the upload would create it.</param>
-/// <param name="TokenProjectId">The project the uploader's token is limited to; null for an unscoped token or a password.</param>
+/// <param name="TokenProjects">The projects the uploader's token is limited to: the one of a project-scoped token, or every
+/// project its trusted publisher is registered on for a minted one; null for an unscoped token or a password.</param>
 /// <param name="Username">Who uploads.</param>
 /// <param name="HasRole">Whether the uploader has a role on <paramref name="Project"/>.</param>
 /// <param name="SameNameOrDigest">A file with the candidate's filename or blake2b-256 digest, if any.</param>
@@ -40,5 +41,5 @@ public sealed record ExistingFile(string Filename, string Sha256, string Blake2b
 /// <param name="Creation">Who may create a project and whether the name is prohibited: decides only when
 /// <paramref name="Project"/> is null.</param>
 public sealed record IndexFacts(
-    ExistingProject? Project, Guid? TokenProjectId, string Username, bool HasRole,
+    ExistingProject? Project, IReadOnlyCollection<Guid>? TokenProjects, string Username, bool HasRole,
     ExistingFile? SameNameOrDigest, bool FilenameUsedBefore, bool ReleaseHasSdist, CreationFacts Creation);

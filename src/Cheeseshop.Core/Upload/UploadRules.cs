@@ -75,13 +75,13 @@ public static class UploadRules
     {
         if (facts.Project is null)
         {
-            if (facts.TokenProjectId is not null)
+            if (facts.TokenProjects is not null)
                 return UploadDecision.Forbidden($"The given token isn't allowed to upload to project '{candidate.Name}': it is scoped to another project.");
             if (ProjectCreationRules.CheckNewProject(candidate.Name, facts.Username, facts.Creation) is { } refused) return refused;
         }
         else
         {
-            if (facts.TokenProjectId is { } scope && scope != facts.Project.Id)
+            if (facts.TokenProjects is { } scope && !scope.Contains(facts.Project.Id))
                 return UploadDecision.Forbidden($"The given token isn't allowed to upload to project '{facts.Project.Name}'.");
             if (!facts.HasRole)
                 return UploadDecision.Forbidden($"The user '{facts.Username}' isn't allowed to upload to project '{facts.Project.Name}'.");

@@ -64,11 +64,22 @@ public sealed class PublisherService(CheeseshopDb db, TrustedPublishingOptions o
             {
                 Publisher = p,
                 AddedBy = db.Users.Where(u => u.Id == p.AddedById).Select(u => u.Username).FirstOrDefault(),
-                Tokens = db.ApiTokens.Count(t => t.PublisherId == p.Id && t.Expires > now),
             })
             .ToListAsync(ct);
-        return rows.Select(r => new PublisherSummary(r.Publisher.Id, r.Publisher.Kind, r.Publisher.Issuer, SpecOf(r.Publisher).Display,
-            r.Publisher.ProjectId is null, project?.Name ?? r.Publisher.PendingProjectName!, r.AddedBy, r.Publisher.Added, r.Tokens)).ToList();
+        var summaries = new List<PublisherSummary>();
+        foreach (var r in rows)
+            summaries.Add(new PublisherSummary(r.Publisher.Id, r.Publisher.Kind, r.Publisher.Issuer, SpecOf(r.Publisher).Display,
+                r.Publisher.ProjectId is null, project?.Name ?? r.Publisher.PendingProjectName!, r.AddedBy, r.Publisher.Added,
+                await ValidTokensAsync(r.Publisher, now, ct)));
+        return summaries;
+    }
+
+    /// <summary>The valid tokens that may upload to the publisher's project: minted through it, or through the same
+    /// publisher on another project.</summary>
+    private async Task<int> ValidTokensAsync(TrustedPublisher publisher, DateTime now, CancellationToken ct)
+    {
+        var same = publisher.ProjectId is null ? [publisher.Id] : (await SameAsAsync(db, publisher, ct)).Select(p => p.Id).ToList();
+        return await db.ApiTokens.CountAsync(t => t.PublisherId != null && same.Contains(t.PublisherId.Value) && t.Expires > now, ct);
     }
 
     public async Task<PublisherSummary> AddAsync(PublisherActor actor, string projectName, PublisherInput input, CancellationToken ct)
@@ -133,6 +144,22 @@ public sealed class PublisherService(CheeseshopDb db, TrustedPublishingOptions o
         PublisherDefinition.TryParseKind(row.Kind, out var kind);
         var extra = JsonSerializer.Deserialize<Dictionary<string, string>>(row.ExtraClaimsJson) ?? [];
         return new PublisherSpec(kind, row.Repository, row.Workflow, row.Environment, row.Subject, extra);
+    }
+
+    /// <summary>The projects a publisher is registered on: its own, and every other project with an active publisher
+    /// of the same issuer that asks exactly the same of a token. A token minted through it uploads to each of them.</summary>
+    public static async Task<List<Guid>> ProjectsOfAsync(CheeseshopDb db, TrustedPublisher publisher, CancellationToken ct) =>
+        (await SameAsAsync(db, publisher, ct)).Select(p => p.ProjectId!.Value).Distinct().Order().ToList();
+
+    /// <summary>The active publishers asking exactly what <paramref name="publisher"/> asks of a token, itself included
+    /// once it belongs to a project.</summary>
+    private static async Task<List<TrustedPublisher>> SameAsAsync(CheeseshopDb db, TrustedPublisher publisher, CancellationToken ct)
+    {
+        var spec = SpecOf(publisher);
+        var candidates = await db.TrustedPublishers.AsNoTracking()
+            .Where(p => p.Issuer == publisher.Issuer && p.Kind == publisher.Kind && p.ProjectId != null)
+            .ToListAsync(ct);
+        return candidates.Where(p => p.Id == publisher.Id || SpecOf(p).SameAs(spec)).ToList();
     }
 
     private TrustedPublisher ToRow(PublisherSpec spec, ConfiguredIssuer issuer) => new()

@@ -49,10 +49,15 @@ public sealed class TokenExchange(CheeseshopDb db, TrustedPublishingOptions opti
         var matches = candidates.Where(p => PublisherMatch.Mismatch(PublisherService.SpecOf(p), claims.Values) is null).ToList();
         if (matches.Count == 0)
             return Invalid("invalid-publisher", "valid token, but no corresponding publisher (" + WhyNoMatch(candidates, claims, issuer.Kind) + ")");
-        // One identity trusted by several projects would need one token for several projects; tokens here have one.
+        // One publisher registered on several projects mints one token for all of them, as on PyPI; publishers that
+        // ask different things of the token, or pending ones for several names, leave no single answer.
         var chosen = matches.Where(p => p.ProjectId != null).ToList() is { Count: > 0 } active ? active : matches;
-        if (chosen.Select(p => p.ProjectId?.ToString() ?? p.PendingNormalizedName).Distinct().Count() > 1)
-            return Invalid("invalid-publisher", "valid token, but it matches publishers of more than one project; a minted token is for one project");
+        chosen = chosen.OrderBy(p => p.Added).ThenBy(p => p.Id).ToList();
+        if (chosen[0].ProjectId is null && chosen.Select(p => p.PendingNormalizedName).Distinct().Count() > 1)
+            return Invalid("invalid-publisher", "valid token, but it matches pending publishers for more than one project name; remove all but one");
+        var spec = PublisherService.SpecOf(chosen[0]);
+        if (chosen.Any(p => !PublisherService.SpecOf(p).SameAs(spec)))
+            return Invalid("invalid-publisher", "valid token, but it matches different publishers on more than one project; make them the same publisher, or remove all but one");
         try
         {
             return await writer.ChangeAsync(change => IssueAsync(change, chosen[0], claims, issuer, ct), ct);
@@ -102,10 +107,13 @@ public sealed class TokenExchange(CheeseshopDb db, TrustedPublishingOptions opti
             Id = issued.Id, UserId = user.Id, ProjectId = project.Id, PublisherId = publisher.Id, Scope = TokenScope.Upload,
             Description = Truncate("Trusted publisher: " + spec.Display, 100), SecretHash = issued.SecretHash, Created = now, Expires = expires,
         });
-        await events.ProjectEventAsync(project.Id, EventTags.Project.ShortLivedApiTokenAdded, null, new
-        {
-            expires, publisher = spec.Display, publisher_kind = publisher.Kind, issuer = publisher.Issuer, user = user.Username,
-        }, ct);
+        // Each project the token may upload to has the mint in its history.
+        var covered = await PublisherService.ProjectsOfAsync(db, publisher, ct);
+        foreach (var coveredId in covered.Append(project.Id).Distinct())
+            await events.ProjectEventAsync(coveredId, EventTags.Project.ShortLivedApiTokenAdded, null, new
+            {
+                expires, publisher = spec.Display, publisher_kind = publisher.Kind, issuer = publisher.Issuer, user = user.Username,
+            }, ct);
         return new MintResult(issued.Token, expires, null);
     }
 

@@ -116,8 +116,20 @@ public sealed class UploadService(
         var hasSdist = release is not null && await db.Files.AnyAsync(f => f.ReleaseId == release.Id && f.PackageType == "sdist", ct);
         return new IndexFacts(
             project is null ? null : new ExistingProject(project.Id, project.Name, project.TotalSize),
-            who.Token?.ProjectId, user.Username, hasRole, existing, usedBefore, hasSdist,
+            await TokenProjectsAsync(who.Token, ct), user.Username, hasRole, existing, usedBefore, hasSdist,
             project is null ? await CreationFactsAsync(user, normalized, ct) : new CreationFacts(projects.Create, user.IsAdmin, true, false));
+    }
+
+    /// <summary>The projects a token may upload to: none named for an unscoped token; its own for a scoped one; for one a
+    /// trusted publisher minted, every project that publisher is registered on now (removing it from one ends that).</summary>
+    private async Task<IReadOnlyCollection<Guid>?> TokenProjectsAsync(ApiToken? token, CancellationToken ct)
+    {
+        if (token?.PublisherId is { } publisherId)
+        {
+            var publisher = await db.TrustedPublishers.AsNoTracking().FirstOrDefaultAsync(p => p.Id == publisherId, ct);
+            return publisher is null ? [] : await TrustedPublishing.PublisherService.ProjectsOfAsync(db, publisher, ct);
+        }
+        return token?.ProjectId is { } projectId ? [projectId] : null;
     }
 
     /// <summary>Read only for an upload that would create its project: an existing one never asks.</summary>

@@ -77,6 +77,34 @@ public sealed class PublisherDefinitionTests
         Assert.Equal("sub ci:x, a=1, b=2", PublisherSpec.Generic("ci:x", new Dictionary<string, string> { ["b"] = "2", ["a"] = "1" }).Display);
     }
 
+    // Two publishers are the same when they ask exactly the same of a token (a token minted through one uploads
+    // to the projects of both).
+    [Theory]
+    [InlineData("github octo/cheese release.yml pypi", "github octo/cheese release.yml pypi", true)]
+    [InlineData("github octo/cheese release.yml pypi", "github octo/cheese release.yml -", false)]
+    [InlineData("github octo/cheese release.yml -", "github octo/cheese deploy.yml -", false)]
+    [InlineData("github octo/cheese release.yml -", "gitlab octo/cheese release.yml -", false)]
+    [InlineData("generic ci:x a=1,b=2", "generic ci:x b=2,a=1", true)]
+    [InlineData("generic ci:x a=1", "generic ci:x a=1,b=2", false)]
+    [InlineData("generic ci:x a=1", "generic ci:x a=2", false)]
+    [InlineData("generic ci:x -", "generic ci:y -", false)]
+    public void Same_publisher(string a, string b, bool same)
+    {
+        Assert.Equal(same, Spec(a).SameAs(Spec(b)));
+        Assert.Equal(same, Spec(b).SameAs(Spec(a)));
+    }
+
+    private static PublisherSpec Spec(string text)
+    {
+        var p = text.Split(' ');
+        return p[0] switch
+        {
+            "github" => PublisherSpec.GitHub(p[1], p[2], p[3] == "-" ? null : p[3]),
+            "gitlab" => PublisherSpec.GitLab(p[1], p[2], p[3] == "-" ? null : p[3]),
+            _ => PublisherSpec.Generic(p[1], p[2] == "-" ? null : p[2].Split(',').ToDictionary(c => c.Split('=')[0], c => c.Split('=')[1])),
+        };
+    }
+
     private static void Expect(string? problem, string? actual)
     {
         if (problem is null) Assert.Null(actual);

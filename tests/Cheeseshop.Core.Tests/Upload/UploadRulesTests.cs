@@ -118,7 +118,7 @@ public class UploadRulesTests
     private static readonly Guid CheeseId = Guid.Parse("00000000-0000-0000-0000-00000000c4e5");
 
     // What the index holds: the project (none, or its stored name and total size), the token's scope
-    // (none, this project, another), the uploader's role, a file of the same name or digest (none, the
+    // (none, this project, another, several with this one: a trusted publisher registered on several projects), the uploader's role, a file of the same name or digest (none, the
     // identical file, same name other bytes, same bytes other name), whether the filename was used by a
     // deleted file, whether the release has an sdist; the candidate's type; the project size limit is 1000
     // and the candidate 100 bytes.
@@ -127,6 +127,8 @@ public class UploadRulesTests
     [InlineData("none", "other", false, "none", false, false, "wheel", "Forbidden", "The given token isn't allowed to upload to project 'cheese': it is scoped to another project.")]
     [InlineData("cheese:0", "none", true, "none", false, false, "wheel", "Accepted", Ok)]
     [InlineData("cheese:0", "this", true, "none", false, false, "wheel", "Accepted", Ok)]
+    [InlineData("cheese:0", "several", true, "none", false, false, "wheel", "Accepted", Ok)]
+    [InlineData("none", "several", false, "none", false, false, "wheel", "Forbidden", "The given token isn't allowed to upload to project 'cheese': it is scoped to another project.")]
     [InlineData("Cheese:0", "other", true, "none", false, false, "wheel", "Forbidden", "The given token isn't allowed to upload to project 'Cheese'.")]
     [InlineData("Cheese:0", "none", false, "none", false, false, "wheel", "Forbidden", "The user 'alice' isn't allowed to upload to project 'Cheese'.")]
     [InlineData("cheese:0", "this", false, "none", false, false, "wheel", "Forbidden", "The user 'alice' isn't allowed to upload to project 'cheese'.")]
@@ -151,7 +153,7 @@ public class UploadRulesTests
         var filename = candidate.Filename.Filename;
         ExistingProject? held = project == "none" ? null
             : new ExistingProject(CheeseId, project.Split(':')[0], long.Parse(project.Split(':')[1]));
-        Guid? scope = token switch { "this" => CheeseId, "other" => Guid.NewGuid(), _ => null };
+        Guid[]? scope = token switch { "this" => [CheeseId], "other" => [Guid.NewGuid()], "several" => [Guid.NewGuid(), CheeseId], _ => null };
         var file = existing switch
         {
             "identical" => new ExistingFile(filename, Sha256, Blake2),

@@ -85,6 +85,43 @@ public sealed class TrustedPublishingTests(TrustedPublishingServers servers, ITe
     [Theory]
     [InlineData(Database.Sqlite)]
     [InlineData(Database.Postgres)]
+    public async Task One_publisher_on_two_projects_mints_one_token_for_both_and_different_ones_are_refused(Database database)
+    {
+        var server = await ServerAsync(database);
+        var owner = await UploaderAsync(server, "tp-owner-m1");
+        await UploadAsync(server, owner, await BuildAsync("cheese-alpha", "1.0", "-tpm1"), await BuildAsync("cheese-beta", "1.0", "-tpm1"),
+            await BuildAsync("cheese-gamma-extra", "1.0", "-tpm1"));
+        foreach (var project in new[] { "cheese-alpha-tpm1", "cheese-beta-tpm1" })
+            AssertSucceeded(await CliAsync(server, "publishers", "add", project, "--github", "octo/multi-m1", "--workflow", "release.yml", "--environment", "pypi"),
+                "publishers add to " + project);
+
+        var (status, body) = await MintAsync(server, await Issuer.TokenAsync("github", GitHubClaims("octo/multi-m1")));
+        AssertEqual(HttpStatusCode.OK, status, "mint status: " + body);
+        var token = body.GetProperty("token").GetString()!;
+        await UploadAsync(server, token, await BuildAsync("cheese-alpha", "1.1", "-tpm1"));
+        await UploadAsync(server, token, await BuildAsync("cheese-beta", "1.1", "-tpm1"));
+        foreach (var project in new[] { "cheese-alpha-tpm1", "cheese-beta-tpm1" })
+        {
+            Assert.Single(await ProjectEventsAsync(server, project), e => e.Tag == "project:short_lived_api_token:added");
+            AssertOutputContains(await CliAsync(server, "publishers", "list", project), "active\t1 live token(s)", "publishers list " + project);
+        }
+        AssertFailed(await TwineAsync(server, token, (await BuildAsync("cheese-gamma-extra", "1.1", "-tpm1")).Files),
+            "an upload to the owner's project without the publisher", "403");
+
+        // A publisher that asks less of the token (no environment) on a third project matches too, but it is
+        // not the same publisher: no single token answers both.
+        AssertSucceeded(await CliAsync(server, "publishers", "add", "cheese-gamma-extra-tpm1", "--github", "octo/multi-m1", "--workflow", "release.yml"),
+            "publishers add without an environment");
+        (status, body) = await MintAsync(server, await Issuer.TokenAsync("github", GitHubClaims("octo/multi-m1")));
+        AssertEqual(HttpStatusCode.UnprocessableEntity, status, "mint with different publishers: " + body);
+        var error = body.GetProperty("errors")[0];
+        AssertEqual("invalid-publisher", error.GetProperty("code").GetString(), "error code");
+        Assert.Contains("different publishers on more than one project", error.GetProperty("description").GetString());
+    }
+
+    [Theory]
+    [InlineData(Database.Sqlite)]
+    [InlineData(Database.Postgres)]
     public async Task A_pending_publisher_creates_its_project_owned_by_its_registrant_on_first_use(Database database)
     {
         var server = await ServerAsync(database);
