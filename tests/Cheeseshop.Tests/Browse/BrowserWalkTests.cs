@@ -11,6 +11,7 @@ namespace Cheeseshop.Tests.Browse;
 /// fetch nothing from elsewhere and still show their text. The page tests over HTTP cover both
 /// databases for the rest; the hostile READMEs run on both here too.
 /// </summary>
+[LongRunning]
 public sealed partial class BrowserWalkTests(ServerFixture servers, ITestOutputHelper output) : EndToEndTest(servers, output)
 {
     public static TheoryData<Database> Databases => [Database.Sqlite, Database.Postgres];

@@ -4,6 +4,7 @@ namespace Cheeseshop.Tests.EndToEnd;
 
 /// <summary>The admin CLI (yank, unyank, remove) as pip and twine see it, and the real executable's change
 /// served by a running server as soon as the command returns.</summary>
+[LongRunning]
 public sealed class AdminCliTests(ProcessServerFixture servers, ITestOutputHelper output)
     : EndToEndTest(servers, output), IClassFixture<ProcessServerFixture>
 {

@@ -3,6 +3,7 @@ using Cheeseshop.Tests.Infrastructure;
 namespace Cheeseshop.Tests.EndToEnd;
 
 /// <summary>twine uploads, pip installs from the index, Python imports: the index's main job, on both databases.</summary>
+[LongRunning]
 public sealed class InstallTests(ProcessServerFixture servers, ITestOutputHelper output)
     : EndToEndTest(servers, output), IClassFixture<ProcessServerFixture>
 {

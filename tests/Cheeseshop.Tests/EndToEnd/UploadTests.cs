@@ -4,6 +4,7 @@ using Cheeseshop.Tests.Infrastructure;
 namespace Cheeseshop.Tests.EndToEnd;
 
 /// <summary>twine against the upload endpoint: re-uploads, filename reuse, credentials.</summary>
+[LongRunning]
 public sealed class UploadTests(ProcessServerFixture servers, ITestOutputHelper output)
     : EndToEndTest(servers, output), IClassFixture<ProcessServerFixture>
 {

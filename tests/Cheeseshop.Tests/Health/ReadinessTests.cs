@@ -14,6 +14,7 @@ namespace Cheeseshop.Tests.Health;
 /// a migration missing from the history; 503 while broken, 200 once repaired. Each test breaks a server
 /// of its own.
 /// </summary>
+[LongRunning]
 public sealed class ReadinessTests(ServerFixture servers, ITestOutputHelper output) : EndToEndTest(servers, output)
 {
     private static readonly string[] Checks = ["database", "storage", "downloads"];

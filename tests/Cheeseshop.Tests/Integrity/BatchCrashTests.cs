@@ -16,6 +16,7 @@ namespace Cheeseshop.Tests.Integrity;
 /// every kill what is visible is whole (all of a run or none of it, each day's rollup old or new, every
 /// written event complete), a re-run finishes the work and finds nothing more to do, and fsck is clean.
 /// </summary>
+[LongRunning]
 public sealed class BatchCrashTests(ServerFixture servers, ITestOutputHelper output) : EndToEndTest(servers, output)
 {
     private const int OldRows = 120_000;

@@ -11,6 +11,7 @@ namespace Cheeseshop.Tests.Integrity;
 /// through their file: after a restart nothing the server accepted is lost, and `cheeseshop fsck`
 /// finds at most stored files without a row, which --repair removes: with files on disk and in a bucket.
 /// </summary>
+[LongRunning]
 public sealed class CrashTests(ServerFixture servers, ITestOutputHelper output) : EndToEndTest(servers, output)
 {
     private const int Projects = 4;

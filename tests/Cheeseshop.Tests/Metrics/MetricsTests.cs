@@ -11,6 +11,7 @@ namespace Cheeseshop.Tests.Metrics;
 /// Prometheus format, the counters compared before and after, every label value checked for names and
 /// addresses. The servers run as the program itself: each process then exports its own instruments only.
 /// </summary>
+[LongRunning]
 public sealed partial class MetricsTests(ServerFixture servers, ITestOutputHelper output) : EndToEndTest(servers, output)
 {
     [Theory]

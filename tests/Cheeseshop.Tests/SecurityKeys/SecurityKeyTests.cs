@@ -18,6 +18,7 @@ namespace Cheeseshop.Tests.SecurityKeys;
 /// counter that went back, a replayed answer, a credential that is not the account's). The browser opens
 /// the index as http://localhost:PORT: WebAuthn takes a host name as the relying party, not an address.
 /// </summary>
+[LongRunning]
 public sealed class SecurityKeyTests(ServerFixture servers, ITestOutputHelper output) : AccountTest(servers, output)
 {
     private static string Origin(CheeseshopServer server) => server.BaseUrl.Replace("127.0.0.1", "localhost", StringComparison.Ordinal);

@@ -81,6 +81,7 @@ public abstract class SsoTest(SsoServers servers, ITestOutputHelper output) : Ac
 }
 
 /// <summary>Registration closed, CreateAccounts off, Auth:Password off.</summary>
+[LongRunning]
 public sealed class SsoClosedTests(ClosedSsoServers servers, ITestOutputHelper output)
     : SsoTest(servers, output), IClassFixture<ClosedSsoServers>
 {
@@ -216,6 +217,7 @@ public sealed class SsoClosedTests(ClosedSsoServers servers, ITestOutputHelper o
 }
 
 /// <summary>Registration open: the first sign-in of someone with no account makes one.</summary>
+[LongRunning]
 public sealed class SsoOpenTests(OpenSsoServers servers, ITestOutputHelper output)
     : SsoTest(servers, output), IClassFixture<OpenSsoServers>
 {

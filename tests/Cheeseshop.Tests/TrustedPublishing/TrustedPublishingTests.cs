@@ -12,6 +12,7 @@ namespace Cheeseshop.Tests.TrustedPublishing;
 /// (signed by PyJWT) exchanged at /_/oidc/mint-token as gh-action-pypi-publish does, real twine uploads
 /// with the minted token, and the token refused once its 15 minutes are over (the server's clock moved).
 /// </summary>
+[LongRunning]
 public sealed class TrustedPublishingTests(TrustedPublishingServers servers, ITestOutputHelper output)
     : EndToEndTest(servers, output), IClassFixture<TrustedPublishingServers>
 {

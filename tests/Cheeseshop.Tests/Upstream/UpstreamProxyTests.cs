@@ -13,6 +13,7 @@ namespace Cheeseshop.Tests.Upstream;
 /// until an administrator merges them (PEP 708 tracks); a tampered upstream file is refused and nothing of it
 /// is stored.
 /// </summary>
+[LongRunning]
 public sealed class UpstreamProxyTests(ServerFixture servers, ITestOutputHelper output) : EndToEndTest(servers, output)
 {
     public static TheoryData<Database> Databases => [Database.Sqlite, Database.Postgres];
