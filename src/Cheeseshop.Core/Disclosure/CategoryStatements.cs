@@ -36,10 +36,12 @@ public static class CategoryStatements
         (usernameChanges == 0 ? "; no administrator has changed its username in the scope. " : $", and {Count(usernameChanges, "username change")} made by an administrator (old name, new name, when). ") +
         NoDisplayNameHistory;
 
-    public static string Addresses(long addresses, long changes, RetentionWindows windows) =>
+    public static string Addresses(long addresses, long changes, long invitations, RetentionWindows windows) =>
         $"Held: {Count(addresses, "email address", "email addresses")} on the account, each with whether it is primary and verified, " +
         $"and {Count(changes, "change")} to them in the scope (added, removed, verified, made primary) from the account's events, " +
-        $"which are kept for {RetentionWindows.For(windows.UserEventDays)}. " + NoPostalAddress;
+        $"which are kept for {RetentionWindows.For(windows.UserEventDays)}. " +
+        $"Also {Count(invitations, "administrator's invitation", "administrators' invitations")} to create an account, sent to those addresses " +
+        "or used to make the account, each with when it was sent, expired, used or withdrawn. " + NoPostalAddress;
 
     public static string ConnectionRecords(long journal, long userEvents, long projectEvents, long withheld, RetentionWindows windows) =>
         $"Held in the scope: {Count(journal, "row")} of the public change log submitted by the subject (serial, project, version, action, time), " +

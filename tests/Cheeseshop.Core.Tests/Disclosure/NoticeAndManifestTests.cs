@@ -52,7 +52,7 @@ public class NoticeAndManifestTests
     {
         var windows = new RetentionWindows(730, 90, 730, 30, 180);
         Assert.Contains(CategoryStatements.NoDisplayNameHistory, CategoryStatements.Names(0));
-        Assert.Contains(CategoryStatements.NoPostalAddress, CategoryStatements.Addresses(1, 0, windows));
+        Assert.Contains(CategoryStatements.NoPostalAddress, CategoryStatements.Addresses(1, 0, 0, windows));
         Assert.StartsWith(CategoryStatements.NoSessionDurations, CategoryStatements.Sessions(0, 0));
         Assert.Equal(CategoryStatements.DownloadLogsHoldNoIp + " " + CategoryStatements.NoDownloadRecords, CategoryStatements.DownloadLogs(false, 0, 0, windows));
         Assert.StartsWith(CategoryStatements.DownloadLogsHoldNoIp, CategoryStatements.DownloadLogs(true, 12, 2, windows));

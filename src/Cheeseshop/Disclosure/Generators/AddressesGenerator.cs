@@ -68,6 +68,6 @@ public sealed class AddressesGenerator : ICategoryGenerator
         {
             foreach (var i in invited) w.Add(i.Email, i.Created, i.ExpiresAt, i.UsedAt, i.RevokedAt);
         });
-        return new CategoryOutcome(current.Rows + history.Rows + invitations.Rows > 0, CategoryStatements.Addresses(current.Rows, history.Rows, s.Windows));
+        return new CategoryOutcome(current.Rows + history.Rows + invitations.Rows > 0, CategoryStatements.Addresses(current.Rows, history.Rows, invitations.Rows, s.Windows));
     }
 }
