@@ -28,4 +28,9 @@ public sealed class PasswordPolicy(IReadOnlySet<string> commonPasswords)
             return "This password appears in public lists of breached passwords, so attackers try it first. Choose a different one.";
         return null;
     }
+
+    /// <summary>Why a password typed twice (<paramref name="which"/>: "passwords" or "new passwords") cannot be taken:
+    /// the two differ; null when they are the same.</summary>
+    public static string? ConfirmationProblem(string? password, string? confirmation, string which = "passwords") =>
+        password == confirmation ? null : $"The two {which} are not the same. Type the same password in both fields.";
 }

@@ -26,6 +26,16 @@ public sealed class AccountRulesTests
         Assert.Contains("too long", Policy.Problem(new string('x', PasswordPolicy.MaxLength + 1)));
     }
 
+    // A password typed twice: the same text passes; anything else (case, a space, a missing one) is named.
+    [Theory]
+    [InlineData("correct horse", "correct horse", "passwords", null)]
+    [InlineData(null, null, "passwords", null)]
+    [InlineData("correct horse", "Correct horse", "passwords", "The two passwords are not the same. Type the same password in both fields.")]
+    [InlineData("correct horse", "correct horse ", "new passwords", "The two new passwords are not the same. Type the same password in both fields.")]
+    [InlineData("correct horse", null, "passwords", "The two passwords are not the same. Type the same password in both fields.")]
+    public void Passwords_typed_twice(string? password, string? confirmation, string which, string? problem) =>
+        Assert.Equal(problem, PasswordPolicy.ConfirmationProblem(password, confirmation, which));
+
     [Fact]
     public void The_shipped_list_is_the_zxcvbn_list_of_long_passwords() =>
         Assert.True(CommonPasswordList.Passwords.Count > 11_000 && CommonPasswordList.Passwords.All(p => p.Length >= 8));

@@ -1,4 +1,5 @@
 using Cheeseshop.Accounts;
+using Cheeseshop.Core.Accounts;
 using Cheeseshop.Invitations;
 using Cheeseshop.RateLimits;
 using Microsoft.AspNetCore.Mvc;
@@ -30,8 +31,7 @@ public sealed class InvitationModel(InvitationService invitations, SignInService
 
     public Task<IActionResult> OnPostAsync() => AttemptInvitationAsync(async () =>
     {
-        if (Password != PasswordConfirm)
-            throw AccountException.BadRequest("The two passwords are not the same. Type the same password in both fields.");
+        if (PasswordPolicy.ConfirmationProblem(Password, PasswordConfirm) is { } mismatch) throw AccountException.BadRequest(mismatch);
         var user = await invitations.AcceptAsync(Token, Username, Password, Ct);
         await signIn.CompleteAsync(user, "invitation", null, Ct);
         await SessionCookie.SignInAsync(HttpContext, user);

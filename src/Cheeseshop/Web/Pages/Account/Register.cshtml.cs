@@ -1,4 +1,5 @@
 using Cheeseshop.Accounts;
+using Cheeseshop.Core.Accounts;
 using Cheeseshop.RateLimits;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
@@ -18,8 +19,7 @@ public sealed class RegisterModel(RegistrationService registration, SignInServic
 
     public Task<IActionResult> OnPostAsync() => AttemptAsync(async () =>
     {
-        if (Password != PasswordConfirm)
-            throw AccountException.BadRequest("The two passwords are not the same. Type the same password in both fields.");
+        if (PasswordPolicy.ConfirmationProblem(Password, PasswordConfirm) is { } mismatch) throw AccountException.BadRequest(mismatch);
         var user = await registration.RegisterAsync(Username, DisplayName, Email, Password, Ct);
         // As on PyPI, a new account is signed in at once; uploads and tokens wait for the verified address.
         await signIn.CompleteAsync(user, "registration", null, Ct);

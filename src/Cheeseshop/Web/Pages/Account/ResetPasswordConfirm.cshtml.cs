@@ -1,4 +1,5 @@
 using Cheeseshop.Accounts;
+using Cheeseshop.Core.Accounts;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 
@@ -21,10 +22,10 @@ public sealed class ResetPasswordConfirmModel(PasswordService passwords) : Accou
 
     public Task<IActionResult> OnPostAsync() => AttemptAsync(async () =>
     {
-        if (NewPassword != PasswordConfirm)
+        if (PasswordPolicy.ConfirmationProblem(NewPassword, PasswordConfirm) is { } mismatch)
         {
             Username = (await passwords.ReadResetLinkAsync(Token, Ct)).Username;
-            throw AccountException.BadRequest("The two passwords are not the same. Type the same password in both fields.");
+            throw AccountException.BadRequest(mismatch);
         }
         var user = await passwords.ResetAsync(Token, NewPassword, Ct);
         // Whatever session this browser had belongs to the old password.

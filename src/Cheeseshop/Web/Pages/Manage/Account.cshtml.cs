@@ -1,4 +1,5 @@
 using Cheeseshop.Accounts;
+using Cheeseshop.Core.Accounts;
 using Cheeseshop.Data;
 using Cheeseshop.Data.Entities;
 using Microsoft.AspNetCore.Mvc;
@@ -54,8 +55,8 @@ public sealed class AccountModel(CheeseshopDb db, ProfileService profile, EmailA
 
     public Task<IActionResult> OnPostPasswordAsync() => AttemptAsync(async () =>
     {
-        if (NewPassword != PasswordConfirm)
-            throw AccountException.BadRequest("The two new passwords are not the same. Type the same password in both fields.");
+        if (PasswordPolicy.ConfirmationProblem(NewPassword, PasswordConfirm, "new passwords") is { } mismatch)
+            throw AccountException.BadRequest(mismatch);
         var user = await passwords.ChangeAsync(CurrentUserId, CurrentPassword, NewPassword, Ct);
         await SessionCookie.RenewAsync(HttpContext, user);
         return Done("Your password was changed. Every other session was signed out.");
