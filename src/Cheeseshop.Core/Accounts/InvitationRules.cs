@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -38,8 +39,7 @@ public static class InvitationRules
     /// <summary>32 bytes in unpadded base64url.</summary>
     private const int SecretLength = 43;
 
-    public static InvitationToken NewToken() =>
-        new(Guid.NewGuid(), Convert.ToBase64String(RandomNumberGenerator.GetBytes(SecretBytes)).TrimEnd('=').Replace('+', '-').Replace('/', '_'));
+    public static InvitationToken NewToken() => new(Guid.NewGuid(), Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(SecretBytes)));
 
     /// <summary>The token in a link, or null when the text cannot be one (so nothing is looked up).</summary>
     public static InvitationToken? Parse(string? text)
