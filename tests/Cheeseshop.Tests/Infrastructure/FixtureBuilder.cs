@@ -12,21 +12,19 @@ namespace Cheeseshop.Tests.Infrastructure;
 /// </summary>
 public static class FixtureBuilder
 {
-    public sealed record Result(string? Sdist, string? Wheel, string Log);
-
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static Process? _worker;
     private static readonly StringBuilder WorkerErrors = new();
 
-    /// <summary>Builds the project in <paramref name="src"/> into <paramref name="outdir"/>; its output goes to <paramref name="log"/>.</summary>
-    public static async Task<Result> BuildAsync(string src, string outdir, string log)
+    /// <summary>Builds the project in <paramref name="src"/> into <paramref name="outdir"/> and returns the paths of its sdist
+    /// and wheel; its output goes to <paramref name="log"/>, which a failure carries.</summary>
+    public static async Task<(string Sdist, string Wheel)> BuildAsync(string src, string outdir, string log)
     {
         await Gate.WaitAsync();
         try
         {
             var worker = EnsureWorker();
-            var request = JsonSerializer.Serialize(new { src, outdir, log });
-            await worker.StandardInput.WriteLineAsync(request);
+            await worker.StandardInput.WriteLineAsync(JsonSerializer.Serialize(new { src, outdir, log }));
             await worker.StandardInput.FlushAsync();
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
             string? line;
@@ -37,20 +35,19 @@ public static class FixtureBuilder
             catch (OperationCanceledException)
             {
                 StopWorker();
-                return new Result(null, null, $"The fixture builder took over 3 minutes for {src}.\n{LogText(log)}");
+                throw Failed($"The fixture builder took over 3 minutes for {src}.", log);
             }
             if (line is null)
             {
                 StopWorker();
                 string errors;
                 lock (WorkerErrors) errors = WorkerErrors.ToString();
-                return new Result(null, null, $"The fixture builder exited.\n{errors}\n{LogText(log)}");
+                throw Failed($"The fixture builder exited.\n{errors}", log);
             }
             using var answer = JsonDocument.Parse(line);
             var root = answer.RootElement;
-            return root.GetProperty("ok").GetBoolean()
-                ? new Result(Path.Combine(outdir, root.GetProperty("sdist").GetString()!), Path.Combine(outdir, root.GetProperty("wheel").GetString()!), LogText(log))
-                : new Result(null, null, LogText(log));
+            if (!root.GetProperty("ok").GetBoolean()) throw Failed($"Building {src} failed.", log);
+            return (Path.Combine(outdir, root.GetProperty("sdist").GetString()!), Path.Combine(outdir, root.GetProperty("wheel").GetString()!));
         }
         finally
         {
@@ -58,7 +55,8 @@ public static class FixtureBuilder
         }
     }
 
-    private static string LogText(string log) => File.Exists(log) ? File.ReadAllText(log) : "(no build log)";
+    private static InvalidOperationException Failed(string what, string log) =>
+        new($"{what}\n{(File.Exists(log) ? File.ReadAllText(log) : "(no build log)")}");
 
     private static Process EnsureWorker()
     {

@@ -91,15 +91,9 @@ public static partial class PythonTools
         CopyTemplated(source, src, tokens);
 
         Directory.CreateDirectory(dist);
-        var built = await FixtureBuilder.BuildAsync(src, dist, Path.Combine(work, "build.log"));
-        if (built.Sdist is null || built.Wheel is null)
-            throw new InvalidOperationException($"Building fixture {fixture} failed.\n{built.Log}");
-        var sdists = Directory.GetFiles(dist, "*.tar.gz");
-        var wheels = Directory.GetFiles(dist, "*.whl");
-        if (sdists.Length != 1 || wheels.Length != 1)
-            throw new InvalidOperationException($"Expected one sdist and one wheel in {dist}, found: {string.Join(", ", Directory.GetFiles(dist))}\n{built.Log}");
+        var (sdist, wheel) = await FixtureBuilder.BuildAsync(src, dist, Path.Combine(work, "build.log"));
         var name = ProjectNameRegex().Match(File.ReadAllText(Path.Combine(src, "pyproject.toml"))).Groups[1].Value;
-        return new BuiltProject(name, tokens["VERSION"], sdists[0], wheels[0]);
+        return new BuiltProject(name, tokens["VERSION"], sdist, wheel);
     }
 
     private static void CopyTemplated(string from, string to, IReadOnlyDictionary<string, string> tokens)

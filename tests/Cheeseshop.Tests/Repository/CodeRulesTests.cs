@@ -74,8 +74,17 @@ public sealed class CodeRulesTests
     private static string Where(string path, SyntaxNode node) =>
         $"{path}:{node.GetLocation().GetLineSpan().StartLinePosition.Line + 1}";
 
-    /// <summary>Every hand-written C# file under a top folder of the repository, parsed; paths relative, with '/'.</summary>
-    private static IEnumerable<(string Path, SyntaxNode Root)> Sources(string top)
+    private static readonly Dictionary<string, Lazy<List<(string Path, SyntaxNode Root)>>> Parsed = new()
+    {
+        ["src"] = new(() => Parse("src")),
+        ["tests"] = new(() => Parse("tests")),
+    };
+
+    /// <summary>Every hand-written C# file under a top folder of the repository, parsed once for all the rules.</summary>
+    private static List<(string Path, SyntaxNode Root)> Sources(string top) => Parsed[top].Value;
+
+    /// <summary>Parses the hand-written C# files under <paramref name="top"/>; paths relative, with '/'.</summary>
+    private static List<(string Path, SyntaxNode Root)> Parse(string top)
     {
         var root = RepositoryRoot.Path;
         var files = Directory.EnumerateFiles(Path.Combine(root, top), "*.cs", SearchOption.AllDirectories)
@@ -84,7 +93,6 @@ public sealed class CodeRulesTests
             .Order(StringComparer.Ordinal)
             .ToList();
         Assert.NotEmpty(files);
-        foreach (var file in files)
-            yield return (file, CSharpSyntaxTree.ParseText(File.ReadAllText(Path.Combine(root, file)), path: file).GetRoot());
+        return files.Select(file => (file, CSharpSyntaxTree.ParseText(File.ReadAllText(Path.Combine(root, file)), path: file).GetRoot())).ToList();
     }
 }
