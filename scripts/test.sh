@@ -285,9 +285,12 @@ for path in sorted(glob.glob(os.path.join(sys.argv[1], "**", "*.trx"), recursive
     counters = root.find(".//t:ResultSummary/t:Counters", ns)
     if counters is not None:
         f += max(0, int(counters.get("total", "0")) - len(results))
-    failed_names = sorted(r.get("testName") for r in results if r.get("outcome") != "Passed")
-    for n in failed_names:
-        print("  not passed: " + n, file=sys.stderr)
+    # The reason is printed beside the name, so that the last lines of a run say why it failed.
+    for r in sorted((r for r in results if r.get("outcome") != "Passed"), key=lambda r: r.get("testName")):
+        print("  not passed: " + r.get("testName"), file=sys.stderr)
+        message = r.find(".//t:Output/t:ErrorInfo/t:Message", ns)
+        for line in ((message.text or "") if message is not None else "").strip().splitlines()[:12]:
+            print("    " + line, file=sys.stderr)
     print(f"  {os.path.basename(path)}: {p} passed, {f} failed", file=sys.stderr)
     passed += p
     failed += f

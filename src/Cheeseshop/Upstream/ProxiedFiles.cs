@@ -48,6 +48,10 @@ public sealed class ProxiedFiles(
         var temp = Path.Combine(dataDir.TempRoot, $"upstream-{Guid.NewGuid():N}.part");
         try
         {
+            // A request whose look-up missed may get here after another request's fetch finished and left the
+            // in-flight table; that fetch recorded its row first, so looking again keeps the file from being
+            // fetched twice.
+            if (await FindAsync(file.Filename, CancellationToken.None) is { } known && known.Sha256 == file.Sha256) return known;
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(upstream.TimeoutSeconds));
             var ct = timeout.Token;
             var size = await client.DownloadAsync(file.Url, file.Sha256, options.Limits.MaxFileBytes, temp, ct);
