@@ -46,24 +46,23 @@ public sealed class PostgresDb(DbContextOptions<PostgresDb> options) : Cheesesho
 
     public override Task BulkInsertAsync<T>(IReadOnlyList<T> rows, CancellationToken ct) => PostgresCopy.InsertAsync(this, rows, ct);
 
-    /// <summary>Matching by search_vector (every field, GIN-indexed), ranking by rank_vector (name, summary and
-    /// keywords): both generated columns of the Search migration. A project whose words sit only in its
-    /// description scores 0, and ranking never reads the long description vectors. Words are joined with
-    /// &amp; and a phrase's words with &lt;-&gt;; each is a quoted lexeme, and holds only letters and digits.
-    /// Classifier terms are matched as an array by their own GIN index (SearchClassifierTerms migration), which the
-    /// planner ANDs with the words' bitmap.</summary>
+    /// <summary>Matching by search_vector (every field and the classifier terms, GIN-indexed: SearchClassifierVector
+    /// migration), ranking by rank_vector (name, summary and keywords): both generated columns. A project whose words
+    /// sit only in its description scores 0, and ranking never reads the long description vectors. Words are joined
+    /// with &amp; and a phrase's words with &lt;-&gt;; each is a quoted lexeme, and holds only letters and digits, as
+    /// do the classifier terms, which are ANDed to the words in the one query so the index intersects them.</summary>
     protected override SearchSql SearchSource(IReadOnlyList<IReadOnlyList<string>> words, IReadOnlyList<string> classifierTerms)
     {
         var match = string.Join(" & ", words.Select(phrase => "(" + string.Join(" <-> ", phrase.Select(w => "'" + w + "'")) + ")"));
-        var terms = classifierTerms.Count == 0 ? "" : " AND string_to_array(d.classifier_terms, ' ') @> @terms";
-        List<(string, object)> parameters = [("@match", match)];
-        if (classifierTerms.Count > 0) parameters.Add(("@terms", classifierTerms.ToArray()));
+        var filter = string.Join(" & ", classifierTerms.Select(t => "'" + t + "'").Prepend(match));
+        List<(string, object)> parameters = [("@match", match), ("@filter", filter)];
+        const string matches = "d.search_vector @@ to_tsquery('english', @filter)";
         return new(
-            "d.search_vector @@ to_tsquery('english', @match)" + terms,
+            matches,
             "search_documents d CROSS JOIN to_tsquery('english', @match) q",
-            "d.search_vector @@ q" + terms,
+            matches,
             "ts_rank(d.rank_vector, q)",
-            $"SELECT count(*) FROM (SELECT 1 FROM search_documents d WHERE d.search_vector @@ to_tsquery('english', @match){terms} LIMIT {{limit}}) m",
+            $"SELECT count(*) FROM (SELECT 1 FROM search_documents d WHERE {matches} LIMIT {{limit}}) m",
             parameters);
     }
 
