@@ -65,10 +65,11 @@ trap cleanup EXIT
 trap 'echo "interrupted" >&2; finish 0 0 130' INT TERM
 
 # ---------------------------------------------------------------- system packages
-# postgresql: the database tests; twine, python3-build/-setuptools/-wheel/-venv: the real Python clients;
+# postgresql: the database tests; twine, python3-setuptools/-wheel/-venv: the real Python clients and the
+# PEP 517 backend the fixtures are built with;
 # python3-jwt/-cryptography: ID tokens of the Trusted Publishing tests' loopback issuers; chromium and
 # chromium-driver: the browser tests.
-PACKAGES=(postgresql twine python3-build python3-setuptools python3-wheel python3-venv python3-jwt python3-cryptography chromium chromium-driver)
+PACKAGES=(postgresql twine python3-setuptools python3-wheel python3-venv python3-jwt python3-cryptography chromium chromium-driver)
 missing=()
 for p in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
