@@ -1,7 +1,9 @@
 using Cheeseshop.Core.Packaging;
 using Cheeseshop.Data;
 using Cheeseshop.Data.Entities;
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace Cheeseshop.Index;
 
@@ -24,22 +26,64 @@ public sealed record ProjectSnapshot(Project Project, IReadOnlyList<ReleaseSnaps
         return matches.Count == 1 ? matches[0] : matches.FirstOrDefault(r => r.Release.Version == version);
     }
 
+    /// <summary>
+    /// Every page cache miss of the read APIs comes here, so its four statements run on one connection (on SQLite
+    /// each open re-runs the connection's set-up statements) and are compiled once for the process instead of
+    /// being translated from their expression trees on every call.
+    /// </summary>
     public static async Task<ProjectSnapshot?> LoadAsync(CheeseshopDb db, string normalizedName, CancellationToken ct)
     {
-        var project = await db.Projects.AsNoTracking().FirstOrDefaultAsync(p => p.NormalizedName == normalizedName, ct);
-        if (project is null) return null;
-        var releases = await db.Releases.AsNoTracking().Where(r => r.ProjectId == project.Id).ToListAsync(ct);
-        var files = await db.Files.AsNoTracking().Where(f => f.ProjectId == project.Id).ToListAsync(ct);
-        var roles = await db.Roles.AsNoTracking().Where(r => r.ProjectId == project.Id)
-            .Select(r => new RoleSnapshot(r.RoleName, r.User!.Username)).ToListAsync(ct);
-        var filesByRelease = files.ToLookup(f => f.ReleaseId);
-        var snapshots = releases
-            .Select(r => new ReleaseSnapshot(r, PackageVersion.Parse(r.CanonicalVersion),
-                filesByRelease[r.Id].OrderBy(f => f.Filename, StringComparer.Ordinal).ToList()))
-            .OrderBy(r => r.Version)
-            .ToList();
-        return new ProjectSnapshot(project, snapshots,
-            roles.OrderBy(r => r.Role == RoleNames.Owner ? 0 : 1).ThenBy(r => r.User, StringComparer.Ordinal).ToList());
+        var q = ByModel.GetValue(db.Model, _ => new Queries());
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            var project = (await ToListAsync(q.ProjectsNamed(db, normalizedName), ct)).FirstOrDefault();
+            if (project is null) return null;
+            var releases = await ToListAsync(q.ReleasesOf(db, project.Id), ct);
+            var files = await ToListAsync(q.FilesOf(db, project.Id), ct);
+            var roles = await ToListAsync(q.RolesOf(db, project.Id), ct);
+            var filesByRelease = files.ToLookup(f => f.ReleaseId);
+            var snapshots = releases
+                .Select(r => new ReleaseSnapshot(r, PackageVersion.Parse(r.CanonicalVersion),
+                    filesByRelease[r.Id].OrderBy(f => f.Filename, StringComparer.Ordinal).ToList()))
+                .OrderBy(r => r.Version)
+                .ToList();
+            return new ProjectSnapshot(project, snapshots,
+                roles.OrderBy(r => r.Role == RoleNames.Owner ? 0 : 1).ThenBy(r => r.User, StringComparer.Ordinal).ToList());
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    // A compiled query belongs to the model it was first run with, and a process may hold more than one
+    // (each database provider's, and one per set of context options).
+    private static readonly ConditionalWeakTable<IModel, Queries> ByModel = new();
+
+    private sealed class Queries
+    {
+        // A sequence of at most one rather than FirstOrDefault: EF's compiled single-result form builds a delegate
+        // on every call.
+        public readonly Func<CheeseshopDb, string, IAsyncEnumerable<Project>> ProjectsNamed =
+            EF.CompileAsyncQuery((CheeseshopDb db, string name) => db.Projects.AsNoTracking().Where(p => p.NormalizedName == name).Take(1));
+
+        public readonly Func<CheeseshopDb, Guid, IAsyncEnumerable<Release>> ReleasesOf =
+            EF.CompileAsyncQuery((CheeseshopDb db, Guid projectId) => db.Releases.AsNoTracking().Where(r => r.ProjectId == projectId));
+
+        public readonly Func<CheeseshopDb, Guid, IAsyncEnumerable<ReleaseFile>> FilesOf =
+            EF.CompileAsyncQuery((CheeseshopDb db, Guid projectId) => db.Files.AsNoTracking().Where(f => f.ProjectId == projectId));
+
+        public readonly Func<CheeseshopDb, Guid, IAsyncEnumerable<RoleSnapshot>> RolesOf =
+            EF.CompileAsyncQuery((CheeseshopDb db, Guid projectId) =>
+                db.Roles.AsNoTracking().Where(r => r.ProjectId == projectId).Select(r => new RoleSnapshot(r.RoleName, r.User!.Username)));
+    }
+
+    private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> rows, CancellationToken ct)
+    {
+        var list = new List<T>();
+        await foreach (var row in rows.WithCancellation(ct)) list.Add(row);
+        return list;
     }
 }
 
