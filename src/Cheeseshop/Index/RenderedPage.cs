@@ -12,9 +12,12 @@ namespace Cheeseshop.Index;
 /// </summary>
 public sealed class RenderedPage
 {
-    /// <summary>What a page costs the cache besides its bodies: this object, its encodings, their ETag
-    /// strings, and its share of the project's entry. An estimate; the bodies dominate.</summary>
-    internal const int Overhead = 320;
+    /// <summary>What a page costs the cache besides its bodies: this object and its lock, its encodings, their
+    /// ETag and serial strings, the body's array header, and its project's entry in the cache (the entry object,
+    /// the dictionary node and the name). An estimate from the objects' sizes on a 64-bit runtime, which the
+    /// managed heap's size per cached page confirms (docs/performance.md), so the limit is close to the memory
+    /// the pages really take.</summary>
+    internal const int Overhead = 560;
 
     // A middle Brotli quality: the top ones cost many times the CPU for a few percent fewer bytes, and
     // that cost comes back with every render of a large page such as /simple/ (docs/performance.md).
@@ -23,7 +26,9 @@ public sealed class RenderedPage
     private readonly EncodedBody _identity;
     private EncodedBody? _gzip, _brotli;
     private readonly Lock _gate = new();
-    private readonly Lock _compressing = new();
+    // Made by the first compression: most pages are only ever asked for by clients that send no
+    // Accept-Encoding, or by one coding, and a lock per cached page is memory the cache keeps.
+    private Lock? _compressing;
     private PageCache? _owner; // the cache this page's bytes are counted in, while it is in one
     private long _size;
 
@@ -34,14 +39,10 @@ public sealed class RenderedPage
         Serial = serial;
         // The serial says which change the page reflects; the digest covers everything else that
         // shapes the bytes (the renderer's version, the public URL), so a proxy never keeps a stale copy.
-        var tag = $"{serial}-{Convert.ToHexStringLower(SHA256.HashData(body).AsSpan(0, 8))}";
-        _identity = new EncodedBody(ContentCoding.Identity, body, $"\"{tag}\"");
-        Tag = tag;
+        _identity = new EncodedBody(ContentCoding.Identity, body, $"\"{serial}-{Convert.ToHexStringLower(SHA256.HashData(body).AsSpan(0, 8))}\"");
         SerialText = serial.ToString(System.Globalization.CultureInfo.InvariantCulture);
         _size = body.Length + Overhead;
     }
-
-    private string Tag { get; }
 
     /// <summary>The serial as the X-PyPI-Last-Serial header value, formatted once.</summary>
     public string SerialText { get; }
@@ -75,13 +76,13 @@ public sealed class RenderedPage
         EncodedBody made;
         // One compression per coding, made outside the accounting lock: charging and discharging this page
         // (which every change to its project does) never waits behind a Brotli pass over a large page.
-        lock (_compressing)
+        lock (LazyInitializer.EnsureInitialized(ref _compressing))
         {
             var known = coding == ContentCoding.Gzip ? _gzip : _brotli;
             if (known is not null) return known;
             var bytes = coding == ContentCoding.Gzip ? Gzip(Body) : Brotli(Body);
             made = bytes.Length < Body.Length
-                ? new EncodedBody(coding, bytes, $"\"{Tag}-{ContentCodingNegotiation.Token(coding)}\"")
+                ? new EncodedBody(coding, bytes, $"\"{ETag[1..^1]}-{ContentCodingNegotiation.Token(coding)}\"")
                 : _identity;
             var added = made == _identity ? 0 : bytes.Length;
             lock (_gate)
