@@ -1,8 +1,9 @@
+using System.Text.RegularExpressions;
 using Cheeseshop.Core.Readme;
 
 namespace Cheeseshop.Core.Tests.Readme;
 
-/// <summary>reStructuredText as READMEs write it, and the HTML it gives. "|" in the source stands for a
+/// <summary>reStructuredText as READMEs write it, and the HTML it gives. "|" (in tables "¶") stands for a
 /// line break, so each case fits on one line.</summary>
 public sealed class RstRendererTests
 {
@@ -30,7 +31,27 @@ public sealed class RstRendererTests
     [InlineData("* a|+ b", "<ul>|<li>a</li>|</ul>|<ul>|<li>b</li>|</ul>")]
     [InlineData("1. one|2. two", "<ol>|<li>one</li>|<li>two</li>|</ol>")]
     [InlineData("#. one|#. two", "<ol>|<li>one</li>|<li>two</li>|</ol>")]
-    [InlineData("(a) one", "<ol>|<li>one</li>|</ol>")]
+    [InlineData("(a) one", "<ol type=\"a\">|<li>one</li>|</ol>")]
+    [InlineData("3. three|4. four", "<ol start=\"3\">|<li>three</li>|<li>four</li>|</ol>")]
+    [InlineData("i. one|ii. two", "<ol type=\"i\">|<li>one</li>|<li>two</li>|</ol>")]
+    [InlineData("(iv) four|(v) five", "<ol type=\"i\" start=\"4\">|<li>four</li>|<li>five</li>|</ol>")]
+    [InlineData("A. one|B. two", "<ol type=\"A\">|<li>one</li>|<li>two</li>|</ol>")]
+    [InlineData("h. one|i. two", "<ol type=\"a\" start=\"8\">|<li>one</li>|<li>two</li>|</ol>")] // "i" goes on an alphabetic list
+    [InlineData("1. one|#. two", "<ol>|<li>one</li>|<li>two</li>|</ol>")]
+    [InlineData("1. one|3. three", "<p>1. one\n3. three</p>")] // not the next number: a paragraph, as in docutils
+    [InlineData("2020. A year|it was", "<p>2020. A year\nit was</p>")]
+    [InlineData("1. one||a) other", "<ol>|<li>one</li>|</ol>|<ol type=\"a\">|<li>other</li>|</ol>")]
+    // Nested lists: a list inside an item, after a blank line; a list of single paragraphs is compact.
+    [InlineData("- one||  - a|  - b||- two", "<ul>|<li>one<ul>|<li>a</li>|<li>b</li>|</ul>|</li>|<li>two</li>|</ul>")]
+    [InlineData("1. one||   a) x|   b) y||2. two", "<ol>|<li>one<ol type=\"a\">|<li>x</li>|<li>y</li>|</ol>|</li>|<li>two</li>|</ol>")]
+    [InlineData("- a||  - b||    - c", "<ul>|<li>a<ul>|<li>b<ul>|<li>c</li>|</ul>|</li>|</ul>|</li>|</ul>")]
+    [InlineData("- one|  - a", "<ul>|<li>one\n- a</li>|</ul>")] // no blank line: the paragraph goes on, as in docutils
+    // Items of several paragraphs (or other blocks) make the list open: every paragraph has its "p".
+    [InlineData("- first||  second|- two", "<ul>|<li><p>first</p>|<p>second</p>|</li>|<li><p>two</p>|</li>|</ul>")]
+    [InlineData("- run::||      pip install x||- done", "<ul>|<li><p>run:</p>|<pre>pip install x</pre>|</li>|<li><p>done</p>|</li>|</ul>")]
+    // Definition lists.
+    [InlineData("term|  definition||other|  one||  two", "<dl>|<dt>term</dt>|<dd>definition</dd>|<dt>other</dt>|<dd><p>one</p>|<p>two</p>|</dd>|</dl>")]
+    [InlineData("*term*|  - a|  - b", "<dl>|<dt><em>term</em></dt>|<dd><ul>|<li>a</li>|<li>b</li>|</ul>|</dd>|</dl>")]
     // Literal blocks: "::" ends the paragraph as ":", " ::" disappears, "::" alone is no paragraph.
     [InlineData("Example::||    pip install x|    <b>||after", "<p>Example:</p>|<pre>pip install x\n&lt;b&gt;</pre>|<p>after</p>")]
     [InlineData("Example ::||  a", "<p>Example</p>|<pre>a</pre>")]
@@ -44,11 +65,59 @@ public sealed class RstRendererTests
     [InlineData(".. image:: https://img.example/badge.svg|   :target: https://x.example/||text", "<p>text</p>")]
     // What is not understood is shown as source text, encoded.
     [InlineData(".. raw:: html||   <script>alert(1)</script>", "<pre>.. raw:: html\n   &lt;script&gt;alert(1)&lt;/script&gt;</pre>")]
-    [InlineData("=====  =====|a      b|=====  =====", "<pre>=====  =====\na      b\n=====  =====</pre>")]
-    [InlineData("+---+---+|+ a + b +|+---+---+", "<pre>+---+---+\n+ a + b +\n+---+---+</pre>")]
     [InlineData(":field: value", "<pre>:field: value</pre>")]
     public void Renders(string source, string expected) =>
         Assert.Equal(expected.Replace("|", "\n") + "\n", RstRenderer.ToHtml(source.Replace("||", "\n\n").Replace("|", "\n")));
+
+    private const string Table = "<table>¶<thead>¶<tr>¶<th>A</th>¶<th>B</th>¶</tr>¶</thead>¶<tbody>¶<tr>¶<td>1</td>¶<td><em>x</em></td>¶</tr>¶<tr>¶<td>2</td>¶<td>3</td>¶</tr>¶</tbody>¶</table>";
+
+    [Theory]
+    // Grid tables: "+===+" under the header; cells get the inline markup.
+    [InlineData("+-----+-----+¶| A   | B   |¶+=====+=====+¶| 1   | *x* |¶+-----+-----+¶| 2   | 3   |¶+-----+-----+", Table)]
+    [InlineData("+---+---+¶| a | b |¶+---+---+", "<table>¶<tbody>¶<tr>¶<td>a</td>¶<td>b</td>¶</tr>¶</tbody>¶</table>")]
+    // Spanning cells.
+    [InlineData("+-----+-----+¶| wide      |¶+-----+-----+¶| a   | b   |¶|     +-----+¶|     | c   |¶+-----+-----+",
+        "<table>¶<tbody>¶<tr>¶<td colspan=\"2\">wide</td>¶</tr>¶<tr>¶<td rowspan=\"2\">a</td>¶<td>b</td>¶</tr>¶<tr>¶<td>c</td>¶</tr>¶</tbody>¶</table>")]
+    // A cell is a document: lines of a paragraph, lists, several paragraphs; an empty cell is empty.
+    [InlineData("+--------+---+¶| - x    | a |¶| - y    | b |¶|        |   |¶|        | c |¶+--------+---+¶|        |   |¶+--------+---+",
+        "<table>¶<tbody>¶<tr>¶<td><ul>¶<li>x</li>¶<li>y</li>¶</ul>¶</td>¶<td><p>a¶b</p>¶<p>c</p>¶</td>¶</tr>¶<tr>¶<td></td>¶<td></td>¶</tr>¶</tbody>¶</table>")]
+    [InlineData("+-----+¶| <b> |¶+-----+", "<table>¶<tbody>¶<tr>¶<td>&lt;b&gt;</td>¶</tr>¶</tbody>¶</table>")] // source text stays text
+    // Simple tables: a second border under the header.
+    [InlineData("=====  =====¶A      B¶=====  =====¶1      *x*¶2      3¶=====  =====", Table)]
+    [InlineData("=====  =====¶a      b¶=====  =====", "<table>¶<tbody>¶<tr>¶<td>a</td>¶<td>b</td>¶</tr>¶</tbody>¶</table>")]
+    // A row goes on while its first column is blank; the last column may run past its border.
+    [InlineData("===  ===¶a    one¶     two¶b    runs on past¶===  ===", "<table>¶<tbody>¶<tr>¶<td>a</td>¶<td>one¶two</td>¶</tr>¶<tr>¶<td>b</td>¶<td>runs on past</td>¶</tr>¶</tbody>¶</table>")]
+    // A line of "-" runs under a row joins its columns.
+    [InlineData("=====  =====  =====¶Head spans    x¶------------  -----¶a      b      c¶=====  =====  =====",
+        "<table>¶<tbody>¶<tr>¶<td colspan=\"2\">Head spans</td>¶<td>x</td>¶</tr>¶<tr>¶<td>a</td>¶<td>b</td>¶<td>c</td>¶</tr>¶</tbody>¶</table>")]
+    [InlineData("=====  =====¶=====  =====¶a      b¶=====  =====", "<table>¶<thead>¶<tr>¶<th></th>¶<th></th>¶</tr>¶</thead>¶<tbody>¶<tr>¶<td>a</td>¶<td>b</td>¶</tr>¶</tbody>¶</table>")] // an empty header
+    [InlineData("=====  =====¶a      b¶=====  =====¶¶after", "<table>¶<tbody>¶<tr>¶<td>a</td>¶<td>b</td>¶</tr>¶</tbody>¶</table>¶<p>after</p>")]
+    // Tables inside list items.
+    [InlineData("- item¶¶  ===  ===¶  a    b¶  ===  ===", "<ul>¶<li><p>item</p>¶<table>¶<tbody>¶<tr>¶<td>a</td>¶<td>b</td>¶</tr>¶</tbody>¶</table>¶</li>¶</ul>")]
+    // Malformed tables are shown as their source text.
+    [InlineData("+---+---+¶| a | b¶+---+---+", "<pre>+---+---+¶| a | b¶+---+---+</pre>")] // ragged right edge
+    [InlineData("+---+---+¶| a | b |¶+---+   +", "<pre>+---+---+¶| a | b |¶+---+   +</pre>")] // a cell without a bottom
+    [InlineData("+---+---+¶| a | <b> |¶+---+---+", "<pre>+---+---+¶| a | &lt;b&gt; |¶+---+---+</pre>")]
+    [InlineData("=====  =====¶abcdefg   b¶=====  =====", "<pre>=====  =====¶abcdefg   b¶=====  =====</pre>")] // text between columns
+    [InlineData("=====  =====¶a      b", "<pre>=====  =====¶a      b</pre>")] // no bottom border
+    [InlineData("=====  =====  =====¶a      b      c¶=====  =====  ======", "<pre>=====  =====  =====¶a      b      c¶=====  =====  ======</pre>")] // borders differ
+    public void Renders_tables(string source, string expected) =>
+        Assert.Equal(expected.Replace("¶", "\n") + "\n", Regex.Replace(RstRenderer.ToHtml(source.Replace("¶", "\n")), "<colgroup>\n(<col [^>]*>\n)*</colgroup>\n", ""));
+
+    [Theory]
+    // Column widths as docutils gives them: in proportion to the columns' characters; a simple table's last
+    // column is as wide as its longest text.
+    [InlineData("+-----+-----+¶| a   | b   |¶+-----+-----+", "50,50")]
+    [InlineData("+--------+---+¶| a      | b |¶+--------+---+", "73,27")]
+    [InlineData("+---+---+¶| a   b |¶+---+---+", "50,50")] // one cell over two columns
+    [InlineData("=====  =====  =====¶a      b      c¶=====  =====  =====", "33,33,33")]
+    [InlineData("===  ===¶a    one¶b    runs on past¶===  ===", "20,80")]
+    public void Columns_get_docutils_widths(string source, string widths)
+    {
+        var html = RstRenderer.ToHtml(source.Replace("¶", "\n"));
+        var expected = string.Concat(widths.Split(',').Select(w => $"<col width=\"{w}%\">\n"));
+        Assert.Contains("<table>\n<colgroup>\n" + expected + "</colgroup>\n", html);
+    }
 
     [Theory]
     // Raw HTML in the text is text.
