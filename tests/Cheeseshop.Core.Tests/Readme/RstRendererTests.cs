@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Cheeseshop.Core.Readme;
 
@@ -152,6 +153,74 @@ public sealed class RstRendererTests
         Assert.Equal(quotes, CountOf(html, "</blockquote>"));
         Assert.Equal(preformatted ? 1 : 0, CountOf(html, "<pre>"));
         Assert.Contains($"level{paragraphs - 1}", html); // nothing is lost, however deep
+    }
+
+    [Theory]
+    // (items, each nested under the one before; lists rendered; source shown preformatted)
+    [InlineData(3, 3, false)]
+    [InlineData(16, 16, false)] // exactly as deep as the limit
+    [InlineData(17, 16, true)]
+    [InlineData(600, 16, true)]
+    public void Lists_nest_only_as_deep_as_the_limit(int items, int lists, bool preformatted)
+    {
+        var source = string.Join("\n\n", Enumerable.Range(0, items).Select(i => new string(' ', 2 * i) + "- level" + i));
+        var clock = Stopwatch.StartNew();
+        var html = RstRenderer.ToHtml(source);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+        Assert.Equal(lists, CountOf(html, "<ul>"));
+        Assert.Equal(lists, CountOf(html, "</ul>"));
+        Assert.Equal(preformatted ? 1 : 0, CountOf(html, "<pre>"));
+        Assert.Contains($"level{items - 1}", html);
+    }
+
+    [Theory]
+    // (kind of table; a header and 10,000 rows render as a table, in time proportional to their size)
+    [InlineData("grid")]
+    [InlineData("simple")]
+    public void A_table_of_ten_thousand_rows_renders_quickly(string kind)
+    {
+        var rows = Enumerable.Range(0, 10_000).Select(i => $"{i:D6}").ToList();
+        var source = kind == "grid"
+            ? "+--------+----------+\n| name   | value    |\n+========+==========+\n"
+              + string.Concat(rows.Select(r => $"| {r} | *{r}* |\n+--------+----------+\n"))
+            : "========  ==========\nname      value\n========  ==========\n"
+              + string.Concat(rows.Select(r => $"{r}    *{r}*\n")) + "========  ==========\n";
+        var clock = Stopwatch.StartNew();
+        var html = RstRenderer.ToHtml(source);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+        Assert.Equal(10_001, CountOf(html, "<tr>"));
+        Assert.Equal(10_000, CountOf(html, "<em>"));
+        Assert.Contains("<td>009999</td>\n<td><em>009999</em></td>", html);
+    }
+
+    [Theory]
+    // Tables written to be expensive: shown as their source, quickly.
+    // A grid of 1,000 columns whose first row closes and whose second never does: tracing would follow every
+    // column edge down from every corner of the second row.
+    [InlineData("backtracking grid")]
+    // A border of 50,000 columns over 60,000 one-letter rows: three billion cells.
+    [InlineData("wide simple table")]
+    public void Hostile_tables_are_shown_as_source_quickly(string kind)
+    {
+        string source;
+        if (kind == "backtracking grid")
+        {
+            var border = "+" + string.Concat(Enumerable.Repeat("-+", 1000));
+            var edges = "|" + string.Concat(Enumerable.Repeat(" |", 1000));
+            var open = "|" + new string(' ', border.Length - 2) + "|";
+            source = border + "\n" + edges + "\n" + border + "\n" + string.Concat(Enumerable.Repeat(edges + "\n", 120)) + open;
+        }
+        else
+        {
+            var border = string.Join(" ", Enumerable.Repeat("=", 50_000));
+            source = border + "\n" + string.Concat(Enumerable.Repeat("x\n", 60_000)) + border;
+        }
+        var clock = Stopwatch.StartNew();
+        var html = RstRenderer.ToHtml(source);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+        Assert.StartsWith("<pre>", html);
+        Assert.DoesNotContain("<table>", html);
+        Assert.Equal(source.Length + "<pre></pre>\n".Length, html.Length); // every character kept, none to encode
     }
 
     private static int CountOf(string text, string part) => (text.Length - text.Replace(part, "").Length) / part.Length;
