@@ -377,7 +377,7 @@ internal sealed class RstSimpleTable
                 var gapEnd = s + 1 < spans.Count ? Math.Min(_columns[spans[s + 1].First].Start, line.Length) : end;
                 if (line.AsSpan(end, gapEnd - end).Trim().Length > 0) return false; // text between columns
                 var text = line[start..end];
-                if (text.Trim().Length == 0) continue;
+                if (text.Trim() is "" or "\\") continue; // a backslash alone marks an empty first column that starts a row
                 if (texts[s].Count > 0 && lastLine[s] < l - 1) texts[s].Add("");
                 texts[s].Add(text);
                 lastLine[s] = l;

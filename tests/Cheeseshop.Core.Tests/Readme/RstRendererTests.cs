@@ -88,6 +88,8 @@ public sealed class RstRendererTests
     [InlineData("=====  =====¶a      b¶=====  =====", "<table>¶<tbody>¶<tr>¶<td>a</td>¶<td>b</td>¶</tr>¶</tbody>¶</table>")]
     // A row goes on while its first column is blank; the last column may run past its border.
     [InlineData("===  ===¶a    one¶     two¶b    runs on past¶===  ===", "<table>¶<tbody>¶<tr>¶<td>a</td>¶<td>one¶two</td>¶</tr>¶<tr>¶<td>b</td>¶<td>runs on past</td>¶</tr>¶</tbody>¶</table>")]
+    [InlineData("===  ===¶a    one¶\\    two¶===  ===", "<table>¶<tbody>¶<tr>¶<td>a</td>¶<td>one</td>¶</tr>¶<tr>¶<td></td>¶<td>two</td>¶</tr>¶</tbody>¶</table>")] // a backslash alone: an empty first column
+    [InlineData("===  ===¶a    `x <javascript:alert(1)>`_ <script>¶===  ===", "<table>¶<tbody>¶<tr>¶<td>a</td>¶<td>x &lt;script&gt;</td>¶</tr>¶</tbody>¶</table>")]
     // A line of "-" runs under a row joins its columns.
     [InlineData("=====  =====  =====¶Head spans    x¶------------  -----¶a      b      c¶=====  =====  =====",
         "<table>¶<tbody>¶<tr>¶<td colspan=\"2\">Head spans</td>¶<td>x</td>¶</tr>¶<tr>¶<td>a</td>¶<td>b</td>¶<td>c</td>¶</tr>¶</tbody>¶</table>")]
@@ -131,6 +133,7 @@ public sealed class RstRendererTests
     [InlineData("`x <vbscript:msgbox>`_", "<p>x</p>")]
     [InlineData("`click`_||.. _click: javascript:alert(1)", "<p>click</p>")]
     [InlineData("`quote <https://e.example/\"onmouseover=\"x>`_", "<p><a href=\"https://e.example/&quot;onmouseover=&quot;x\">quote</a></p>")]
+    [InlineData("- <script>x</script>||  - `y <javascript:z>`_", "<ul>|<li>&lt;script&gt;x&lt;/script&gt;<ul>|<li>y</li>|</ul>|</li>|</ul>")]
     [InlineData("`rel <docs/index.html>`_", "<p><a href=\"docs/index.html\">rel</a></p>")]
     public void Never_emits_markup_or_unsafe_links_from_the_source(string source, string expected) =>
         Assert.Equal(expected.Replace("|", "\n") + "\n", RstRenderer.ToHtml(source.Replace("||", "\n\n").Replace("|", "\n")));
