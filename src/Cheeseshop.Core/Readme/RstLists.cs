@@ -111,13 +111,16 @@ internal sealed partial class RstBlocks
         return tag.Append(">\n").ToString();
     }
 
-    /// <summary>A definition list item: a line of its own (not a list item, directive or table) followed at
-    /// once by indented lines, its definition.</summary>
-    private bool IsDefinitionItem(int at) =>
-        at + 1 < lines.Length && !IsBlank(lines[at]) && Indent(lines[at]) == 0
-        && !IsBlank(lines[at + 1]) && Indent(lines[at + 1]) > 0
-        && !lines[at].StartsWith("..") && RstText.BulletMarker(lines[at]) == 0 && RstText.Enumerator(lines[at]) is null
-        && !RstText.IsAdornment(lines[at]) && !lines[at].StartsWith('+') && !lines[at].StartsWith("==");
+    /// <summary>A definition list item: a line of its own (not a list item, directive, field or table)
+    /// followed at once by indented lines, its definition.</summary>
+    private bool IsDefinitionItem(int at)
+    {
+        if (at + 1 >= lines.Length || IsBlank(lines[at]) || Indent(lines[at]) > 0 || IsBlank(lines[at + 1]) || Indent(lines[at + 1]) == 0)
+            return false;
+        var line = lines[at];
+        return !line.StartsWith("..") && RstText.BulletMarker(line) == 0 && RstText.Enumerator(line) is null && !RstText.IsAdornment(line)
+            && !line.StartsWith('+') && !line.StartsWith("==") && !(line.StartsWith(':') && !line.StartsWith("::"));
+    }
 
     /// <summary>Terms and their definitions; a definition of one paragraph is written without "p", as
     /// docutils does. Past <see cref="RstRenderer.MaxDepth"/> levels the list is shown as its source text.</summary>

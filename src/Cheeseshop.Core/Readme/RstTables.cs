@@ -1,17 +1,14 @@
-using System.Text;
-
 namespace Cheeseshop.Core.Readme;
 
-/// <summary>A table cell: where it starts (row and column of the table's grid), how many rows and columns it
-/// spans, and its source lines (less their common indentation).</summary>
+/// <summary>A table cell: how many rows and columns it spans, and its source lines (less their common indentation).</summary>
 internal sealed record RstCell(int RowSpan, int ColumnSpan, List<string> Lines);
 
 /// <summary>A parsed table: its columns' widths in characters, its rows of cells, the first
 /// <see cref="HeadRows"/> of them the header.</summary>
 internal sealed record RstTable(int HeadRows, List<int> Widths, List<List<RstCell>> Rows)
 {
-    /// <summary>The most cells a table may have: more than a README of the size the renderer accepts can fill
-    /// with text, so only a table written to be expensive (a wide border over many short lines) meets it.</summary>
+    /// <summary>The most cells a table may have: more than a README of a quarter million characters can hold
+    /// with text in each, so only a table written to be expensive (a wide border over many short lines) meets it.</summary>
     public const int MaxCells = 1 << 17;
 }
 
@@ -80,7 +77,7 @@ internal sealed partial class RstBlocks
                 if (cell.Lines.Count > 0)
                 {
                     var (body, kinds) = RenderNested(cell.Lines);
-                    html.Append(kinds is [RstBlockKind.Paragraph] ? Compact(body).TrimEnd('\n') : body);
+                    html.Append(kinds is [RstBlockKind.Paragraph] ? Compact(body) : body);
                 }
                 html.Append("</").Append(tag).Append(">\n");
             }
