@@ -8,8 +8,8 @@ internal sealed record RstCell(int RowSpan, int ColumnSpan, List<string> Lines);
 internal sealed record RstTable(int HeadRows, List<int> Widths, List<List<RstCell>> Rows)
 {
     /// <summary>The most cells a table may have: more than a README of a quarter million characters can hold
-    /// with text in each, so only a table written to be expensive (a wide border over many short lines) meets it.</summary>
-    public const int MaxCells = 1 << 17;
+    /// with text in each, so only a table written to be expensive meets it.</summary>
+    public const int MaxCells = 1 << 15;
 }
 
 /// <summary>Grid and simple tables, rendered as docutils does (table, thead of "th", tbody of "td", spans as
@@ -243,9 +243,10 @@ internal sealed class RstSimpleTable
 {
     private readonly List<(int Start, int End)> _columns;
     private readonly List<List<RstCell>> _rows = [];
+    private readonly int _maxCells;
     private int _cells;
 
-    private RstSimpleTable(List<(int Start, int End)> columns) => _columns = columns;
+    private RstSimpleTable(List<(int Start, int End)> columns, int maxCells) => (_columns, _maxCells) = (columns, maxCells);
 
     /// <summary>A table's top border: at least two runs of "=" separated by spaces.</summary>
     public static bool IsTop(string line) => IsBorder(line) && line.TrimEnd().Contains(' ');
@@ -276,7 +277,10 @@ internal sealed class RstSimpleTable
     /// <summary>The table from its top border to its bottom one, or null when it is malformed.</summary>
     public static RstTable? Parse(string[] block)
     {
-        var table = new RstSimpleTable(Runs(block[0].TrimEnd(), '='));
+        // No more cells than the table has characters: rows of one letter under a wide border would otherwise
+        // make a few characters into thousands of empty cells, each costing its HTML and the sanitizer's time.
+        var characters = block.Sum(l => l.Length + 1);
+        var table = new RstSimpleTable(Runs(block[0].TrimEnd(), '='), Math.Min(characters, RstTable.MaxCells));
         var borders = Enumerable.Range(1, block.Length - 1).Where(i => IsBorder(block[i])).ToList();
         var head = 0;
         var section = 1;
@@ -361,7 +365,7 @@ internal sealed class RstSimpleTable
     {
         spans ??= Enumerable.Range(0, _columns.Count).Select(c => (c, c)).ToList();
         _cells += spans.Count;
-        if (_cells > RstTable.MaxCells) return false;
+        if (_cells > _maxCells) return false;
         var texts = spans.Select(_ => new List<string>()).ToArray();
         var lastLine = new int[spans.Count];
         for (var l = 0; l < row.Count; l++)
