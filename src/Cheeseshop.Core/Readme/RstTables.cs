@@ -19,7 +19,7 @@ internal sealed partial class RstBlocks
     private void GridTable()
     {
         var block = TakeUntilBlank();
-        var table = RstGridTable.Parse(block);
+        var table = RstGridTable.Parse(RstWidth.Padded(block));
         if (table is null || depth >= RstRenderer.MaxDepth) Preformatted(block);
         else RenderTable(table);
     }
@@ -34,7 +34,7 @@ internal sealed partial class RstBlocks
         }
         var block = lines[_i..(end + 1)];
         _i = end + 1;
-        var table = RstSimpleTable.Parse(block);
+        var table = RstSimpleTable.Parse([.. RstWidth.Padded(block)]);
         if (table is null || depth >= RstRenderer.MaxDepth) Preformatted(block);
         else RenderTable(table);
     }
@@ -85,11 +85,13 @@ internal sealed partial class RstBlocks
         }
     }
 
-    /// <summary>Cell text: trailing spaces and blank lines at either end removed, then the common indentation.</summary>
+    /// <summary>Cell text: without the padding of wide characters, trailing spaces and blank lines at either
+    /// end removed, then the common indentation.</summary>
     internal static List<string> CellLines(List<string> text)
     {
-        var first = text.FindIndex(l => !IsBlank(l));
-        return first < 0 ? [] : Dedent(text[first..]);
+        var unpadded = text.Select(RstWidth.Unpadded).ToList();
+        var first = unpadded.FindIndex(l => !IsBlank(l));
+        return first < 0 ? [] : Dedent(unpadded[first..]);
     }
 }
 
@@ -387,4 +389,40 @@ internal sealed class RstSimpleTable
         _rows.Add(spans.Select((span, s) => new RstCell(1, span.Last - span.First + 1, RstBlocks.CellLines(texts[s]))).ToList());
         return true;
     }
+}
+
+/// <summary>
+/// Tables are aligned as they display: an East Asian wide or fullwidth character (Chinese, Japanese, Korean,
+/// fullwidth forms) takes two columns. Before a table is parsed each such character gets a padding character
+/// after it, so columns are counted as docutils counts them; cell text drops the padding again. A character
+/// outside the Basic Multilingual Plane (most are emoji, which display wide) already takes two UTF-16 units.
+/// </summary>
+internal static class RstWidth
+{
+    private const char Pad = '\u0000';
+
+    private static readonly (char First, char Last)[] Wide =
+    [
+        ('\u1100', '\u115F'), ('\u2E80', '\u303E'), ('\u3041', '\u33FF'), ('\u3400', '\u4DBF'), ('\u4E00', '\u9FFF'),
+        ('\uA000', '\uA4CF'), ('\uA960', '\uA97F'), ('\uAC00', '\uD7A3'), ('\uF900', '\uFAFF'), ('\uFE10', '\uFE19'),
+        ('\uFE30', '\uFE6F'), ('\uFF00', '\uFF60'), ('\uFFE0', '\uFFE6'),
+    ];
+
+    private static bool IsWide(char c) => c >= '\u1100' && Wide.Any(r => c >= r.First && c <= r.Last);
+
+    public static List<string> Padded(IEnumerable<string> lines) => lines.Select(Padded).ToList();
+
+    private static string Padded(string line)
+    {
+        if (!line.Any(IsWide)) return line;
+        var padded = new System.Text.StringBuilder(line.Length * 2);
+        foreach (var c in line)
+        {
+            padded.Append(c);
+            if (IsWide(c)) padded.Append(Pad);
+        }
+        return padded.ToString();
+    }
+
+    public static string Unpadded(string text) => text.Contains(Pad) ? text.Replace(Pad.ToString(), "") : text;
 }

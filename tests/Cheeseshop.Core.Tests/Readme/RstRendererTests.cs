@@ -95,6 +95,9 @@ public sealed class RstRendererTests
         "<table>¶<tbody>¶<tr>¶<td colspan=\"2\">Head spans</td>¶<td>x</td>¶</tr>¶<tr>¶<td>a</td>¶<td>b</td>¶<td>c</td>¶</tr>¶</tbody>¶</table>")]
     [InlineData("=====  =====¶=====  =====¶a      b¶=====  =====", "<table>¶<thead>¶<tr>¶<th></th>¶<th></th>¶</tr>¶</thead>¶<tbody>¶<tr>¶<td>a</td>¶<td>b</td>¶</tr>¶</tbody>¶</table>")] // an empty header
     [InlineData("=====  =====¶a      b¶=====  =====¶¶after", "<table>¶<tbody>¶<tr>¶<td>a</td>¶<td>b</td>¶</tr>¶</tbody>¶</table>¶<p>after</p>")]
+    // East Asian wide characters take two columns, as they display.
+    [InlineData("+------+------+¶| 名前 | 値   |¶+======+======+¶| 日本 | x    |¶+------+------+", "<table>¶<thead>¶<tr>¶<th>名前</th>¶<th>値</th>¶</tr>¶</thead>¶<tbody>¶<tr>¶<td>日本</td>¶<td>x</td>¶</tr>¶</tbody>¶</table>")]
+    [InlineData("====  ====¶名前  値¶====  ====¶日本  x¶====  ====", "<table>¶<thead>¶<tr>¶<th>名前</th>¶<th>値</th>¶</tr>¶</thead>¶<tbody>¶<tr>¶<td>日本</td>¶<td>x</td>¶</tr>¶</tbody>¶</table>")]
     // Tables inside list items.
     [InlineData("- item¶¶  ===  ===¶  a    b¶  ===  ===", "<ul>¶<li><p>item</p>¶<table>¶<tbody>¶<tr>¶<td>a</td>¶<td>b</td>¶</tr>¶</tbody>¶</table>¶</li>¶</ul>")]
     // Malformed tables are shown as their source text.
