@@ -61,15 +61,17 @@ internal sealed partial class RstBlocks
         RenderList(first, items);
     }
 
+    private List<string> TakeItem(int marker) => TakeItem(lines, ref _i, marker);
+
     /// <summary>One item: the text after its marker, then the lines indented at least as far as that text
     /// (blank ones among them), less that indentation, as docutils takes them. A line indented less ends the item.</summary>
-    private List<string> TakeItem(int marker)
+    internal static List<string> TakeItem(IReadOnlyList<string> lines, ref int at, int marker)
     {
-        var first = lines[_i];
+        var first = lines[at];
         var column = marker + Indent(first[marker..]);
         var item = new List<string> { first[column..].TrimEnd() };
-        for (_i++; _i < lines.Length && (IsBlank(lines[_i]) || Indent(lines[_i]) >= column); _i++)
-            item.Add(IsBlank(lines[_i]) ? "" : lines[_i][column..].TrimEnd());
+        for (at++; at < lines.Count && (IsBlank(lines[at]) || Indent(lines[at]) >= column); at++)
+            item.Add(IsBlank(lines[at]) ? "" : lines[at][column..].TrimEnd());
         while (IsBlank(item[^1]) && item.Count > 1) item.RemoveAt(item.Count - 1);
         return item;
     }

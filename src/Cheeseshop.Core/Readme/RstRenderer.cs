@@ -6,17 +6,17 @@ namespace Cheeseshop.Core.Readme;
 /// <summary>
 /// reStructuredText to HTML for the subset that project READMEs use: section titles (underlined, or
 /// over- and underlined), paragraphs, bullet, enumerated and definition lists (nested by indentation,
-/// items of several paragraphs), grid and simple tables, literal blocks (after "::" and the code
-/// directives), block quotes, comments, hyperlink targets and the inline markup (emphasis, strong,
-/// inline literals, embedded and named links, bare URLs). The HTML has docutils' shape (what PyPI
-/// shows): a list whose items are single paragraphs, a table cell or a definition holding one
-/// paragraph carry its text without a "p". No complete renderer exists for .NET; what this one does
-/// not understand (other directives, field lists, malformed tables) is shown as preformatted text.
-/// Every piece of source text is HTML-encoded on output, so the result never holds markup the source
-/// wrote: only the elements this class emits, and links whose scheme is http, https or mailto (or
-/// relative ones). Block quotes, list items, definitions and table cells nest at most
-/// <see cref="MaxDepth"/> deep; anything deeper is shown as preformatted text, so an uploaded README
-/// cannot make the parser recurse (and copy its lines) without end.
+/// items of several paragraphs), grid and simple tables and the list-table directive, literal blocks
+/// (after "::" and the code directives), doctest blocks, block quotes, comments, hyperlink targets and
+/// the inline markup (emphasis, strong, inline literals, embedded and named links, bare URLs). The HTML
+/// has docutils' shape (what PyPI shows): a list whose items are single paragraphs, a table cell or a
+/// definition holding one paragraph carry its text without a "p". No complete renderer exists for
+/// .NET; what this one does not understand (other directives, field lists, malformed tables) is shown
+/// as preformatted text. Every piece of source text is HTML-encoded on output, so the result never
+/// holds markup the source wrote: only the elements this class emits, and links whose scheme is http,
+/// https or mailto (or relative ones). Block quotes, list items, definitions and table cells nest at
+/// most <see cref="MaxDepth"/> deep; anything deeper is shown as preformatted text, so an uploaded
+/// README cannot make the parser recurse (and copy its lines) without end.
 /// </summary>
 public static class RstRenderer
 {
@@ -62,6 +62,7 @@ internal sealed partial class RstBlocks(string[] lines, IReadOnlyDictionary<stri
             if (RstGridTable.IsTop(line)) { GridTable(); continue; }
             if (RstSimpleTable.IsTop(line)) { SimpleTable(); continue; }
             if (line.StartsWith('+') || line.StartsWith("==") || (line.StartsWith(':') && !line.StartsWith("::"))) { Preformatted(TakeUntilBlank()); continue; }
+            if (line.StartsWith(">>> ") || line.TrimEnd() == ">>>") { Preformatted(TakeUntilBlank()); continue; } // a doctest block
             if (IsDefinitionItem(_i)) { DefinitionList(); continue; }
             Paragraph();
         }
@@ -191,8 +192,8 @@ internal sealed partial class RstBlocks(string[] lines, IReadOnlyDictionary<stri
         return string.Concat(body.AsSpan(3, end - 3), body.AsSpan(end + 5));
     }
 
-    /// <summary>".." blocks: code directives become literal blocks; comments, hyperlink targets and
-    /// the image and badge directives (which would fetch from elsewhere) are dropped; any other
+    /// <summary>".." blocks: code directives become literal blocks, list-table a table; comments, hyperlink
+    /// targets and the image and badge directives (which would fetch from elsewhere) are dropped; any other
     /// directive is shown as its source text.</summary>
     private void Explicit()
     {
@@ -206,8 +207,9 @@ internal sealed partial class RstBlocks(string[] lines, IReadOnlyDictionary<stri
             while (body.Count > 0 && IsBlank(body[0])) body.RemoveAt(0);
             Preformatted(body);
         }
+        else if (directive is "list-table") ListTable(first, body);
         else if (directive is "image" or "figure" || directive is null) { }
-        else Preformatted([first, .. body.Select(l => "   " + l)]);
+        else Preformatted([first, .. body.Select(l => l.Length == 0 ? l : "   " + l)]);
     }
 }
 

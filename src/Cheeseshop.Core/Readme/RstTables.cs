@@ -39,9 +39,11 @@ internal sealed partial class RstBlocks
         else RenderTable(table);
     }
 
-    private void RenderTable(RstTable table)
+    private void RenderTable(RstTable table, string? caption = null)
     {
-        html.Append("<table>\n<colgroup>\n");
+        html.Append("<table>\n");
+        if (caption is not null) html.Append("<caption>").Append(RstInline.Render(caption, targets)).Append("</caption>\n");
+        html.Append("<colgroup>\n");
         var total = Math.Max(1, table.Widths.Sum());
         foreach (var width in table.Widths) html.Append("<col width=\"").Append((int)(width * 100.0 / total + 0.5)).Append("%\">\n");
         html.Append("</colgroup>\n");

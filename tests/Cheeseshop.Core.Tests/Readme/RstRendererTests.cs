@@ -59,6 +59,7 @@ public sealed class RstRendererTests
     [InlineData("::||  a|    b", "<pre>a\n  b</pre>")]
     [InlineData(".. code-block:: python|   :linenos:||   print('<hi>')", "<pre>print(&#39;&lt;hi&gt;&#39;)</pre>")]
     [InlineData(".. code:: bash||   ls", "<pre>ls</pre>")]
+    [InlineData(">>> print('<x>')|<x>|  indented||after", "<pre>&gt;&gt;&gt; print(&#39;&lt;x&gt;&#39;)\n&lt;x&gt;\n  indented</pre>|<p>after</p>")] // a doctest block
     // Block quotes.
     [InlineData("text||   quoted", "<p>text</p>|<blockquote>|<p>quoted</p>|</blockquote>")]
     // Comments, targets and images are dropped; images would fetch from elsewhere.
@@ -98,6 +99,12 @@ public sealed class RstRendererTests
     // East Asian wide characters take two columns, as they display.
     [InlineData("+------+------+¶| 名前 | 値   |¶+======+======+¶| 日本 | x    |¶+------+------+", "<table>¶<thead>¶<tr>¶<th>名前</th>¶<th>値</th>¶</tr>¶</thead>¶<tbody>¶<tr>¶<td>日本</td>¶<td>x</td>¶</tr>¶</tbody>¶</table>")]
     [InlineData("====  ====¶名前  値¶====  ====¶日本  x¶====  ====", "<table>¶<thead>¶<tr>¶<th>名前</th>¶<th>値</th>¶</tr>¶</thead>¶<tbody>¶<tr>¶<td>日本</td>¶<td>x</td>¶</tr>¶</tbody>¶</table>")]
+    // The list-table directive: rows of cells as nested bullet lists; header-rows, a title as the caption.
+    [InlineData(".. list-table::¶   :header-rows: 1¶¶   * - A¶     - B¶   * - 1¶     - *x*¶   * - 2¶     - 3", Table)]
+    [InlineData(".. list-table:: Versions¶¶   * - a¶     -¶   * - - x¶       - y¶     - two¶       lines",
+        "<table>¶<caption>Versions</caption>¶<tbody>¶<tr>¶<td>a</td>¶<td></td>¶</tr>¶<tr>¶<td><ul>¶<li>x</li>¶<li>y</li>¶</ul>¶</td>¶<td>two¶lines</td>¶</tr>¶</tbody>¶</table>")]
+    [InlineData(".. list-table::¶¶   * - a¶     - b¶   * - c", "<pre>.. list-table::¶   * - a¶     - b¶   * - c</pre>")] // rows of different lengths
+    [InlineData(".. list-table::¶   :header-rows: 3¶¶   * - a", "<pre>.. list-table::¶   :header-rows: 3¶¶   * - a</pre>")] // more header rows than rows
     // Tables inside list items.
     [InlineData("- item¶¶  ===  ===¶  a    b¶  ===  ===", "<ul>¶<li><p>item</p>¶<table>¶<tbody>¶<tr>¶<td>a</td>¶<td>b</td>¶</tr>¶</tbody>¶</table>¶</li>¶</ul>")]
     // Malformed tables are shown as their source text.
@@ -118,6 +125,8 @@ public sealed class RstRendererTests
     [InlineData("+---+---+¶| a   b |¶+---+---+", "50,50")] // one cell over two columns
     [InlineData("=====  =====  =====¶a      b      c¶=====  =====  =====", "33,33,33")]
     [InlineData("===  ===¶a    one¶b    runs on past¶===  ===", "20,80")]
+    [InlineData(".. list-table::¶   :widths: 15 10 30¶¶   * - a¶     - b¶     - c", "27,18,55")]
+    [InlineData(".. list-table::¶¶   * - a¶     - b¶     - c", "33,33,33")]
     public void Columns_get_docutils_widths(string source, string widths)
     {
         var html = RstRenderer.ToHtml(source.Replace("¶", "\n"));
