@@ -121,7 +121,7 @@ internal sealed partial class RstBlocks
             return false;
         var line = lines[at];
         return !line.StartsWith("..") && RstText.BulletMarker(line) == 0 && RstText.Enumerator(line) is null && !RstText.IsAdornment(line)
-            && !line.StartsWith('+') && !line.StartsWith("==") && !(line.StartsWith(':') && !line.StartsWith("::"));
+            && !line.StartsWith('+') && !line.StartsWith("==") && !RstText.IsField(line);
     }
 
     /// <summary>Terms and their definitions; a definition of one paragraph is written without "p", as

@@ -61,7 +61,7 @@ internal sealed partial class RstBlocks(string[] lines, IReadOnlyDictionary<stri
             if (RstText.Enumerator(line) is { } e && IsEnumeratedListStart(e)) { List(e); continue; }
             if (RstGridTable.IsTop(line)) { GridTable(); continue; }
             if (RstSimpleTable.IsTop(line)) { SimpleTable(); continue; }
-            if (line.StartsWith('+') || line.StartsWith("==") || (line.StartsWith(':') && !line.StartsWith("::"))) { Preformatted(TakeUntilBlank()); continue; }
+            if (line.StartsWith('+') || line.StartsWith("==") || RstText.IsField(line)) { Preformatted(TakeUntilBlank()); continue; }
             if (line.StartsWith(">>> ") || line.TrimEnd() == ">>>") { Preformatted(TakeUntilBlank()); continue; } // a doctest block
             if (IsDefinitionItem(_i)) { DefinitionList(); continue; }
             Paragraph();
@@ -228,6 +228,21 @@ internal static partial class RstText
     /// <summary>Length of a bullet marker ("- ", "* ", "+ ") at the line's start, or 0.</summary>
     public static int BulletMarker(string line) =>
         line.Length >= 2 && "-*+".Contains(line[0]) && line[1] == ' ' ? 2 : 0;
+
+    /// <summary>A field list's line, ":name: body": the name ends at a colon followed by a space or the line's end,
+    /// so text that starts with a role (":ref:`x`") is no field.</summary>
+    public static bool IsField(string line)
+    {
+        if (line.Length < 3 || line[0] != ':' || line[1] is ':' or ' ') return false;
+        for (var i = 1; i < line.Length; i++)
+        {
+            if (line[i] == '\\') { i++; continue; }
+            if (line[i] != ':') continue;
+            if (i + 1 == line.Length || line[i + 1] == ' ') return line[i - 1] != ' ';
+            if (line[i + 1] == '`') return false;
+        }
+        return false;
+    }
 
     /// <summary>The name of a directive (".. name:: ...") in lower case, or null for a comment or target.</summary>
     public static string? Directive(string line)

@@ -68,6 +68,8 @@ public sealed class RstRendererTests
     // What is not understood is shown as source text, encoded.
     [InlineData(".. raw:: html||   <script>alert(1)</script>", "<pre>.. raw:: html\n   &lt;script&gt;alert(1)&lt;/script&gt;</pre>")]
     [InlineData(":field: value", "<pre>:field: value</pre>")]
+    [InlineData(":ref:`x` starts a sentence|- :ref:`y` too", "<p>:ref:<cite>x</cite> starts a sentence\n- :ref:<cite>y</cite> too</p>")] // a role is no field
+    [InlineData("- :ref:`y` in an item", "<ul>|<li>:ref:<cite>y</cite> in an item</li>|</ul>")]
     public void Renders(string source, string expected) =>
         Assert.Equal(expected.Replace("|", "\n") + "\n", RstRenderer.ToHtml(source.Replace("||", "\n\n").Replace("|", "\n")));
 
