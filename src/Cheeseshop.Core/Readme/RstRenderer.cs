@@ -5,18 +5,23 @@ namespace Cheeseshop.Core.Readme;
 
 /// <summary>
 /// reStructuredText to HTML for the subset that project READMEs use: section titles (underlined, or
-/// over- and underlined), paragraphs, bullet and enumerated lists, literal blocks (after "::" and the
-/// code directives), block quotes, comments, hyperlink targets and the inline markup (emphasis,
-/// strong, inline literals, embedded and named links, bare URLs). No complete renderer exists for
-/// .NET; what this one does not understand (tables, other directives, field lists) is shown as
-/// preformatted text. Every piece of source text is HTML-encoded on output, so the result never holds
-/// markup the source wrote: only the elements this class emits, and links whose scheme is http,
-/// https or mailto (or relative ones). Block quotes nest at most <see cref="MaxDepth"/> deep; anything deeper is
-/// shown as preformatted text, so an uploaded README cannot make the parser recurse (and copy its lines) without end.
+/// over- and underlined), paragraphs, bullet, enumerated and definition lists (nested by indentation,
+/// items of several paragraphs), grid and simple tables and the list-table directive, literal blocks
+/// (after "::" and the code directives), doctest blocks, block quotes, comments, hyperlink targets and
+/// the inline markup (emphasis, strong, inline literals, embedded and named links, bare URLs). The HTML
+/// has docutils' shape (what PyPI shows): a list whose items are single paragraphs, a table cell or a
+/// definition holding one paragraph carry its text without a "p". No complete renderer exists for
+/// .NET; what this one does not understand (other directives, field lists, malformed tables) is shown
+/// as preformatted text. Every piece of source text is HTML-encoded on output, so the result never
+/// holds markup the source wrote: only the elements this class emits, and links whose scheme is http,
+/// https or mailto (or relative ones). Block quotes, list items, definitions and table cells nest at
+/// most <see cref="MaxDepth"/> deep; anything deeper is shown as preformatted text, so an uploaded
+/// README cannot make the parser recurse (and copy its lines) without end.
 /// </summary>
 public static class RstRenderer
 {
-    /// <summary>How many block quotes deep the parser goes; no README written for people nests further.</summary>
+    /// <summary>How many block quotes, list items, definitions and table cells deep the parser goes; no README
+    /// written for people nests further.</summary>
     public const int MaxDepth = 16;
 
     public static string ToHtml(string source)
@@ -29,12 +34,19 @@ public static class RstRenderer
     }
 }
 
-/// <summary>The block structure: one pass over the lines, each block recognised by its first lines.</summary>
-internal sealed class RstBlocks(string[] lines, IReadOnlyDictionary<string, string> targets, StringBuilder html, int depth = 0)
+/// <summary>What a block turned out to be, as far as docutils' compact lists care.</summary>
+internal enum RstBlockKind { Paragraph, SimpleList, Other }
+
+/// <summary>The block structure: one pass over the lines, each block recognised by its first lines.
+/// Lists and tables are in their own files.</summary>
+internal sealed partial class RstBlocks(string[] lines, IReadOnlyDictionary<string, string> targets, StringBuilder html, int depth = 0)
 {
     private static readonly string[] CodeDirectives = ["code-block", "code", "sourcecode"];
     private readonly List<(char Char, bool Over)> _titleStyles = [];
     private int _i;
+
+    /// <summary>The kinds of the blocks rendered at this level, in order (comments and targets leave none).</summary>
+    public List<RstBlockKind> Kinds { get; } = [];
 
     public void Render()
     {
@@ -45,9 +57,13 @@ internal sealed class RstBlocks(string[] lines, IReadOnlyDictionary<string, stri
             if (TryTitle()) continue;
             var line = lines[_i];
             if (line.StartsWith("..")) { Explicit(); continue; }
-            if (RstText.BulletMarker(line) > 0) { List(bullet: true); continue; }
-            if (RstText.EnumMarker(line) > 0) { List(bullet: false); continue; }
-            if (line.StartsWith('+') || line.StartsWith("==") || (line.StartsWith(':') && !line.StartsWith("::"))) { Preformatted(TakeUntilBlank(0)); continue; }
+            if (RstText.BulletMarker(line) > 0) { List(null); continue; }
+            if (RstText.Enumerator(line) is { } e && IsEnumeratedListStart(e)) { List(e); continue; }
+            if (RstGridTable.IsTop(line)) { GridTable(); continue; }
+            if (RstSimpleTable.IsTop(line)) { SimpleTable(); continue; }
+            if (line.StartsWith('+') || line.StartsWith("==") || RstText.IsField(line)) { Preformatted(TakeUntilBlank()); continue; }
+            if (line.StartsWith(">>> ") || line.TrimEnd() == ">>>") { Preformatted(TakeUntilBlank()); continue; } // a doctest block
+            if (IsDefinitionItem(_i)) { DefinitionList(); continue; }
             Paragraph();
         }
     }
@@ -70,6 +86,7 @@ internal sealed class RstBlocks(string[] lines, IReadOnlyDictionary<string, stri
         if (level < 0) { _titleStyles.Add(style); level = _titleStyles.Count - 1; }
         var tag = "h" + Math.Min(level + 1, 6);
         html.Append('<').Append(tag).Append('>').Append(RstInline.Render(text, targets)).Append("</").Append(tag).Append(">\n");
+        Kinds.Add(RstBlockKind.Other);
         _i = underline + 1;
         return true;
     }
@@ -85,7 +102,11 @@ internal sealed class RstBlocks(string[] lines, IReadOnlyDictionary<string, stri
         var joined = string.Join("\n", text);
         var literal = joined.EndsWith("::");
         if (literal) joined = joined == "::" ? "" : joined.EndsWith(" ::") ? joined[..^3] : joined[..^1];
-        if (joined.Length > 0) html.Append("<p>").Append(RstInline.Render(joined, targets)).Append("</p>\n");
+        if (joined.Length > 0)
+        {
+            html.Append("<p>").Append(RstInline.Render(joined, targets)).Append("</p>\n");
+            Kinds.Add(RstBlockKind.Paragraph);
+        }
         if (literal) LiteralBlock();
     }
 
@@ -97,6 +118,8 @@ internal sealed class RstBlocks(string[] lines, IReadOnlyDictionary<string, stri
         Preformatted(TakeIndented());
     }
 
+    /// <summary>The indented lines from here on (blank ones among them, but not before them), less their
+    /// common indentation and without blank lines at the end.</summary>
     private List<string> TakeIndented()
     {
         var block = new List<string>();
@@ -106,15 +129,21 @@ internal sealed class RstBlocks(string[] lines, IReadOnlyDictionary<string, stri
             block.Add(lines[_i]);
             _i++;
         }
-        while (block.Count > 0 && IsBlank(block[^1])) block.RemoveAt(block.Count - 1);
-        var common = block.Where(l => !IsBlank(l)).Select(Indent).DefaultIfEmpty(0).Min();
-        return block.Select(l => l.Length >= common ? l[common..] : "").ToList();
+        return Dedent(block);
     }
 
-    private List<string> TakeUntilBlank(int indent)
+    /// <summary>The lines less their common indentation, without blank lines at the end.</summary>
+    internal static List<string> Dedent(List<string> block)
+    {
+        while (block.Count > 0 && IsBlank(block[^1])) block.RemoveAt(block.Count - 1);
+        var common = block.Where(l => !IsBlank(l)).Select(Indent).DefaultIfEmpty(0).Min();
+        return block.Select(l => l.Length >= common ? l[common..].TrimEnd() : "").ToList();
+    }
+
+    private List<string> TakeUntilBlank()
     {
         var block = new List<string>();
-        while (_i < lines.Length && !IsBlank(lines[_i]) && (block.Count == 0 || Indent(lines[_i]) >= indent))
+        while (_i < lines.Length && !IsBlank(lines[_i]))
         {
             block.Add(lines[_i]);
             _i++;
@@ -122,8 +151,11 @@ internal sealed class RstBlocks(string[] lines, IReadOnlyDictionary<string, stri
         return block;
     }
 
-    private void Preformatted(IEnumerable<string> block) =>
+    private void Preformatted(IEnumerable<string> block)
+    {
         html.Append("<pre>").Append(WebUtility.HtmlEncode(string.Join("\n", block))).Append("</pre>\n");
+        Kinds.Add(RstBlockKind.Other);
+    }
 
     /// <summary>An indented block: its lines are a document of their own, one level deeper. Past
     /// <see cref="RstRenderer.MaxDepth"/> levels the block is shown as its source text instead.</summary>
@@ -138,10 +170,30 @@ internal sealed class RstBlocks(string[] lines, IReadOnlyDictionary<string, stri
         html.Append("<blockquote>\n");
         new RstBlocks([.. inner], targets, html, depth + 1).Render();
         html.Append("</blockquote>\n");
+        Kinds.Add(RstBlockKind.Other);
     }
 
-    /// <summary>".." blocks: code directives become literal blocks; comments, hyperlink targets and
-    /// the image and badge directives (which would fetch from elsewhere) are dropped; any other
+    /// <summary>Lines rendered as a document one level deeper (a list item, a definition, a table cell),
+    /// into a string of their own so the caller can decide on the element around them.</summary>
+    private (string Html, List<RstBlockKind> Kinds) RenderNested(IReadOnlyList<string> body)
+    {
+        var inner = new StringBuilder();
+        var blocks = new RstBlocks([.. body], targets, inner, depth + 1);
+        blocks.Render();
+        return (inner.ToString(), blocks.Kinds);
+    }
+
+    /// <summary>A body's HTML without the "p" around its first paragraph, as docutils writes a compact
+    /// list item or a cell of one paragraph. Inline text is encoded, so the first "&lt;/p&gt;" ends that paragraph.</summary>
+    private static string Compact(string body)
+    {
+        if (!body.StartsWith("<p>", StringComparison.Ordinal)) return body;
+        var end = body.IndexOf("</p>\n", StringComparison.Ordinal);
+        return string.Concat(body.AsSpan(3, end - 3), body.AsSpan(end + 5));
+    }
+
+    /// <summary>".." blocks: code directives become literal blocks, list-table a table; comments, hyperlink
+    /// targets and the image and badge directives (which would fetch from elsewhere) are dropped; any other
     /// directive is shown as its source text.</summary>
     private void Explicit()
     {
@@ -155,39 +207,14 @@ internal sealed class RstBlocks(string[] lines, IReadOnlyDictionary<string, stri
             while (body.Count > 0 && IsBlank(body[0])) body.RemoveAt(0);
             Preformatted(body);
         }
+        else if (directive is "list-table") ListTable(first, body);
         else if (directive is "image" or "figure" || directive is null) { }
-        else Preformatted([first, .. body.Select(l => "   " + l)]);
+        else Preformatted([first, .. body.Select(l => l.Length == 0 ? l : "   " + l)]);
     }
-
-    private void List(bool bullet)
-    {
-        var tag = bullet ? "ul" : "ol";
-        var first = lines[_i][0]; // a bullet list goes on while its items use the same character
-        html.Append('<').Append(tag).Append(">\n");
-        while (_i < lines.Length)
-        {
-            if (IsBlank(lines[_i]))
-            {
-                var next = _i + 1;
-                while (next < lines.Length && IsBlank(lines[next])) next++;
-                if (next >= lines.Length || Marker(lines[next], bullet) == 0) break;
-                _i = next;
-            }
-            var marker = Marker(lines[_i], bullet);
-            if (marker == 0 || (bullet && lines[_i][0] != first)) break;
-            var item = new List<string> { lines[_i][marker..] };
-            _i++;
-            while (_i < lines.Length && !IsBlank(lines[_i]) && Indent(lines[_i]) > 0) { item.Add(lines[_i].Trim()); _i++; }
-            html.Append("<li>").Append(RstInline.Render(string.Join("\n", item.Select(l => l.Trim())), targets)).Append("</li>\n");
-        }
-        html.Append("</").Append(tag).Append(">\n");
-    }
-
-    private static int Marker(string line, bool bullet) => bullet ? RstText.BulletMarker(line) : RstText.EnumMarker(line);
 }
 
 /// <summary>Line-level tests shared by the block parser.</summary>
-internal static class RstText
+internal static partial class RstText
 {
     private const string AdornmentChars = "=-`:'\"~^_*+#<>.";
 
@@ -202,19 +229,19 @@ internal static class RstText
     public static int BulletMarker(string line) =>
         line.Length >= 2 && "-*+".Contains(line[0]) && line[1] == ' ' ? 2 : 0;
 
-    /// <summary>Length of an enumerator ("1. ", "#. ", "a) ", "(3) ") at the line's start, or 0.</summary>
-    public static int EnumMarker(string line)
+    /// <summary>A field list's line, ":name: body": the name ends at a colon followed by a space or the line's end,
+    /// so text that starts with a role (":ref:`x`") is no field.</summary>
+    public static bool IsField(string line)
     {
-        var i = 0;
-        var paren = line.StartsWith('(');
-        if (paren) i++;
-        var start = i;
-        while (i < line.Length && char.IsAsciiDigit(line[i])) i++;
-        if (i == start && i < line.Length && (line[i] == '#' || char.IsAsciiLetterLower(line[i]))) i++;
-        if (i == start || i - start > 9 || i >= line.Length) return 0;
-        if (paren ? line[i] != ')' : line[i] != '.' && line[i] != ')') return 0;
-        i++;
-        return i < line.Length && line[i] == ' ' ? i + 1 : 0;
+        if (line.Length < 3 || line[0] != ':' || line[1] is ':' or ' ') return false;
+        for (var i = 1; i < line.Length; i++)
+        {
+            if (line[i] == '\\') { i++; continue; }
+            if (line[i] != ':') continue;
+            if (i + 1 == line.Length || line[i + 1] == ' ') return line[i - 1] != ' ';
+            if (line[i + 1] == '`') return false;
+        }
+        return false;
     }
 
     /// <summary>The name of a directive (".. name:: ...") in lower case, or null for a comment or target.</summary>

@@ -16,6 +16,13 @@ public sealed class ReadmeRendererTests
     // reStructuredText, also when no type is given (the metadata default).
     [InlineData("text/x-rst", "Title\n=====\n\n**bold**", "<h1>Title</h1>\n<p><strong>bold</strong></p>\n")]
     [InlineData(null, "`x <https://e.example/>`_", "<p><a href=\"https://e.example/\" rel=\"nofollow\">x</a></p>\n")]
+    // ...its tables and nested lists keep their elements and attributes through the sanitizer.
+    [InlineData("text/x-rst", "=====  =====\nA      B\n=====  =====\n1      2\n=====  =====\n\n3. three\n\n   a) x\n   b) y",
+        "<table>\n<colgroup>\n<col width=\"50%\">\n<col width=\"50%\">\n</colgroup>\n<thead>\n<tr>\n<th>A</th>\n<th>B</th>\n</tr>\n</thead>\n"
+        + "<tbody>\n<tr>\n<td>1</td>\n<td>2</td>\n</tr>\n</tbody>\n</table>\n<ol start=\"3\">\n<li>three<ol type=\"a\">\n<li>x</li>\n<li>y</li>\n</ol>\n</li>\n</ol>\n")]
+    [InlineData("text/x-rst", "+-----+-----+\n| wide      |\n+-----+-----+\n| a   | b   |\n|     +-----+\n|     | c   |\n+-----+-----+",
+        "<table>\n<colgroup>\n<col width=\"50%\">\n<col width=\"50%\">\n</colgroup>\n<tbody>\n<tr>\n<td colspan=\"2\">wide</td>\n</tr>\n"
+        + "<tr>\n<td rowspan=\"2\">a</td>\n<td>b</td>\n</tr>\n<tr>\n<td>c</td>\n</tr>\n</tbody>\n</table>\n")]
     // Plain text and unknown types: preformatted.
     [InlineData("text/plain", "a <b>\n  c", "<pre>a &lt;b&gt;\n  c</pre>")]
     [InlineData("application/x-unknown", "*not markdown*", "<pre>*not markdown*</pre>")]
