@@ -28,6 +28,7 @@ public sealed class PageCache
     private readonly Lock _sweep = new();
     private long _invalidations;
     private long _bytes;
+    private long _evictedSinceCollection; // written under _sweep
 
     private readonly Metrics.CheeseshopMetrics? _metrics;
 
@@ -150,6 +151,7 @@ public sealed class PageCache
         if (!_sweep.TryEnter()) return; // one sweep at a time; the others go on serving
         try
         {
+            var before = Bytes;
             var target = _maxBytes - _maxBytes / 10;
             for (var pass = 0; pass < 2 && Bytes > target; pass++)
             {
@@ -160,8 +162,23 @@ public sealed class PageCache
                     else if (_projects.TryRemove(new KeyValuePair<string, ProjectPages>(name, pages))) Release(pages);
                 }
             }
+            CollectEvicted(before - Bytes);
         }
         finally { _sweep.Exit(); }
+    }
+
+    /// <summary>
+    /// Evicted pages die in the oldest generation, which the collector visits only when that generation has grown
+    /// by its own budget: under steady eviction the dead pages pile up beside the live ones, and the process holds
+    /// up to twice the cache's limit. Once a quarter of the limit has been evicted, a background collection of the
+    /// oldest generation gives that memory back; it runs beside the requests instead of pausing them.
+    /// </summary>
+    private void CollectEvicted(long evicted)
+    {
+        _evictedSinceCollection += evicted;
+        if (_evictedSinceCollection < _maxBytes / 4) return;
+        _evictedSinceCollection = 0;
+        GC.Collect(2, GCCollectionMode.Forced, blocking: false);
     }
 
     /// <summary>
