@@ -155,6 +155,8 @@ public sealed class IntegrityCheck(CheeseshopDb db, IFileStore store, DataDirect
         var now = clock.GetUtcNow();
         foreach (var file in new DirectoryInfo(dataDir.TempRoot).EnumerateFiles().OrderBy(f => f.Name, StringComparer.Ordinal))
         {
+            // A package an admin page was producing: the check of interrupted produces reports and settles it.
+            if (Disclosure.ProductionIntent.IsPartialName(file.Name, out _, out _, out _)) continue;
             var written = new DateTimeOffset(file.LastWriteTimeUtc);
             if (now - written < opts.Grace) continue;
             var finding = new Finding(FindingKinds.TempFile, Path.Combine("tmp", file.Name),
