@@ -13,13 +13,16 @@ internal sealed class PresentFiles : IAsyncDisposable
 {
     internal sealed record Entry(string Path, bool Metadata, StoredFileRow Row);
 
-    private readonly string _path;
+    private readonly FileStream _file;
     private readonly StreamWriter _writer;
 
+    /// <summary>Read back through the same handle and deleted when it closes: a server starting meanwhile
+    /// empties the temporary folder, which unlinks the name but leaves the handle working.</summary>
     public PresentFiles(string tempRoot)
     {
-        _path = Path.Combine(tempRoot, $"fsck-{Guid.NewGuid():N}.jsonl");
-        _writer = new StreamWriter(new FileStream(_path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16));
+        _file = new FileStream(Path.Combine(tempRoot, $"fsck-{Guid.NewGuid():N}.jsonl"), FileMode.CreateNew, FileAccess.ReadWrite,
+            FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+        _writer = new StreamWriter(_file, leaveOpen: true);
     }
 
     public Task AddAsync(string path, bool metadata, StoredFileRow row) =>
@@ -29,8 +32,8 @@ internal sealed class PresentFiles : IAsyncDisposable
     public async IAsyncEnumerable<Entry> ReadAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         await _writer.FlushAsync(ct);
-        await _writer.DisposeAsync();
-        using var reader = new StreamReader(_path);
+        _file.Position = 0;
+        using var reader = new StreamReader(_file, leaveOpen: true);
         while (await reader.ReadLineAsync(ct) is { } line)
             yield return JsonSerializer.Deserialize<Entry>(line)!;
     }
@@ -38,6 +41,6 @@ internal sealed class PresentFiles : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _writer.DisposeAsync();
-        File.Delete(_path);
+        await _file.DisposeAsync();
     }
 }
