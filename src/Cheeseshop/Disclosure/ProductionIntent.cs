@@ -45,7 +45,7 @@ public sealed partial class ProductionIntent : IDisposable
 
     /// <summary>The unfinished zip (<c>{target}.partial-{token}.zip</c>) and workspace (<c>{target}.partial-{token}</c>)
     /// names this class gives, and nothing else: twelve lowercase hexadecimal digits.</summary>
-    [GeneratedRegex(@"^(?<target>.+)\.partial-(?<token>[0-9a-f]{12})(?<zip>\.zip)?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\A(?<target>.+)\.partial-(?<token>[0-9a-f]{12})(?<zip>\.zip)?\z", RegexOptions.CultureInvariant | RegexOptions.Singleline)]
     private static partial Regex PartialName();
 
     /// <summary>Whether <paramref name="name"/> is one a production gives its unfinished zip or workspace; the
@@ -73,6 +73,8 @@ public sealed partial class ProductionIntent : IDisposable
     {
         var file = Path.Combine(folder, FoldersFileName);
         var place = Path.GetDirectoryName(target)!;
+        // One folder a line: a name with a line break would read back as other folders.
+        if (place.Contains('\n') || place.Contains('\r')) return;
         if (File.Exists(file) && File.ReadAllLines(file).Contains(place, StringComparer.Ordinal)) return;
         File.AppendAllText(file, place + "\n");
     }
