@@ -31,52 +31,8 @@ public sealed record ExpectedFile(string Path, long? Size, string Owner);
 /// <summary>A file the store lists.</summary>
 public sealed record ListedFile(string Path, long Length, DateTimeOffset LastModified);
 
-/// <summary>What comparing rows with a listing found: the differences, the expected files that are
-/// there with the right size (whose content is worth hashing), and the files without a row too young to
-/// call orphans.</summary>
-public sealed record StoreComparison(IReadOnlyList<Finding> Findings, IReadOnlyList<ExpectedFile> Present, int YoungUnreferenced);
-
 public static class IntegrityRules
 {
-    /// <summary>
-    /// Compares the files the rows name with the files the store lists. A file no row names is an orphan
-    /// once it is older than <paramref name="grace"/>: an upload stores its file before its row commits,
-    /// so a younger one may be about to get its row.
-    /// </summary>
-    public static StoreComparison CompareStore(IEnumerable<ExpectedFile> expected, IEnumerable<ListedFile> listed,
-        DateTimeOffset now, TimeSpan grace)
-    {
-        var onDisk = new Dictionary<string, ListedFile>(StringComparer.Ordinal);
-        foreach (var f in listed) onDisk[f.Path] = f;
-        var findings = new List<Finding>();
-        var present = new List<ExpectedFile>();
-        var named = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var e in expected)
-        {
-            named.Add(e.Path);
-            if (!onDisk.TryGetValue(e.Path, out var file))
-                findings.Add(new Finding(e.Size is null ? FindingKinds.MissingMetadata : FindingKinds.MissingFile, e.Path,
-                    $"{e.Owner} has a row but nothing is stored at this path"));
-            else if (e.Size is { } size && size != file.Length)
-                findings.Add(new Finding(FindingKinds.SizeMismatch, e.Path, $"{e.Owner}: the row says {size} bytes, the store holds {file.Length}"));
-            else
-                present.Add(e);
-        }
-        var young = 0;
-        foreach (var file in onDisk.Values.OrderBy(f => f.Path, StringComparer.Ordinal))
-        {
-            if (named.Contains(file.Path)) continue;
-            if (now - file.LastModified < grace)
-            {
-                young++;
-                continue;
-            }
-            findings.Add(new Finding(FindingKinds.OrphanFile, file.Path,
-                $"stored ({file.Length} bytes, written {file.LastModified.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z) but no row names it", Repairable: true));
-        }
-        return new StoreComparison(findings, present, young);
-    }
-
     /// <summary>
     /// Each project's last serial must be the newest journal id of its name. The journal keeps the display
     /// name of the day, which may differ from today's in case or separators, so names are compared

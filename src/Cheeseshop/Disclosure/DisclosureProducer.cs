@@ -45,6 +45,8 @@ public sealed class DisclosureProducer(
         var folder = Path.GetDirectoryName(full);
         if (folder is null || !Directory.Exists(folder)) throw new DisclosureInputException($"--out {outPath}: the folder {folder} does not exist.");
         if (Directory.Exists(full)) throw new DisclosureInputException($"--out {outPath} is a folder; name the zip file to write.");
+        if (ProductionIntent.IsPartialName(Path.GetFileName(full), out _, out _, out _))
+            throw new DisclosureInputException($"--out {outPath}: a name ending in .partial- and twelve hexadecimal digits (and .zip) is what an unfinished package is called, and such files are removed; choose another name.");
         if (File.Exists(full) && !force) throw new DisclosureInputException($"--out {outPath} already exists; pass --force to replace it.");
         return full;
     }

@@ -15,6 +15,10 @@ public sealed record InterruptedProduction(string Target, string Detail, bool Se
 /// disclosure row of its request records is complete, and is moved into place; any other is removed, as
 /// is every workspace. Runs when the server starts, before each produce, and under `fsck --repair`;
 /// `fsck` alone reports what it would do. Productions still running (their note held) are left alone.
+/// Unfinished zips and workspaces whose note is gone (a workspace that could not be removed when its
+/// production ended, or one left by a build that kept no notes) are found by their names, in the folders
+/// productions write into, and settled the same way; a production's note exists before its first file
+/// and goes after its last, so a name whose note is missing belongs to no production that is running.
 /// </summary>
 public sealed class InterruptedProductions(CheeseshopDb db, DataDirectory dataDir, ILogger<InterruptedProductions> log)
 {
@@ -42,7 +46,63 @@ public sealed class InterruptedProductions(CheeseshopDb db, DataDirectory dataDi
             if (settle) log.LogWarning("Legal produce interrupted: {Target}: {Detail}", outcome.Target, outcome.Detail);
             found.Add(outcome);
         }
+        foreach (var outcome in await LeftWithoutNoteAsync(settle, ct))
+        {
+            if (settle) log.LogWarning("Legal produce interrupted: {Target}: {Detail}", outcome.Target, outcome.Detail);
+            found.Add(outcome);
+        }
         return found;
+    }
+
+    private async Task<IReadOnlyList<InterruptedProduction>> LeftWithoutNoteAsync(bool settle, CancellationToken ct)
+    {
+        var found = new List<InterruptedProduction>();
+        foreach (var folder in ProductionIntent.Folders(dataDir).Where(Directory.Exists))
+        {
+            foreach (var entry in new DirectoryInfo(folder).EnumerateFileSystemInfos("*.partial-*").OrderBy(e => e.Name, StringComparer.Ordinal))
+            {
+                // Only what a production makes: a zip that is a file, a workspace that is a folder, neither a link.
+                if (!ProductionIntent.IsPartialName(entry.Name, out var targetName, out var token, out var zip)
+                    || zip != (entry is FileInfo) || entry.LinkTarget is not null
+                    || File.Exists(ProductionIntent.NoteOf(dataDir, token))) continue;
+                var target = Path.Combine(folder, targetName);
+                try
+                {
+                    found.Add(zip ? await SettleZipWithoutNoteAsync(entry.FullName, target, settle, ct) : SettleWorkspaceWithoutNote(entry.FullName, target, settle));
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    found.Add(new InterruptedProduction(target, $"a legal produce left {entry.FullName} without a note, and it cannot be settled: {e.Message}", false));
+                }
+            }
+        }
+        return found;
+    }
+
+    private static InterruptedProduction SettleWorkspaceWithoutNote(string workspace, string target, bool settle)
+    {
+        if (settle) Directory.Delete(workspace, recursive: true);
+        return new InterruptedProduction(target, $"a legal produce left its workspace {workspace} without a note" + (settle ? " (removed)" : "; --repair removes it"), settle);
+    }
+
+    /// <summary>Without its note the request is not known: a zip any disclosure records is a complete package.</summary>
+    private async Task<InterruptedProduction> SettleZipWithoutNoteAsync(string zip, string target, bool settle, CancellationToken ct)
+    {
+        var sha256 = await Sha256Async(zip, ct);
+        string what;
+        if (!await db.Disclosures.AsNoTracking().AnyAsync(d => d.Sha256 == sha256, ct))
+        {
+            what = $"an unfinished package that was never recorded is left at {zip} without a note" + (settle ? " (removed)" : "; --repair removes it");
+            if (settle) File.Delete(zip);
+            return new InterruptedProduction(target, what, settle);
+        }
+        if (File.Exists(target))
+            return new InterruptedProduction(target, $"the package recorded with sha256 {sha256} is complete at {zip}, without a note, " +
+                "but another file is at the destination; move one of them by hand", false);
+        what = $"the package recorded with sha256 {sha256} is complete but was not moved into place; it is at {zip} without a note" +
+               (settle ? " (moved into place)" : "; --repair moves it into place");
+        if (settle) File.Move(zip, target);
+        return new InterruptedProduction(target, what, settle);
     }
 
     /// <summary>At server start: every production no process runs any more is settled before serving.</summary>

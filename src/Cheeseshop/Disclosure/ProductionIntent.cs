@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Cheeseshop.Configuration;
 
 namespace Cheeseshop.Disclosure;
@@ -14,9 +15,13 @@ namespace Cheeseshop.Disclosure;
 /// dies): a note nobody holds belongs to a production that ended without finishing, and a note someone
 /// holds to one still running, in this process or another.
 /// </summary>
-public sealed class ProductionIntent : IDisposable
+public sealed partial class ProductionIntent : IDisposable
 {
     public const string FolderName = "legal-produce";
+
+    /// <summary>In the notes' folder: every folder a package was written into, one a line, so that what a
+    /// production left there without a note (<see cref="InterruptedProductions"/>) can be found.</summary>
+    public const string FoldersFileName = "folders";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -38,11 +43,48 @@ public sealed class ProductionIntent : IDisposable
 
     public static string Folder(DataDirectory dataDir) => Path.Combine(dataDir.Root, FolderName);
 
+    /// <summary>The unfinished zip (<c>{target}.partial-{token}.zip</c>) and workspace (<c>{target}.partial-{token}</c>)
+    /// names this class gives, and nothing else: twelve lowercase hexadecimal digits.</summary>
+    [GeneratedRegex(@"\A(?<target>.+)\.partial-(?<token>[0-9a-f]{12})(?<zip>\.zip)?\z", RegexOptions.CultureInvariant | RegexOptions.Singleline)]
+    private static partial Regex PartialName();
+
+    /// <summary>Whether <paramref name="name"/> is one a production gives its unfinished zip or workspace; the
+    /// target's file name and the token are then what it was made from.</summary>
+    public static bool IsPartialName(string name, out string target, out string token, out bool zip)
+    {
+        var m = PartialName().Match(name);
+        (target, token, zip) = m.Success ? (m.Groups["target"].Value, m.Groups["token"].Value, m.Groups["zip"].Success) : ("", "", false);
+        return m.Success;
+    }
+
+    /// <summary>The note of the production whose unfinished files carry <paramref name="token"/>.</summary>
+    public static string NoteOf(DataDirectory dataDir, string token) => Path.Combine(Folder(dataDir), $"{token}.json");
+
+    /// <summary>The folders productions write into: the temporary folder (the admin pages' and the account page's
+    /// packages) and every folder an --out named.</summary>
+    public static IReadOnlyList<string> Folders(DataDirectory dataDir)
+    {
+        var file = Path.Combine(Folder(dataDir), FoldersFileName);
+        var named = File.Exists(file) ? File.ReadAllLines(file).Where(l => l.Length > 0) : [];
+        return [.. new[] { dataDir.TempRoot }.Concat(named).Distinct(StringComparer.Ordinal)];
+    }
+
+    private static void Remember(string folder, string target)
+    {
+        var file = Path.Combine(folder, FoldersFileName);
+        var place = Path.GetDirectoryName(target)!;
+        // One folder a line: a name with a line break would read back as other folders.
+        if (place.Contains('\n') || place.Contains('\r')) return;
+        if (File.Exists(file) && File.ReadAllLines(file).Contains(place, StringComparer.Ordinal)) return;
+        File.AppendAllText(file, place + "\n");
+    }
+
     /// <summary>Writes and holds the note of a new production of <paramref name="requestId"/> into <paramref name="target"/>.</summary>
     public static ProductionIntent Begin(DataDirectory dataDir, long requestId, string target, bool force)
     {
         var folder = Folder(dataDir);
         Directory.CreateDirectory(folder);
+        Remember(folder, target);
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         var note = new Note(requestId, target, $"{target}.partial-{token}.zip", $"{target}.partial-{token}", force);
         var path = Path.Combine(folder, $"{token}.json");

@@ -33,12 +33,12 @@ public static class FsckCommand
 
     private static string Summary(IntegrityReport report, IntegrityOptions options)
     {
-        var repaired = report.Findings.Count - report.Remaining;
+        var (found, repaired) = (report.Found, report.Repaired);
         var line = $"fsck: {report.FilesChecked} stored files {(options.Quick ? "present with their size" : "checked with their digests")}; " +
-                   (report.Findings.Count == 0 ? "no differences." :
-                    options.Repair && report.Remaining == 0 ? $"{report.Findings.Count} differences, all repaired." :
-                    options.Repair ? $"{report.Findings.Count} differences, {repaired} repaired, {report.Remaining} left for a person to look at." :
-                    $"{report.Findings.Count} differences.");
+                   (found == 0 ? "no differences." :
+                    options.Repair && report.Remaining == 0 ? $"{found} differences, all repaired." :
+                    options.Repair ? $"{found} differences, {repaired} repaired, {report.Remaining} left for a person to look at." :
+                    $"{found} differences.");
         if (report.YoungUnreferenced > 0)
             line += $" {report.YoungUnreferenced} stored files without a row are younger than {options.Grace.TotalMinutes:0} minutes and were left alone (an upload may be committing them).";
         return line;

@@ -18,10 +18,12 @@ public sealed record IntegrityOptions(bool Quick, bool Repair, TimeSpan Grace);
 /// <summary>A difference found, and whether --repair fixed it.</summary>
 public sealed record CheckedFinding(Finding Finding, bool Repaired);
 
-public sealed record IntegrityReport(IReadOnlyList<CheckedFinding> Findings, int FilesChecked, int YoungUnreferenced)
+/// <summary>Counts only: each difference went to the caller as it was found, so a store that lost most of
+/// its files costs no memory for the list.</summary>
+public sealed record IntegrityReport(int Found, int Repaired, int FilesChecked, int YoungUnreferenced)
 {
     /// <summary>Differences still there: all of them without --repair, those it could not fix with it.</summary>
-    public int Remaining => Findings.Count(f => !f.Repaired);
+    public int Remaining => Found - Repaired;
 }
 
 /// <summary>
@@ -34,16 +36,16 @@ public sealed record IntegrityReport(IReadOnlyList<CheckedFinding> Findings, int
 /// names, since that would lose data an operator may still recover.
 /// </summary>
 public sealed class IntegrityCheck(CheeseshopDb db, IFileStore store, DataDirectory dataDir, IndexWriter writer,
-    CheeseshopOptions options, TimeProvider clock, Disclosure.InterruptedProductions productions)
+    CheeseshopOptions options, TimeProvider clock, Disclosure.InterruptedProductions productions, IServiceScopeFactory scopes)
 {
     public async Task<IntegrityReport> RunAsync(IntegrityOptions opts, Action<CheckedFinding> report, CancellationToken ct)
     {
-        var findings = new List<CheckedFinding>();
+        var (found, fixedCount) = (0, 0);
         void Add(Finding f, bool repaired)
         {
-            var c = new CheckedFinding(f, repaired);
-            findings.Add(c);
-            report(c);
+            found++;
+            if (repaired) fixedCount++;
+            report(new CheckedFinding(f, repaired));
         }
         var (filesChecked, young) = await CheckStoreAsync(opts, Add, ct);
         CheckTemp(opts, Add);
@@ -53,66 +55,67 @@ public sealed class IntegrityCheck(CheeseshopDb db, IFileStore store, DataDirect
         // A production still running holds its note and is not listed: no grace period is needed.
         foreach (var p in await productions.CheckAsync(opts.Repair, ct))
             Add(new Finding(FindingKinds.InterruptedProduce, p.Target, p.Detail, Repairable: true), p.Settled);
-        return new IntegrityReport(findings, filesChecked, young);
+        return new IntegrityReport(found, fixedCount, filesChecked, young);
     }
 
-    /// <summary>The store part alone, presence and size only, removing orphans older than the grace.</summary>
-    public async Task<IReadOnlyList<CheckedFinding>> SweepStoreAsync(TimeSpan grace, CancellationToken ct)
-    {
-        var findings = new List<CheckedFinding>();
-        await CheckStoreAsync(new IntegrityOptions(Quick: true, Repair: true, grace), (f, r) => findings.Add(new CheckedFinding(f, r)), ct);
-        return findings;
-    }
+    /// <summary>The store part alone, presence and size only, removing orphans older than the grace; each
+    /// difference goes to <paramref name="report"/> as it is found.</summary>
+    public Task SweepStoreAsync(TimeSpan grace, Action<CheckedFinding> report, CancellationToken ct) =>
+        CheckStoreAsync(new IntegrityOptions(Quick: true, Repair: true, grace), (f, r) => report(new CheckedFinding(f, r)), ct);
 
-    /// <param name="Blake2b256">Null for a proxied file: the upstream's page gives its SHA-256 only.</param>
-    private sealed record FileRow(string Path, long Size, string Sha256, string? Blake2b256, string? MetadataSha256, string Label);
-
-    /// <summary>Rows are read before the store is listed: a file an upload stores meanwhile then shows as a
-    /// young file without a row (left alone), never as a row without its file.</summary>
+    /// <summary>
+    /// The rows and the listing are merged in path order, one file at a time; the files found in place are
+    /// hashed afterwards (<see cref="PresentFiles"/>). The rows' query starts before the store is listed: a
+    /// file an upload stores meanwhile then shows as a young file without a row (left alone), never as a row
+    /// without its file.
+    /// </summary>
     private async Task<(int Checked, int Young)> CheckStoreAsync(IntegrityOptions opts, Action<Finding, bool> add, CancellationToken ct)
     {
-        // The quick check (the daily sweep) compares paths and sizes only: the digests stay in the database.
-        var quick = opts.Quick;
-        var uploaded = await db.Files.AsNoTracking()
-            .Select(f => new FileRow(f.Path, f.Size, quick ? "" : f.Sha256, quick ? null : f.Blake2b256, f.MetadataSha256,
-                f.Release!.Project!.Name + " " + f.Release.Version + " " + f.Filename))
-            .ToListAsync(ct);
-        // Files the upstream proxy stored are referenced too (by their proxied_files rows), never orphans.
-        var proxied = await db.ProxiedFiles.AsNoTracking()
-            .Select(f => new FileRow(f.Path, f.Size, f.Sha256, null, f.MetadataSha256, "upstream " + f.Filename)).ToListAsync(ct);
-        var rows = uploaded.Concat(proxied).ToList();
-        var expected = rows.Select(r => new ExpectedFile(r.Path, r.Size, r.Label))
-            .Concat(rows.Where(r => r.MetadataSha256 is not null).Select(r => new ExpectedFile(r.Path + ".metadata", null, r.Label)));
-        var listed = new List<ListedFile>();
-        await foreach (var e in store.ListAsync(ct)) listed.Add(new ListedFile(e.Path, e.Length, e.LastModified));
-
-        var comparison = IntegrityRules.CompareStore(expected, listed, clock.GetUtcNow(), opts.Grace);
-        foreach (var f in comparison.Findings)
+        var expected = StoreMerge.FilesInOrder(db.StoredFilesInPathOrder(), ExpectedFiles, ct);
+        var listed = store.ListAsync(ct).Select(e => new ListedFile(e.Path, e.Length, e.LastModified));
+        // Orphans are confirmed on a context of their own: this one is busy streaming the rows.
+        await using var confirmScope = scopes.CreateAsyncScope();
+        var confirmDb = confirmScope.ServiceProvider.GetRequiredService<CheeseshopDb>();
+        await using var toHash = opts.Quick ? null : new PresentFiles(dataDir.TempRoot);
+        var (present, young) = (0, 0);
+        await foreach (var o in StoreMerge.CompareAsync(expected, listed, clock.GetUtcNow(), opts.Grace, ct))
         {
-            var repaired = false;
-            // Only what no row refers to is repairable: an orphan; a missing or damaged file is a person's call.
-            if (opts.Repair && f.Repairable)
+            if (o.Young) young++;
+            else if (o.Present is { } file)
             {
-                await store.DeleteAsync(f.Subject, ct);
-                repaired = true;
+                present++;
+                if (toHash is not null) await toHash.AddAsync(file.Path, file.Size is null, o.Row!);
             }
-            add(f, repaired);
-        }
-        if (!opts.Quick)
-        {
-            var byPath = rows.ToDictionary(r => r.Path, StringComparer.Ordinal);
-            foreach (var present in comparison.Present.Where(p => byPath.ContainsKey(p.Size is null ? p.Path[..^".metadata".Length] : p.Path)))
+            else if (o.Finding is { Repairable: true } orphan)
             {
-                var mismatch = present.Size is null
-                    ? await CheckMetadataAsync(present.Path, byPath[present.Path[..^".metadata".Length]], ct)
-                    : await CheckDigestsAsync(byPath[present.Path], ct);
-                if (mismatch is not null) add(mismatch, false);
+                // The merge calls a file an orphan when the rows, read in path order, have passed its path; a
+                // row that names it (committed since the query began) keeps it, whatever the order said.
+                if (await confirmDb.RowNamesAsync(orphan.Subject, ct)) continue;
+                if (opts.Repair) await store.DeleteAsync(orphan.Subject, ct);
+                add(orphan, opts.Repair);
+            }
+            else
+            {
+                // Only what no row refers to is repairable: a missing or damaged file is a person's call.
+                add(o.Finding!, false);
             }
         }
-        return (comparison.Present.Count, comparison.YoungUnreferenced);
+        if (toHash is null) return (present, young);
+        await foreach (var entry in toHash.ReadAsync(ct))
+        {
+            var mismatch = entry.Metadata ? await CheckMetadataAsync(entry.Path, entry.Row, ct) : await CheckDigestsAsync(entry.Row, ct);
+            if (mismatch is not null) add(mismatch, false);
+        }
+        return (present, young);
     }
 
-    private async Task<Finding?> CheckDigestsAsync(FileRow row, CancellationToken ct)
+    private static IEnumerable<ExpectedFile> ExpectedFiles(StoredFileRow row)
+    {
+        yield return new ExpectedFile(row.Path, row.Size, row.Label);
+        if (row.MetadataSha256 is not null) yield return new ExpectedFile(row.Path + ".metadata", null, row.Label);
+    }
+
+    private async Task<Finding?> CheckDigestsAsync(StoredFileRow row, CancellationToken ct)
     {
         var digests = await DigestAsync(row.Path, ct);
         if (digests is null) return new Finding(FindingKinds.MissingFile, row.Path, $"{row.Label} went from the store during the check");
@@ -123,7 +126,7 @@ public sealed class IntegrityCheck(CheeseshopDb db, IFileStore store, DataDirect
             (blakeAgrees ? "" : $" (blake2b_256 {digests.Blake2b256}, the row says {row.Blake2b256})"));
     }
 
-    private async Task<Finding?> CheckMetadataAsync(string path, FileRow row, CancellationToken ct)
+    private async Task<Finding?> CheckMetadataAsync(string path, StoredFileRow row, CancellationToken ct)
     {
         var digests = await DigestAsync(path, ct);
         if (digests is null) return new Finding(FindingKinds.MissingMetadata, path, $"{row.Label} went from the store during the check");
@@ -152,6 +155,8 @@ public sealed class IntegrityCheck(CheeseshopDb db, IFileStore store, DataDirect
         var now = clock.GetUtcNow();
         foreach (var file in new DirectoryInfo(dataDir.TempRoot).EnumerateFiles().OrderBy(f => f.Name, StringComparer.Ordinal))
         {
+            // A package an admin page was producing: the check of interrupted produces reports and settles it.
+            if (Disclosure.ProductionIntent.IsPartialName(file.Name, out _, out _, out _)) continue;
             var written = new DateTimeOffset(file.LastWriteTimeUtc);
             if (now - written < opts.Grace) continue;
             var finding = new Finding(FindingKinds.TempFile, Path.Combine("tmp", file.Name),

@@ -14,7 +14,7 @@ namespace Cheeseshop.Integrity;
 public sealed class OrphanSweepJob(IServiceScopeFactory scopes, TimeProvider clock, ILogger<OrphanSweepJob> log) : PeriodicJob(scopes, clock, log)
 {
     public static readonly TimeSpan Grace = TimeSpan.FromDays(1);
-    private const int LoggedExamples = 10;
+    internal const int LoggedExamples = 10;
 
     protected override TimeSpan FirstDelay => TimeSpan.FromMinutes(5);
     protected override TimeSpan Period => TimeSpan.FromDays(1);
@@ -22,17 +22,24 @@ public sealed class OrphanSweepJob(IServiceScopeFactory scopes, TimeProvider clo
 
     protected override async Task RunOnceAsync(IServiceProvider services, DateTime now, CancellationToken ct)
     {
-        var findings = await services.GetRequiredService<IntegrityCheck>().SweepStoreAsync(Grace, ct);
         // A store that lost many files (a wrong bucket, an unmounted volume) would otherwise write one warning per
         // row every day: a few examples and a count per kind say as much, and fsck lists them all.
-        var unrepaired = findings.Where(f => !f.Repaired).ToList();
-        foreach (var f in unrepaired.Take(LoggedExamples))
-            log.LogWarning("Stored files: {Finding} (run `cheeseshop fsck` for the whole check)", f.Finding.ToString());
-        if (unrepaired.Count > LoggedExamples)
-            log.LogWarning("Stored files: {More} more differences ({Kinds}); run `cheeseshop fsck` to list them all",
-                unrepaired.Count - LoggedExamples,
-                string.Join(", ", unrepaired.GroupBy(f => f.Finding.Kind).Select(g => $"{g.Count()} {g.Key}")));
-        var removed = findings.Count(f => f.Repaired && f.Finding.Kind == FindingKinds.OrphanFile);
+        var unrepaired = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var (total, removed) = (0, 0);
+        await services.GetRequiredService<IntegrityCheck>().SweepStoreAsync(Grace, f =>
+        {
+            if (f.Repaired)
+            {
+                removed++;
+                return;
+            }
+            unrepaired[f.Finding.Kind] = unrepaired.GetValueOrDefault(f.Finding.Kind) + 1;
+            if (++total <= LoggedExamples)
+                log.LogWarning("Stored files: {Finding} (run `cheeseshop fsck` for the whole check)", f.Finding.ToString());
+        }, ct);
+        if (total > 0)
+            log.LogWarning("Stored files: {Total} differences that need a person ({Kinds}), the first {Logged} above; run `cheeseshop fsck` to list them all",
+                total, string.Join(", ", unrepaired.Select(k => $"{k.Value} {k.Key}")), Math.Min(total, LoggedExamples));
         if (removed > 0) log.LogInformation("Removed {Count} stored files that no row names, older than {Hours} hours", removed, Grace.TotalHours);
     }
 }

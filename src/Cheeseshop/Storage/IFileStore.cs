@@ -17,8 +17,9 @@ public interface IFileStore
     /// <summary>Removes the file at a path; nothing there is not an error.</summary>
     Task DeleteAsync(string path, CancellationToken ct);
 
-    /// <summary>Every stored file, in no particular order: what the integrity check compares with the rows.
-    /// Paths are in the same form <see cref="PutAsync"/> takes.</summary>
+    /// <summary>Every stored file, in the order of the paths' UTF-8 bytes (<see cref="Core.Integrity.StorePathOrder"/>,
+    /// the order S3 lists keys in), streamed: what the integrity check merges with the rows, which come in the same
+    /// order. Paths are in the same form <see cref="PutAsync"/> takes.</summary>
     IAsyncEnumerable<StoredEntry> ListAsync(CancellationToken ct);
 }
 

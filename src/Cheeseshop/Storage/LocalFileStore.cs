@@ -1,4 +1,5 @@
 using Cheeseshop.Configuration;
+using Cheeseshop.Core.Integrity;
 
 namespace Cheeseshop.Storage;
 
@@ -58,14 +59,25 @@ public sealed class LocalFileStore(DataDirectory dataDir) : IFileStore
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
     }
 
+    /// <summary>A walk of the folders, each one's entries sorted as their part of the path compares (a folder
+    /// as its name and a "/"), so the files come in path order while only the folders on the way down are
+    /// held, never the whole tree.</summary>
     public async IAsyncEnumerable<StoredEntry> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         var root = new DirectoryInfo(_root);
         if (!root.Exists) yield break;
-        foreach (var file in root.EnumerateFiles("*", SearchOption.AllDirectories))
+        var pending = new Stack<(FileSystemInfo Entry, string Relative)>();
+        PushSorted(pending, root, "");
+        while (pending.TryPop(out var next))
         {
             ct.ThrowIfCancellationRequested();
+            if (next.Entry is DirectoryInfo folder)
+            {
+                PushSorted(pending, folder, next.Relative + "/");
+                continue;
+            }
             // A file may go between the listing and the look at its length (a removal that commits meanwhile).
+            var file = (FileInfo)next.Entry;
             long length;
             DateTimeOffset modified;
             try
@@ -77,11 +89,28 @@ public sealed class LocalFileStore(DataDirectory dataDir) : IFileStore
             {
                 continue;
             }
-            var relative = Path.GetRelativePath(_root, file.FullName).Replace(Path.DirectorySeparatorChar, '/');
-            yield return new StoredEntry(relative, length, modified);
+            yield return new StoredEntry(next.Relative, length, modified);
         }
         await Task.CompletedTask;
     }
+
+    private static void PushSorted(Stack<(FileSystemInfo Entry, string Relative)> pending, DirectoryInfo folder, string prefix)
+    {
+        List<FileSystemInfo> entries;
+        try
+        {
+            entries = folder.EnumerateFileSystemInfos().ToList();
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Removed since its parent was read: nothing under it to list.
+            return;
+        }
+        entries.Sort((x, y) => StorePathOrder.Instance.Compare(SortKey(x), SortKey(y)));
+        for (var i = entries.Count - 1; i >= 0; i--) pending.Push((entries[i], prefix + entries[i].Name));
+    }
+
+    private static string SortKey(FileSystemInfo entry) => entry is DirectoryInfo ? entry.Name + "/" : entry.Name;
 
     /// <summary>Refuses any path that would leave the files folder; paths come from our own database,
     /// but a URL is matched against them, so check anyway.</summary>

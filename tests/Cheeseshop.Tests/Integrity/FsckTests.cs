@@ -182,6 +182,64 @@ public sealed class FsckTests(ServerFixture servers, ITestOutputHelper output) :
         AssertEqual(string.Join(",", Enumerable.Range(1, ids.Count)), string.Join(",", ids), "journal serials");
     }
 
+    /// <summary>
+    /// The rows and the store are merged in path order as UTF-8 bytes compare, so names that sort one way
+    /// as text and another as paths must not throw the merge off: "-" and "." sort before "/", a folder's
+    /// files come where its name and a "/" would, a sibling ".metadata" sorts after "x.whl-1", and
+    /// characters beyond U+FFFF sort after U+FFFD. Every file a row names is found with its digests, and
+    /// exactly the files no row names are orphans.
+    /// </summary>
+    [Theory]
+    [InlineData(Database.Sqlite)]
+    [InlineData(Database.Postgres)]
+    public async Task Fsck_merges_rows_and_files_whose_names_sort_differently_as_text_and_as_paths(Database database)
+    {
+        await using var server = await CheeseshopServer.StartAsync(database);
+        Watch(server);
+        var files = Path.Combine(server.DataDir, "files");
+        var named = new[]
+        {
+            "upstream/ord/x/f.whl", "upstream/ord/x/f.whl-1", "upstream/ord-b/x/g.whl", "upstream/ord.c/x/h.whl",
+            "upstream/ord/x/\u00e9.whl", "upstream/ord/x/\ufffd.whl", "upstream/ord/x/\U0001F600.whl", "upstream/ord0/i.whl",
+        }.Select(System.Text.RegularExpressions.Regex.Unescape).ToArray();
+        var orphans = new[] { "upstream/ord/x/f.whl.orphan", "upstream/ord.txt", "upstream/ord/x/\U0001F601.whl", "upstream/ord-a" }
+            .Select(System.Text.RegularExpressions.Regex.Unescape).ToArray();
+        await server.WithDbAsync(async db =>
+        {
+            foreach (var path in named)
+            {
+                var content = System.Text.Encoding.UTF8.GetBytes("content of " + path);
+                var metadata = System.Text.Encoding.UTF8.GetBytes("metadata of " + path);
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(files, path))!);
+                await File.WriteAllBytesAsync(Path.Combine(files, path), content);
+                await File.WriteAllBytesAsync(Path.Combine(files, path + ".metadata"), metadata);
+                db.ProxiedFiles.Add(new Cheeseshop.Data.Entities.ProxiedFile
+                {
+                    Project = "ord", Filename = Path.GetFileName(path), Sha256 = Sha256Of(content), Path = path, Size = content.Length,
+                    MetadataSha256 = Sha256Of(metadata), Fetched = DateTime.UtcNow,
+                });
+            }
+            return await db.SaveChangesAsync();
+        });
+        foreach (var path in orphans)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(files, path))!);
+            await File.WriteAllTextAsync(Path.Combine(files, path), "no row names this");
+            File.SetLastWriteTimeUtc(Path.Combine(files, path), DateTime.UtcNow.AddHours(-2));
+        }
+
+        var found = Logged(await server.RunCliAsync("fsck"));
+        AssertEqual(1, found.ExitCode, "fsck exit code with orphans");
+        AssertOutputContains(found, $"{named.Length * 2} stored files checked with their digests; {orphans.Length} differences", "fsck summary");
+        AssertEqual(string.Join("\n", orphans.Order(StringComparer.Ordinal)),
+            string.Join("\n", Lines(found).Select(l => l.StartsWith("orphan-file: ", StringComparison.Ordinal) ? l["orphan-file: ".Length..l.IndexOf(": stored (", StringComparison.Ordinal)] : l)
+                .Order(StringComparer.Ordinal)), "fsck's orphans, and nothing else");
+        AssertSucceeded(Logged(await server.RunCliAsync("fsck", "--repair")), "fsck --repair (every difference an orphan)");
+        foreach (var path in orphans) AssertEqual(false, File.Exists(Path.Combine(files, path)), $"orphan {path} after --repair");
+        foreach (var path in named) AssertEqual(true, File.Exists(Path.Combine(files, path)) && File.Exists(Path.Combine(files, path + ".metadata")), $"{path} and its metadata after --repair");
+        AssertSucceeded(Logged(await server.RunCliAsync("fsck")), "fsck after --repair");
+    }
+
     /// <summary>A stored file and a temporary file from two hours ago (left behind), and one of each
     /// written just now (an upload in progress may own them).</summary>
     private static async Task<(string Orphan, string YoungOrphan, string StaleTemp, string YoungTemp)> LeaveFilesWithoutRowsAsync(string dataDir)

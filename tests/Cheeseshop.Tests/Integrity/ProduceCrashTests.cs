@@ -68,6 +68,90 @@ public sealed class ProduceCrashTests(ServerFixture servers, ITestOutputHelper o
         await RecordedButNotMovedIsMovedAtStartAsync(server, id, folder, $"killed-{moments.Length - 1}.zip");
     }
 
+    /// <summary>
+    /// Unfinished zips and workspaces with no note (a workspace that could not be removed when its production
+    /// ended, or one from a build that kept no notes), beside an --out a produce wrote into and in the temporary
+    /// folder: `fsck` names each, the server's next start settles them (an unrecorded zip and a workspace
+    /// removed, a recorded zip moved into place), and `fsck --repair` does the same. Names the producer does
+    /// not give, a folder where a zip should be, and a folder no produce wrote into are left alone.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task Leftovers_without_a_note_are_settled_at_start_and_by_fsck(Database database)
+    {
+        await using var server = await CheeseshopServer.StartAsync(database);
+        Watch(server);
+        await SharedTokenAsync(server);
+        var id = await SubpoenaAsync(server, [CheeseshopServer.SharedUploader]);
+        var folder = TempPaths.NewDirectory("produce-noteless");
+        var target = Path.Combine(folder, "first.zip");
+        AssertSucceeded(Logged(await server.RunCliAsync("legal", "produce", $"{id}", "--out", target)), "legal produce");
+        var sha = Sha256Of(target);
+        var elsewhere = TempPaths.NewDirectory("produce-never");
+        var kept = new[]
+        {
+            Path.Combine(folder, "keep.zip.partial-0123456789AB.zip"), Path.Combine(folder, "keep.zip.partial-0123456789a.zip"),
+            Path.Combine(folder, "keep.zip.partial-0123456789ab.txt"), Path.Combine(folder, "keep.zip.partial-eeeeeeeeeeee"),
+            Path.Combine(elsewhere, "keep.zip.partial-0123456789ab.zip"),
+        };
+        foreach (var file in kept) await File.WriteAllTextAsync(file, "not an unfinished package");
+        var keptFolder = Directory.CreateDirectory(Path.Combine(folder, "keep.zip.partial-dddddddddddd.zip")).FullName;
+
+        var (workspace, unrecorded, recorded) = await LeaveWithoutNotesAsync(folder, target);
+        var tmpWorkspace = Directory.CreateDirectory(Path.Combine(server.DataDir, "tmp", "legal-1-x.zip.partial-abababababab", "subjects")).Parent!.FullName;
+        var expected = new[]
+        {
+            $"interrupted-produce: {target}: a legal produce left its workspace {workspace} without a note; --repair removes it",
+            $"interrupted-produce: {target}: the package recorded with sha256 {sha} is complete but was not moved into place; it is at {recorded} without a note; --repair moves it into place",
+            $"interrupted-produce: {Path.Combine(folder, "other.zip")}: an unfinished package that was never recorded is left at {unrecorded} without a note; --repair removes it",
+            $"interrupted-produce: {Path.Combine(server.DataDir, "tmp", "legal-1-x.zip")}: a legal produce left its workspace {tmpWorkspace} without a note; --repair removes it",
+        };
+        var found = Logged(await server.RunCliAsync("fsck", "--quick"));
+        AssertEqual(1, found.ExitCode, "fsck exit code with leftovers without a note");
+        AssertEqual(string.Join("\n", expected.Order(StringComparer.Ordinal)), string.Join("\n", FsckTests.Lines(found).Order(StringComparer.Ordinal)), "fsck's lines");
+
+        await server.KillAsync();
+        await server.RestartAsync();
+        AssertNoteLeftoversSettled(folder, target, sha, kept, keptFolder, "after a restart");
+
+        (workspace, unrecorded, recorded) = await LeaveWithoutNotesAsync(folder, target);
+        Directory.CreateDirectory(tmpWorkspace);
+        var repaired = Logged(await server.RunCliAsync("fsck", "--quick", "--repair"));
+        AssertSucceeded(repaired, "fsck --repair of leftovers without a note");
+        AssertEqual(string.Join("\n", expected.Select(e => e.Replace("; --repair removes it", " (removed)", StringComparison.Ordinal)
+                .Replace("; --repair moves it into place", " (moved into place)", StringComparison.Ordinal) + " (repaired)").Order(StringComparer.Ordinal)),
+            string.Join("\n", FsckTests.Lines(repaired).Order(StringComparer.Ordinal)), "fsck --repair's lines");
+        AssertNoteLeftoversSettled(folder, target, sha, kept, keptFolder, "after fsck --repair");
+        AssertEqual(false, Directory.Exists(tmpWorkspace), "the workspace in the temporary folder after fsck --repair");
+        AssertSucceeded(Logged(await server.RunCliAsync("fsck", "--quick")), "fsck once settled");
+        var refused = Logged(await server.RunCliAsync("legal", "produce", $"{id}", "--out", Path.Combine(folder, "out.zip.partial-0123456789ab.zip")));
+        AssertEqual(false, refused.ExitCode == 0, "legal produce into a name an unfinished package has");
+        AssertOutputContains(refused, "is what an unfinished package is called", "the refusal");
+    }
+
+    /// <summary>A workspace with a table, an unrecorded zip, and the recorded package moved under an unfinished
+    /// name; no note for any of them.</summary>
+    private static async Task<(string Workspace, string Unrecorded, string Recorded)> LeaveWithoutNotesAsync(string folder, string target)
+    {
+        var workspace = $"{target}.partial-aaaaaaaaaaaa";
+        Directory.CreateDirectory(Path.Combine(workspace, "subjects"));
+        await File.WriteAllTextAsync(Path.Combine(workspace, "subjects", "table.csv"), "half a table");
+        var unrecorded = Path.Combine(folder, "other.zip.partial-bbbbbbbbbbbb.zip");
+        await File.WriteAllTextAsync(unrecorded, "half a zip");
+        var recorded = $"{target}.partial-cccccccccccc.zip";
+        File.Move(target, recorded);
+        return (workspace, unrecorded, recorded);
+    }
+
+    private static void AssertNoteLeftoversSettled(string folder, string target, string sha, string[] kept, string keptFolder, string when)
+    {
+        Assert.True(File.Exists(target) && Sha256Of(target) == sha, $"{when}: the recorded package is in place");
+        Assert.Equal(kept.Where(f => Path.GetDirectoryName(f) == folder).Append(keptFolder).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal),
+            Directory.EnumerateFileSystemEntries(folder, "*.partial-*").Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal));
+        Assert.All(kept, f => Assert.True(File.Exists(f), $"{when}: {f} is left alone"));
+        Assert.True(Directory.Exists(keptFolder), $"{when}: a folder named like a zip is left alone");
+    }
+
     /// <summary>The state a kill right after the record's commit leaves, made from a package recorded and in
     /// place: the recorded zip under its unfinished name, its workspace, and the note the producer wrote.</summary>
     private async Task RecordedButNotMovedIsMovedAtStartAsync(CheeseshopServer server, long id, string folder, string name)
@@ -157,7 +241,7 @@ public sealed class ProduceCrashTests(ServerFixture servers, ITestOutputHelper o
             Assert.True(recorded.Count == 0, $"{what}: no package is in place, and none is recorded (records: {string.Join(", ", recorded)})");
         Assert.Empty(Directory.EnumerateFileSystemEntries(folder, "*.partial-*"));
         var notes = Path.Combine(server.DataDir, "legal-produce");
-        Assert.True(!Directory.Exists(notes) || !Directory.EnumerateFileSystemEntries(notes).Any(), $"{what}: no production note is left");
+        Assert.True(!Directory.Exists(notes) || !Directory.EnumerateFiles(notes, "*.json").Any(), $"{what}: no production note is left");
         var clean = Logged(await server.RunCliAsync("fsck", "--quick"));
         AssertSucceeded(clean, $"fsck once {what} is settled");
         Log($"{what}: {(File.Exists(target) ? "complete and recorded" : "absent")}");

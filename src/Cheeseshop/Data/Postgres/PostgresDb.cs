@@ -20,6 +20,9 @@ public sealed class PostgresDb(DbContextOptions<PostgresDb> options) : Cheesesho
         await command.ExecuteScalarAsync(ct);
     }
 
+    /// <summary>The "C" collation compares the bytes; the database's own may follow a language's rules.</summary>
+    protected override string BytewiseCollation => " COLLATE \"C\"";
+
     // The model is compiled (Data/CompiledModels, see its README); the design-time factory passes
     // compiledModel: false, so migrations are always made from the code.
     internal static void Configure(DbContextOptionsBuilder o, string connectionString, bool compiledModel = true)
