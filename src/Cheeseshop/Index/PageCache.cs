@@ -29,6 +29,7 @@ public sealed class PageCache
     private long _invalidations;
     private long _bytes;
     private long _evictedSinceCollection; // written under _sweep
+    private const long MinCollectedBytes = 32L * 1024 * 1024;
 
     private readonly Metrics.CheeseshopMetrics? _metrics;
 
@@ -170,13 +171,14 @@ public sealed class PageCache
     /// <summary>
     /// Evicted pages die in the oldest generation, which the collector visits only when that generation has grown
     /// by its own budget: under steady eviction the dead pages pile up beside the live ones, and the process holds
-    /// up to twice the cache's limit. Once a quarter of the limit has been evicted, a background collection of the
-    /// oldest generation gives that memory back; it runs beside the requests instead of pausing them.
+    /// up to twice the cache's limit. Once a quarter of the limit (and at least <see cref="MinCollectedBytes"/>, so a
+    /// small cache does not collect every few pages) has been evicted, a background collection of the oldest
+    /// generation gives that memory back; it runs beside the requests instead of pausing them.
     /// </summary>
     private void CollectEvicted(long evicted)
     {
         _evictedSinceCollection += evicted;
-        if (_evictedSinceCollection < _maxBytes / 4) return;
+        if (_evictedSinceCollection < Math.Max(_maxBytes / 4, MinCollectedBytes)) return;
         _evictedSinceCollection = 0;
         GC.Collect(2, GCCollectionMode.Forced, blocking: false);
     }

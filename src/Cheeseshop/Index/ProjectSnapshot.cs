@@ -1,7 +1,7 @@
+using System.Runtime.CompilerServices;
 using Cheeseshop.Core.Packaging;
 using Cheeseshop.Data;
 using Cheeseshop.Data.Entities;
-using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 
@@ -57,8 +57,8 @@ public sealed record ProjectSnapshot(Project Project, IReadOnlyList<ReleaseSnaps
         }
     }
 
-    // A compiled query belongs to the model it was first run with, and a process may hold more than one
-    // (each database provider's, and one per set of context options).
+    // A compiled query belongs to the model it was first run with, and contexts in one process do not always
+    // share one model object (the server's tests met two), so each model gets its own.
     private static readonly ConditionalWeakTable<IModel, Queries> ByModel = new();
 
     private sealed class Queries
