@@ -57,8 +57,8 @@ public sealed record ProjectSnapshot(Project Project, IReadOnlyList<ReleaseSnaps
         }
     }
 
-    // A compiled query belongs to the model it was first run with, and contexts in one process do not always
-    // share one model object (the server's tests met two), so each model gets its own.
+    // A compiled query belongs to the model it was first run with, and contexts in one process need not share
+    // one model object, so each model gets its own.
     private static readonly ConditionalWeakTable<IModel, Queries> ByModel = new();
 
     private sealed class Queries
