@@ -37,11 +37,11 @@ public sealed record ProjectSnapshot(Project Project, IReadOnlyList<ReleaseSnaps
         await db.Database.OpenConnectionAsync(ct);
         try
         {
-            var project = (await ToListAsync(q.ProjectsNamed(db, normalizedName), ct)).FirstOrDefault();
+            var project = await q.ProjectsNamed(db, normalizedName).FirstOrDefaultAsync(ct);
             if (project is null) return null;
-            var releases = await ToListAsync(q.ReleasesOf(db, project.Id), ct);
-            var files = await ToListAsync(q.FilesOf(db, project.Id), ct);
-            var roles = await ToListAsync(q.RolesOf(db, project.Id), ct);
+            var releases = await q.ReleasesOf(db, project.Id).ToListAsync(ct);
+            var files = await q.FilesOf(db, project.Id).ToListAsync(ct);
+            var roles = await q.RolesOf(db, project.Id).ToListAsync(ct);
             var filesByRelease = files.ToLookup(f => f.ReleaseId);
             var snapshots = releases
                 .Select(r => new ReleaseSnapshot(r, PackageVersion.Parse(r.CanonicalVersion),
@@ -77,13 +77,6 @@ public sealed record ProjectSnapshot(Project Project, IReadOnlyList<ReleaseSnaps
         public readonly Func<CheeseshopDb, Guid, IAsyncEnumerable<RoleSnapshot>> RolesOf =
             EF.CompileAsyncQuery((CheeseshopDb db, Guid projectId) =>
                 db.Roles.AsNoTracking().Where(r => r.ProjectId == projectId).Select(r => new RoleSnapshot(r.RoleName, r.User!.Username)));
-    }
-
-    private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> rows, CancellationToken ct)
-    {
-        var list = new List<T>();
-        await foreach (var row in rows.WithCancellation(ct)) list.Add(row);
-        return list;
     }
 }
 
