@@ -87,7 +87,7 @@ public sealed partial class ProductionIntent : IDisposable
         Remember(folder, target);
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         var note = new Note(requestId, target, $"{target}.partial-{token}.zip", $"{target}.partial-{token}", force);
-        var path = Path.Combine(folder, $"{token}.json");
+        var path = NoteOf(dataDir, token);
         var stream = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
         try
         {
