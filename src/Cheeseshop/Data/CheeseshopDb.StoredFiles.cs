@@ -36,9 +36,12 @@ public abstract partial class CheeseshopDb
             """ + BytewiseCollation).AsAsyncEnumerable();
 #pragma warning restore EF1003
 
-    /// <summary>Whether a row names <paramref name="path"/>, looked up by its file name (an indexed column).</summary>
+    /// <summary>Whether a row names <paramref name="path"/>, itself or as the ".metadata" sibling of its file, looked up
+    /// by its file name (an indexed column).</summary>
     public async Task<bool> RowNamesAsync(string path, CancellationToken ct)
     {
+        const string sibling = ".metadata";
+        if (path.EndsWith(sibling, StringComparison.Ordinal) && await RowNamesAsync(path[..^sibling.Length], ct)) return true;
         var filename = path[(path.LastIndexOf('/') + 1)..];
         return await Files.AsNoTracking().AnyAsync(f => f.Filename == filename && f.Path == path, ct)
             || await ProxiedFiles.AsNoTracking().AnyAsync(f => f.Filename == filename && f.Path == path, ct);
