@@ -24,7 +24,7 @@ trap 'kill $server $baseline 2>/dev/null || true' EXIT
 for _ in $(seq 100); do curl -fs http://127.0.0.1:8000/health >/dev/null && break; sleep 0.2; done
 curl -fs http://127.0.0.1:8000/health >/dev/null || { echo "server did not start; see $work/zipf-server.log" >&2; exit 1; }
 rss() { awk -v k="$2:" '$1 == k { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
-echo "server started: RSS $(rss $server VmRSS) MB; cache limit ${CHEESESHOP_Cache__MaxMegabytes:-256 (default)} MB"
+echo "server started: RSS $(rss $server VmRSS) MB; cache limit ${CHEESESHOP_Cache__MaxMegabytes:-192 (default)} MB"
 p0=bench-project-000000
 html=$(curl -s "http://127.0.0.1:8000/simple/$p0/" | wc -c)
 json=$(curl -s -H 'Accept: application/vnd.pypi.simple.v1+json' "http://127.0.0.1:8000/simple/$p0/" | wc -c)

@@ -67,8 +67,10 @@ public enum RegistrationMode
 /// <summary>The page cache: rendered Simple and JSON API pages and their compressed forms.</summary>
 public sealed class CacheOptions
 {
-    /// <summary>Most memory the cached pages may hold; past it, the least recently asked-for projects are evicted.</summary>
-    [Range(1, 1024 * 1024)] public int MaxMegabytes { get; set; } = 256;
+    /// <summary>Most memory the cached pages may hold; near it, pages asked for rarely keep only their gzip form, and
+    /// past it projects not asked for are dropped. The default holds every page of a 100,000-project index in one
+    /// form and keeps the whole server under 512 MB (docs/performance.md).</summary>
+    [Range(1, 1024 * 1024)] public int MaxMegabytes { get; set; } = 192;
 }
 
 public sealed class DatabaseOptions

@@ -13,10 +13,14 @@ namespace Cheeseshop.Index;
 /// entry, an expiration token and a clock read to every hit (docs/performance.md has the figures).
 ///
 /// The bytes held (bodies, compressed forms, an estimate of the objects around them) are counted as
-/// pages come and go, and kept under Cache:MaxMegabytes: past it, projects are evicted by second
-/// chance (a project asked for since the last sweep survives it) until a tenth of the limit is free.
-/// Only a page added or compressed can push the count over, so the sweep runs there, never on a hit;
-/// an evicted project costs one render at its next request.
+/// pages come and go, and kept under Cache:MaxMegabytes: past it, a clock sweep goes round the projects
+/// until a tenth of the limit is free. Once the cache is a quarter full a page enters holding only its gzip
+/// form (a third of the size, made then; before, as for any page, when a client first asks for gzip), and
+/// once it is half full only a page asked for often holds its plain bytes
+/// too, until a pass finds it asked for less; a project none of whose pages was asked for since the last
+/// pass, with nothing left to give up, is dropped. Only a page added, compressed or inflated again can push the count over, so the sweep runs
+/// there, never on a plain hit; a demoted page costs an inflation when a client asks for no coding, a
+/// dropped project one render at its next request.
 /// </summary>
 public sealed class PageCache
 {
@@ -29,6 +33,7 @@ public sealed class PageCache
     private long _invalidations;
     private long _bytes;
     private long _evictedSinceCollection; // written under _sweep
+    private int _hand; // where the last sweep stopped, counted in projects from the start of the enumeration; under _sweep
     private const long MinCollectedBytes = 32L * 1024 * 1024;
 
     private readonly Metrics.CheeseshopMetrics? _metrics;
@@ -47,6 +52,9 @@ public sealed class PageCache
 
     public long MaxBytes => _maxBytes;
 
+    /// <summary>Less than half full: a page asked for in plain bytes may hold them again however rarely it is asked for.</summary>
+    internal bool HasRoomForPlain => Bytes < _maxBytes / 2;
+
     public bool TryGet(string project, string variant, out RenderedPage page) => Counted(Peek(project, variant, out page));
 
     /// <summary>A lookup the hit and miss counts do not see: for a request that looks in more than one place
@@ -55,8 +63,7 @@ public sealed class PageCache
     {
         if (_projects.TryGetValue(project, out var pages) && pages.TryGet(variant, out page))
         {
-            // Written only the first time after a sweep, so a hit does not dirty the line every time.
-            if (!pages.Referenced) pages.Referenced = true;
+            page.Hit();
             return true;
         }
         page = null!;
@@ -84,6 +91,7 @@ public sealed class PageCache
     public void Set(string project, string variant, RenderedPage page, long ticket)
     {
         if (Interlocked.Read(ref _invalidations) != ticket) return;
+        page.EnterCompressed(keepPlain: Bytes + page.Size <= _maxBytes / 4);
         // Counted before it is reachable, so a removal racing this one takes out what it counted.
         Add(page.Charge(this));
         var replaced = Put(project, page);
@@ -146,7 +154,9 @@ public sealed class PageCache
         if (Interlocked.Read(ref _bytes) > _maxBytes) Sweep();
     }
 
-    /// <summary>Second chance: forget projects not asked for since the last sweep until a tenth of the limit is free.</summary>
+    /// <summary>Goes round the projects from where the last sweep stopped until a tenth of the limit is free,
+    /// three times round at most, ageing each project's pages (RenderedPage.Age) and dropping a project whose
+    /// pages are all idle.</summary>
     private void Sweep()
     {
         if (!_sweep.TryEnter()) return; // one sweep at a time; the others go on serving
@@ -154,22 +164,23 @@ public sealed class PageCache
         {
             var before = Bytes;
             var target = _maxBytes - _maxBytes / 10;
-            for (var pass = 0; pass < 2 && Bytes > target; pass++)
+            var count = _projects.Count;
+            var start = count == 0 ? 0 : _hand % count;
+            var visited = 0;
+            foreach (var (name, pages) in _projects.Skip(start).Concat(_projects).Concat(_projects).Concat(_projects.Take(start)))
             {
-                foreach (var (name, pages) in _projects)
-                {
-                    if (Bytes <= target) break;
-                    if (pages.Referenced) pages.Referenced = false;
-                    else if (_projects.TryRemove(new KeyValuePair<string, ProjectPages>(name, pages))) Release(pages);
-                }
+                if (Bytes <= target) break;
+                visited++;
+                if (pages.Age() && _projects.TryRemove(new KeyValuePair<string, ProjectPages>(name, pages))) Release(pages);
             }
+            _hand = start + visited;
             CollectEvicted(before - Bytes);
         }
         finally { _sweep.Exit(); }
     }
 
     /// <summary>
-    /// Evicted pages die in the oldest generation, which the collector visits only when that generation has grown
+    /// Evicted pages and demoted plain bytes die in the oldest generation, which the collector visits only when that generation has grown
     /// by its own budget: under steady eviction the dead pages pile up beside the live ones, and the process holds
     /// up to twice the cache's limit. Once a quarter of the limit (and at least <see cref="MinCollectedBytes"/>, so a
     /// small cache does not collect every few pages) has been evicted, a background collection of the oldest
@@ -198,9 +209,6 @@ public sealed class PageCache
         private readonly RenderedPage? _p0, _p1, _p2;
         private readonly RenderedPage[] _more;
 
-        /// <summary>Asked for since the last sweep.</summary>
-        public bool Referenced;
-
         private ProjectPages(RenderedPage[] pages)
         {
             if (pages.Length > 0) (_v0, _p0) = (pages[0].Variant, pages[0]);
@@ -227,6 +235,18 @@ public sealed class PageCache
         private static bool Is(string? stored, string variant) =>
             stored is not null && (ReferenceEquals(stored, variant) || string.Equals(stored, variant, StringComparison.Ordinal));
 
+        /// <summary>Ages every page of the project; true when all of them are idle.</summary>
+        public bool Age()
+        {
+            var idle = true;
+            foreach (var page in All())
+            {
+                page.Age(out var pageIdle);
+                idle &= pageIdle;
+            }
+            return idle;
+        }
+
         public IEnumerable<RenderedPage> All()
         {
             if (_p0 is not null) yield return _p0;
@@ -236,7 +256,7 @@ public sealed class PageCache
         }
 
         /// <summary>A copy with <paramref name="page"/> in its variant's place (or added at the end), and
-        /// the page it took the place of. The copy keeps the mark of having been asked for.</summary>
+        /// the page it took the place of.</summary>
         public (ProjectPages Pages, RenderedPage? Replaced) With(RenderedPage page)
         {
             var pages = All().ToList();
@@ -244,7 +264,7 @@ public sealed class PageCache
             RenderedPage? replaced = null;
             if (i >= 0) (replaced, pages[i]) = (pages[i], page);
             else pages.Add(page);
-            return (new([.. pages]) { Referenced = Referenced }, replaced);
+            return (new([.. pages]), replaced);
         }
     }
 }

@@ -7,30 +7,51 @@ namespace Cheeseshop.Index;
 
 /// <summary>
 /// A response rendered once and served as bytes until its project's serial changes. Its gzip and
-/// Brotli forms are made the first time a client asks for each and then kept beside it, so a page
-/// is compressed once per render, never per request.
+/// Brotli forms are made the first time they are needed and then kept beside it, so a page is
+/// compressed once per render, never per request.
+///
+/// In a page cache short of room a page holds its gzip form, about a third of the size, and its plain
+/// bytes only while it is asked for at least <see cref="HotHits"/> times between two passes of the cache's
+/// sweep (<see cref="EnterCompressed"/>, <see cref="Age"/>): the long tail of an index stays in memory, and a
+/// client that asks a rarely asked page for no coding gets the plain bytes inflated from the gzip form,
+/// which costs a few microseconds where a render costs a database read. Plain bytes a page enters with
+/// die young, in the collector's cheapest generation, instead of being given up once they are old.
 /// </summary>
 public sealed class RenderedPage
 {
-    /// <summary>What a page costs the cache besides its bodies: this object and its lock, its encodings, their
-    /// ETag and serial strings, the body's array header, and its project's entry in the cache (the entry object,
-    /// the dictionary node and the name). An estimate from the objects' sizes on a 64-bit runtime, which the
-    /// managed heap's size per cached page confirms (docs/performance.md), so the limit is close to the memory
-    /// the pages really take.</summary>
-    internal const int Overhead = 560;
+    /// <summary>What a page costs the cache besides its bodies: this object, its ETag and serial strings, and
+    /// its project's entry in the cache (the entry object, the dictionary node and the name). Estimates from
+    /// the objects' sizes on a 64-bit runtime, which the managed heap's size per cached page confirms
+    /// (docs/performance.md), so the limit is close to the memory the pages really take.</summary>
+    internal const int Overhead = 400;
+
+    /// <summary>What each body held costs besides its bytes: the array's header, its EncodedBody and that
+    /// coding's ETag string.</summary>
+    internal const int BodyOverhead = 128;
+
+    /// <summary>Hits between two passes of the cache's sweep that keep a page's plain bytes: a page asked for
+    /// more rarely is served to the few clients that want it plain by inflating its gzip form.</summary>
+    internal const int HotHits = 16;
 
     // A middle Brotli quality: the top ones cost many times the CPU for a few percent fewer bytes, and
     // that cost comes back with every render of a large page such as /simple/ (docs/performance.md).
     private const int BrotliQuality = 5, BrotliWindow = 22;
 
-    private readonly EncodedBody _identity;
+    // Locks shared by stripes of pages instead of one per page: the cache holds a hundred thousand pages
+    // and takes these only to count bytes and to make a compressed form, each once per page or so.
+    private const int StripeCount = 64;
+    private static readonly Lock[] AccountingGates = NewStripes(), CompressionGates = NewStripes();
+    private static int _pagesMade;
+    private readonly int _stripe = Interlocked.Increment(ref _pagesMade) & (StripeCount - 1);
+
+    private EncodedBody? _identity; // null once demoted: the plain bytes are then inflated from _gzip
     private EncodedBody? _gzip, _brotli;
-    private readonly Lock _gate = new();
-    // Made by the first compression: most pages are only ever asked for by clients that send no
-    // Accept-Encoding, or by one coding, and a lock per cached page is memory the cache keeps.
-    private Lock? _compressing;
+    private readonly int _length;
     private PageCache? _owner; // the cache this page's bytes are counted in, while it is in one
     private long _size;
+    // Hits since the sweep last passed, counted up to HotHits only (so the hottest pages stop writing to
+    // this line); racy increments may lose a count, which only delays a promotion.
+    private int _hits;
 
     public RenderedPage(string variant, byte[] body, string contentType, long serial)
     {
@@ -39,9 +60,11 @@ public sealed class RenderedPage
         Serial = serial;
         // The serial says which change the page reflects; the digest covers everything else that
         // shapes the bytes (the renderer's version, the public URL), so a proxy never keeps a stale copy.
-        _identity = new EncodedBody(ContentCoding.Identity, body, $"\"{serial}-{Convert.ToHexStringLower(SHA256.HashData(body).AsSpan(0, 8))}\"");
+        ETag = $"\"{serial}-{Convert.ToHexStringLower(SHA256.HashData(body).AsSpan(0, 8))}\"";
+        _identity = new EncodedBody(ContentCoding.Identity, body, ETag);
+        _length = body.Length;
         SerialText = serial.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        _size = body.Length + Overhead;
+        _size = Overhead + body.Length + BodyOverhead;
     }
 
     /// <summary>The serial as the X-PyPI-Last-Serial header value, formatted once.</summary>
@@ -50,13 +73,17 @@ public sealed class RenderedPage
     /// <summary>Which representation of the project this is (HTML, JSON, the JSON API for a host ...).</summary>
     public string Variant { get; }
 
-    public byte[] Body => _identity.Body;
+    /// <summary>The plain bytes (inflated again when the page has been demoted).</summary>
+    public byte[] Body => For(ContentCoding.Identity).Body;
     public string ContentType { get; }
     public long Serial { get; }
-    public string ETag => _identity.ETag;
+    public string ETag { get; }
 
-    /// <summary>Bytes this page holds: its body, the compressed forms made so far, and an overhead.</summary>
-    public long Size { get { lock (_gate) return _size; } }
+    /// <summary>Bytes this page holds: its bodies in every coding it keeps, and the overheads.</summary>
+    public long Size { get { lock (AccountingGates[_stripe]) return _size; } }
+
+    /// <summary>Whether the plain bytes are held, not only made again from the gzip form on request.</summary>
+    public bool HoldsPlain => Volatile.Read(ref _identity) is not null;
 
     /// <summary>
     /// The body in <paramref name="coding"/>, compressed on the first request for it. A page that does
@@ -65,9 +92,40 @@ public sealed class RenderedPage
     /// </summary>
     public EncodedBody For(ContentCoding coding)
     {
-        if (coding == ContentCoding.Identity) return _identity;
+        if (coding == ContentCoding.Identity) return Volatile.Read(ref _identity) ?? Inflated();
         var known = coding == ContentCoding.Gzip ? Volatile.Read(ref _gzip) : Volatile.Read(ref _brotli);
         return known ?? Compress(coding);
+    }
+
+    /// <summary>The plain body of a demoted page, made from its gzip form. Kept again when the page is asked for
+    /// often (<see cref="HotHits"/>) or the cache has room (PageCache.HasRoomForPlain); otherwise made for this one
+    /// response.</summary>
+    private EncodedBody Inflated()
+    {
+        var gzip = Volatile.Read(ref _gzip)!;
+        var body = new byte[_length];
+        using (var inflate = new GZipStream(new MemoryStream(gzip.Body, writable: false), CompressionMode.Decompress))
+            inflate.ReadExactly(body);
+        var plain = new EncodedBody(ContentCoding.Identity, body, ETag);
+        if (Volatile.Read(ref _hits) < HotHits && Volatile.Read(ref _owner) is not { HasRoomForPlain: true }) return plain;
+        PageCache? grown;
+        lock (AccountingGates[_stripe])
+        {
+            if (_identity is not null) return _identity;
+            _identity = plain;
+            var added = _length + BodyOverhead;
+            _size += added;
+            _owner?.Add(added);
+            grown = _owner;
+        }
+        grown?.TrimIfOver();
+        return plain;
+    }
+
+    /// <summary>Counts a hit in the cache (up to <see cref="HotHits"/>).</summary>
+    internal void Hit()
+    {
+        if (_hits < HotHits) _hits++;
     }
 
     private EncodedBody Compress(ContentCoding coding)
@@ -76,16 +134,20 @@ public sealed class RenderedPage
         EncodedBody made;
         // One compression per coding, made outside the accounting lock: charging and discharging this page
         // (which every change to its project does) never waits behind a Brotli pass over a large page.
-        lock (LazyInitializer.EnsureInitialized(ref _compressing))
+        lock (CompressionGates[_stripe])
         {
             var known = coding == ContentCoding.Gzip ? _gzip : _brotli;
             if (known is not null) return known;
-            var bytes = coding == ContentCoding.Gzip ? Gzip(Body) : Brotli(Body);
-            made = bytes.Length < Body.Length
+            var plain = For(ContentCoding.Identity);
+            var bytes = coding == ContentCoding.Gzip ? Gzip(plain.Body) : Brotli(plain.Body);
+            made = bytes.Length < plain.Body.Length
                 ? new EncodedBody(coding, bytes, $"\"{ETag[1..^1]}-{ContentCodingNegotiation.Token(coding)}\"")
-                : _identity;
-            var added = made == _identity ? 0 : bytes.Length;
-            lock (_gate)
+                : plain;
+            // A demoted page's plain bytes are made for one response; kept as a coding's form they would be
+            // held uncounted. Only a tiny page fails to shrink, so sending it plain each time costs little.
+            if (made == plain && !ReferenceEquals(plain, _identity)) return plain;
+            var added = made == plain ? 0 : bytes.Length + BodyOverhead;
+            lock (AccountingGates[_stripe])
             {
                 _size += added;
                 // Counted under the accounting lock, so a page leaving the cache at the same moment takes
@@ -100,10 +162,50 @@ public sealed class RenderedPage
         return made;
     }
 
+    /// <summary>Unless <paramref name="keepPlain"/>, makes the gzip form (the one pip asks for) and lets go of the
+    /// plain bytes when it is smaller: done as the page enters the cache, before it is counted. A page kept plain
+    /// is compressed when a client first asks for a coding, as any page outside a cache short of room.</summary>
+    internal void EnterCompressed(bool keepPlain)
+    {
+        if (keepPlain) return;
+        For(ContentCoding.Gzip);
+        DropPlain();
+    }
+
+    /// <summary>What the cache's sweep does to a page as it passes: the hit count starts again; a page asked for
+    /// less than <see cref="HotHits"/> times since the last pass gives up its plain bytes if its gzip form is
+    /// made and smaller (a page that entered with room to spare and was never asked for gzip keeps them, and is
+    /// dropped when idle). Returns the bytes freed, and whether
+    /// the page is idle: not asked for at all, with nothing left to give up.</summary>
+    internal long Age(out bool idle)
+    {
+        var hits = Interlocked.Exchange(ref _hits, 0);
+        idle = false;
+        if (hits >= HotHits) return 0;
+        var freed = DropPlain();
+        idle = freed == 0 && hits == 0;
+        return freed;
+    }
+
+    /// <summary>Lets go of the plain bytes when a smaller gzip form is held; returns the bytes freed.</summary>
+    private long DropPlain()
+    {
+        if (Volatile.Read(ref _gzip) is not { Coding: ContentCoding.Gzip }) return 0;
+        lock (AccountingGates[_stripe])
+        {
+            if (_identity is null) return 0;
+            _identity = null;
+            var freed = _length + BodyOverhead;
+            _size -= freed;
+            _owner?.Add(-freed);
+            return freed;
+        }
+    }
+
     /// <summary>Counts this page's bytes in <paramref name="cache"/>; returns them (0 when it is already counted).</summary>
     internal long Charge(PageCache cache)
     {
-        lock (_gate)
+        lock (AccountingGates[_stripe])
         {
             if (_owner is not null) return 0;
             _owner = cache;
@@ -114,13 +216,15 @@ public sealed class RenderedPage
     /// <summary>Stops counting this page's bytes; returns what was counted (0 when nothing was).</summary>
     internal long Discharge()
     {
-        lock (_gate)
+        lock (AccountingGates[_stripe])
         {
             if (_owner is null) return 0;
             _owner = null;
             return _size;
         }
     }
+
+    private static Lock[] NewStripes() => [.. Enumerable.Range(0, StripeCount).Select(_ => new Lock())];
 
     private static byte[] Gzip(byte[] body)
     {

@@ -66,23 +66,32 @@ public sealed class PageCacheTests
         Assert.True(cache.TryGet("a", "Html", out _));
     }
 
+    /// <summary>A page of <paramref name="bytes"/> random bytes, which no coding makes smaller.</summary>
+    private static RenderedPage Incompressible(string variant, int bytes, int seed)
+    {
+        var body = new byte[bytes];
+        new Random(seed).NextBytes(body);
+        return new(variant, body, "application/octet-stream", 1);
+    }
+
     [Fact]
     public void The_cache_stays_under_its_byte_limit_and_keeps_the_projects_asked_for()
     {
         var (cache, _) = NewCache(maxMegabytes: 1);
-        const int pageBytes = 10_000; // 101 such pages fit in 1 MiB with their overhead
-        for (var i = 0; i < 90; i++) cache.Set($"p{i}", "Html", Sized("Html", pageBytes), cache.Watch());
+        // Pages that do not compress have nothing to give up but everything: the sweep drops them.
+        const int pageBytes = 10_000; // 99 such pages fit in 1 MiB with their overheads
+        for (var i = 0; i < 90; i++) cache.Set($"p{i}", "Html", Incompressible("Html", pageBytes, i), cache.Watch());
         Assert.Equal(90, cache.Count);
-        Assert.Equal(90L * (pageBytes + RenderedPage.Overhead), cache.Bytes);
+        Assert.Equal(90L * (pageBytes + RenderedPage.Overhead + RenderedPage.BodyOverhead), cache.Bytes);
         for (var i = 0; i < 90; i += 2) Assert.True(cache.TryGet($"p{i}", "Html", out _));
-        for (var i = 90; i < 110; i++) cache.Set($"p{i}", "Html", Sized("Html", pageBytes), cache.Watch());
+        for (var i = 90; i < 110; i++) cache.Set($"p{i}", "Html", Incompressible("Html", pageBytes, i), cache.Watch());
         Assert.InRange(cache.Bytes, 1, cache.MaxBytes);
-        Assert.InRange(cache.Count, 45, 101);
+        Assert.InRange(cache.Count, 45, 99);
         // The even projects were asked for, so the sweep took odd ones first.
         for (var i = 0; i < 90; i += 2) Assert.True(cache.TryGet($"p{i}", "Html", out _), $"p{i}");
         for (var i = 0; i < 1000; i++)
         {
-            cache.Set($"q{i}", "Html", Sized("Html", pageBytes), cache.Watch());
+            cache.Set($"q{i}", "Html", Incompressible("Html", pageBytes, 1000 + i), cache.Watch());
             Assert.InRange(cache.Bytes, 1, cache.MaxBytes);
         }
         // What is left is what is counted: every page still there, nothing else.
@@ -94,13 +103,70 @@ public sealed class PageCacheTests
     }
 
     [Fact]
+    public void A_page_enters_compressed_holds_its_plain_bytes_while_asked_for_often_and_goes_when_not_asked_for()
+    {
+        var (cache, _) = NewCache(maxMegabytes: 1);
+        // Pages that do not compress fill the cache past half its limit: from a quarter on, pages enter compressed,
+        // and from half on only pages asked for often hold their plain bytes again.
+        for (var i = 0; i < 52; i++) cache.Set($"f{i}", "Html", Incompressible("Html", 10_000, 2000 + i), cache.Watch());
+        var filled = cache.Bytes;
+        Assert.True(filled > cache.MaxBytes / 2, $"{filled}");
+        const int pageBytes = 20_000;
+        var pages = Enumerable.Range(0, 20).Select(i => Sized("Html", pageBytes, $"p{i}")).ToList();
+        var plain = pages.Select(p => p.Body).ToList();
+        var tags = pages.Select(p => p.ETag).ToList();
+        for (var i = 0; i < 20; i++) cache.Set($"p{i}", "Html", pages[i], cache.Watch());
+        long Counted() => new[] { "f", "p", "q" }.SelectMany(prefix => Enumerable.Range(0, 300).Select(i => prefix + i))
+            .Sum(p => cache.TryGet(p, "Html", out var page) ? page.Size : 0);
+        // In the cache a page holds its gzip form only.
+        Assert.Equal(filled + pages.Sum(p => RenderedPage.Overhead + RenderedPage.BodyOverhead + p.For(ContentCoding.Gzip).Body.Length), cache.Bytes);
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.False(pages[i].HoldsPlain, $"p{i}");
+            // A client that asks for no coding gets the same bytes under the same tag, and the page stays compressed.
+            var identity = pages[i].For(ContentCoding.Identity);
+            Assert.Equal(plain[i], identity.Body);
+            Assert.Equal(tags[i], identity.ETag);
+            Assert.Equal(0, identity.ContentEncoding.Count);
+            Assert.Equal(plain[i], Decompress(new BrotliStream(new MemoryStream(pages[i].For(ContentCoding.Brotli).Body), CompressionMode.Decompress)));
+            Assert.False(pages[i].HoldsPlain, $"p{i}");
+        }
+        // Asked for often, a page holds its plain bytes again, and they count.
+        for (var i = 0; i < 20; i += 2)
+        {
+            for (var hit = 0; hit < RenderedPage.HotHits; hit++) Assert.True(cache.TryGet($"p{i}", "Html", out _));
+            var before = pages[i].Size;
+            Assert.Equal(plain[i], pages[i].For(ContentCoding.Identity).Body);
+            Assert.True(pages[i].HoldsPlain, $"p{i}");
+            Assert.Equal(before + pageBytes + RenderedPage.BodyOverhead, pages[i].Size);
+        }
+        Assert.Equal(Counted(), cache.Bytes);
+        // Past the limit, the sweep takes the plain bytes of pages no longer asked for often, and drops the
+        // projects not asked for at all.
+        for (var i = 0; i < 300; i++)
+        {
+            cache.Set($"q{i}", "Html", Incompressible("Html", 10_000, i), cache.Watch());
+            Assert.InRange(cache.Bytes, 1, cache.MaxBytes);
+        }
+        // The clock's hand is a position in an enumeration that additions and removals shift, so it may pass a
+        // page more or fewer times than the count of sweeps says: most, not all, of the pages have cooled.
+        Assert.True(pages.Count(p => !p.HoldsPlain) >= 15, string.Join(" ", pages.Select(p => p.HoldsPlain)));
+        Assert.Contains(Enumerable.Range(0, 20), i => !cache.TryGet($"p{i}", "Html", out _));
+        Assert.Equal(Counted(), cache.Bytes);
+    }
+
+    [Fact]
     public void A_replaced_page_stops_counting_and_one_page_larger_than_the_limit_does_not_stay()
     {
         var (cache, _) = NewCache(maxMegabytes: 1);
         cache.Set("a", "Html", Sized("Html", 1000), cache.Watch());
-        cache.Set("a", "Html", Sized("Html", 3000), cache.Watch());
-        Assert.Equal(3000 + RenderedPage.Overhead, cache.Bytes);
-        cache.Set("b", "Html", Sized("Html", 2 * 1024 * 1024), cache.Watch());
+        var page = Sized("Html", 3000);
+        cache.Set("a", "Html", page, cache.Watch());
+        // With room to spare a page enters with its plain bytes only, and is compressed when a client asks.
+        Assert.Equal(3000 + RenderedPage.Overhead + RenderedPage.BodyOverhead, cache.Bytes);
+        var gzip = page.For(ContentCoding.Gzip);
+        Assert.Equal(3000 + RenderedPage.Overhead + 2 * RenderedPage.BodyOverhead + gzip.Body.Length, cache.Bytes);
+        cache.Set("b", "Html", Incompressible("Html", 2 * 1024 * 1024, 1), cache.Watch());
         Assert.InRange(cache.Bytes, 0, cache.MaxBytes);
         Assert.False(cache.TryGet("b", "Html", out _));
     }
@@ -135,7 +201,7 @@ public sealed class PageCacheTests
         var page = Sized("Html", 20_000);
         cache.Set("a", "Html", page, cache.Watch());
         var gzip = page.For(ContentCoding.Gzip);
-        Assert.Equal(20_000 + RenderedPage.Overhead + gzip.Body.Length, cache.Bytes);
+        Assert.Equal(20_000 + RenderedPage.Overhead + 2 * RenderedPage.BodyOverhead + gzip.Body.Length, cache.Bytes);
         Assert.Equal(cache.Bytes, page.Size);
         feed.Publish(["a"]);
         Assert.Equal(0, cache.Bytes);
