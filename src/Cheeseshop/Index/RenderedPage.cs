@@ -102,6 +102,12 @@ public sealed class RenderedPage
     /// response.</summary>
     private EncodedBody Inflated()
     {
+        if (ReferenceEquals(_justEntered.Page, this))
+        {
+            var rendered = _justEntered.Plain!;
+            _justEntered = default;
+            return rendered;
+        }
         var gzip = Volatile.Read(ref _gzip)!;
         var body = new byte[_length];
         using (var inflate = new GZipStream(new MemoryStream(gzip.Body, writable: false), CompressionMode.Decompress))
@@ -169,8 +175,13 @@ public sealed class RenderedPage
     {
         if (keepPlain) return;
         For(ContentCoding.Gzip);
-        DropPlain();
+        var plain = Volatile.Read(ref _identity);
+        if (DropPlain() > 0) _justEntered = (this, plain!);
     }
+
+    // The request that rendered a page puts it in the cache and then writes it, on the same thread and without
+    // an await between: if it asks for the plain bytes, it gets the ones it rendered instead of an inflation.
+    [ThreadStatic] private static (RenderedPage? Page, EncodedBody? Plain) _justEntered;
 
     /// <summary>What the cache's sweep does to a page as it passes: the hit count starts again; a page asked for
     /// less than <see cref="HotHits"/> times since the last pass gives up its plain bytes if its gzip form is
