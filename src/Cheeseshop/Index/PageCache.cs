@@ -13,14 +13,15 @@ namespace Cheeseshop.Index;
 /// entry, an expiration token and a clock read to every hit (docs/performance.md has the figures).
 ///
 /// The bytes held (bodies, compressed forms, an estimate of the objects around them) are counted as
-/// pages come and go, and kept under Cache:MaxMegabytes: past it, a clock sweep goes round the projects
-/// until a tenth of the limit is free. Once the cache is a quarter full a page enters holding only its gzip
-/// form (a third of the size, made then; before, as for any page, when a client first asks for gzip), and
-/// once it is half full only a page asked for often holds its plain bytes
-/// too, until a pass finds it asked for less; a project none of whose pages was asked for since the last
-/// pass, with nothing left to give up, is dropped. Only a page added, compressed or inflated again can push the count over, so the sweep runs
-/// there, never on a plain hit; a demoted page costs an inflation when a client asks for no coding, a
-/// dropped project one render at its next request.
+/// pages come and go, and kept under Cache:MaxMegabytes. Once the cache is a quarter full a page enters
+/// holding only its gzip form (a third of the size, made then; before that, as for any page, when a client
+/// first asks for gzip), and once it is half full only a page asked for often holds its plain bytes too.
+/// Past the limit a clock sweep goes round the projects until a tenth of the limit is free: a page no
+/// longer asked for often gives up its plain bytes, and a project none of whose pages was asked for since
+/// the last pass, with nothing left to give up, is dropped. Only a page added, compressed or holding its
+/// plain bytes again can push the count over, so the sweep runs there, never on a plain hit; a demoted
+/// page costs an inflation when a client asks for no coding, a dropped project one render at its next
+/// request.
 /// </summary>
 public sealed class PageCache
 {
@@ -180,8 +181,8 @@ public sealed class PageCache
     }
 
     /// <summary>
-    /// Evicted pages and demoted plain bytes die in the oldest generation, which the collector visits only when that generation has grown
-    /// by its own budget: under steady eviction the dead pages pile up beside the live ones, and the process holds
+    /// Evicted pages and given-up plain bytes die in the oldest generation, which the collector visits only when
+    /// that generation has grown by its own budget: under steady eviction the dead pages pile up beside the live ones, and the process holds
     /// up to twice the cache's limit. Once a quarter of the limit (and at least <see cref="MinCollectedBytes"/>, so a
     /// small cache does not collect every few pages) has been evicted, a background collection of the oldest
     /// generation gives that memory back; it runs beside the requests instead of pausing them.

@@ -21,8 +21,8 @@ public sealed class RenderedPage
 {
     /// <summary>What a page costs the cache besides its bodies: this object, its ETag and serial strings, and
     /// its project's entry in the cache (the entry object, the dictionary node and the name). Estimates from
-    /// the objects' sizes on a 64-bit runtime, which the managed heap's size per cached page confirms
-    /// (docs/performance.md), so the limit is close to the memory the pages really take.</summary>
+    /// the objects' sizes on a 64-bit runtime (docs/performance.md), so the limit is close to the memory the
+    /// pages really take.</summary>
     internal const int Overhead = 400;
 
     /// <summary>What each body held costs besides its bytes: the array's header, its EncodedBody and that
@@ -186,8 +186,8 @@ public sealed class RenderedPage
     /// <summary>What the cache's sweep does to a page as it passes: the hit count starts again; a page asked for
     /// less than <see cref="HotHits"/> times since the last pass gives up its plain bytes if its gzip form is
     /// made and smaller (a page that entered with room to spare and was never asked for gzip keeps them, and is
-    /// dropped when idle). Returns the bytes freed, and whether
-    /// the page is idle: not asked for at all, with nothing left to give up.</summary>
+    /// dropped when idle). Returns the bytes freed, and whether the page is idle: not asked for at all, with
+    /// nothing left to give up.</summary>
     internal long Age(out bool idle)
     {
         var hits = Interlocked.Exchange(ref _hits, 0);
