@@ -18,22 +18,42 @@ public static class PageResults
     /// </summary>
     public static Task WriteAsync(HttpContext ctx, RenderedPage page, StringValues cacheControl, StringValues vary, bool cors = true)
     {
-        var encoded = page.For(Coding(ctx.Request.Headers.AcceptEncoding));
+        var coding = Coding(ctx.Request.Headers.AcceptEncoding);
+        // Null for a demoted page asked for no coding: its plain bytes are inflated for this response alone, into a
+        // pooled buffer, and not at all for a 304 or a HEAD.
+        var encoded = coding != ContentCoding.Identity ? page.For(coding) : page.TryGetPlain(out var plain) ? plain : null;
+        var etag = encoded?.ETag ?? page.ETag;
         var headers = ctx.Response.Headers;
-        headers.ETag = encoded.ETag;
+        headers.ETag = etag;
         headers.Vary = vary;
         headers["X-PyPI-Last-Serial"] = page.SerialText;
         headers.CacheControl = cacheControl;
         if (cors) Cors(ctx);
-        if (encoded.Coding != ContentCoding.Identity) headers.ContentEncoding = encoded.ContentEncoding;
-        if (Matches(ctx.Request.Headers.IfNoneMatch, encoded.ETag))
+        if (encoded is { Coding: not ContentCoding.Identity }) headers.ContentEncoding = encoded.ContentEncoding;
+        if (Matches(ctx.Request.Headers.IfNoneMatch, etag))
         {
             ctx.Response.StatusCode = StatusCodes.Status304NotModified;
             return Task.CompletedTask;
         }
         ctx.Response.ContentType = page.ContentType;
-        ctx.Response.ContentLength = encoded.Body.Length;
-        return HttpMethods.IsHead(ctx.Request.Method) ? Task.CompletedTask : ctx.Response.Body.WriteAsync(encoded.Body).AsTask();
+        ctx.Response.ContentLength = encoded?.Body.Length ?? page.Length;
+        if (HttpMethods.IsHead(ctx.Request.Method)) return Task.CompletedTask;
+        return encoded is not null ? ctx.Response.Body.WriteAsync(encoded.Body).AsTask() : WriteInflatedAsync(ctx, page);
+    }
+
+    private static async Task WriteInflatedAsync(HttpContext ctx, RenderedPage page)
+    {
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(page.Length);
+        try
+        {
+            page.InflateInto(buffer);
+            // The write has copied the bytes into the server's output once it completes, so the buffer can go back.
+            await ctx.Response.Body.WriteAsync(buffer.AsMemory(0, page.Length));
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>Vary of pages that differ only by coding.</summary>

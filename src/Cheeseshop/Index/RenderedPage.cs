@@ -92,40 +92,72 @@ public sealed class RenderedPage
     /// </summary>
     public EncodedBody For(ContentCoding coding)
     {
-        if (coding == ContentCoding.Identity) return Volatile.Read(ref _identity) ?? Inflated();
+        if (coding == ContentCoding.Identity)
+            return TryGetPlain(out var plain) ? plain : new EncodedBody(ContentCoding.Identity, Inflate(), ETag);
         var known = coding == ContentCoding.Gzip ? Volatile.Read(ref _gzip) : Volatile.Read(ref _brotli);
         return known ?? Compress(coding);
     }
 
-    /// <summary>The plain body of a demoted page, made from its gzip form. Kept again when the page is asked for
-    /// often (<see cref="HotHits"/>) or the cache has room (PageCache.HasRoomForPlain); otherwise made for this one
-    /// response.</summary>
-    private EncodedBody Inflated()
+    /// <summary>The plain body's length, whether or not the page holds it.</summary>
+    public int Length => _length;
+
+    /// <summary>
+    /// The plain body when the page holds it, or holds it again now: when it is asked for often
+    /// (<see cref="HotHits"/>) or its cache has room (PageCache.HasRoomForPlain). False for a demoted page
+    /// asked for rarely, whose plain bytes a response makes with <see cref="InflateInto"/> and does not keep.
+    /// </summary>
+    internal bool TryGetPlain(out EncodedBody plain)
     {
+        if (Volatile.Read(ref _identity) is { } held)
+        {
+            plain = held;
+            return true;
+        }
         if (ReferenceEquals(_justEntered.Page, this))
         {
-            var rendered = _justEntered.Plain!;
+            plain = _justEntered.Plain!;
             _justEntered = default;
-            return rendered;
+            return true;
         }
-        var gzip = Volatile.Read(ref _gzip)!;
-        var body = new byte[_length];
-        using (var inflate = new GZipStream(new MemoryStream(gzip.Body, writable: false), CompressionMode.Decompress))
-            inflate.ReadExactly(body);
-        var plain = new EncodedBody(ContentCoding.Identity, body, ETag);
-        if (Volatile.Read(ref _hits) < HotHits && Volatile.Read(ref _owner) is not { HasRoomForPlain: true }) return plain;
+        if (Volatile.Read(ref _hits) < HotHits && Volatile.Read(ref _owner) is not { HasRoomForPlain: true })
+        {
+            plain = null!;
+            return false;
+        }
+        var made = new EncodedBody(ContentCoding.Identity, Inflate(), ETag);
         PageCache? grown;
         lock (AccountingGates[_stripe])
         {
-            if (_identity is not null) return _identity;
-            _identity = plain;
+            if (_identity is not null)
+            {
+                plain = _identity;
+                return true;
+            }
+            _identity = made;
             var added = _length + BodyOverhead;
             _size += added;
             _owner?.Add(added);
             grown = _owner;
         }
         grown?.TrimIfOver();
-        return plain;
+        plain = made;
+        return true;
+    }
+
+    /// <summary>Writes the plain body of a demoted page, inflated from its gzip form, into <paramref name="destination"/>
+    /// (<see cref="Length"/> bytes).</summary>
+    internal void InflateInto(Span<byte> destination)
+    {
+        var gzip = Volatile.Read(ref _gzip)!;
+        using var inflate = new GZipStream(new MemoryStream(gzip.Body, writable: false), CompressionMode.Decompress);
+        inflate.ReadExactly(destination[.._length]);
+    }
+
+    private byte[] Inflate()
+    {
+        var body = new byte[_length];
+        InflateInto(body);
+        return body;
     }
 
     /// <summary>Counts a hit in the cache (up to <see cref="HotHits"/>).</summary>

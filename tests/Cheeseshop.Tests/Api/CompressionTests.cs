@@ -217,5 +217,24 @@ public sealed class CompressionTests(ServerFixture servers, ITestOutputHelper ou
         // (The JSON API's variant is the origin its URLs start with.)
         var kept = projects.Count(p => cache.TryGet(p.Name, server.BaseUrl, out _));
         Assert.InRange(kept, 1, projects.Count - 1);
+
+        // Past a quarter of the limit pages enter in their gzip form alone. Such a page answers a client that asks for
+        // no coding with bytes inflated for that response: the same bytes as the gzip form's, its length in a HEAD,
+        // and a 304 for its tag; and it still holds only the gzip form afterwards.
+        var demoted = projects.Where(p => cache.TryGet(p.Name, server.BaseUrl, out var page) && !page.HoldsPlain).ToList();
+        Assert.NotEmpty(demoted);
+        var name0 = demoted[0].Name;
+        var (gz, gzBody) = await RawAsync(server, HttpMethod.Get, $"pypi/{name0}/json", acceptEncoding: "gzip");
+        var (plainAgain, plainAgainBody) = await RawAsync(server, HttpMethod.Get, $"pypi/{name0}/json");
+        AssertEqual(HttpStatusCode.OK, plainAgain.StatusCode, "plain GET of a page held in gzip only");
+        Assert.Empty(plainAgain.Content.Headers.ContentEncoding);
+        Assert.Equal(Decode("gzip", gzBody), plainAgainBody);
+        var tag = plainAgain.Headers.ETag!.Tag;
+        AssertEqual(gz.Headers.ETag!.Tag, tag[..^1] + "-gzip\"", "the gzip form's tag is the plain one's with -gzip");
+        var (head, _) = await RawAsync(server, HttpMethod.Head, $"pypi/{name0}/json");
+        AssertEqual((long?)plainAgainBody.Length, head.Content.Headers.ContentLength, "HEAD's Content-Length");
+        var (notModified, _) = await RawAsync(server, HttpMethod.Get, $"pypi/{name0}/json", ifNoneMatch: tag);
+        AssertEqual(HttpStatusCode.NotModified, notModified.StatusCode, "If-None-Match with the plain tag");
+        Assert.True(cache.TryGet(name0, server.BaseUrl, out var stillCompressed) && !stillCompressed.HoldsPlain);
     }
 }
