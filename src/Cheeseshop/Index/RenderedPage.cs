@@ -46,7 +46,6 @@ public sealed class RenderedPage
 
     private EncodedBody? _identity; // null once demoted: the plain bytes are then inflated from _gzip
     private EncodedBody? _gzip, _brotli;
-    private readonly int _length;
     private PageCache? _owner; // the cache this page's bytes are counted in, while it is in one
     private long _size;
     // Hits since the sweep last passed, counted up to HotHits only (so the hottest pages stop writing to
@@ -62,7 +61,7 @@ public sealed class RenderedPage
         // shapes the bytes (the renderer's version, the public URL), so a proxy never keeps a stale copy.
         ETag = $"\"{serial}-{Convert.ToHexStringLower(SHA256.HashData(body).AsSpan(0, 8))}\"";
         _identity = new EncodedBody(ContentCoding.Identity, body, ETag);
-        _length = body.Length;
+        Length = body.Length;
         SerialText = serial.ToString(System.Globalization.CultureInfo.InvariantCulture);
         _size = Overhead + body.Length + BodyOverhead;
     }
@@ -83,7 +82,7 @@ public sealed class RenderedPage
     public long Size { get { lock (AccountingGates[_stripe]) return _size; } }
 
     /// <summary>Whether the plain bytes are held, not only made again from the gzip form on request.</summary>
-    public bool HoldsPlain => Volatile.Read(ref _identity) is not null;
+    internal bool HoldsPlain => Volatile.Read(ref _identity) is not null;
 
     /// <summary>
     /// The body in <paramref name="coding"/>, compressed on the first request for it. A page that does
@@ -99,7 +98,7 @@ public sealed class RenderedPage
     }
 
     /// <summary>The plain body's length, whether or not the page holds it.</summary>
-    public int Length => _length;
+    internal int Length { get; }
 
     /// <summary>
     /// The plain body when the page holds it, or holds it again now: when it is asked for often
@@ -134,10 +133,7 @@ public sealed class RenderedPage
                 return true;
             }
             _identity = made;
-            var added = _length + BodyOverhead;
-            _size += added;
-            _owner?.Add(added);
-            grown = _owner;
+            grown = Resize(Length + BodyOverhead);
         }
         grown?.TrimIfOver();
         plain = made;
@@ -150,12 +146,12 @@ public sealed class RenderedPage
     {
         var gzip = Volatile.Read(ref _gzip)!;
         using var inflate = new GZipStream(new MemoryStream(gzip.Body, writable: false), CompressionMode.Decompress);
-        inflate.ReadExactly(destination[.._length]);
+        inflate.ReadExactly(destination[..Length]);
     }
 
     private byte[] Inflate()
     {
-        var body = new byte[_length];
+        var body = new byte[Length];
         InflateInto(body);
         return body;
     }
@@ -185,14 +181,7 @@ public sealed class RenderedPage
             // held uncounted. Only a tiny page fails to shrink, so sending it plain each time costs little.
             if (made == plain && !ReferenceEquals(plain, _identity)) return plain;
             var added = made == plain ? 0 : bytes.Length + BodyOverhead;
-            lock (AccountingGates[_stripe])
-            {
-                _size += added;
-                // Counted under the accounting lock, so a page leaving the cache at the same moment takes
-                // these bytes out with it or never had them counted.
-                _owner?.Add(added);
-                grown = _owner;
-            }
+            lock (AccountingGates[_stripe]) grown = Resize(added);
             if (coding == ContentCoding.Gzip) Volatile.Write(ref _gzip, made);
             else Volatile.Write(ref _brotli, made);
         }
@@ -238,11 +227,19 @@ public sealed class RenderedPage
         {
             if (_identity is null) return 0;
             _identity = null;
-            var freed = _length + BodyOverhead;
-            _size -= freed;
-            _owner?.Add(-freed);
-            return freed;
+            Resize(-(Length + BodyOverhead));
+            return Length + BodyOverhead;
         }
+    }
+
+    /// <summary>Changes this page's size and its cache's count together; returns the cache. Called under the
+    /// accounting lock, so a page leaving the cache at the same moment takes these bytes out with it or never had
+    /// them counted.</summary>
+    private PageCache? Resize(long bytes)
+    {
+        _size += bytes;
+        _owner?.Add(bytes);
+        return _owner;
     }
 
     /// <summary>Counts this page's bytes in <paramref name="cache"/>; returns them (0 when it is already counted).</summary>
