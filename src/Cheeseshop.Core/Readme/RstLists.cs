@@ -147,11 +147,7 @@ internal sealed partial class RstBlocks
         }
         html.Append("<dl>\n");
         foreach (var (term, body) in items)
-        {
-            var (definition, kinds) = RenderNested(body);
-            html.Append("<dt>").Append(RstInline.Render(term, targets)).Append("</dt>\n<dd>")
-                .Append(kinds is [RstBlockKind.Paragraph] ? Compact(definition) : definition).Append("</dd>\n");
-        }
+            html.Append("<dt>").Append(RstInline.Render(term, targets)).Append("</dt>\n<dd>").Append(RenderNestedCompact(body)).Append("</dd>\n");
         html.Append("</dl>\n");
         Kinds.Add(RstBlockKind.Other);
     }

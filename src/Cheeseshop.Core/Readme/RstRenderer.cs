@@ -183,6 +183,14 @@ internal sealed partial class RstBlocks(string[] lines, IReadOnlyDictionary<stri
         return (inner.ToString(), blocks.Kinds);
     }
 
+    /// <summary>Lines rendered one level deeper, written without "p" when they are one paragraph, as docutils writes
+    /// a definition or a table cell.</summary>
+    private string RenderNestedCompact(IReadOnlyList<string> body)
+    {
+        var (rendered, kinds) = RenderNested(body);
+        return kinds is [RstBlockKind.Paragraph] ? Compact(rendered) : rendered;
+    }
+
     /// <summary>A body's HTML without the "p" around its first paragraph, as docutils writes a compact
     /// list item or a cell of one paragraph. Inline text is encoded, so the first "&lt;/p&gt;" ends that paragraph.</summary>
     private static string Compact(string body)

@@ -76,11 +76,7 @@ internal sealed partial class RstBlocks
                 if (cell.ColumnSpan > 1) html.Append(" colspan=\"").Append(cell.ColumnSpan).Append('"');
                 if (cell.RowSpan > 1) html.Append(" rowspan=\"").Append(cell.RowSpan).Append('"');
                 html.Append('>');
-                if (cell.Lines.Count > 0)
-                {
-                    var (body, kinds) = RenderNested(cell.Lines);
-                    html.Append(kinds is [RstBlockKind.Paragraph] ? Compact(body) : body);
-                }
+                if (cell.Lines.Count > 0) html.Append(RenderNestedCompact(cell.Lines));
                 html.Append("</").Append(tag).Append(">\n");
             }
             html.Append("</tr>\n");
