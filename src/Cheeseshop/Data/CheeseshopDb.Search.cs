@@ -21,7 +21,8 @@ public abstract partial class CheeseshopDb
             e.ToTable("search_documents");
             e.HasIndex(x => x.ProjectId).IsUnique();
             e.HasIndex(x => x.NormalizedName);
-            e.HasIndex(x => x.Created);
+            // Newest-first walks use ix_search_documents_created_name (created, then name), made in the Search
+            // migration with each database's collation: an index on created alone would only repeat its prefix.
             e.HasOne<Project>().WithMany().HasForeignKey(x => x.ProjectId).OnDelete(DeleteBehavior.Cascade);
         });
         b.Entity<SearchClassifier>(e =>

@@ -12,7 +12,7 @@ namespace Cheeseshop.Data.CompiledModels.Postgres
     public partial class PostgresDbModel
     {
         private PostgresDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("b2f97b79-d992-4259-a01d-683d3d5b09a2"), entityTypeCount: 40)
+            : base(skipDetectChanges: false, modelId: new Guid("f2c547c6-4c07-4ca2-b833-76f173c77a5f"), entityTypeCount: 40)
         {
         }
 

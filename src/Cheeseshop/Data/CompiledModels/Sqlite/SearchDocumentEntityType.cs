@@ -22,7 +22,7 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
                 baseEntityType,
                 propertyCount: 10,
                 foreignKeyCount: 1,
-                unnamedIndexCount: 3,
+                unnamedIndexCount: 2,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -111,17 +111,13 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
             key.AddAnnotation("Relational:Name", "pk_search_documents");
 
             var index = runtimeEntityType.AddIndex(
-                new[] { created });
-            index.AddAnnotation("Relational:Name", "ix_search_documents_created");
+                new[] { normalizedName });
+            index.AddAnnotation("Relational:Name", "ix_search_documents_normalized_name");
 
             var index0 = runtimeEntityType.AddIndex(
-                new[] { normalizedName });
-            index0.AddAnnotation("Relational:Name", "ix_search_documents_normalized_name");
-
-            var index1 = runtimeEntityType.AddIndex(
                 new[] { projectId },
                 unique: true);
-            index1.AddAnnotation("Relational:Name", "ix_search_documents_project_id");
+            index0.AddAnnotation("Relational:Name", "ix_search_documents_project_id");
 
             return runtimeEntityType;
         }

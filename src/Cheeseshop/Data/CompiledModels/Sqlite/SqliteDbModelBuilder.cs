@@ -11,7 +11,7 @@ namespace Cheeseshop.Data.CompiledModels.Sqlite
     public partial class SqliteDbModel
     {
         private SqliteDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("d95e11ab-f7c5-4333-ac48-50b1a693ae0b"), entityTypeCount: 40)
+            : base(skipDetectChanges: false, modelId: new Guid("6093a633-449d-4d96-a71a-d63409c8807d"), entityTypeCount: 40)
         {
         }
 

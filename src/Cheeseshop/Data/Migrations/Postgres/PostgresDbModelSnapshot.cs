@@ -1503,9 +1503,6 @@ namespace Cheeseshop.Data.Migrations.Postgres
                     b.HasKey("Id")
                         .HasName("pk_search_documents");
 
-                    b.HasIndex("Created")
-                        .HasDatabaseName("ix_search_documents_created");
-
                     b.HasIndex("NormalizedName")
                         .HasDatabaseName("ix_search_documents_normalized_name");
 

@@ -1460,9 +1460,6 @@ namespace Cheeseshop.Data.Migrations.Sqlite
                     b.HasKey("Id")
                         .HasName("pk_search_documents");
 
-                    b.HasIndex("Created")
-                        .HasDatabaseName("ix_search_documents_created");
-
                     b.HasIndex("NormalizedName")
                         .HasDatabaseName("ix_search_documents_normalized_name");
 
