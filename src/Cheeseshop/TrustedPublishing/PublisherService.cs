@@ -156,8 +156,12 @@ public sealed class PublisherService(CheeseshopDb db, TrustedPublishingOptions o
     private static async Task<List<TrustedPublisher>> SameAsAsync(CheeseshopDb db, TrustedPublisher publisher, CancellationToken ct)
     {
         var spec = SpecOf(publisher);
+        // The database keeps only rows whose columns are equal (an issuer may have thousands of publishers); the
+        // extra claims, stored as JSON, are compared here on what is left.
         var candidates = await db.TrustedPublishers.AsNoTracking()
-            .Where(p => p.Issuer == publisher.Issuer && p.Kind == publisher.Kind && p.ProjectId != null)
+            .Where(p => p.Issuer == publisher.Issuer && p.Kind == publisher.Kind && p.ProjectId != null
+                && p.Repository == publisher.Repository && p.Workflow == publisher.Workflow
+                && p.Environment == publisher.Environment && p.Subject == publisher.Subject)
             .ToListAsync(ct);
         return candidates.Where(p => p.Id == publisher.Id || SpecOf(p).SameAs(spec)).ToList();
     }
