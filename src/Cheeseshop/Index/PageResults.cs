@@ -18,10 +18,9 @@ public static class PageResults
     /// </summary>
     public static Task WriteAsync(HttpContext ctx, RenderedPage page, StringValues cacheControl, StringValues vary, bool cors = true)
     {
-        var coding = Coding(ctx.Request.Headers.AcceptEncoding);
         // Null for a demoted page asked for no coding: its plain bytes are inflated for this response alone, into a
         // pooled buffer, and not at all for a 304 or a HEAD.
-        var encoded = coding != ContentCoding.Identity ? page.For(coding) : page.TryGetPlain(out var plain) ? plain : null;
+        var encoded = page.ForResponse(Coding(ctx.Request.Headers.AcceptEncoding));
         var etag = encoded?.ETag ?? page.ETag;
         var headers = ctx.Response.Headers;
         headers.ETag = etag;

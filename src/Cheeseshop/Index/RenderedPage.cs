@@ -97,6 +97,19 @@ public sealed class RenderedPage
         return known ?? Compress(coding);
     }
 
+    /// <summary>
+    /// The body a response in <paramref name="coding"/> sends, or null for a demoted page asked for no coding and
+    /// asked for rarely: that response inflates the plain bytes itself (<see cref="InflateInto"/>) and keeps none.
+    /// </summary>
+    internal EncodedBody? ForResponse(ContentCoding coding)
+    {
+        if (coding == ContentCoding.Identity) return TryGetPlain(out var plain) ? plain : null;
+        // The request that rendered this page wants a coding, not the plain bytes it rendered: let them go now, not
+        // when the next page enters on this thread (a page as large as /simple/ would stay pinned, uncounted, till then).
+        if (ReferenceEquals(_justEntered.Page, this)) _justEntered = default;
+        return For(coding);
+    }
+
     /// <summary>The plain body's length, whether or not the page holds it.</summary>
     internal int Length { get; }
 
@@ -105,7 +118,7 @@ public sealed class RenderedPage
     /// (<see cref="HotHits"/>) or its cache has room (PageCache.HasRoomForPlain). False for a demoted page
     /// asked for rarely, whose plain bytes a response makes with <see cref="InflateInto"/> and does not keep.
     /// </summary>
-    internal bool TryGetPlain(out EncodedBody plain)
+    private bool TryGetPlain(out EncodedBody plain)
     {
         if (Volatile.Read(ref _identity) is { } held)
         {

@@ -156,6 +156,41 @@ public sealed class PageCacheTests
     }
 
     [Fact]
+    public void The_rendering_requests_plain_bytes_go_with_its_response_whatever_coding_it_asks_for()
+    {
+        var (cache, _) = NewCache(maxMegabytes: 1);
+        // Past half the limit a page enters in gzip only and does not hold its plain bytes again when asked for them
+        // rarely; the thread that rendered it keeps the plain bytes for its own response.
+        for (var i = 0; i < 55; i++) cache.Set($"f{i}", "Html", Incompressible("Html", 10_000, 3000 + i), cache.Watch());
+        foreach (var coding in new[] { ContentCoding.Identity, ContentCoding.Gzip, ContentCoding.Brotli })
+        {
+            var (page, plain) = EnterUnheld(cache, coding.ToString());
+            Assert.False(page.HoldsPlain);
+            var body = page.ForResponse(coding);
+            Assert.NotNull(body);
+            Assert.Equal(coding, body.Coding);
+            body = null;
+            // Whichever coding that response took, nothing keeps the rendered plain bytes after it: not the page, not
+            // the thread. (The next plain response of a rarely asked page inflates its own.)
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            Assert.False(plain.IsAlive, coding.ToString());
+            Assert.Null(page.ForResponse(ContentCoding.Identity));
+        }
+    }
+
+    /// <summary>A page put in the cache with nothing of this test's holding its plain bytes, and a weak reference to them.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static (RenderedPage Page, WeakReference Plain) EnterUnheld(PageCache cache, string name)
+    {
+        var page = Sized("Html", 20_000, name);
+        var plain = new WeakReference(page.For(ContentCoding.Identity).Body);
+        cache.Set(name, "Html", page, cache.Watch());
+        return (page, plain);
+    }
+
+    [Fact]
     public void A_replaced_page_stops_counting_and_one_page_larger_than_the_limit_does_not_stay()
     {
         var (cache, _) = NewCache(maxMegabytes: 1);
