@@ -39,8 +39,8 @@ public static class CheeseshopServices
         services.AddSingleton(sp => MaxMindCountryLookup.Open(sp.GetRequiredService<CheeseshopOptions>().GeoIpDatabase,
             sp.GetRequiredService<DataDirectory>().Root, sp.GetService<ILoggerFactory>()?.CreateLogger("Cheeseshop.Privacy")));
         // The client of the current request; the CLI has none, so its actions record no address.
-        services.AddHttpContextAccessor();
-        services.AddScoped(sp => sp.GetRequiredService<IHttpContextAccessor>().HttpContext is { } ctx ? ClientInfo.From(ctx) : new ClientInfo());
+        services.AddScoped<CurrentRequest>();
+        services.AddScoped(sp => sp.GetRequiredService<CurrentRequest>().Context is { } ctx ? ClientInfo.From(ctx) : new ClientInfo());
         services.AddScoped<EventRecorder>();
         services.AddSingleton<IFileStore>(sp => sp.GetRequiredService<CheeseshopOptions>().Storage is { UsesS3: true } storage
             ? new S3FileStore(storage.S3)

@@ -68,6 +68,7 @@ public static class ServerHost
         AppConfiguration.Checked(() => app = builder.Build());
         AppConfiguration.Validate(app.Services);
         var options = app.Services.GetRequiredService<CheeseshopOptions>();
+        app.UseRequestScope();
         AppConfiguration.Checked(() => app.UseCheeseshopMetrics(app.Configuration["urls"] ?? DefaultUrls));
         // Most requests carry no forwarding header at all (no proxy, or a cached page fetched directly):
         // they skip the middleware, which otherwise parses and compares on every request.
