@@ -2,6 +2,8 @@
 -- in proportion to 1/k^S), as on PyPI where a few projects get most requests. Ranks are spread over the
 -- index by a fixed permutation, so the popular projects are not the first ones generated.
 -- Usage: wrk ... -s zipf.lua URL -- PROJECTS PATH_TEMPLATE [ACCEPT]
+-- PATH_TEMPLATE has %s for the project name; without one (the bare endpoint's fixed page) the name is drawn
+-- all the same and not used, so a baseline costs wrk as much per request as the server it is compared with.
 -- Environment: ZIPF_S (exponent, default 1.0; 0 gives a uniform load), ACCEPT_ENCODING.
 local projects, template, accept = 1000, "/simple/%s/", nil
 local cdf = {}

@@ -29,7 +29,10 @@ public static class ProjectName
 
     /// <summary>True when Normalize would return the name unchanged: checked without allocating,
     /// because the read APIs see normalized names on nearly every request.</summary>
-    public static bool IsNormalized(string name)
+    public static bool IsNormalized(string name) => IsNormalized(name.AsSpan());
+
+    /// <inheritdoc cref="IsNormalized(string)"/>
+    public static bool IsNormalized(ReadOnlySpan<char> name)
     {
         var previousDash = false;
         foreach (var c in name)

@@ -69,14 +69,16 @@ public static class ServerHost
         AppConfiguration.Validate(app.Services);
         var options = app.Services.GetRequiredService<CheeseshopOptions>();
         app.UseRequestScope();
+        var privateIndex = app.Services.GetRequiredService<AccessOptions>().Read == ReadAccess.Authenticated;
+        if (!privateIndex) app.UseSimpleProjectRoute();
+        app.UseRouting();
         AppConfiguration.Checked(() => app.UseCheeseshopMetrics(app.Configuration["urls"] ?? DefaultUrls));
         // Most requests carry no forwarding header at all (no proxy, or a cached page fetched directly):
         // they skip the middleware, which otherwise parses and compares on every request.
         app.UseWhen(ctx => ctx.Request.Headers.ContainsKey("X-Forwarded-For") || ctx.Request.Headers.ContainsKey("X-Forwarded-Proto"),
             proxied => proxied.UseForwardedHeaders());
         if (options.RequestLog) app.UseMiddleware<RequestLogMiddleware>();
-        if (app.Services.GetRequiredService<AccessOptions>().Read == ReadAccess.Authenticated)
-            app.UseMiddleware<ReadAccessMiddleware>();
+        if (privateIndex) app.UseMiddleware<ReadAccessMiddleware>();
         app.UseRateLimiter();
         app.MapHealth();
         // Every endpoint that reads the index goes in this group, which a private index guards.

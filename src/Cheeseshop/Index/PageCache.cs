@@ -29,6 +29,8 @@ public sealed class PageCache
     public const string IndexKey = "";
 
     private readonly ConcurrentDictionary<string, ProjectPages> _projects = new(StringComparer.Ordinal);
+    // The same entries looked up by a name still inside the request's path, so a hit allocates no string for it.
+    private readonly ConcurrentDictionary<string, ProjectPages>.AlternateLookup<ReadOnlySpan<char>> _byName;
     private readonly long _maxBytes;
     private readonly Lock _sweep = new();
     private long _invalidations;
@@ -42,6 +44,7 @@ public sealed class PageCache
     public PageCache(IndexChangeFeed feed, Configuration.CheeseshopOptions options, Metrics.CheeseshopMetrics? metrics = null)
     {
         _metrics = metrics;
+        _byName = _projects.GetAlternateLookup<ReadOnlySpan<char>>();
         _maxBytes = (long)options.Cache.MaxMegabytes * 1024 * 1024;
         feed.ProjectChanged += Invalidate;
     }
@@ -58,11 +61,16 @@ public sealed class PageCache
 
     public bool TryGet(string project, string variant, out RenderedPage page) => Counted(Peek(project, variant, out page));
 
+    /// <inheritdoc cref="TryGet(string, string, out RenderedPage)"/>
+    public bool TryGet(ReadOnlySpan<char> project, string variant, out RenderedPage page) => Counted(Peek(project, variant, out page));
+
     /// <summary>A lookup the hit and miss counts do not see: for a request that looks in more than one place
     /// (a local page, then a proxied one) and counts once with <see cref="Counted"/>.</summary>
-    public bool Peek(string project, string variant, out RenderedPage page)
+    public bool Peek(string project, string variant, out RenderedPage page) => Peek(project.AsSpan(), variant, out page);
+
+    private bool Peek(ReadOnlySpan<char> project, string variant, out RenderedPage page)
     {
-        if (_projects.TryGetValue(project, out var pages) && pages.TryGet(variant, out page))
+        if (_byName.TryGetValue(project, out var pages) && pages.TryGet(variant, out page))
         {
             page.Hit();
             return true;
