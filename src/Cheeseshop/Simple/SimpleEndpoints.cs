@@ -108,7 +108,7 @@ public static class SimpleEndpoints
             return PageResults.RedirectWithCors(ctx, $"/simple/{ProjectName.Normalize(project.ToString())}/{ctx.Request.QueryString}").ExecuteAsync(ctx);
         var format = Negotiate(ctx);
         var variant = VariantNames[(int)format];
-        // A hit costs a dictionary lookup by the name inside the path, and a write; nothing is allocated for it.
+        // A hit costs a dictionary lookup by the name inside the path (which allocates nothing), and a write.
         var hit = upstream is null
             ? cache.TryGet(project, variant, out var page)
             : UpstreamProxy.TryGetCached(cache, upstream, project.ToString(), variant, out page);
