@@ -60,9 +60,8 @@ public sealed class DownloadRecorder(DownloadQueue queue, ICountryLookup countri
     {
         if (!HttpMethods.IsGet(ctx.Request.Method)) return;
         var path = ctx.Request.Path.Value;
-        if (path is null || !path.StartsWith("/simple/", StringComparison.Ordinal) || !path.EndsWith('/')) return;
-        var name = path["/simple/".Length..^1];
-        if (name.Length == 0 || name.Contains('/')) return;
+        if (!Simple.SimpleEndpoints.IsDetailPath(path)) return;
+        var name = Simple.SimpleEndpoints.DetailName(path!).ToString();
         ctx.Response.OnCompleted(static state =>
         {
             var (recorder, context, project) = ((DownloadRecorder, HttpContext, string))state;

@@ -23,10 +23,7 @@ public static class RequestScope
         var scopes = app.ApplicationServices.GetRequiredService<IServiceScopeFactory>();
         return app.Use((ctx, next) =>
         {
-            if (ctx.Features.Get<IServiceProvidersFeature>() is { } made)
-                made.RequestServices.GetRequiredService<CurrentRequest>().Context = ctx;
-            else
-                ctx.Features.Set<IServiceProvidersFeature>(new ScopeFeature(ctx, scopes));
+            ctx.Features.Set<IServiceProvidersFeature>(new ScopeFeature(ctx, scopes));
             return next(ctx);
         });
     }

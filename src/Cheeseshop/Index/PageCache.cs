@@ -59,16 +59,13 @@ public sealed class PageCache
     /// <summary>Less than half full: a page asked for in plain bytes may hold them again however rarely it is asked for.</summary>
     internal bool HasRoomForPlain => Bytes < _maxBytes / 2;
 
-    public bool TryGet(string project, string variant, out RenderedPage page) => Counted(Peek(project, variant, out page));
-
-    /// <inheritdoc cref="TryGet(string, string, out RenderedPage)"/>
+    /// <summary>The page of <paramref name="project"/> (a name, or a span of the request's path holding one) in
+    /// <paramref name="variant"/>, counted as a hit or a miss.</summary>
     public bool TryGet(ReadOnlySpan<char> project, string variant, out RenderedPage page) => Counted(Peek(project, variant, out page));
 
     /// <summary>A lookup the hit and miss counts do not see: for a request that looks in more than one place
     /// (a local page, then a proxied one) and counts once with <see cref="Counted"/>.</summary>
-    public bool Peek(string project, string variant, out RenderedPage page) => Peek(project.AsSpan(), variant, out page);
-
-    private bool Peek(ReadOnlySpan<char> project, string variant, out RenderedPage page)
+    public bool Peek(ReadOnlySpan<char> project, string variant, out RenderedPage page)
     {
         if (_byName.TryGetValue(project, out var pages) && pages.TryGet(variant, out page))
         {

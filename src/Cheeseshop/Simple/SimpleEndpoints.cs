@@ -41,14 +41,15 @@ public static class SimpleEndpoints
         });
     }
 
-    /// <summary>/simple/NAME/ with one non-empty segment, as the matcher would send to <see cref="DetailRoute"/>.</summary>
-    private static bool IsDetailPath(string? path) =>
+    /// <summary>/simple/NAME/ with one non-empty segment, as the matcher would send to <see cref="DetailRoute"/>; the name
+    /// is <see cref="DetailName"/>.</summary>
+    public static bool IsDetailPath(string? path) =>
         path is not null && path.Length > Prefix.Length + 1 && path.StartsWith(Prefix, StringComparison.Ordinal) && path[^1] == '/'
         && path.AsSpan(Prefix.Length, path.Length - Prefix.Length - 1).IndexOf('/') < 0;
 
     /// <summary>The project segment of a path the detail route matched: /simple/NAME/, or /simple/NAME (which
     /// is redirected).</summary>
-    private static ReadOnlySpan<char> DetailName(string path)
+    public static ReadOnlySpan<char> DetailName(string path)
     {
         var name = path.AsSpan(Prefix.Length);
         return name.EndsWith('/') ? name[..^1] : name;
@@ -109,10 +110,9 @@ public static class SimpleEndpoints
         var format = Negotiate(ctx);
         var variant = VariantNames[(int)format];
         // A hit costs a dictionary lookup by the name inside the path (which allocates nothing), and a write.
-        var hit = upstream is null
-            ? cache.TryGet(project, variant, out var page)
-            : UpstreamProxy.TryGetCached(cache, upstream, project.ToString(), variant, out page);
-        return hit ? PageResults.WriteAsync(ctx, page, PageResults.Revalidate, VaryAccept) : RenderAsync(ctx, project.ToString(), format, variant, cache, upstream);
+        return UpstreamProxy.TryGetCached(cache, upstream, project, variant, out var page)
+            ? PageResults.WriteAsync(ctx, page, PageResults.Revalidate, VaryAccept)
+            : RenderAsync(ctx, project.ToString(), format, variant, cache, upstream);
     }
 
     /// <summary>A miss: the project's page from the database (or the upstream's), kept in the cache.</summary>

@@ -38,14 +38,14 @@ public sealed class UpstreamProxy(UpstreamOptions options, UpstreamPages pages, 
     /// miss. A page with the upstream's files is served only while the upstream page it was made from is fresher
     /// than CacheSeconds, so the upstream's cache, not the journal, decides when it changes.
     /// </summary>
-    public static bool TryGetCached(PageCache cache, UpstreamProxy? upstream, string normalized, string variant, out RenderedPage page) =>
+    public static bool TryGetCached(PageCache cache, UpstreamProxy? upstream, ReadOnlySpan<char> normalized, string variant, out RenderedPage page) =>
         upstream is null
             ? cache.TryGet(normalized, variant, out page)
             : cache.Counted(cache.Peek(normalized, variant, out page) ||
                             upstream.TryCachedUpstream(normalized, Variant(variant), out page));
 
-    private bool TryCachedUpstream(string normalized, string upstreamVariant, out RenderedPage page) =>
-        cache.Peek(normalized, upstreamVariant, out page) && pages.IsFresh(normalized);
+    private bool TryCachedUpstream(ReadOnlySpan<char> normalized, string upstreamVariant, out RenderedPage page) =>
+        cache.Peek(normalized, upstreamVariant, out page) && pages.IsFresh(normalized.ToString());
 
     public bool Enabled => options.Enabled;
 
