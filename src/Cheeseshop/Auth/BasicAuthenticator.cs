@@ -76,15 +76,21 @@ public sealed class BasicAuthenticator(
         var result = await AuthenticateAsync(authorization, passwordsAllowed: true, ct);
         if (result.Identity is not { } identity) return new ReadAuthResult(null, result);
         var token = identity.Token;
-        var project = token?.ProjectId is { } projectId
-            ? await db.Projects.Where(p => p.Id == projectId).Select(p => p.NormalizedName).FirstOrDefaultAsync(ct)
-            : null;
-        var reader = new Reader(identity.User.Id, token?.Id, project, token?.Expires);
+        var reader = new Reader(identity.User.Id, token?.Id, await TokenProjectsAsync(token, ct), token?.Expires);
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         if (token is not null && (token.LastUsed is not { } used || DateOnly.FromDateTime(used) != today))
             await TouchAsync(token.Id, ct);
         readers.Add(key, reader, today);
         return new ReadAuthResult(reader, null);
+    }
+
+    /// <summary>The normalized names of the projects a token is limited to (as the upload decides them): a scoped token's
+    /// one, or every project the trusted publisher that minted it is registered on now; null for an unscoped token.</summary>
+    private async Task<IReadOnlyList<string>?> TokenProjectsAsync(ApiToken? token, CancellationToken ct)
+    {
+        if (token is null || (token.PublisherId is null && token.ProjectId is null)) return null;
+        var ids = await TrustedPublishing.PublisherService.TokenProjectsAsync(db, token, ct);
+        return await db.Projects.Where(p => ids.Contains(p.Id)).OrderBy(p => p.NormalizedName).Select(p => p.NormalizedName).ToListAsync(ct);
     }
 
     /// <summary>Records that a token authenticated a request now (the tokens page shows the day).</summary>

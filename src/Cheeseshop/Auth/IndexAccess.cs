@@ -29,17 +29,22 @@ public static class IndexAccess
     public const string Realm = "Basic realm=\"Cheeseshop\"";
 
     /// <summary>
-    /// Why an authenticated reader may not make this read, or null. A token limited to one project reads
-    /// that project's pages and files only: not another project's, nor what spans the whole index (the
-    /// project list, XML-RPC), which would name the other projects.
+    /// Why an authenticated reader may not make this read, or null. A token limited to projects (a scoped token's
+    /// one, a trusted publisher's several) reads those projects' pages and files only: not another project's, nor
+    /// what spans the whole index (the project list, XML-RPC), which would name the other projects.
     /// </summary>
     public static string? ReadRefusal(Reader reader, RouteValueDictionary route)
     {
-        if (reader.Project is not { } project) return null;
-        var allowed = route["project"] is string name ? ProjectName.Normalize(name) == project
-            : route["filename"] is string file && TokenRules.ProjectCoversFile(project, file);
+        if (reader.Projects is not { } projects) return null;
+        var allowed = route["project"] is string name ? projects.Contains(ProjectName.Normalize(name))
+            : route["filename"] is string file && projects.Any(project => TokenRules.ProjectCoversFile(project, file));
         return allowed ? null
-            : $"This API token is limited to the project '{project}': it cannot read other projects or the index as a whole.";
+            : projects.Count switch
+            {
+                0 => "This API token was limited to a project that no longer exists: it cannot read anything.",
+                1 => $"This API token is limited to the project '{projects[0]}': it cannot read other projects or the index as a whole.",
+                _ => $"This API token is limited to the projects {string.Join(", ", projects.Select(p => $"'{p}'"))}: it cannot read other projects or the index as a whole.",
+            };
     }
 
     /// <summary>Why these credentials may not upload at all, or null; which project they may upload to is the

@@ -7,8 +7,9 @@ using Cheeseshop.Core.Accounts;
 namespace Cheeseshop.Auth;
 
 /// <summary>Who a read of a private index authenticated as: enough for the access decision and nothing
-/// that needs the database. <paramref name="Project"/> is the normalized project a scoped token is limited to.</summary>
-public sealed record Reader(Guid UserId, Guid? TokenId, string? Project, DateTime? Expires);
+/// that needs the database. <paramref name="Projects"/> are the normalized projects a token is limited to: the one
+/// of a scoped token, or each project of the trusted publisher that minted it; null for a token limited to none.</summary>
+public sealed record Reader(Guid UserId, Guid? TokenId, IReadOnlyList<string>? Projects, DateTime? Expires);
 
 /// <summary>
 /// Recently verified read credentials, so that a private index does not look a token up (or hash a password

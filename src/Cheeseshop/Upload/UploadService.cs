@@ -120,17 +120,10 @@ public sealed class UploadService(
             project is null ? await CreationFactsAsync(user, normalized, ct) : new CreationFacts(projects.Create, user.IsAdmin, true, false));
     }
 
-    /// <summary>The projects a token may upload to: none named for an unscoped token; its own for a scoped one; for one a
-    /// trusted publisher minted, every project that publisher is registered on now (removing it from one ends that).</summary>
-    private async Task<IReadOnlyCollection<Guid>?> TokenProjectsAsync(ApiToken? token, CancellationToken ct)
-    {
-        if (token?.PublisherId is { } publisherId)
-        {
-            var publisher = await db.TrustedPublishers.AsNoTracking().FirstOrDefaultAsync(p => p.Id == publisherId, ct);
-            return publisher is null ? [] : await TrustedPublishing.PublisherService.ProjectsOfAsync(db, publisher, ct);
-        }
-        return token?.ProjectId is { } projectId ? [projectId] : null;
-    }
+    private async Task<IReadOnlyCollection<Guid>?> TokenProjectsAsync(ApiToken? token, CancellationToken ct) =>
+        token is null || (token.PublisherId is null && token.ProjectId is null)
+            ? null
+            : await TrustedPublishing.PublisherService.TokenProjectsAsync(db, token, ct);
 
     /// <summary>Read only for an upload that would create its project: an existing one never asks.</summary>
     private async Task<CreationFacts> CreationFactsAsync(User user, string normalized, CancellationToken ct) => new(
