@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.Intrinsics.X86;
 using Cheeseshop.Core.Http;
 using Microsoft.Extensions.Primitives;
 
@@ -21,6 +22,8 @@ public static class PageResults
         // Null for a demoted page asked for no coding: its plain bytes are inflated for this response alone, into a
         // pooled buffer, and not at all for a 304 or a HEAD.
         var encoded = page.ForResponse(Coding(ctx.Request.Headers.AcceptEncoding));
+        if (encoded is not null && ctx.Request.Headers.IfNoneMatch.Count == 0 && !HttpMethods.IsHead(ctx.Request.Method))
+            Prefetch(encoded, page.SerialText);
         var etag = encoded?.ETag ?? page.ETag;
         var headers = ctx.Response.Headers;
         headers.ETag = etag;
@@ -39,6 +42,26 @@ public static class PageResults
         if (HttpMethods.IsHead(ctx.Request.Method)) return Task.CompletedTask;
         return encoded is not null ? ctx.Response.Body.WriteAsync(encoded.Body).AsTask() : WriteInflatedAsync(ctx, page);
     }
+
+    /// <summary>
+    /// Asks the processor at once for the memory a response with a body reads: the header strings and the body, which
+    /// the server copies only after every header is set. In an index of many projects a page asked for is often no
+    /// longer in the processor's caches; read on demand, each of these lines would be a wait of its own, one after the
+    /// other, where asked for together they arrive together. A hint that changes nothing else, and nothing on
+    /// processors without it.
+    /// </summary>
+    private static unsafe void Prefetch(EncodedBody encoded, string serial)
+    {
+        if (!Sse.IsSupported) return;
+        var length = Math.Min(encoded.Body.Length, PrefetchedBytes);
+        fixed (byte* body = encoded.Body)
+            for (var offset = 0; offset < length; offset += CacheLine) Sse.Prefetch0(body + offset);
+        fixed (char* etag = encoded.ETag) Sse.Prefetch0(etag);
+        fixed (char* text = serial) Sse.Prefetch0(text);
+    }
+
+    // Past the first lines of a long body the processor's own prefetcher sees the copy's stride and runs ahead of it.
+    private const int CacheLine = 64, PrefetchedBytes = 2048;
 
     private static async Task WriteInflatedAsync(HttpContext ctx, RenderedPage page)
     {

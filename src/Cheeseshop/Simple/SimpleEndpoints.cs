@@ -62,9 +62,10 @@ public static class SimpleEndpoints
     // each one's answer instead of parsing it per request. Bounded so odd headers cannot grow it.
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SimpleFormat> Negotiated = new();
 
+    /// <summary>The format the client asked for. Every answer in a format says Vary: Accept when it writes its page
+    /// (PageResults.WriteAsync), so this sets no header.</summary>
     private static SimpleFormat Negotiate(HttpContext ctx)
     {
-        ctx.Response.Headers.Vary = VaryAccept;
         if (ctx.Request.QueryString.HasValue)
             return SimpleNegotiation.Choose(ctx.Request.Headers.Accept, ctx.Request.Query["format"]);
         var accept = ctx.Request.Headers.Accept.ToString();
