@@ -2,13 +2,16 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Primitives;
 
 namespace Cheeseshop.Bench;
 
 /// <summary>
 /// The yardstick for the read-path targets: bare ASP.NET endpoints, /page/SIZE for each size asked
 /// for, each returning a fixed page of that size, with the same server settings as Cheeseshop. No
-/// lookup, no cache, no headers beyond Content-Type and Content-Length.
+/// lookup, no cache, no headers beyond Content-Type and Content-Length; with BASELINE_HEADERS=simple,
+/// also the headers a cached Simple page carries (fixed values of the same lengths), which says what
+/// those headers cost by themselves.
 /// </summary>
 public static class BaselineServer
 {
@@ -19,6 +22,7 @@ public static class BaselineServer
         builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
         builder.Logging.ClearProviders();
         var app = builder.Build();
+        var simpleHeaders = Environment.GetEnvironmentVariable("BASELINE_HEADERS") == "simple";
         foreach (var size in sizes.Distinct())
         {
             var body = new byte[size];
@@ -26,6 +30,7 @@ public static class BaselineServer
             // A literal route per size, so the yardstick pays for no route parameter.
             app.MapGet($"/page/{size}", (HttpContext ctx) =>
             {
+                if (simpleHeaders) SimpleHeaders(ctx.Response.Headers);
                 ctx.Response.ContentType = "text/html";
                 ctx.Response.ContentLength = body.Length;
                 return ctx.Response.Body.WriteAsync(body).AsTask();
@@ -33,4 +38,23 @@ public static class BaselineServer
         }
         await app.RunAsync();
     }
+
+    private static void SimpleHeaders(IHeaderDictionary h)
+    {
+        h.ETag = ETag;
+        h.Vary = Vary;
+        h["X-PyPI-Last-Serial"] = Serial;
+        h.CacheControl = CacheControl;
+        h.AccessControlAllowOrigin = AnyOrigin;
+        h.AccessControlAllowMethods = GetOnly;
+        h.AccessControlAllowHeaders = AllowedHeaders;
+        h.AccessControlMaxAge = OneDay;
+        h.AccessControlExposeHeaders = SerialHeader;
+        h.ContentEncoding = Gzip;
+    }
+
+    private static readonly StringValues ETag = "\"123456-0123456789abcdef-gzip\"", Vary = "Accept, Accept-Encoding", Serial = "123456",
+        CacheControl = "max-age=0, must-revalidate, public", AnyOrigin = "*", GetOnly = "GET", OneDay = "86400",
+        AllowedHeaders = "Content-Type, If-Match, If-Modified-Since, If-None-Match, If-Unmodified-Since",
+        SerialHeader = "X-PyPI-Last-Serial", Gzip = "gzip";
 }

@@ -2,7 +2,7 @@ using BenchmarkDotNet.Running;
 using Cheeseshop.Bench;
 
 // bench generate --data-dir DIR [--projects N] [--files-per-project K]
-// bench baseline [URLS] [PAGE_BYTES ...]   (bare endpoints /page/PAGE_BYTES: the yardstick)
+// bench baseline [URLS] [PAGE_BYTES ...]   (bare endpoints /page/PAGE_BYTES: the yardstick; BASELINE_HEADERS=simple adds a Simple page's headers)
 // bench micro [BenchmarkDotNet arguments]
 // bench search --data-dir DIR [--projects N] [--runs R]   (see SearchBench; PostgreSQL via CHEESESHOP_Database__PostgreSQL)
 // bench disclosure-seed --data-dir DIR [--events N] [--files K] | bench disclosure-demo --data-dir DIR   (see DisclosureDataset)

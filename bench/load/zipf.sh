@@ -8,6 +8,8 @@
 # METRICS=1 serves /metrics on 127.0.0.1:8009 and prints the page cache's hits, misses and bytes after each endpoint.
 # ENCODING sends that Accept-Encoding on every request (pip sends "gzip, deflate"); each baseline page then has
 # the size of the compressed page, so the comparison is for the same bytes on the wire.
+# BASELINE_HEADERS=simple has the bare endpoint send the headers a cached Simple page carries too (what they cost by
+# themselves; the targets are against the bare endpoint without them).
 # Usage: [ROUNDS=3] [WARMUP=10s] [METRICS=1] [ZIPF_S=1.0] [ENCODING=gzip] [LOADS="zipf uniform"] [ENDPOINTS="html json api page"] bench/load/zipf.sh [PROJECTS=100000] [DURATION=5s]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd); root=$(cd "$here/../.." && pwd)
