@@ -88,8 +88,7 @@ public sealed class BasicAuthenticator(
     /// one, or every project the trusted publisher that minted it is registered on now; null for an unscoped token.</summary>
     private async Task<IReadOnlyList<string>?> TokenProjectsAsync(ApiToken? token, CancellationToken ct)
     {
-        if (token is null || (token.PublisherId is null && token.ProjectId is null)) return null;
-        var ids = await TrustedPublishing.PublisherService.TokenProjectsAsync(db, token, ct);
+        if (await TrustedPublishing.PublisherService.TokenProjectsAsync(db, token, ct) is not { } ids) return null;
         return await db.Projects.Where(p => ids.Contains(p.Id)).OrderBy(p => p.NormalizedName).Select(p => p.NormalizedName).ToListAsync(ct);
     }
 

@@ -151,17 +151,17 @@ public sealed class PublisherService(CheeseshopDb db, TrustedPublishingOptions o
     public static async Task<List<Guid>> ProjectsOfAsync(CheeseshopDb db, TrustedPublisher publisher, CancellationToken ct) =>
         (await SameAsAsync(db, publisher, ct)).Select(p => p.ProjectId!.Value).Distinct().Order().ToList();
 
-    /// <summary>The projects a token limited to projects covers, for uploads and for reads of a private index alike: a
-    /// scoped token's own; for one a trusted publisher minted, every project that publisher is registered on now (removing
-    /// it from one ends that, and removing it altogether leaves none).</summary>
-    public static async Task<List<Guid>> TokenProjectsAsync(CheeseshopDb db, ApiToken token, CancellationToken ct)
+    /// <summary>The projects a token is limited to, for uploads and for reads of a private index alike: none named (null)
+    /// for no token or an unscoped one; a scoped token's own; for one a trusted publisher minted, every project that
+    /// publisher is registered on now (removing it from one ends that, and removing it altogether leaves none).</summary>
+    public static async Task<List<Guid>?> TokenProjectsAsync(CheeseshopDb db, ApiToken? token, CancellationToken ct)
     {
-        if (token.PublisherId is { } publisherId)
+        if (token?.PublisherId is { } publisherId)
         {
             var publisher = await db.TrustedPublishers.AsNoTracking().FirstOrDefaultAsync(p => p.Id == publisherId, ct);
             return publisher is null ? [] : await ProjectsOfAsync(db, publisher, ct);
         }
-        return token.ProjectId is { } projectId ? [projectId] : [];
+        return token?.ProjectId is { } projectId ? [projectId] : null;
     }
 
     /// <summary>The active publishers asking exactly what <paramref name="publisher"/> asks of a token, itself included

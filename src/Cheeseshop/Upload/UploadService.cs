@@ -116,14 +116,9 @@ public sealed class UploadService(
         var hasSdist = release is not null && await db.Files.AnyAsync(f => f.ReleaseId == release.Id && f.PackageType == "sdist", ct);
         return new IndexFacts(
             project is null ? null : new ExistingProject(project.Id, project.Name, project.TotalSize),
-            await TokenProjectsAsync(who.Token, ct), user.Username, hasRole, existing, usedBefore, hasSdist,
+            await TrustedPublishing.PublisherService.TokenProjectsAsync(db, who.Token, ct), user.Username, hasRole, existing, usedBefore, hasSdist,
             project is null ? await CreationFactsAsync(user, normalized, ct) : new CreationFacts(projects.Create, user.IsAdmin, true, false));
     }
-
-    private async Task<IReadOnlyCollection<Guid>?> TokenProjectsAsync(ApiToken? token, CancellationToken ct) =>
-        token is null || (token.PublisherId is null && token.ProjectId is null)
-            ? null
-            : await TrustedPublishing.PublisherService.TokenProjectsAsync(db, token, ct);
 
     /// <summary>Read only for an upload that would create its project: an existing one never asks.</summary>
     private async Task<CreationFacts> CreationFactsAsync(User user, string normalized, CancellationToken ct) => new(
