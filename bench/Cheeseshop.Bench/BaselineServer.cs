@@ -1,3 +1,4 @@
+using Cheeseshop.Index;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -30,7 +31,7 @@ public static class BaselineServer
             // A literal route per size, so the yardstick pays for no route parameter.
             app.MapGet($"/page/{size}", (HttpContext ctx) =>
             {
-                if (simpleHeaders) SimpleHeaders(ctx.Response.Headers);
+                if (simpleHeaders) SimpleHeaders(ctx);
                 ctx.Response.ContentType = "text/html";
                 ctx.Response.ContentLength = body.Length;
                 return ctx.Response.Body.WriteAsync(body).AsTask();
@@ -39,22 +40,18 @@ public static class BaselineServer
         await app.RunAsync();
     }
 
-    private static void SimpleHeaders(IHeaderDictionary h)
+    /// <summary>What PageResults.WriteAsync sets on a cached Simple page, with this page's fixed values.</summary>
+    private static void SimpleHeaders(HttpContext ctx)
     {
+        var h = ctx.Response.Headers;
         h.ETag = ETag;
         h.Vary = Vary;
         h["X-PyPI-Last-Serial"] = Serial;
-        h.CacheControl = CacheControl;
-        h.AccessControlAllowOrigin = AnyOrigin;
-        h.AccessControlAllowMethods = GetOnly;
-        h.AccessControlAllowHeaders = AllowedHeaders;
-        h.AccessControlMaxAge = OneDay;
-        h.AccessControlExposeHeaders = SerialHeader;
+        h.CacheControl = PageResults.Revalidate;
+        PageResults.Cors(ctx);
         h.ContentEncoding = Gzip;
     }
 
     private static readonly StringValues ETag = "\"123456-0123456789abcdef-gzip\"", Vary = "Accept, Accept-Encoding", Serial = "123456",
-        CacheControl = "max-age=0, must-revalidate, public", AnyOrigin = "*", GetOnly = "GET", OneDay = "86400",
-        AllowedHeaders = "Content-Type, If-Match, If-Modified-Since, If-None-Match, If-Unmodified-Since",
-        SerialHeader = "X-PyPI-Last-Serial", Gzip = "gzip";
+        Gzip = "gzip";
 }

@@ -32,8 +32,7 @@ public sealed class UpstreamPages(UpstreamClient client, UpstreamOptions options
     /// <exception cref="UpstreamException">The upstream failed and no page was ever fetched.</exception>
     public async Task<UpstreamEntry> GetAsync(string normalized, CancellationToken ct)
     {
-        if (_entries.TryGetValue(normalized, out var entry) && clock.GetUtcNow() - entry.Fetched < TimeSpan.FromSeconds(options.CacheSeconds))
-            return entry;
+        if (_entries.TryGetValue(normalized, out var entry) && IsFresh(entry)) return entry;
         var fetch = _fetching.GetOrAdd(normalized, n => new Lazy<Task<UpstreamEntry>>(() => FetchAsync(n)));
         try
         {
@@ -46,9 +45,12 @@ public sealed class UpstreamPages(UpstreamClient client, UpstreamOptions options
         }
     }
 
-    /// <summary>Whether the project's page was fetched less than CacheSeconds ago.</summary>
-    public bool IsFresh(string normalized) =>
-        _entries.TryGetValue(normalized, out var entry) && clock.GetUtcNow() - entry.Fetched < TimeSpan.FromSeconds(options.CacheSeconds);
+    /// <summary>Whether the project's page was fetched less than CacheSeconds ago. The name may still be inside the
+    /// request's path: a cached proxied page is served without making a string of it.</summary>
+    public bool IsFresh(ReadOnlySpan<char> normalized) =>
+        _entries.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(normalized, out var entry) && IsFresh(entry);
+
+    private bool IsFresh(UpstreamEntry entry) => clock.GetUtcNow() - entry.Fetched < TimeSpan.FromSeconds(options.CacheSeconds);
 
     private async Task<UpstreamEntry> FetchAsync(string normalized)
     {

@@ -45,7 +45,7 @@ public sealed class UpstreamProxy(UpstreamOptions options, UpstreamPages pages, 
                             upstream.TryCachedUpstream(normalized, Variant(variant), out page));
 
     private bool TryCachedUpstream(ReadOnlySpan<char> normalized, string upstreamVariant, out RenderedPage page) =>
-        cache.Peek(normalized, upstreamVariant, out page) && pages.IsFresh(normalized.ToString());
+        cache.Peek(normalized, upstreamVariant, out page) && pages.IsFresh(normalized);
 
     public bool Enabled => options.Enabled;
 
