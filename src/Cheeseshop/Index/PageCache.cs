@@ -8,8 +8,8 @@ namespace Cheeseshop.Index;
 ///
 /// A hit must cost the same at 100,000 projects as at 1,000, and at that size what a hit costs is
 /// mostly the cache lines it pulls from memory. So a hit is one dictionary lookup by the project
-/// name (no key allocation) and one small immutable object holding the project's usual pages in
-/// its own fields; nothing else is read or written. A general-purpose memory cache would add an
+/// name (no key allocation), whose node holds the project's usual pages in its own fields, and the
+/// page; nothing else is read or written. A general-purpose memory cache would add an
 /// entry, an expiration token and a clock read to every hit (docs/performance.md has the figures).
 ///
 /// The bytes held (bodies, compressed forms, an estimate of the objects around them) are counted as
@@ -28,7 +28,7 @@ public sealed class PageCache
     /// <summary>The key of the whole-index pages (/simple/), which every change touches.</summary>
     public const string IndexKey = "";
 
-    private readonly ConcurrentDictionary<string, ProjectPages> _projects = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ProjectPages> _projects;
     // The same entries looked up by a name still inside the request's path, so a hit allocates no string for it.
     private readonly ConcurrentDictionary<string, ProjectPages>.AlternateLookup<ReadOnlySpan<char>> _byName;
     private readonly long _maxBytes;
@@ -38,14 +38,20 @@ public sealed class PageCache
     private long _evictedSinceCollection; // written under _sweep
     private int _hand; // where the last sweep stopped, counted in projects from the start of the enumeration; under _sweep
     private const long MinCollectedBytes = 32L * 1024 * 1024;
+    private const int MinEntryBytes = RenderedPage.Overhead + RenderedPage.BodyOverhead, MaxBuckets = 1 << 22;
 
     private readonly Metrics.CheeseshopMetrics? _metrics;
 
     public PageCache(IndexChangeFeed feed, Configuration.CheeseshopOptions options, Metrics.CheeseshopMetrics? metrics = null)
     {
         _metrics = metrics;
-        _byName = _projects.GetAlternateLookup<ReadOnlySpan<char>>();
         _maxBytes = (long)options.Cache.MaxMegabytes * 1024 * 1024;
+        // Buckets for every project the limit can hold, made at once: a lookup then seldom walks past the first node
+        // of its bucket (each node a likely wait on memory at 100,000 projects), and the table never stops to grow
+        // while it serves. A bucket is 8 bytes; a cached project costs at least MinEntryBytes.
+        var buckets = (int)Math.Clamp(_maxBytes / MinEntryBytes, 1, MaxBuckets);
+        _projects = new(Environment.ProcessorCount, buckets, StringComparer.Ordinal);
+        _byName = _projects.GetAlternateLookup<ReadOnlySpan<char>>();
         feed.ProjectChanged += Invalidate;
     }
 
@@ -122,7 +128,14 @@ public sealed class PageCache
                 var (updated, replaced) = old.With(page);
                 if (_projects.TryUpdate(project, updated, old)) return replaced;
             }
-            else if (_projects.TryAdd(project, ProjectPages.Empty.With(page).Pages)) return null;
+            else
+            {
+                var pages = default(ProjectPages).With(page).Pages;
+                // A copy of the name made just before the dictionary makes its node, so the two lie side by side in
+                // memory (the collector keeps that order when it compacts): a hit reads both, and finds them together
+                // instead of the name wherever the request that rendered the page allocated it.
+                if (_projects.TryAdd(new string(project), pages)) return null;
+            }
         }
     }
 
@@ -201,26 +214,31 @@ public sealed class PageCache
     }
 
     /// <summary>
-    /// A project's rendered pages, immutable (a new page replaces the whole object), so a reader never
-    /// sees half an update. The first three variants (in practice the Simple HTML, the Simple JSON and
-    /// the JSON API) sit in fields of this one object; more (a version's JSON, another host) go to an
-    /// array.
+    /// A project's rendered pages, immutable (a new page replaces the whole value), so a reader never sees half an
+    /// update. A struct, so the dictionary keeps it inside its own node: a hit reads the node and then the page, with
+    /// no object of the project's between them (at 100,000 projects each object read is a likely wait on memory).
+    /// The dictionary replaces a node whole when a value this size changes, as it must for a reader to see all of
+    /// it or none. The first three variants (in practice the Simple HTML, the Simple JSON and the JSON API) sit in
+    /// fields; more (a version's JSON, another host) go to an array.
     /// </summary>
-    private sealed class ProjectPages
+    private readonly struct ProjectPages : IEquatable<ProjectPages>
     {
-        public static readonly ProjectPages Empty = new([]);
-
-        // Variants are kept beside the pages so that finding the right slot reads only this object.
-        private readonly string? _v0, _v1, _v2;
-        private readonly RenderedPage? _p0, _p1, _p2;
-        private readonly RenderedPage[] _more;
+        // Variants are kept beside the pages so that finding the right slot reads only the node, each one next to its
+        // page, so the usual first slot is one read.
+        private readonly string? _v0;
+        private readonly RenderedPage? _p0;
+        private readonly string? _v1;
+        private readonly RenderedPage? _p1;
+        private readonly string? _v2;
+        private readonly RenderedPage? _p2;
+        private readonly RenderedPage[]? _more;
 
         private ProjectPages(RenderedPage[] pages)
         {
             if (pages.Length > 0) (_v0, _p0) = (pages[0].Variant, pages[0]);
             if (pages.Length > 1) (_v1, _p1) = (pages[1].Variant, pages[1]);
             if (pages.Length > 2) (_v2, _p2) = (pages[2].Variant, pages[2]);
-            _more = pages.Length > 3 ? pages[3..] : [];
+            _more = pages.Length > 3 ? pages[3..] : null;
         }
 
         public bool TryGet(string variant, out RenderedPage page)
@@ -230,7 +248,7 @@ public sealed class PageCache
             if (Is(_v0, variant)) { page = _p0!; return true; }
             if (Is(_v1, variant)) { page = _p1!; return true; }
             if (Is(_v2, variant)) { page = _p2!; return true; }
-            foreach (var p in _more)
+            foreach (var p in _more ?? [])
             {
                 if (Is(p.Variant, variant)) { page = p; return true; }
             }
@@ -258,7 +276,7 @@ public sealed class PageCache
             if (_p0 is not null) yield return _p0;
             if (_p1 is not null) yield return _p1;
             if (_p2 is not null) yield return _p2;
-            foreach (var p in _more) yield return p;
+            foreach (var p in _more ?? []) yield return p;
         }
 
         /// <summary>A copy with <paramref name="page"/> in its variant's place (or added at the end), and
@@ -272,5 +290,15 @@ public sealed class PageCache
             else pages.Add(page);
             return (new([.. pages]), replaced);
         }
+
+        /// <summary>The same pages: what the dictionary's compare-and-swap and a sweep's removal of an idle project check,
+        /// so a value replaced meanwhile is left alone.</summary>
+        public bool Equals(ProjectPages other) =>
+            ReferenceEquals(_p0, other._p0) && ReferenceEquals(_p1, other._p1) && ReferenceEquals(_p2, other._p2)
+            && ReferenceEquals(_more, other._more);
+
+        public override bool Equals(object? obj) => obj is ProjectPages other && Equals(other);
+
+        public override int GetHashCode() => HashCode.Combine(_p0, _p1, _p2, _more);
     }
 }
