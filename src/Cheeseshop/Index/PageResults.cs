@@ -19,28 +19,27 @@ public static class PageResults
     /// </summary>
     public static Task WriteAsync(HttpContext ctx, RenderedPage page, StringValues cacheControl, StringValues vary, bool cors = true)
     {
-        // Null for a demoted page asked for no coding: its plain bytes are inflated for this response alone, into a
+        // No bytes for a demoted page asked for no coding: its plain bytes are inflated for this response alone, into a
         // pooled buffer, and not at all for a 304 or a HEAD.
-        var encoded = page.ForResponse(Coding(ctx.Request.Headers.AcceptEncoding));
-        if (encoded is not null && ctx.Request.Headers.IfNoneMatch.Count == 0 && !HttpMethods.IsHead(ctx.Request.Method))
-            Prefetch(encoded, page.SerialText);
-        var etag = encoded?.ETag ?? page.ETag;
+        var body = page.ForResponse(Coding(ctx.Request.Headers.AcceptEncoding));
+        if (body.Bytes is not null && ctx.Request.Headers.IfNoneMatch.Count == 0 && !HttpMethods.IsHead(ctx.Request.Method))
+            Prefetch(body.Bytes, body.ETag, page.SerialText);
         var headers = ctx.Response.Headers;
-        headers.ETag = etag;
+        headers.ETag = body.ETag;
         headers.Vary = vary;
         headers["X-PyPI-Last-Serial"] = page.SerialText;
         headers.CacheControl = cacheControl;
         if (cors) Cors(ctx);
-        if (encoded is { Coding: not ContentCoding.Identity }) headers.ContentEncoding = encoded.ContentEncoding;
-        if (Matches(ctx.Request.Headers.IfNoneMatch, etag))
+        if (body.Coding != ContentCoding.Identity) headers.ContentEncoding = ContentCodingNegotiation.Token(body.Coding);
+        if (Matches(ctx.Request.Headers.IfNoneMatch, body.ETag))
         {
             ctx.Response.StatusCode = StatusCodes.Status304NotModified;
             return Task.CompletedTask;
         }
         ctx.Response.ContentType = page.ContentType;
-        ctx.Response.ContentLength = encoded?.Body.Length ?? page.Length;
+        ctx.Response.ContentLength = body.Bytes?.Length ?? page.Length;
         if (HttpMethods.IsHead(ctx.Request.Method)) return Task.CompletedTask;
-        return encoded is not null ? ctx.Response.Body.WriteAsync(encoded.Body).AsTask() : WriteInflatedAsync(ctx, page);
+        return body.Bytes is not null ? ctx.Response.Body.WriteAsync(body.Bytes).AsTask() : WriteInflatedAsync(ctx, page);
     }
 
     /// <summary>
@@ -50,13 +49,13 @@ public static class PageResults
     /// other, where asked for together they arrive together. A hint that changes nothing else, and nothing on
     /// processors without it.
     /// </summary>
-    private static unsafe void Prefetch(EncodedBody encoded, string serial)
+    private static unsafe void Prefetch(byte[] bytes, string etagValue, string serial)
     {
         if (!Sse.IsSupported) return;
-        var length = Math.Min(encoded.Body.Length, PrefetchedBytes);
-        fixed (byte* body = encoded.Body)
+        var length = Math.Min(bytes.Length, PrefetchedBytes);
+        fixed (byte* body = bytes)
             for (var offset = 0; offset < length; offset += CacheLine) Sse.Prefetch0(body + offset);
-        fixed (char* etag = encoded.ETag) Sse.Prefetch0(etag);
+        fixed (char* etag = etagValue) Sse.Prefetch0(etag);
         fixed (char* text = serial) Sse.Prefetch0(text);
     }
 

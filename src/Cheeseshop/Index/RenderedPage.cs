@@ -1,7 +1,6 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
 using Cheeseshop.Core.Http;
-using Microsoft.Extensions.Primitives;
 
 namespace Cheeseshop.Index;
 
@@ -46,6 +45,11 @@ public sealed class RenderedPage
 
     private EncodedBody? _identity; // null once demoted: the plain bytes are then inflated from _gzip
     private EncodedBody? _gzip, _brotli;
+    // The gzip form's bytes and ETag again, in this object's own fields, set once when that form is made: pip asks
+    // for gzip, and a response that finds them here reads one object fewer, which in an index of many projects is
+    // one wait on memory fewer. _gzipBytes is written last and read first, so a reader that sees it sees the ETag.
+    private byte[]? _gzipBytes;
+    private string? _gzipETag;
     private PageCache? _owner; // the cache this page's bytes are counted in, while it is in one
     private long _size;
     // Hits since the sweep last passed, counted up to HotHits only (so the hottest pages stop writing to
@@ -98,16 +102,19 @@ public sealed class RenderedPage
     }
 
     /// <summary>
-    /// The body a response in <paramref name="coding"/> sends, or null for a demoted page asked for no coding and
+    /// What a response in <paramref name="coding"/> sends. Its bytes are null for a demoted page asked for no coding and
     /// asked for rarely: that response inflates the plain bytes itself (<see cref="InflateInto"/>) and keeps none.
     /// </summary>
-    internal EncodedBody? ForResponse(ContentCoding coding)
+    internal ResponseBody ForResponse(ContentCoding coding)
     {
-        if (coding == ContentCoding.Identity) return TryGetPlain(out var plain) ? plain : null;
+        if (coding == ContentCoding.Identity)
+            return TryGetPlain(out var plain) ? new(plain.Body, plain.ETag, plain.Coding) : new(null, ETag, ContentCoding.Identity);
         // The request that rendered this page wants a coding, not the plain bytes it rendered: let them go now, not
         // when the next page enters on this thread (a page as large as /simple/ would stay pinned, uncounted, till then).
         if (ReferenceEquals(_justEntered.Page, this)) _justEntered = default;
-        return For(coding);
+        if (coding == ContentCoding.Gzip && Volatile.Read(ref _gzipBytes) is { } gzip) return new(gzip, _gzipETag!, ContentCoding.Gzip);
+        var encoded = For(coding);
+        return new(encoded.Body, encoded.ETag, encoded.Coding);
     }
 
     /// <summary>The plain body's length, whether or not the page holds it.</summary>
@@ -195,7 +202,15 @@ public sealed class RenderedPage
             if (made == plain && !ReferenceEquals(plain, _identity)) return plain;
             var added = made == plain ? 0 : bytes.Length + BodyOverhead;
             lock (AccountingGates[_stripe]) grown = Resize(added);
-            if (coding == ContentCoding.Gzip) Volatile.Write(ref _gzip, made);
+            if (coding == ContentCoding.Gzip)
+            {
+                Volatile.Write(ref _gzip, made);
+                if (made.Coding == ContentCoding.Gzip)
+                {
+                    _gzipETag = made.ETag;
+                    Volatile.Write(ref _gzipBytes, made.Body);
+                }
+            }
             else Volatile.Write(ref _brotli, made);
         }
         grown?.TrimIfOver();
@@ -295,7 +310,10 @@ public sealed class RenderedPage
     }
 }
 
-/// <summary>A page's body in one content coding, with the header values that go with it, made once.</summary>
+/// <summary>What one response sends: the bytes (null when the response inflates them itself), their ETag and coding.</summary>
+internal readonly record struct ResponseBody(byte[]? Bytes, string ETag, ContentCoding Coding);
+
+/// <summary>A page's body in one content coding, with its ETag, made once.</summary>
 public sealed class EncodedBody(ContentCoding coding, byte[] body, string etag)
 {
     public ContentCoding Coding { get; } = coding;
@@ -303,6 +321,4 @@ public sealed class EncodedBody(ContentCoding coding, byte[] body, string etag)
 
     /// <summary>Distinct per coding: a cache holding the gzip bytes must not revalidate them as the plain ones.</summary>
     public string ETag { get; } = etag;
-
-    public StringValues ContentEncoding { get; } = coding == ContentCoding.Identity ? StringValues.Empty : ContentCodingNegotiation.Token(coding);
 }
