@@ -4,6 +4,7 @@ using Cheeseshop.Bench;
 // bench generate --data-dir DIR [--projects N] [--files-per-project K]
 // bench baseline [URLS] [PAGE_BYTES ...]   (bare endpoints /page/PAGE_BYTES: the yardstick; BASELINE_HEADERS=simple adds a Simple page's headers)
 // bench micro [BenchmarkDotNet arguments]
+// bench lookup [--projects N]   (a cached page found among N projects, without the network; see LookupBench)
 // bench search --data-dir DIR [--projects N] [--runs R]   (see SearchBench; PostgreSQL via CHEESESHOP_Database__PostgreSQL)
 // bench disclosure-seed --data-dir DIR [--events N] [--files K] | bench disclosure-demo --data-dir DIR   (see DisclosureDataset)
 // bench soak --url URL --rate READS_PER_S --seconds S --projects N --token T --user U --password P --pid SERVER_PID   (see SoakRun)
@@ -37,6 +38,11 @@ if (args.Length > 0 && args[0] == "baseline")
 {
     await BaselineServer.RunAsync(args.Length > 1 ? args[1] : "http://127.0.0.1:8001",
         args.Length > 2 ? args[2..].Select(int.Parse).ToArray() : [1500]);
+    return 0;
+}
+if (args.Length > 0 && args[0] == "lookup")
+{
+    LookupBench.Run(int.Parse(Arg("--projects", "100000")));
     return 0;
 }
 if (args.Length > 0 && args[0] == "micro")

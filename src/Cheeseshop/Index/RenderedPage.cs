@@ -19,9 +19,9 @@ namespace Cheeseshop.Index;
 public sealed class RenderedPage
 {
     /// <summary>What a page costs the cache besides its bodies: this object, its ETag and serial strings, and
-    /// its project's entry in the cache (the entry object, the dictionary node and the name). Estimates from
-    /// the objects' sizes on a 64-bit runtime (docs/performance.md), so the limit is close to the memory the
-    /// pages really take.</summary>
+    /// its project's entry in the cache (the dictionary's node, which holds the pages, its bucket and the name).
+    /// Estimates from the objects' sizes on a 64-bit runtime (docs/performance.md), so the limit is close to the
+    /// memory the pages really take.</summary>
     internal const int Overhead = 400;
 
     /// <summary>What each body held costs besides its bytes: the array's header, its EncodedBody and that
