@@ -1,4 +1,5 @@
 using Cheeseshop.Index;
+using Cheeseshop.Simple;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -45,13 +46,12 @@ public static class BaselineServer
     {
         var h = ctx.Response.Headers;
         h.ETag = ETag;
-        h.Vary = Vary;
+        h.Vary = SimpleEndpoints.VaryAccept;
         h["X-PyPI-Last-Serial"] = Serial;
         h.CacheControl = PageResults.Revalidate;
         PageResults.Cors(ctx);
         h.ContentEncoding = Gzip;
     }
 
-    private static readonly StringValues ETag = "\"123456-0123456789abcdef-gzip\"", Vary = "Accept, Accept-Encoding", Serial = "123456",
-        Gzip = "gzip";
+    private static readonly StringValues ETag = "\"123456-0123456789abcdef-gzip\"", Serial = "123456", Gzip = "gzip";
 }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using System.Text;
 using Cheeseshop.Core.Http;
+using Cheeseshop.Core.Packaging;
 using Cheeseshop.Index;
 
 namespace Cheeseshop.Bench;
@@ -16,6 +16,7 @@ namespace Cheeseshop.Bench;
 public static class LookupBench
 {
     private const int Draws = 1 << 21, JunkBytes = 32 << 20, JunkLines = 48, Rounds = 7;
+    private const string Variant = nameof(SimpleFormat.Html); // the Simple endpoint's name for its HTML pages
 
     public static void Run(int projects)
     {
@@ -25,13 +26,16 @@ public static class LookupBench
         for (var i = 0; i < projects; i++)
         {
             names[i] = $"bench-project-{i:D6}";
-            var html = new StringBuilder("<!DOCTYPE html><html><body>");
-            for (var f = 0; f < 6; f++)
+            // The page the server renders for a project as `bench generate` makes them: five files, wheels and sdists.
+            var files = Enumerable.Range(0, 5).Select(f =>
             {
-                var digest = Convert.ToHexStringLower(SHA256.HashData(BitConverter.GetBytes(random.Next())));
-                html.Append($"<a href=\"../../files/{random.Next():x8}/{names[i]}-{f}.0.tar.gz#sha256={digest}\">{names[i]}-{f}.0.tar.gz</a><br/>");
-            }
-            cache.Set(names[i], "Html", new RenderedPage("Html", Encoding.UTF8.GetBytes(html.ToString()), "text/html", i + 1), cache.Watch());
+                var filename = f % 2 == 0 ? $"bench_project_{i:D6}-1.{f}-py3-none-any.whl" : $"bench_project_{i:D6}-1.{f}.tar.gz";
+                var digests = FileDigester.Of(Encoding.UTF8.GetBytes(filename));
+                return new PageFile(filename, "/packages/" + digests.StoragePath(filename), digests.Sha256, ">=3.8", false, null,
+                    10_000 + f, "2026-12-07T00:00:00.000000Z", f % 2 == 0 ? digests.Sha256 : null);
+            }).ToList();
+            var html = SimpleDetailPage.Html(names[i], files, i + 1, []);
+            cache.Set(names[i], Variant, new RenderedPage(Variant, html, SimpleNegotiation.ContentType(SimpleFormat.Html), i + 1), cache.Watch());
             // A render allocates much besides its page; the cached objects land as far apart as in a server.
             GC.KeepAlive(new byte[random.Next(200, 4000)]);
         }
@@ -59,7 +63,7 @@ public static class LookupBench
             for (var d = 0; d < Draws; d++)
             {
                 var path = paths[d];
-                if (!cache.TryGet(path.AsSpan(8, path.Length - 9), "Html", out var page)) throw new InvalidOperationException("a miss");
+                if (!cache.TryGet(path.AsSpan(8, path.Length - 9), Variant, out var page)) throw new InvalidOperationException("a miss");
                 var body = page.ForResponse(ContentCoding.Gzip);
                 sink += body.Bytes![0] + body.ETag.Length + page.SerialText.Length + Scatter(junk, d);
             }

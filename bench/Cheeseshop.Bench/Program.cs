@@ -42,7 +42,12 @@ if (args.Length > 0 && args[0] == "baseline")
 }
 if (args.Length > 0 && args[0] == "lookup")
 {
-    LookupBench.Run(int.Parse(Arg("--projects", "100000")));
+    if (!int.TryParse(Arg("--projects", "100000"), out var projects) || projects < 1)
+    {
+        Console.Error.WriteLine("bench lookup: --projects must be a whole number of 1 or more.");
+        return 2;
+    }
+    LookupBench.Run(projects);
     return 0;
 }
 if (args.Length > 0 && args[0] == "micro")

@@ -223,14 +223,9 @@ public sealed class PageCache
     /// </summary>
     private readonly struct ProjectPages : IEquatable<ProjectPages>
     {
-        // Variants are kept beside the pages so that finding the right slot reads only the node, each one next to its
-        // page, so the usual first slot is one read.
-        private readonly string? _v0;
-        private readonly RenderedPage? _p0;
-        private readonly string? _v1;
-        private readonly RenderedPage? _p1;
-        private readonly string? _v2;
-        private readonly RenderedPage? _p2;
+        // Variants are kept beside the pages so that finding the right slot reads only the node.
+        private readonly string? _v0, _v1, _v2;
+        private readonly RenderedPage? _p0, _p1, _p2;
         private readonly RenderedPage[]? _more;
 
         private ProjectPages(RenderedPage[] pages)

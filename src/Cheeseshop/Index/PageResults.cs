@@ -22,8 +22,9 @@ public static class PageResults
         // No bytes for a demoted page asked for no coding: its plain bytes are inflated for this response alone, into a
         // pooled buffer, and not at all for a 304 or a HEAD.
         var body = page.ForResponse(Coding(ctx.Request.Headers.AcceptEncoding));
-        if (body.Bytes is not null && ctx.Request.Headers.IfNoneMatch.Count == 0 && !HttpMethods.IsHead(ctx.Request.Method))
-            Prefetch(body.Bytes, body.ETag, page.SerialText);
+        var ifNoneMatch = ctx.Request.Headers.IfNoneMatch;
+        var head = HttpMethods.IsHead(ctx.Request.Method);
+        if (body.Bytes is not null && ifNoneMatch.Count == 0 && !head) Prefetch(body.Bytes, body.ETag, page.SerialText);
         var headers = ctx.Response.Headers;
         headers.ETag = body.ETag;
         headers.Vary = vary;
@@ -31,14 +32,14 @@ public static class PageResults
         headers.CacheControl = cacheControl;
         if (cors) Cors(ctx);
         if (body.Coding != ContentCoding.Identity) headers.ContentEncoding = ContentCodingNegotiation.Token(body.Coding);
-        if (Matches(ctx.Request.Headers.IfNoneMatch, body.ETag))
+        if (Matches(ifNoneMatch, body.ETag))
         {
             ctx.Response.StatusCode = StatusCodes.Status304NotModified;
             return Task.CompletedTask;
         }
         ctx.Response.ContentType = page.ContentType;
         ctx.Response.ContentLength = body.Bytes?.Length ?? page.Length;
-        if (HttpMethods.IsHead(ctx.Request.Method)) return Task.CompletedTask;
+        if (head) return Task.CompletedTask;
         return body.Bytes is not null ? ctx.Response.Body.WriteAsync(body.Bytes).AsTask() : WriteInflatedAsync(ctx, page);
     }
 

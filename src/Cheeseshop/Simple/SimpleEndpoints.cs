@@ -56,7 +56,8 @@ public static class SimpleEndpoints
     }
 
     private static readonly string[] VariantNames = Enum.GetNames<SimpleFormat>();
-    private static readonly Microsoft.Extensions.Primitives.StringValues VaryAccept = "Accept, Accept-Encoding";
+    /// <summary>Vary of every Simple page: its format follows Accept, its coding Accept-Encoding.</summary>
+    internal static readonly Microsoft.Extensions.Primitives.StringValues VaryAccept = "Accept, Accept-Encoding";
 
     // Clients send the same few Accept headers over and over (pip's, uv's, a browser's): remember
     // each one's answer instead of parsing it per request. Bounded so odd headers cannot grow it.
